@@ -1,0 +1,19 @@
+"""Simulation engines, chosen by name (``"brian2"``, ``"brian2-runtime"``, ``"brian2-standalone"``).
+
+Only ``neuromem/engines/<name>/`` imports the engine's library.
+"""
+
+from neuromem.engines.base import (
+    Engine,
+    EngineUnavailable,
+    RunResult,
+    available_engines,
+    cache_dir,
+    engine_class,
+    engine_names,
+    make_engine,
+    register_engine,
+)
+
+__all__ = ["Engine", "EngineUnavailable", "RunResult", "available_engines", "cache_dir", "engine_class",
+           "engine_names", "make_engine", "register_engine"]

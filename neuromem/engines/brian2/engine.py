@@ -1,0 +1,361 @@
+"""Brian2 translation of :class:`~neuromem.network.NetworkSpec` (the only module importing brian2).
+
+Two modes:
+
+``runtime``
+    Brian2's numpy code-generation target; one ``Network`` kept in memory
+    and run call after call (for tests and small networks).
+``standalone``
+    Brian2 ``cpp_standalone``: the network is generated and compiled once per
+    structure (spec + block length) into a project folder under
+    ``cache_dir("brian2", "standalone")`` and then re-run as a separate
+    process with new inputs, weights and flags passed through
+    ``device.run(run_args=...)``; no recompilation. A long drive is cut into
+    blocks of whole trials (the compiled run length); weights and thresholds
+    are carried from block to block, and since every trial starts from reset
+    dynamic variables the result equals one long run.
+
+Input spikes are neuromem's own (:class:`~neuromem.coding.SpikeTrains`), fed
+through a spike-table lookup: input neuron ``k`` fires when the step counter
+reaches ``nextbin``, then reads its next spike step from a flat table
+(a ``TimedArray`` used as an array; fixed size, so it can be replaced by
+``run_args``).
+"""
+
+from __future__ import annotations
+
+import math
+import os
+from dataclasses import dataclass
+
+import numpy as np
+
+try:
+    import brian2 as b2
+    from brian2 import mV, ms, second
+except ImportError as exc:  # pragma: no cover - depends on the environment
+    from neuromem.engines.base import EngineUnavailable
+
+    raise EngineUnavailable("the brian2 engine needs brian2 (pip install 'neuromem[brian2]')") from exc
+
+from neuromem.coding.spikes import SpikeTrains
+from neuromem.engines.base import Engine, RunResult, cache_dir
+from neuromem.network.spec import NetworkSpec, NetworkState
+
+__all__ = ["Brian2Engine", "standalone_build_count"]
+
+_SENTINEL = 2.0 ** 50  # "never": a spike step no run reaches
+_MODES = ("runtime", "standalone")
+
+
+def _configure_prefs():
+    b2.prefs.codegen.target = "numpy"
+    b2.prefs.codegen.runtime.cython.cache_dir = str(cache_dir("brian2", "cython"))
+    b2.prefs.logging.file_log = False
+    b2.prefs.logging.std_redirection = False
+    b2.prefs.devices.cpp_standalone.openmp_threads = 0
+    # quiet, parallel make; on failure the output is in the project's make.log
+    b2.prefs.devices.cpp_standalone.extra_make_args_unix = ["-j", "-s", ">make.log", "2>&1"]
+    b2.BrianLogger.suppress_name("brian2.codegen.generators.base")
+    b2.BrianLogger.log_level_error()
+
+
+@dataclass
+class _Objects:
+    net: "b2.Network"
+    inp: "b2.NeuronGroup"
+    conc: "b2.NeuronGroup"
+    table: "b2.TimedArray"
+    syn_in: dict
+    syn_fb: dict
+    mon: "b2.SpikeMonitor"
+
+
+def _build_objects(spec: NetworkSpec, n_table: int) -> _Objects:
+    """Create the Brian2 objects for ``spec`` (names fixed so generated code is reproducible)."""
+    c, inh, st, ho, fb, sim = spec.concept, spec.inhibition, spec.stdp, spec.homeostasis, spec.feedback, spec.sim
+    period = sim.trial_period_ms * ms
+    table = b2.TimedArray(np.full(n_table, _SENTINEL), dt=1 * ms, name="nm_spiketable")
+    inp = b2.NeuronGroup(spec.n_inputs, "ptr : 1\nnextbin : 1", threshold="t_in_timesteps >= nextbin",
+                         reset="ptr += 1\nnextbin = nm_spiketable(ptr * ms)", namespace={"nm_spiketable": table},
+                         name="nm_input", dt=sim.dt_ms * ms)
+    inp.nextbin = _SENTINEL
+    subtractive = st.normalisation == "subtractive"
+    theta_eq = ("theta : volt" if math.isinf(ho.tau_theta_ms) else "dtheta/dt = -theta / tau_theta : volt")
+    xpop_eqs = "".join(f"dxpop_{m}/dt = -xpop_{m} / tau_plus : 1\n" for m in spec.modalities) if subtractive else ""
+    eqs = f"""
+dv/dt = (v_rest - v + ge - gi + bias) / tau_m : volt (unless refractory)
+dge/dt = -ge / tau_e : volt
+dgi/dt = -gi / tau_i : volt
+{theta_eq}
+{xpop_eqs}
+bias : volt
+learn_on : 1 (shared)
+adapt_on : 1 (shared)
+"""
+    ns = dict(tau_m=c.tau_m_ms * ms, v_rest=c.v_rest_mv * mV, v_reset=c.v_reset_mv * mV,
+              v_thresh=c.v_thresh_mv * mV, tau_e=c.tau_exc_ms * ms, tau_i=inh.tau_inh_ms * ms,
+              theta_plus=ho.theta_plus_mv * mV, tau_plus=st.tau_plus_ms * ms, tau_minus=st.tau_minus_ms * ms)
+    if not math.isinf(ho.tau_theta_ms):
+        ns["tau_theta"] = ho.tau_theta_ms * ms
+    conc = b2.NeuronGroup(c.n_neurons, eqs, threshold="v > v_thresh + adapt_on * theta",
+                          reset="v = v_reset\ntheta += learn_on * theta_plus", refractory=c.refractory_ms * ms,
+                          method="exact", namespace=ns, name="nm_concept", dt=sim.dt_ms * ms)
+    conc.v = c.v_rest_mv * mV
+    reset = "v = v_rest\nge = 0*mV\ngi = 0*mV\nlastspike = -1e4*second\nnot_refractory = True\n"
+    reset += "".join(f"xpop_{m} = 0\n" for m in spec.modalities) if subtractive else ""
+    conc.run_regularly(reset, dt=period, when="start", name="nm_concept_trialreset")
+
+    objs = [inp, conc]
+    syn_in, syn_fb = {}, {}
+    for p in spec.populations:
+        m = p.modality
+        sl = spec.input_slice(m)
+        src = inp[sl.start:sl.stop]
+        sns = dict(w_max=spec.w_max_mv(m) * mV, a_plus=st.a_plus, a_minus=st.a_minus, tau_plus=st.tau_plus_ms * ms,
+                   tau_minus=st.tau_minus_ms * ms, inv_n=1.0 / p.n_neurons)
+        on_pre = "ge_post += w\napre += 1\n"
+        if subtractive:
+            on_pre += f"xpop_{m}_post += inv_n\n"
+        on_pre += "w = clip(w - learn_on_post * a_minus * w_max * apost, 0*mV, w_max)"
+        pot = f"(apre - xpop_{m}_post)" if subtractive else "apre"
+        on_post = f"apost += 1\nw = clip(w + learn_on_post * a_plus * w_max * {pot}, 0*mV, w_max)"
+        s = b2.Synapses(src, conc, model="""w : volt
+dapre/dt = -apre / tau_plus : 1 (event-driven)
+dapost/dt = -apost / tau_minus : 1 (event-driven)""", on_pre=on_pre, on_post=on_post, namespace=sns,
+                        delay={"pre": 0 * ms, "post": 0 * ms}, name=f"nm_in_{m}")
+        s.connect()
+        s.run_regularly("apre = 0\napost = 0", dt=period, when="start", name=f"nm_in_{m}_trialreset")
+        fns = dict(a_fb=fb.a_fb, f_max=fb.f_max, tau_fb=fb.tau_fb_ms * ms)
+        f = b2.Synapses(conc, src, model="""f : 1
+dxc/dt = -xc / tau_fb : 1 (event-driven)
+dxl/dt = -xl / tau_fb : 1 (event-driven)""",
+                        on_pre="xc += 1\nf = f + learn_on_pre * a_fb * xl * (f_max - f)",
+                        on_post="xl += 1\nf = f + learn_on_pre * a_fb * xc * (f_max - f)", namespace=fns,
+                        delay={"pre": 0 * ms, "post": 0 * ms}, name=f"nm_fb_{m}")
+        f.connect()
+        f.run_regularly("xc = 0\nxl = 0", dt=period, when="start", name=f"nm_fb_{m}_trialreset")
+        syn_in[m], syn_fb[m] = s, f
+        objs += [s, f]
+    if inh.w_inh_mv > 0:
+        lat = b2.Synapses(conc, conc, on_pre="gi_post += w_inh", namespace={"w_inh": inh.w_inh_mv * mV},
+                          delay=0 * ms, name="nm_inhibition")
+        lat.connect(condition=None if inh.self_inhibition else "i != j")
+        objs.append(lat)
+    mon = b2.SpikeMonitor(conc, name="nm_concept_spikes")
+    objs.append(mon)
+    net = b2.Network(*objs, name="nm_network")
+    return _Objects(net=net, inp=inp, conc=conc, table=table, syn_in=syn_in, syn_fb=syn_fb, mon=mon)
+
+
+def _spike_table(drive: SpikeTrains, n_table: int, step_offset: int = 0) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Flat per-neuron table of spike steps (each neuron's steps then a sentinel).
+
+    Returns ``(table, ptr, nextbin)``: ``ptr[k]`` is the table position of
+    neuron k's first spike and ``nextbin[k]`` that spike's step.
+    """
+    n = drive.n_neurons
+    order = np.lexsort((drive.steps, drive.indices))
+    idx = drive.indices[order]
+    steps = drive.steps[order] + step_offset
+    counts = np.bincount(idx, minlength=n)
+    starts = np.concatenate([[0], np.cumsum(counts + 1)[:-1]])  # +1: one sentinel per neuron
+    need = int(counts.sum() + n)
+    if need > n_table:
+        raise ValueError(f"spike table too small: {need} > {n_table}")
+    table = np.full(n_table, _SENTINEL)
+    rank = np.arange(len(idx)) - np.concatenate([[0], np.cumsum(counts)[:-1]])[idx]
+    table[starts[idx] + rank] = steps
+    return table, starts.astype(np.float64), table[starts]
+
+
+# ---- standalone build management -------------------------------------------------
+_ACTIVE: dict = {"key": None, "objects": None, "device": None}
+_BUILD_COUNT = [0]
+
+
+def standalone_build_count() -> int:
+    """How many cpp_standalone builds (code generation + make) this process has done."""
+    return _BUILD_COUNT[0]
+
+
+def _standalone_objects(spec: NetworkSpec, block_steps: int, n_table: int):
+    key = f"{spec.key()}_{block_steps}_{n_table}"
+    if _ACTIVE["key"] == key:
+        return _ACTIVE["objects"], _ACTIVE["device"]
+    from brian2.devices.device import all_devices
+
+    _configure_prefs()
+    project = cache_dir("brian2", "standalone", key)
+    dev = all_devices["cpp_standalone"]
+    if _ACTIVE["key"] is not None or dev.has_been_run or dev.build_on_run is False:
+        dev.reinit()
+    b2.set_device("cpp_standalone", build_on_run=False, directory=str(project), with_output=False)
+    try:
+        objs = _build_objects(spec, n_table)
+        objs.net.run(block_steps * spec.sim.dt_ms * ms)
+        dev.build(directory=str(project), results_directory=f"results_{os.getpid()}", compile=True, run=False,
+                  with_output=False)
+    finally:
+        b2.set_device("runtime")
+    _BUILD_COUNT[0] += 1
+    _ACTIVE.update(key=key, objects=objs, device=dev)
+    return objs, dev
+
+
+class Brian2Engine(Engine):
+    """Brian2 implementation of the neuromem engine contract.
+
+    Parameters
+    ----------
+    spec : NetworkSpec
+    seed : int
+        Seed of the initial state.
+    mode : {"runtime", "standalone"}
+        Brian2 device (numpy runtime or compiled cpp_standalone).
+    block_trials : int
+        Standalone only: trials per compiled run (a longer drive is cut into
+        blocks; a shorter last block is padded with silent trials).
+    table_rate_hz : float
+        Standalone only: sizes the fixed spike table as
+        ``block_trials * trial_period * n_inputs * table_rate_hz`` entries
+        (blocks are cut earlier if a block has more input spikes).
+    """
+
+    name = "brian2"
+
+    def __init__(self, spec: NetworkSpec, *, seed: int = 0, mode: str = "standalone", block_trials: int = 40,
+                 table_rate_hz: float = 25.0):
+        super().__init__(spec, seed=seed)
+        if mode not in _MODES:
+            raise ValueError(f"mode={mode!r}; allowed {_MODES}")
+        if not (isinstance(block_trials, int) and 1 <= block_trials <= 100_000):
+            raise ValueError(f"block_trials={block_trials!r} must be an int in [1, 100000]")
+        if not (0 < table_rate_hz <= 1000):
+            raise ValueError(f"table_rate_hz={table_rate_hz!r} must lie in (0, 1000]")
+        self.mode = mode
+        self.name = f"brian2-{mode}"
+        self.block_trials = block_trials
+        per = spec.sim.steps_per_trial
+        self._block_steps = block_trials * per
+        self._n_table = int(block_trials * spec.sim.trial_period_ms * 1e-3 * spec.n_inputs * table_rate_hz) \
+            + spec.n_inputs + 1
+        self._rt = None
+        if mode == "runtime":
+            _configure_prefs()
+            b2.set_device("runtime")
+            self._rt = _build_objects(spec, 1)
+            self._rt_step = 0
+
+    # ---- helpers ---------------------------------------------------------------
+    def _flat_weights(self, objs: _Objects, m: str, runtime: bool):
+        W = self._state.w_in_mv[m]
+        F = self._state.w_fb[m]
+        if runtime:
+            s, f = objs.syn_in[m], objs.syn_fb[m]
+            return W[s.i[:], s.j[:]], F[f.i[:], f.j[:]]
+        return W.reshape(-1), F.reshape(-1)  # connect() creates synapses pre-major
+
+    def _read_weights(self, objs: _Objects) -> None:
+        for m in self.spec.modalities:
+            s, f = objs.syn_in[m], objs.syn_fb[m]
+            si, sj, fi, fj = s.i[:], s.j[:], f.i[:], f.j[:]
+            W = np.empty_like(self._state.w_in_mv[m])
+            W[si, sj] = np.asarray(s.w_[:]) / 1e-3
+            F = np.empty_like(self._state.w_fb[m])
+            F[fi, fj] = np.asarray(f.f_[:])
+            self._state.w_in_mv[m] = W
+            self._state.w_fb[m] = F
+        self._state = NetworkState(w_in_mv=self._state.w_in_mv, w_fb=self._state.w_fb,
+                                   theta_mv=np.asarray(objs.conc.theta_[:]) / 1e-3)
+
+    def _flags(self, plastic: bool) -> tuple[float, float]:
+        return float(plastic), float(plastic or self.spec.homeostasis.apply_at_test)
+
+    # ---- runtime ---------------------------------------------------------------
+    def _run_runtime(self, drive: SpikeTrains, plastic: bool, bias) -> RunResult:
+        _configure_prefs()
+        b2.set_device("runtime")
+        o = self._rt
+        table, ptr, nextbin = _spike_table(drive, len(drive.indices) + drive.n_neurons + 1, self._rt_step)
+        ta = b2.TimedArray(table, dt=1 * ms, name="nm_spiketable")
+        o.inp.namespace["nm_spiketable"] = ta
+        o.inp.ptr = ptr
+        o.inp.nextbin = nextbin
+        for m in self.spec.modalities:
+            w, f = self._flat_weights(o, m, runtime=True)
+            o.syn_in[m].w = w * mV
+            o.syn_fb[m].f = f
+        o.conc.theta = self._state.theta_mv * mV
+        o.conc.bias = bias * mV
+        o.conc.learn_on, o.conc.adapt_on = self._flags(plastic)
+        n_before = o.mon.num_spikes
+        o.net.run(drive.n_steps * self.spec.sim.dt_ms * ms)
+        i = np.asarray(o.mon.i[n_before:])
+        steps = np.round(np.asarray(o.mon.t_[n_before:]) / (self.spec.sim.dt_ms * 1e-3)).astype(np.int64)
+        steps -= self._rt_step
+        self._rt_step += drive.n_steps
+        self._read_weights(o)
+        return RunResult(spike_indices=i, spike_steps=steps, n_neurons=self.spec.concept.n_neurons,
+                         n_steps=drive.n_steps, dt_ms=self.spec.sim.dt_ms)
+
+    # ---- standalone --------------------------------------------------------------
+    def _blocks(self, drive: SpikeTrains):
+        """Cut the drive into whole-trial blocks that fit the compiled run and the spike table."""
+        per = self.spec.sim.steps_per_trial
+        n_trials = drive.n_steps // per
+        per_trial = np.bincount(drive.steps // per, minlength=n_trials)
+        room = self._n_table - self.spec.n_inputs - 1
+        if per_trial.max(initial=0) > room:
+            raise ValueError(f"one trial has {per_trial.max()} input spikes, more than the spike table holds "
+                             f"({room}); raise table_rate_hz")
+        start = 0
+        while start < n_trials:
+            stop, tot = start, 0
+            while stop < n_trials and stop - start < self.block_trials and tot + per_trial[stop] <= room:
+                tot += per_trial[stop]
+                stop += 1
+            yield start, stop
+            start = stop
+
+    def _run_standalone(self, drive: SpikeTrains, plastic: bool, bias) -> RunResult:
+        objs, dev = _standalone_objects(self.spec, self._block_steps, self._n_table)
+        per = self.spec.sim.steps_per_trial
+        learn, adapt = self._flags(plastic)
+        all_i, all_s = [], []
+        for t0, t1 in self._blocks(drive):
+            block = drive.window(t0 * per, t1 * per)
+            block = SpikeTrains(indices=block.indices, steps=block.steps, n_neurons=block.n_neurons,
+                                n_steps=self._block_steps, dt_ms=block.dt_ms)
+            table, ptr, nextbin = _spike_table(block, self._n_table)
+            args = {objs.table: table, objs.inp.ptr: ptr, objs.inp.nextbin: nextbin,
+                    objs.conc.theta: self._state.theta_mv * mV, objs.conc.bias: bias * mV,
+                    objs.conc.learn_on: learn, objs.conc.adapt_on: adapt}
+            for m in self.spec.modalities:
+                w, f = self._flat_weights(objs, m, runtime=False)
+                args[objs.syn_in[m].w] = w * mV
+                args[objs.syn_fb[m].f] = f
+            dev.run(results_directory=f"results_{os.getpid()}", with_output=False, run_args=args)
+            for fname in list(dev.run_args_arrays):
+                try:
+                    os.remove(os.path.join(dev.project_dir, "static_arrays", fname))
+                except FileNotFoundError:
+                    pass
+            i = np.asarray(objs.mon.i[:])
+            s = np.round(np.asarray(objs.mon.t_[:]) / (self.spec.sim.dt_ms * 1e-3)).astype(np.int64)
+            keep = s < (t1 - t0) * per  # padded silent trials produce no spikes; be strict anyway
+            all_i.append(i[keep])
+            all_s.append(s[keep] + t0 * per)
+            self._read_weights(objs)
+            pad_ms = (self._block_steps - (t1 - t0) * per) * self.spec.sim.dt_ms
+            tau_theta = self.spec.homeostasis.tau_theta_ms
+            if pad_ms > 0 and not math.isinf(tau_theta):  # undo the decay during the silent padding
+                self._state.theta_mv[:] *= math.exp(pad_ms / tau_theta)
+        return RunResult(spike_indices=np.concatenate(all_i), spike_steps=np.concatenate(all_s),
+                         n_neurons=self.spec.concept.n_neurons, n_steps=drive.n_steps, dt_ms=self.spec.sim.dt_ms)
+
+    def run(self, drive: SpikeTrains, *, plastic: bool, bias_mv=None) -> RunResult:
+        bias = self._check_drive(drive, bias_mv)
+        if self.mode == "runtime":
+            return self._run_runtime(drive, bool(plastic), bias)
+        return self._run_standalone(drive, bool(plastic), bias)

@@ -1,0 +1,57 @@
+"""Closed-form references every engine must match.
+
+LIF firing rate for a constant drive ``R I`` (mV), above rheobase
+``R I > v_thresh - v_rest``:
+
+.. math:: f = \\left[t_\\mathrm{ref} + \\tau_m \\ln\\frac{R I + v_\\mathrm{rest} - v_\\mathrm{reset}}
+          {R I + v_\\mathrm{rest} - v_\\mathrm{thresh}}\\right]^{-1}
+
+and ``f = 0`` at or below rheobase.
+
+Pair-based STDP window, ``Delta = t_post - t_pre``:
+
+.. math:: \\Delta w / w_\\max = A_+ e^{-\\Delta/\\tau_+}\\ (\\Delta > 0), \\quad
+          -A_- e^{\\Delta/\\tau_-}\\ (\\Delta < 0).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from neuromem.network.spec import STDP, ConceptLayer
+
+__all__ = ["lif_rate_hz", "stdp_window", "psp_peak_factor"]
+
+
+def lif_rate_hz(drive_mv, concept: ConceptLayer = ConceptLayer()) -> np.ndarray:
+    """Analytic LIF rate (Hz) for constant drives ``R I`` in mV (array-like)."""
+    ri = np.asarray(drive_mv, dtype=np.float64)
+    c = concept
+    num = ri + c.v_rest_mv - c.v_reset_mv
+    den = ri + c.v_rest_mv - c.v_thresh_mv
+    out = np.zeros_like(ri)
+    above = den > 0
+    period_ms = c.refractory_ms + c.tau_m_ms * np.log(num[above] / den[above])
+    out[above] = 1e3 / period_ms
+    return out
+
+
+def stdp_window(delta_ms, stdp: STDP = STDP()) -> np.ndarray:
+    """Analytic pair-STDP weight change as a fraction of ``w_max`` for ``Delta = t_post - t_pre`` (ms)."""
+    d = np.asarray(delta_ms, dtype=np.float64)
+    out = np.zeros_like(d)
+    out[d > 0] = stdp.a_plus * np.exp(-d[d > 0] / stdp.tau_plus_ms)
+    out[d < 0] = -stdp.a_minus * np.exp(d[d < 0] / stdp.tau_minus_ms)
+    return out
+
+
+def psp_peak_factor(tau_m_ms: float, tau_exc_ms: float) -> float:
+    """Peak of the voltage response to a unit jump of an exponential current (both in voltage units).
+
+    ``v(t) = W tau_e / (tau_m - tau_e) (exp(-t/tau_m) - exp(-t/tau_e))``; returns ``max_t v(t) / W``.
+    """
+    tm, te = float(tau_m_ms), float(tau_exc_ms)
+    if abs(tm - te) < 1e-9 * tm:
+        return float(np.exp(-1.0) * te / tm)
+    t_peak = te * tm / (tm - te) * np.log(tm / te)
+    return float(te / (tm - te) * (np.exp(-t_peak / tm) - np.exp(-t_peak / te)))
