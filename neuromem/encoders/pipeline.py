@@ -1,0 +1,336 @@
+"""From a concept dataset to a shared latent space, with the quality report.
+
+:func:`encode_dataset` runs every encoder stage on one dataset and one split
+seed and returns an :class:`EncodeResult` (the :class:`~neuromem.latents.LatentSpace`,
+the metrics, reconstruction examples and the fitted weights). Results are cached
+on disk keyed by the encoder configuration, the data content and the split, so
+a second call with the same arguments returns in seconds.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+import numpy as np
+
+from neuromem.data.base import ConceptDataset, split_pictures
+from neuromem.encoders import audio as _audio
+from neuromem.encoders import text as _text
+from neuromem.encoders.backbones import BACKBONES, FEATURE_VERSION, load_backbone, set_threads
+from neuromem.encoders.cache import cache_key, load_cached, save_cached
+from neuromem.encoders.heads import fit_decoder, fit_projection_to_targets, fit_picture_head
+from neuromem.encoders.novel import novel_pictures
+from neuromem.latents import LatentSpace, ModalityLatents
+
+#: Bump when anything that changes cached results changes.
+PIPELINE_VERSION = "encode/v2"
+N_RECON_EXAMPLES = 8
+
+
+@dataclass(frozen=True, kw_only=True)
+class EncoderConfig:
+    """Configuration of the encoding stage.
+
+    Parameters
+    ----------
+    backbone : str
+        ``"efficientnet_lite0"`` (default, offline), ``"resnet18"`` or ``"resnet50"``.
+    input_size_px : int
+        Side of the square backbone input in pixels (32..512).
+    latent_dim : int
+        Size of the shared latent space (2..1024).
+    heldout_fraction : float
+        Fraction of each concept's pictures held out (0.05..0.9).
+    spoken : bool
+        Synthesise and encode spoken names.
+    head_epochs : int
+        Training epochs of the picture head (1..1000).
+    weights : str or None
+        Backbone weights file (ResNets; EfficientNet-Lite0 defaults to the packaged file).
+    """
+
+    backbone: str = "efficientnet_lite0"
+    input_size_px: int = 64
+    latent_dim: int = 64
+    heldout_fraction: float = 0.2
+    spoken: bool = True
+    head_epochs: int = 40
+    weights: str | None = None
+
+    def __post_init__(self):
+        if self.backbone not in BACKBONES:
+            raise ValueError(f"backbone={self.backbone!r} is unknown; choose one of {BACKBONES}")
+        for name, lo, hi in (("input_size_px", 32, 512), ("latent_dim", 2, 1024), ("head_epochs", 1, 1000)):
+            v = getattr(self, name)
+            if not isinstance(v, int) or not lo <= v <= hi:
+                raise ValueError(f"{name}={v!r} is out of range; allowed integers {lo}..{hi}")
+        if not 0.05 <= self.heldout_fraction <= 0.9:
+            raise ValueError(f"heldout_fraction={self.heldout_fraction} is out of range; allowed 0.05..0.9")
+
+    @property
+    def compression_factor(self) -> float:
+        """Values in the backbone's input tensor (3 x size x size) per latent value."""
+        return 3 * self.input_size_px**2 / self.latent_dim
+
+
+@dataclass
+class EncodeResult:
+    """Output of :func:`encode_dataset`."""
+
+    space: LatentSpace
+    metrics: dict
+    recon: dict = field(repr=False)
+    state: dict = field(repr=False)
+    from_cache: bool = False
+
+    def save(self, out_dir: str | Path) -> dict[str, Path]:
+        """Write ``metrics.json``, ``latents.npz`` and ``encoder_state.npz`` into ``out_dir``."""
+        from neuromem._io import atomic_write_json, atomic_write_npz
+
+        out = Path(out_dir)
+        out.mkdir(parents=True, exist_ok=True)
+        paths = {
+            "metrics": atomic_write_json(out / "metrics.json", self.metrics),
+            "latents": self.space.save(out / "latents.npz"),
+            "encoder_state": atomic_write_npz(out / "encoder_state.npz", self.state),
+            "reconstructions": atomic_write_npz(out / "reconstructions.npz", self.recon),
+        }
+        return paths
+
+
+def nearest_centroid(latents: np.ndarray, centroids: np.ndarray) -> np.ndarray:
+    """Index of the nearest centroid (Euclidean distance) for each latent."""
+    d2 = ((latents[:, None, :] - centroids[None, :, :]) ** 2).sum(-1)
+    return d2.argmin(axis=1)
+
+
+def within_between_ratio(latents: np.ndarray, labels: np.ndarray, *, max_items: int = 2000, seed: int = 0) -> float:
+    """Mean Euclidean distance within concepts / mean distance between concepts."""
+    from scipy.spatial.distance import pdist
+
+    if len(latents) > max_items:
+        idx = np.random.default_rng(seed).choice(len(latents), max_items, replace=False)
+        latents, labels = latents[idx], labels[idx]
+    d = pdist(latents)
+    same = pdist(labels[:, None].astype(float), metric="cityblock") == 0
+    if not same.any() or same.all():
+        raise ValueError("within/between ratio needs at least two concepts with two items each")
+    return float(d[same].mean() / d[~same].mean())
+
+
+def _fraction_nearest_own(latents, labels, centroids) -> float:
+    return float(np.mean(nearest_centroid(latents, centroids) == labels)) if len(labels) else float("nan")
+
+
+def _flatten_state(prefix: str, proj) -> dict:
+    st = proj.state()
+    out = {f"{prefix}/mean": st["mean"], f"{prefix}/std": st["std"]}
+    out.update({f"{prefix}/{k}": v for k, v in st["module"].items()})
+    return out
+
+
+def encode_dataset(dataset: ConceptDataset, *, seed: int = 0, config: EncoderConfig | None = None,
+                   progress: bool = True, use_cache: bool = True, log=print) -> EncodeResult:
+    """Encode every modality of ``dataset`` into one latent space and measure its quality.
+
+    Parameters
+    ----------
+    dataset : ConceptDataset
+    seed : int
+        Split seed (and seed of every fitted head).
+    config : EncoderConfig, optional
+    progress : bool
+        Show progress bars.
+    use_cache : bool
+        Reuse cached features and results.
+    log : callable
+        Receives one-line progress messages.
+    """
+    import torch
+
+    config = config or EncoderConfig()
+    set_threads()
+    heldout = split_pictures(dataset.picture_labels, seed=seed, heldout_fraction=config.heldout_fraction)
+    data_hash = dataset.content_hash()
+    backbone = load_backbone(config.backbone, input_size=config.input_size_px, weights=config.weights)
+
+    result_key = cache_key(version=PIPELINE_VERSION, data=data_hash, seed=seed, config=asdict(config),
+                           weights=backbone.weights_id, text=_text.TEXT_MODEL_ID, audio=_audio.AUDIO_FEATURE_VERSION,
+                           torch=torch.__version__.split("+")[0])
+    if use_cache:
+        hit = load_cached("encoded", result_key)
+        if hit is not None:
+            log(f"latents for {dataset.name} (seed {seed}) found in cache")
+            return _result_from_arrays(hit)
+
+    # 1. pictures -> backbone features (cached separately: the expensive step)
+    feat_key = cache_key(backbone=config.backbone, weights=backbone.weights_id, size=config.input_size_px,
+                         layout=FEATURE_VERSION,
+                         data=data_hash, torch=torch.__version__.split("+")[0])
+    cached = load_cached("features", feat_key) if use_cache else None
+    if cached is not None:
+        feats, pps, feats_cached = cached["features"], float(cached["pictures_per_second"]), True
+        log(f"backbone features of {len(feats)} pictures found in cache")
+    else:
+        log(f"extracting {config.backbone} features of {len(dataset.pictures)} pictures at "
+            f"{config.input_size_px}x{config.input_size_px} px")
+        t0 = time.perf_counter()
+        feats = backbone.features(dataset.pictures, progress=progress)
+        pps = len(feats) / (time.perf_counter() - t0)
+        save_cached("features", feat_key, {"features": feats, "pictures_per_second": np.float64(pps)})
+        feats_cached = False
+
+    labels = dataset.picture_labels
+    train = ~heldout
+    # 2. transfer-learned picture head (train split only)
+    head = fit_picture_head(feats[train], labels[train], n_concepts=dataset.n_concepts,
+                              latent_dim=config.latent_dim, epochs=config.head_epochs, seed=seed, progress=progress)
+    z_pic = head(feats)
+    centroids = np.stack([z_pic[train & (labels == k)].mean(0) for k in range(dataset.n_concepts)])
+
+    # 3. written names -> MiniLM -> linear projection onto picture centroids (train forms only)
+    name_texts, name_labels, name_split = [], [], []
+    for k, c in enumerate(dataset.concepts):
+        for s, forms in (("train", dataset.names[c].train), ("heldout", dataset.names[c].heldout)):
+            name_texts += list(forms)
+            name_labels += [k] * len(forms)
+            name_split += [s] * len(forms)
+    name_labels, name_split = np.asarray(name_labels), np.asarray(name_split)
+    log(f"embedding {len(name_texts)} written name forms with {_text.TEXT_MODEL_ID}")
+    emb = _text.embed_texts(name_texts)
+    text_proj = fit_projection_to_targets(emb[name_split == "train"], name_labels[name_split == "train"],
+                                          centroids, hidden=None, seed=seed, desc="name projection",
+                                          progress=progress)
+    modalities = {
+        "picture": ModalityLatents(z_pic, labels, np.where(heldout, "heldout", "train"),
+                                   tuple(f"#{i}" for i in range(len(z_pic)))),
+        "name": ModalityLatents(text_proj(emb), name_labels, name_split, tuple(name_texts)),
+    }
+    state = {**_flatten_state("picture_head", head), **_flatten_state("name_projection", text_proj),
+             "centroids": centroids.astype(np.float32)}
+
+    # 4. spoken names -> log-mel -> MLP projection onto picture centroids (training voices only)
+    if config.spoken:
+        from neuromem.data.speech import spoken_name_items, synthesise
+
+        utts, sp_labels, sp_split = spoken_name_items(dataset.names, dataset.concepts)
+        log(f"synthesising {len(utts)} spoken names with espeak-ng")
+        waves = synthesise(utts, progress=progress)
+        sp_feats = _audio.audio_features(waves)
+        sp_proj = fit_projection_to_targets(sp_feats[sp_split == "train"], sp_labels[sp_split == "train"],
+                                            centroids, hidden=128, seed=seed, epochs=150,
+                                            desc="spoken-name projection", progress=progress)
+        modalities["spoken"] = ModalityLatents(sp_proj(sp_feats), sp_labels, sp_split,
+                                               tuple(u.describe() for u in utts))
+        state.update(_flatten_state("spoken_projection", sp_proj))
+
+    # 5. decoder: latent -> picture; reconstruction error is the match signal
+    decoder = fit_decoder(z_pic[train], dataset.pictures[train], seed=seed, progress=progress)
+    err_heldout = decoder.error(z_pic[heldout], dataset.pictures[heldout])
+    novel = novel_pictures(int(min(500, heldout.sum())), dataset.picture_shape, seed=seed)
+    z_novel = head(backbone.features(novel))
+    err_novel = decoder.error(z_novel, novel)
+    state.update({f"decoder/{k}": v.detach().numpy() for k, v in decoder.module.state_dict().items()})
+
+    space = LatentSpace(concepts=dataset.concepts, modalities=modalities, seed=seed,
+                        encoder={**asdict(config), "dataset": dataset.name, "pipeline": PIPELINE_VERSION})
+    metrics = quality_metrics(space, centroids, err_heldout, err_novel, config=config,
+                              pictures_per_second=pps, features_from_cache=feats_cached, dataset=dataset)
+    idx_h = np.flatnonzero(heldout)[:N_RECON_EXAMPLES]
+    recon = {
+        "heldout_pictures": dataset.pictures[idx_h],
+        "heldout_reconstructions": decoder.reconstruct(z_pic[idx_h]),
+        "heldout_labels": labels[idx_h],
+        "novel_pictures": novel[:N_RECON_EXAMPLES],
+        "novel_reconstructions": decoder.reconstruct(z_novel[:N_RECON_EXAMPLES]),
+        "error_heldout": err_heldout.astype(np.float32),
+        "error_novel": err_novel.astype(np.float32),
+    }
+    result = EncodeResult(space=space, metrics=metrics, recon=recon, state=state)
+    if use_cache:
+        save_cached("encoded", result_key, _result_to_arrays(result))
+    return result
+
+
+def quality_metrics(space: LatentSpace, centroids: np.ndarray, err_heldout: np.ndarray, err_novel: np.ndarray, *,
+                    config: EncoderConfig, pictures_per_second: float, features_from_cache: bool,
+                    dataset: ConceptDataset) -> dict:
+    """The latent-space quality report (keys documented in the README)."""
+    from sklearn.metrics import roc_auc_score
+
+    z_h, y_h = space["picture"].select("heldout")
+    pred = nearest_centroid(z_h, centroids)
+    per_concept = {c: float(np.mean(pred[y_h == k] == k)) for k, c in enumerate(space.concepts)}
+    z_n, y_n = space["name"].select("heldout")
+    name_pred = nearest_centroid(z_n, centroids)
+    heldout_names = [d for d, s in zip(space["name"].descriptions, space["name"].split) if s == "heldout"]
+    metrics = {
+        "dataset": dataset.name,
+        "seed": space.seed,
+        "backbone": config.backbone,
+        "input_size_px": config.input_size_px,
+        "latent_dim": config.latent_dim,
+        "distance": "euclidean",
+        "n_train_pictures": int((space["picture"].split == "train").sum()),
+        "n_heldout_pictures": int(len(y_h)),
+        "heldout_picture_accuracy": float(np.mean(pred == y_h)),
+        "heldout_picture_accuracy_per_concept": per_concept,
+        "name_to_picture_centroid_fraction": _fraction_nearest_own(z_n, y_n, centroids),
+        "name_train_forms_to_picture_centroid_fraction": _fraction_nearest_own(
+            *space["name"].select("train"), centroids),
+        "heldout_name_forms": {f: space.concepts[int(p)] for f, p in zip(heldout_names, name_pred)},
+    }
+    if "spoken" in space.modalities:
+        metrics["spoken_to_picture_centroid_fraction"] = _fraction_nearest_own(
+            *space["spoken"].select("heldout"), centroids)
+        metrics["spoken_train_voices_to_picture_centroid_fraction"] = _fraction_nearest_own(
+            *space["spoken"].select("train"), centroids)
+    else:
+        metrics["spoken_to_picture_centroid_fraction"] = None
+    metrics.update({
+        "recon_error_measure": "mean squared error per pixel, intensities in [0, 1]",
+        "recon_error_heldout": float(err_heldout.mean()),
+        "recon_error_novel": float(err_novel.mean()),
+        "recon_novelty_auc": float(roc_auc_score(np.r_[np.zeros(len(err_heldout)), np.ones(len(err_novel))],
+                                                 np.r_[err_heldout, err_novel])),
+        "novel_source": "crops of scikit-image photographs",
+        "compression_factor": float(config.compression_factor),
+        "within_between_distance_ratio": within_between_ratio(z_h, y_h, seed=space.seed),
+        "pictures_per_second": float(pictures_per_second),
+        "features_from_cache": bool(features_from_cache),
+    })
+    return metrics
+
+
+def _result_to_arrays(result: EncodeResult) -> dict:
+    import json
+
+    arrays = {f"recon::{k}": v for k, v in result.recon.items()}
+    arrays.update({f"state::{k}": v for k, v in result.state.items()})
+    for m, v in result.space.modalities.items():
+        arrays[f"space::{m}::latents"] = v.latents
+        arrays[f"space::{m}::labels"] = v.labels
+        arrays[f"space::{m}::split"] = v.split.astype("U7")
+        arrays[f"space::{m}::descriptions"] = np.array(v.descriptions, dtype=str)
+    meta = {"metrics": result.metrics, "concepts": list(result.space.concepts), "seed": result.space.seed,
+            "encoder": result.space.encoder, "modalities": list(result.space.modalities)}
+    arrays["meta"] = np.array(json.dumps(meta))
+    return arrays
+
+
+def _result_from_arrays(arrays: dict) -> EncodeResult:
+    import json
+
+    meta = json.loads(str(arrays["meta"]))
+    mods = {m: ModalityLatents(arrays[f"space::{m}::latents"], arrays[f"space::{m}::labels"].astype(np.int64),
+                               arrays[f"space::{m}::split"].astype(str),
+                               tuple(str(s) for s in arrays[f"space::{m}::descriptions"]))
+            for m in meta["modalities"]}
+    space = LatentSpace(concepts=tuple(meta["concepts"]), modalities=mods, seed=int(meta["seed"]),
+                        encoder=meta["encoder"])
+    recon = {k.split("::", 1)[1]: v for k, v in arrays.items() if k.startswith("recon::")}
+    state = {k.split("::", 1)[1]: v for k, v in arrays.items() if k.startswith("state::")}
+    metrics = dict(meta["metrics"], features_from_cache=True)
+    return EncodeResult(space=space, metrics=metrics, recon=recon, state=state, from_cache=True)
