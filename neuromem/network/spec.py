@@ -216,9 +216,9 @@ class STDP:
 
     tau_plus_ms: float = 20.0
     tau_minus_ms: float = 20.0
-    a_plus: float = 0.03
-    a_minus: float = 0.015
-    init_weight_sum_mv: float = 120.0
+    a_plus: float = 0.05
+    a_minus: float = 0.01
+    init_weight_sum_mv: float = 175.0
     init_weight_spread: float = 0.5
     w_max_over_mean: float = 8.0
     normalisation: str = "subtractive"
@@ -248,7 +248,7 @@ class Homeostasis:
         Whether theta also raises the threshold when learning is off.
     """
 
-    theta_plus_mv: float = 0.5
+    theta_plus_mv: float = 2.0
     tau_theta_ms: float = math.inf
     apply_at_test: bool = False
 

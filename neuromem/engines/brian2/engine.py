@@ -69,19 +69,36 @@ class _Objects:
     syn_in: dict
     syn_fb: dict
     mon: "b2.SpikeMonitor"
+    lat: "b2.Synapses | None" = None
+
+
+def _structure(spec: NetworkSpec) -> dict:
+    """What the compiled code depends on; every other parameter is a variable set at run time."""
+    return {"populations": [(p.modality, p.n_neurons) for p in spec.populations],
+            "n_concept": spec.concept.n_neurons, "dt_ms": spec.sim.dt_ms,
+            "trial_period_ms": spec.sim.trial_period_ms, "normalisation": spec.stdp.normalisation,
+            "inhibition": spec.inhibition.w_inh_mv > 0, "self_inhibition": spec.inhibition.self_inhibition,
+            "theta_decays": not math.isinf(spec.homeostasis.tau_theta_ms)}
 
 
 def _build_objects(spec: NetworkSpec, n_table: int) -> _Objects:
-    """Create the Brian2 objects for ``spec`` (names fixed so generated code is reproducible)."""
-    c, inh, st, ho, fb, sim = spec.concept, spec.inhibition, spec.stdp, spec.homeostasis, spec.feedback, spec.sim
+    """Create the Brian2 objects for the structure of ``spec`` (fixed names: reproducible generated code).
+
+    Parameters (time constants, potentials, learning rates, bounds) are
+    shared constant variables, so one compiled structure serves any values;
+    :func:`_parameter_values` gives their values for a spec.
+    """
+    sim = spec.sim
     period = sim.trial_period_ms * ms
     table = b2.TimedArray(np.full(n_table, _SENTINEL), dt=1 * ms, name="nm_spiketable")
     inp = b2.NeuronGroup(spec.n_inputs, "ptr : 1\nnextbin : 1", threshold="t_in_timesteps >= nextbin",
                          reset="ptr += 1\nnextbin = nm_spiketable(ptr * ms)", namespace={"nm_spiketable": table},
                          name="nm_input", dt=sim.dt_ms * ms)
     inp.nextbin = _SENTINEL
-    subtractive = st.normalisation == "subtractive"
-    theta_eq = ("theta : volt" if math.isinf(ho.tau_theta_ms) else "dtheta/dt = -theta / tau_theta : volt")
+    subtractive = spec.stdp.normalisation == "subtractive"
+    decays = not math.isinf(spec.homeostasis.tau_theta_ms)
+    theta_eq = "dtheta/dt = -theta / tau_theta : volt\ntau_theta : second (shared, constant)" if decays \
+        else "theta : volt"
     xpop_eqs = "".join(f"dxpop_{m}/dt = -xpop_{m} / tau_plus : 1\n" for m in spec.modalities) if subtractive else ""
     eqs = f"""
 dv/dt = (v_rest - v + ge - gi + bias) / tau_m : volt (unless refractory)
@@ -92,16 +109,19 @@ dgi/dt = -gi / tau_i : volt
 bias : volt
 learn_on : 1 (shared)
 adapt_on : 1 (shared)
+tau_m : second (shared, constant)
+tau_e : second (shared, constant)
+tau_i : second (shared, constant)
+tau_plus : second (shared, constant)
+t_ref : second (shared, constant)
+v_rest : volt (shared, constant)
+v_reset : volt (shared, constant)
+v_thresh : volt (shared, constant)
+theta_plus : volt (shared, constant)
 """
-    ns = dict(tau_m=c.tau_m_ms * ms, v_rest=c.v_rest_mv * mV, v_reset=c.v_reset_mv * mV,
-              v_thresh=c.v_thresh_mv * mV, tau_e=c.tau_exc_ms * ms, tau_i=inh.tau_inh_ms * ms,
-              theta_plus=ho.theta_plus_mv * mV, tau_plus=st.tau_plus_ms * ms, tau_minus=st.tau_minus_ms * ms)
-    if not math.isinf(ho.tau_theta_ms):
-        ns["tau_theta"] = ho.tau_theta_ms * ms
-    conc = b2.NeuronGroup(c.n_neurons, eqs, threshold="v > v_thresh + adapt_on * theta",
-                          reset="v = v_reset\ntheta += learn_on * theta_plus", refractory=c.refractory_ms * ms,
-                          method="exact", namespace=ns, name="nm_concept", dt=sim.dt_ms * ms)
-    conc.v = c.v_rest_mv * mV
+    conc = b2.NeuronGroup(spec.concept.n_neurons, eqs, threshold="v > v_thresh + adapt_on * theta",
+                          reset="v = v_reset\ntheta += learn_on * theta_plus", refractory="t_ref",
+                          method="exact", name="nm_concept", dt=sim.dt_ms * ms)
     reset = "v = v_rest\nge = 0*mV\ngi = 0*mV\nlastspike = -1e4*second\nnot_refractory = True\n"
     reset += "".join(f"xpop_{m} = 0\n" for m in spec.modalities) if subtractive else ""
     conc.run_regularly(reset, dt=period, when="start", name="nm_concept_trialreset")
@@ -112,40 +132,70 @@ adapt_on : 1 (shared)
         m = p.modality
         sl = spec.input_slice(m)
         src = inp[sl.start:sl.stop]
-        sns = dict(w_max=spec.w_max_mv(m) * mV, a_plus=st.a_plus, a_minus=st.a_minus, tau_plus=st.tau_plus_ms * ms,
-                   tau_minus=st.tau_minus_ms * ms, inv_n=1.0 / p.n_neurons)
         on_pre = "ge_post += w\napre += 1\n"
         if subtractive:
-            on_pre += f"xpop_{m}_post += inv_n\n"
+            on_pre += f"xpop_{m}_post += {1.0 / p.n_neurons!r}\n"
         on_pre += "w = clip(w - learn_on_post * a_minus * w_max * apost, 0*mV, w_max)"
         pot = f"(apre - xpop_{m}_post)" if subtractive else "apre"
         on_post = f"apost += 1\nw = clip(w + learn_on_post * a_plus * w_max * {pot}, 0*mV, w_max)"
         s = b2.Synapses(src, conc, model="""w : volt
-dapre/dt = -apre / tau_plus : 1 (event-driven)
-dapost/dt = -apost / tau_minus : 1 (event-driven)""", on_pre=on_pre, on_post=on_post, namespace=sns,
+dapre/dt = -apre / tau_ltp : 1 (event-driven)
+dapost/dt = -apost / tau_minus : 1 (event-driven)
+w_max : volt (shared, constant)
+a_plus : 1 (shared, constant)
+a_minus : 1 (shared, constant)
+tau_ltp : second (shared, constant)
+tau_minus : second (shared, constant)""", on_pre=on_pre, on_post=on_post,
                         delay={"pre": 0 * ms, "post": 0 * ms}, name=f"nm_in_{m}")
         s.connect()
         s.run_regularly("apre = 0\napost = 0", dt=period, when="start", name=f"nm_in_{m}_trialreset")
-        fns = dict(a_fb=fb.a_fb, f_max=fb.f_max, tau_fb=fb.tau_fb_ms * ms)
         f = b2.Synapses(conc, src, model="""f : 1
 dxc/dt = -xc / tau_fb : 1 (event-driven)
-dxl/dt = -xl / tau_fb : 1 (event-driven)""",
+dxl/dt = -xl / tau_fb : 1 (event-driven)
+a_fb : 1 (shared, constant)
+f_max : 1 (shared, constant)
+tau_fb : second (shared, constant)""",
                         on_pre="xc += 1\nf = f + learn_on_pre * a_fb * xl * (f_max - f)",
-                        on_post="xl += 1\nf = f + learn_on_pre * a_fb * xc * (f_max - f)", namespace=fns,
+                        on_post="xl += 1\nf = f + learn_on_pre * a_fb * xc * (f_max - f)",
                         delay={"pre": 0 * ms, "post": 0 * ms}, name=f"nm_fb_{m}")
         f.connect()
         f.run_regularly("xc = 0\nxl = 0", dt=period, when="start", name=f"nm_fb_{m}_trialreset")
         syn_in[m], syn_fb[m] = s, f
         objs += [s, f]
-    if inh.w_inh_mv > 0:
-        lat = b2.Synapses(conc, conc, on_pre="gi_post += w_inh", namespace={"w_inh": inh.w_inh_mv * mV},
+    lat = None
+    if spec.inhibition.w_inh_mv > 0:
+        lat = b2.Synapses(conc, conc, model="w_inh : volt (shared, constant)", on_pre="gi_post += w_inh",
                           delay=0 * ms, name="nm_inhibition")
-        lat.connect(condition=None if inh.self_inhibition else "i != j")
+        lat.connect(condition=None if spec.inhibition.self_inhibition else "i != j")
         objs.append(lat)
     mon = b2.SpikeMonitor(conc, name="nm_concept_spikes")
     objs.append(mon)
     net = b2.Network(*objs, name="nm_network")
-    return _Objects(net=net, inp=inp, conc=conc, table=table, syn_in=syn_in, syn_fb=syn_fb, mon=mon)
+    o = _Objects(net=net, inp=inp, conc=conc, table=table, syn_in=syn_in, syn_fb=syn_fb, mon=mon, lat=lat)
+    for (obj, var), value in _parameter_values(spec, o).items():
+        setattr(obj, var, value)
+    conc.v = spec.concept.v_rest_mv * mV
+    return o
+
+
+def _parameter_values(spec: NetworkSpec, o: "_Objects") -> dict:
+    """``{(brian_object, variable): quantity}`` for every run-time parameter of ``spec``."""
+    c, inh, st, ho, fb = spec.concept, spec.inhibition, spec.stdp, spec.homeostasis, spec.feedback
+    vals = {(o.conc, "tau_m"): c.tau_m_ms * ms, (o.conc, "tau_e"): c.tau_exc_ms * ms,
+            (o.conc, "tau_i"): inh.tau_inh_ms * ms, (o.conc, "tau_plus"): st.tau_plus_ms * ms,
+            (o.conc, "t_ref"): c.refractory_ms * ms, (o.conc, "v_rest"): c.v_rest_mv * mV,
+            (o.conc, "v_reset"): c.v_reset_mv * mV, (o.conc, "v_thresh"): c.v_thresh_mv * mV,
+            (o.conc, "theta_plus"): ho.theta_plus_mv * mV}
+    if not math.isinf(ho.tau_theta_ms):
+        vals[(o.conc, "tau_theta")] = ho.tau_theta_ms * ms
+    for m in spec.modalities:
+        s, f = o.syn_in[m], o.syn_fb[m]
+        vals.update({(s, "w_max"): spec.w_max_mv(m) * mV, (s, "a_plus"): st.a_plus, (s, "a_minus"): st.a_minus,
+                     (s, "tau_ltp"): st.tau_plus_ms * ms, (s, "tau_minus"): st.tau_minus_ms * ms,
+                     (f, "a_fb"): fb.a_fb, (f, "f_max"): fb.f_max, (f, "tau_fb"): fb.tau_fb_ms * ms})
+    if o.lat is not None:
+        vals[(o.lat, "w_inh")] = inh.w_inh_mv * mV
+    return vals
 
 
 def _spike_table(drive: SpikeTrains, n_table: int, step_offset: int = 0) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -180,7 +230,10 @@ def standalone_build_count() -> int:
 
 
 def _standalone_objects(spec: NetworkSpec, block_steps: int, n_table: int):
-    key = f"{spec.key()}_{block_steps}_{n_table}"
+    import hashlib
+    import json
+
+    key = hashlib.sha256(json.dumps([_structure(spec), block_steps, n_table]).encode()).hexdigest()[:16]
     if _ACTIVE["key"] == key:
         return _ACTIVE["objects"], _ACTIVE["device"]
     from brian2.devices.device import all_devices
@@ -289,6 +342,8 @@ class Brian2Engine(Engine):
         o.conc.theta = self._state.theta_mv * mV
         o.conc.bias = bias * mV
         o.conc.learn_on, o.conc.adapt_on = self._flags(plastic)
+        for (obj, var), value in _parameter_values(self.spec, o).items():
+            setattr(obj, var, value)
         n_before = o.mon.num_spikes
         o.net.run(drive.n_steps * self.spec.sim.dt_ms * ms)
         i = np.asarray(o.mon.i[n_before:])
@@ -331,6 +386,8 @@ class Brian2Engine(Engine):
             args = {objs.table: table, objs.inp.ptr: ptr, objs.inp.nextbin: nextbin,
                     objs.conc.theta: self._state.theta_mv * mV, objs.conc.bias: bias * mV,
                     objs.conc.learn_on: learn, objs.conc.adapt_on: adapt}
+            for (obj, var), value in _parameter_values(self.spec, objs).items():
+                args[getattr(obj, var)] = value
             for m in self.spec.modalities:
                 w, f = self._flat_weights(objs, m, runtime=False)
                 args[objs.syn_in[m].w] = w * mV

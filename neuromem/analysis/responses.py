@@ -1,0 +1,168 @@
+"""Concept-cell response statistics in the spirit of human MTL recordings.
+
+Responsiveness criterion (:class:`ResponseCriterion`)
+-----------------------------------------------------
+Neuron ``n`` responds to concept ``k`` (through one modality) when, over the
+test trials of that modality,
+
+* the median spike count in the stimulus window over ``k``'s trials is at
+  least ``min_median_count``, and
+* the mean count over ``k``'s trials exceeds ``mu_b + n_sd * s_b``, where the
+  baseline ``mu_b, s_b`` are the mean and standard deviation of the neuron's
+  counts over the trials of all *other* concepts (same modality and window
+  length), and ``s_b`` is floored at ``sd_floor`` spikes so that a silent
+  baseline (zero variance) cannot make a single stray spike significant.
+
+A single trial counts as a response of ``n`` when its count passes the same two
+thresholds (used for population sparseness).
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+
+import numpy as np
+
+from neuromem.coding.population import _check_range
+
+__all__ = [
+    "HUMAN_CONCEPTS_PER_NEURON",
+    "ResponseCriterion",
+    "responsive",
+    "trial_responses",
+    "population_sparseness",
+    "lifetime_sparseness",
+    "concepts_with_engram",
+    "invariance_index",
+    "concepts_per_neuron_distribution",
+]
+
+#: Fraction of responsive human MTL neurons answering to 1, 2, 3, 4 concepts
+#: (De Falco et al. 2016 data as used by Gastaldi et al. 2021); the remaining
+#: 3.8 % answer to 5 or more.
+HUMAN_CONCEPTS_PER_NEURON = (0.83, 0.084, 0.031, 0.017)
+
+
+@dataclass(frozen=True, kw_only=True)
+class ResponseCriterion:
+    """Thresholds of the responsiveness criterion (see module docstring).
+
+    Parameters
+    ----------
+    min_median_count : float
+        Minimum median spike count in the stimulus window, spikes, [0, 1e4].
+    n_sd : float
+        Baseline standard deviations the mean count must exceed, [0, 100].
+    sd_floor : float
+        Lower bound of the baseline standard deviation, spikes, (0, 1e4].
+    """
+
+    min_median_count: float = 2.0
+    n_sd: float = 5.0
+    sd_floor: float = 0.5
+
+    def __post_init__(self):
+        _check_range("ResponseCriterion", "min_median_count", self.min_median_count, 0, 1e4)
+        _check_range("ResponseCriterion", "n_sd", self.n_sd, 0, 100)
+        _check_range("ResponseCriterion", "sd_floor", self.sd_floor, 0, 1e4, lo_open=True)
+
+    def to_dict(self) -> dict:
+        return asdict(self)
+
+
+def _check(counts, labels, n_concepts):
+    c = np.asarray(counts, dtype=np.float64)
+    y = np.asarray(labels)
+    if c.ndim != 2 or len(y) != len(c):
+        raise ValueError(f"counts must be (n_trials, n_neurons) with one label per trial; got {c.shape}, {y.shape}")
+    if len(y) and (y.min() < 0 or y.max() >= n_concepts):
+        raise ValueError(f"labels must lie in [0, {n_concepts})")
+    return c, y.astype(np.int64)
+
+
+def _baseline(c, y, n_concepts, crit):
+    """Per (concept, neuron) baseline threshold from the other concepts' trials."""
+    n_neurons = c.shape[1]
+    thr = np.full((n_concepts, n_neurons), np.inf)
+    for k in range(n_concepts):
+        other = c[y != k]
+        if len(other) == 0:
+            continue
+        sd = np.maximum(other.std(axis=0), crit.sd_floor)
+        thr[k] = other.mean(axis=0) + crit.n_sd * sd
+    return thr
+
+
+def responsive(counts, labels, n_concepts: int, criterion: ResponseCriterion = ResponseCriterion()) -> np.ndarray:
+    """Boolean matrix (n_neurons, n_concepts): which neuron responds to which concept.
+
+    Parameters
+    ----------
+    counts : ndarray (n_trials, n_neurons)
+        Spike counts in the stimulus window of each test trial (one modality).
+    labels : ndarray (n_trials,)
+        Concept of each trial.
+    n_concepts : int
+    criterion : ResponseCriterion
+    """
+    c, y = _check(counts, labels, n_concepts)
+    thr = _baseline(c, y, n_concepts, criterion)
+    out = np.zeros((c.shape[1], n_concepts), dtype=bool)
+    for k in range(n_concepts):
+        ck = c[y == k]
+        if len(ck) == 0:
+            continue
+        out[:, k] = (np.median(ck, axis=0) >= criterion.min_median_count) & (ck.mean(axis=0) > thr[k])
+    return out
+
+
+def trial_responses(counts, labels, n_concepts: int, criterion: ResponseCriterion = ResponseCriterion()) -> np.ndarray:
+    """Boolean (n_trials, n_neurons): single-trial responses (count passes both thresholds)."""
+    c, y = _check(counts, labels, n_concepts)
+    thr = _baseline(c, y, n_concepts, criterion)
+    return (c >= criterion.min_median_count) & (c > thr[y])
+
+
+def population_sparseness(trial_resp: np.ndarray) -> float:
+    """Mean over test stimuli of the fraction of concept neurons responding to the stimulus."""
+    r = np.asarray(trial_resp, dtype=bool)
+    return float(r.mean()) if r.size else float("nan")
+
+
+def lifetime_sparseness(resp: np.ndarray) -> float:
+    """Mean over responsive neurons of the fraction of concepts each responds to (NaN if none respond).
+
+    With ``n`` concepts the smallest possible value is ``1 / n``.
+    """
+    r = np.asarray(resp, dtype=bool)
+    rows = r[r.any(axis=1)]
+    return float(rows.mean()) if len(rows) else float("nan")
+
+
+def concepts_with_engram(resp: np.ndarray) -> float:
+    """Fraction of concepts with at least one responsive neuron."""
+    r = np.asarray(resp, dtype=bool)
+    return float(r.any(axis=0).mean())
+
+
+def invariance_index(resp_a: np.ndarray, resp_b: np.ndarray) -> float:
+    """Among (neuron, concept) pairs responsive through modality a or b, the fraction responsive through both.
+
+    NaN when no pair is responsive.
+    """
+    a = np.asarray(resp_a, dtype=bool)
+    b = np.asarray(resp_b, dtype=bool)
+    if a.shape != b.shape:
+        raise ValueError(f"response matrices differ in shape: {a.shape} vs {b.shape}")
+    either = a | b
+    return float((a & b).sum() / either.sum()) if either.any() else float("nan")
+
+
+def concepts_per_neuron_distribution(resp: np.ndarray) -> list[float]:
+    """Fraction of responsive neurons answering to 1, 2, ..., n_concepts concepts."""
+    r = np.asarray(resp, dtype=bool)
+    n = r.sum(axis=1)
+    n = n[n > 0]
+    if len(n) == 0:
+        return [0.0] * r.shape[1]
+    return (np.bincount(n, minlength=r.shape[1] + 1)[1:] / len(n)).tolist()

@@ -1,0 +1,1 @@
+"""Experiments as library functions (thin scripts and the CLI call these)."""

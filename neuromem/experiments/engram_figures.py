@@ -1,0 +1,166 @@
+"""Figures of the engram-formation experiment (matplotlib, Agg backend, PNG)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+
+__all__ = ["write_all"]
+
+_COLORS = {"picture": "#1f77b4", "name": "#d62728", "spoken": "#2ca02c"}
+
+
+def _plt():
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    return plt
+
+
+def _preferred_order(resp_union: np.ndarray, counts_mean: np.ndarray) -> np.ndarray:
+    """Neurons sorted by preferred concept (responsive first), then by response strength."""
+    pref = np.where(resp_union.any(axis=1), counts_mean.argmax(axis=1), resp_union.shape[1])
+    strength = counts_mean.max(axis=1)
+    return np.lexsort((-strength, pref))
+
+
+def raster(path, *, concepts, spec, test_res, test_labels, test_modality, resp, counts, per_concept=2):
+    plt = _plt()
+    mods = [m for m in ("picture", "name", "spoken") if m in resp]
+    union = np.logical_or.reduce([resp[m] for m in mods])
+    mean_by_concept = np.stack([counts[test_labels == k].mean(axis=0) if np.any(test_labels == k)
+                                else np.zeros(counts.shape[1]) for k in range(len(concepts))], axis=1)
+    order = _preferred_order(union, mean_by_concept)
+    shown = order[: max(int(union.any(axis=1).sum()) + 5, 10)]
+    rank = {n: r for r, n in enumerate(shown)}
+    per = spec.sim.steps_per_trial
+    trials = []
+    for m in mods:
+        for k in range(len(concepts)):
+            idx = np.nonzero((test_modality == m) & (test_labels == k))[0][:per_concept]
+            trials += [(int(t), m, k) for t in idx]
+    fig, ax = plt.subplots(figsize=(max(10, 0.25 * len(trials)), 5))
+    for pos, (t, m, k) in enumerate(trials):
+        sel = (test_res.spike_steps // per) == t
+        xs = pos * spec.sim.trial_period_ms + (test_res.spike_steps[sel] % per) * spec.sim.dt_ms
+        ys = [rank.get(int(n), -1) for n in test_res.spike_indices[sel]]
+        keep = np.array(ys) >= 0
+        ax.scatter(xs[keep], np.array(ys)[keep], s=4, color=_COLORS[m], marker="|")
+        ax.axvspan(pos * spec.sim.trial_period_ms, pos * spec.sim.trial_period_ms + spec.sim.stimulus_ms,
+                   color=_COLORS[m], alpha=0.06, lw=0)
+    centers = [(p + 0.4) * spec.sim.trial_period_ms for p in range(len(trials))]
+    ax.set_xticks(centers)
+    ax.set_xticklabels([f"{concepts[k]}" for _, _, k in trials], rotation=90, fontsize=7)
+    ax.set_ylabel("concept neuron (sorted by preferred concept)")
+    ax.set_xlabel("test stimulus (held-out, cue alone); shaded = stimulus window")
+    ax.set_ylim(-1, len(shown))
+    ax.set_title("Concept-neuron spikes across test stimuli: " +
+                 ", ".join(f"{m} ({c})" for m, c in zip(mods, ["blue", "red", "green"])))
+    fig.tight_layout()
+    fig.savefig(path, dpi=120)
+    plt.close(fig)
+
+
+def weights(path, *, concepts, spec, init, trained, resp, counts, test_labels):
+    plt = _plt()
+    mods = list(trained.w_in_mv)
+    union = np.logical_or.reduce([resp[m] for m in mods if m in resp])
+    mean_by_concept = np.stack([counts[test_labels == k].mean(axis=0) for k in range(len(concepts))], axis=1)
+    order = _preferred_order(union, mean_by_concept)
+    fig, axes = plt.subplots(len(mods), 2, figsize=(12, 2.8 * len(mods)), squeeze=False)
+    for r, m in enumerate(mods):
+        vmax = spec.w_max_mv(m)
+        for c, (label, st) in enumerate((("before learning", init), ("after learning", trained))):
+            ax = axes[r, c]
+            im = ax.imshow(st.w_in_mv[m][:, order].T, aspect="auto", cmap="viridis", vmin=0, vmax=vmax,
+                           interpolation="nearest")
+            ax.set_title(f"{m} -> concept weights, {label}")
+            ax.set_xlabel(f"{m} latent-population neuron (dim x {spec.coding.neurons_per_dim} tuning)")
+            ax.set_ylabel("concept neuron (sorted)")
+            fig.colorbar(im, ax=ax, label="weight (mV)")
+    fig.tight_layout()
+    fig.savefig(path, dpi=110)
+    plt.close(fig)
+
+
+def concept_cells(path, *, concepts, resp, counts, test_labels, test_modality, n_cells=4):
+    """Responses of the most selective concept cells to each concept through each modality."""
+    plt = _plt()
+    mods = [m for m in ("picture", "name", "spoken") if m in resp]
+    n_c = len(concepts)
+    mean = {m: np.stack([counts[(test_modality == m) & (test_labels == k)].mean(axis=0)
+                         for k in range(n_c)], axis=1) for m in mods}  # (neurons, concepts)
+    sem = {m: np.stack([counts[(test_modality == m) & (test_labels == k)].std(axis=0)
+                        / np.sqrt(max(1, ((test_modality == m) & (test_labels == k)).sum()))
+                        for k in range(n_c)], axis=1) for m in mods}
+    both = resp["picture"] & resp["name"]
+    score = both.any(axis=1) * 1e6 + mean["picture"].max(axis=1) + mean["name"].max(axis=1)
+    cells = [int(n) for n in np.argsort(-score)[:n_cells] if score[n] > 0]
+    if not cells:
+        cells = [0]
+    fig, axes = plt.subplots(len(cells), 1, figsize=(max(8, 0.8 * n_c), 2.4 * len(cells)), squeeze=False)
+    width = 0.8 / len(mods)
+    for r, n in enumerate(cells):
+        ax = axes[r, 0]
+        for j, m in enumerate(mods):
+            ax.bar(np.arange(n_c) + (j - (len(mods) - 1) / 2) * width, mean[m][n], width, yerr=sem[m][n],
+                   color=_COLORS[m], label=f"{m} (held-out)", capsize=2)
+        pref = [concepts[k] for k in np.nonzero(np.logical_or.reduce([resp[m][n] for m in mods]))[0]]
+        ax.set_title(f"concept neuron {n}: responds to {', '.join(pref) if pref else 'nothing'}")
+        ax.set_ylabel("spikes / 200 ms")
+        ax.set_xticks(np.arange(n_c))
+        ax.set_xticklabels(concepts, rotation=30, fontsize=8)
+        if r == 0:
+            ax.legend(fontsize=8)
+    fig.suptitle("Invariant concept cells: the same neuron answers a concept's pictures and its names")
+    fig.tight_layout()
+    fig.savefig(path, dpi=120)
+    plt.close(fig)
+
+
+def concepts_per_neuron(path, *, metrics):
+    plt = _plt()
+    model = np.array(metrics["concepts_per_responsive_neuron"], dtype=float)
+    human = np.array(metrics["human_concepts_per_responsive_neuron"], dtype=float)
+    n = 5
+    m5 = np.concatenate([model[: n - 1], [model[n - 1:].sum()]]) if len(model) >= n else \
+        np.pad(model, (0, n - len(model)))
+    h5 = np.concatenate([human[: n - 1], [max(0.0, 1 - human.sum())]])
+    x = np.arange(1, n + 1)
+    fig, ax = plt.subplots(figsize=(6, 4))
+    ax.bar(x - 0.2, m5, 0.4, label=f"model (n={metrics['n_responsive_neurons']} responsive neurons)",
+           color="#1f77b4")
+    ax.bar(x + 0.2, h5, 0.4, label="human MTL (De Falco et al. 2016)", color="#7f7f7f")
+    ax.set_xticks(x)
+    ax.set_xticklabels(["1", "2", "3", "4", "5+"])
+    ax.set_xlabel("number of concepts a responsive neuron answers to")
+    ax.set_ylabel("fraction of responsive neurons")
+    ax.set_ylim(0, 1)
+    ax.set_title("Concepts per responsive neuron")
+    ax.legend(fontsize=8)
+    fig.tight_layout()
+    fig.savefig(path, dpi=120)
+    plt.close(fig)
+
+
+def write_all(out: Path, *, concepts, spec, test_res, test_labels, test_modality, counts, resp, init, trained,
+              metrics) -> list[str]:
+    """Write every figure into ``out``; returns the file names."""
+    out = Path(out)
+    files = {
+        "raster_concept_neurons.png": lambda p: raster(p, concepts=concepts, spec=spec, test_res=test_res,
+                                                       test_labels=test_labels, test_modality=test_modality,
+                                                       resp=resp, counts=counts),
+        "weights_before_after.png": lambda p: weights(p, concepts=concepts, spec=spec, init=init, trained=trained,
+                                                      resp=resp, counts=counts, test_labels=test_labels),
+        "concept_cells_pictures_vs_names.png": lambda p: concept_cells(p, concepts=concepts, resp=resp,
+                                                                       counts=counts, test_labels=test_labels,
+                                                                       test_modality=test_modality),
+        "concepts_per_neuron_vs_human.png": lambda p: concepts_per_neuron(p, metrics=metrics),
+    }
+    for name, fn in files.items():
+        fn(out / name)
+    return list(files)
