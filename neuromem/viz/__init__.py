@@ -1,0 +1,1 @@
+"""Figures built from saved results (never from live engine objects)."""
