@@ -7,11 +7,16 @@ test trials of that modality,
 
 * the median spike count in the stimulus window over ``k``'s trials is at
   least ``min_median_count``, and
-* the mean count over ``k``'s trials exceeds ``mu_b + n_sd * s_b``, where the
-  baseline ``mu_b, s_b`` are the mean and standard deviation of the neuron's
-  counts over the trials of all *other* concepts (same modality and window
-  length), and ``s_b`` is floored at ``sd_floor`` spikes so that a silent
-  baseline (zero variance) cannot make a single stray spike significant.
+* the mean count over ``k``'s trials exceeds ``mu_b + n_sd * s_b``.
+
+The baseline ``mu_b, s_b`` is, when blank trials are given (background input
+only, same window length), the mean and standard deviation of the neuron's
+counts in them, as with the pre-stimulus baselines of the human recordings.
+Without blank trials it is taken robustly from the trials of all *other*
+concepts: their median and ``1.4826 * MAD`` (so that a neuron answering to a
+second concept is not penalised by that concept's responses). In both cases
+``s_b`` is floored at ``sd_floor`` spikes so that a silent baseline (zero
+variance) cannot make a single stray spike significant.
 
 A single trial counts as a response of ``n`` when its count passes the same two
 thresholds (used for population sparseness).
@@ -80,20 +85,28 @@ def _check(counts, labels, n_concepts):
     return c, y.astype(np.int64)
 
 
-def _baseline(c, y, n_concepts, crit):
-    """Per (concept, neuron) baseline threshold from the other concepts' trials."""
+def _baseline(c, y, n_concepts, crit, baseline_counts=None):
+    """Per (concept, neuron) threshold ``mu_b + n_sd * s_b`` (see module docstring)."""
     n_neurons = c.shape[1]
+    if baseline_counts is not None:
+        b = np.asarray(baseline_counts, dtype=np.float64)
+        if b.ndim != 2 or b.shape[1] != n_neurons or len(b) < 2:
+            raise ValueError(f"baseline_counts must be (n_blank >= 2, {n_neurons}); got {b.shape}")
+        thr = b.mean(axis=0) + crit.n_sd * np.maximum(b.std(axis=0), crit.sd_floor)
+        return np.tile(thr, (n_concepts, 1))
     thr = np.full((n_concepts, n_neurons), np.inf)
     for k in range(n_concepts):
         other = c[y != k]
         if len(other) == 0:
             continue
-        sd = np.maximum(other.std(axis=0), crit.sd_floor)
-        thr[k] = other.mean(axis=0) + crit.n_sd * sd
+        med = np.median(other, axis=0)
+        mad = np.median(np.abs(other - med), axis=0)
+        thr[k] = med + crit.n_sd * np.maximum(1.4826 * mad, crit.sd_floor)
     return thr
 
 
-def responsive(counts, labels, n_concepts: int, criterion: ResponseCriterion = ResponseCriterion()) -> np.ndarray:
+def responsive(counts, labels, n_concepts: int, criterion: ResponseCriterion = ResponseCriterion(),
+               baseline_counts=None) -> np.ndarray:
     """Boolean matrix (n_neurons, n_concepts): which neuron responds to which concept.
 
     Parameters
@@ -104,9 +117,11 @@ def responsive(counts, labels, n_concepts: int, criterion: ResponseCriterion = R
         Concept of each trial.
     n_concepts : int
     criterion : ResponseCriterion
+    baseline_counts : ndarray (n_blank, n_neurons), optional
+        Counts in blank trials (background input only); see module docstring.
     """
     c, y = _check(counts, labels, n_concepts)
-    thr = _baseline(c, y, n_concepts, criterion)
+    thr = _baseline(c, y, n_concepts, criterion, baseline_counts)
     out = np.zeros((c.shape[1], n_concepts), dtype=bool)
     for k in range(n_concepts):
         ck = c[y == k]
@@ -116,10 +131,11 @@ def responsive(counts, labels, n_concepts: int, criterion: ResponseCriterion = R
     return out
 
 
-def trial_responses(counts, labels, n_concepts: int, criterion: ResponseCriterion = ResponseCriterion()) -> np.ndarray:
+def trial_responses(counts, labels, n_concepts: int, criterion: ResponseCriterion = ResponseCriterion(),
+                    baseline_counts=None) -> np.ndarray:
     """Boolean (n_trials, n_neurons): single-trial responses (count passes both thresholds)."""
     c, y = _check(counts, labels, n_concepts)
-    thr = _baseline(c, y, n_concepts, criterion)
+    thr = _baseline(c, y, n_concepts, criterion, baseline_counts)
     return (c >= criterion.min_median_count) & (c > thr[y])
 
 

@@ -150,9 +150,11 @@ def _training_stimuli(space, coder, chosen, order, modalities, *, shuffle_rng=No
                     item=np.array(items))
 
 
-def _test_stimuli(space, coder, modalities, rng, *, max_pictures_per_concept, min_word_trials_per_concept):
-    """Held-out pictures, then held-out name (and spoken) forms, each cue alone."""
-    rows, labels, kinds, items = [], [], [], []
+def _test_stimuli(space, coder, modalities, rng, *, max_pictures_per_concept, min_word_trials_per_concept,
+                  blank_trials):
+    """Blank trials (background only: the response baseline), held-out pictures, then held-out names."""
+    rows = [np.tile(coder.background(), (blank_trials, 1))]
+    labels, kinds, items = [np.full(blank_trials, -1)], ["blank"] * blank_trials, [np.full(blank_trials, -1)]
     for m in modalities:
         idx = np.nonzero(space[m].split == "heldout")[0]
         y = space[m].labels[idx]
@@ -189,10 +191,11 @@ def _analyse(space, spec, coder, test, counts, state, proto, criterion, rng, mod
     """Every metric of one trained network from its test responses."""
     n_c = len(space.concepts)
     resp, tresp = {}, {}
+    blank = counts[test.modality == "blank"]
     for m in modalities:
         sel = test.modality == m
-        resp[m] = responsive(counts[sel], test.labels[sel], n_c, criterion)
-        tresp[m] = trial_responses(counts[sel], test.labels[sel], n_c, criterion)
+        resp[m] = responsive(counts[sel], test.labels[sel], n_c, criterion, blank)
+        tresp[m] = trial_responses(counts[sel], test.labels[sel], n_c, criterion, blank)
     union = np.logical_or.reduce([resp[m] for m in modalities])
     out = {
         "population_sparseness": population_sparseness(np.concatenate([tresp[m] for m in modalities])),
@@ -221,14 +224,15 @@ def _analyse(space, spec, coder, test, counts, state, proto, criterion, rng, mod
 
 def _criterion_sensitivity(space, test, counts, modalities):
     n_c = len(space.concepts)
+    blank = counts[test.modality == "blank"]
     rows = []
     for mm in (1.0, 2.0, 3.0):
         for nsd in (3.0, 5.0, 7.0):
             crit = ResponseCriterion(min_median_count=mm, n_sd=nsd)
-            resp = {m: responsive(counts[test.modality == m], test.labels[test.modality == m], n_c, crit)
+            resp = {m: responsive(counts[test.modality == m], test.labels[test.modality == m], n_c, crit, blank)
                     for m in modalities}
             tr = np.concatenate([trial_responses(counts[test.modality == m], test.labels[test.modality == m],
-                                                 n_c, crit) for m in modalities])
+                                                 n_c, crit, blank) for m in modalities])
             union = np.logical_or.reduce([resp[m] for m in modalities])
             rows.append({"min_median_count": mm, "n_sd": nsd,
                          "population_sparseness": population_sparseness(tr),
@@ -242,6 +246,7 @@ def run_engram_formation(space: LatentSpace, *, engine: str = "brian2", presenta
                          preset: str = "default", out_dir=None, progress: bool = True,
                          use_spoken: bool = True, max_test_pictures_per_concept: int | None = None,
                          control_test_pictures_per_concept: int | None = 30, min_word_trials_per_concept: int = 12,
+                         blank_trials: int = 20,
                          controls=CONTROLS, criterion: ResponseCriterion = ResponseCriterion(),
                          spec_overrides: dict | None = None, figures: bool = True, dataset: str | None = None,
                          engine_options: dict | None = None) -> dict:
@@ -274,6 +279,9 @@ def run_engram_formation(space: LatentSpace, *, engine: str = "brian2", presenta
     min_word_trials_per_concept : int
         Held-out name / spoken forms are repeated (new Poisson noise) to reach
         at least this many test trials per concept.
+    blank_trials : int
+        Test trials with background input only (>= 2); their counts are the
+        baseline of the responsiveness criterion.
     controls : sequence of str
         Which of ``CONTROLS`` to run.
     criterion : ResponseCriterion
@@ -301,6 +309,8 @@ def run_engram_formation(space: LatentSpace, *, engine: str = "brian2", presenta
     if isinstance(presentations, bool) or not isinstance(presentations, (int, np.integer)) \
             or not 1 <= presentations <= 100:
         raise ValueError(f"presentations={presentations!r} must be an int in [1, 100]")
+    if not isinstance(blank_trials, (int, np.integer)) or blank_trials < 2:
+        raise ValueError(f"blank_trials={blank_trials!r} must be an int >= 2")
     unknown = set(controls) - set(CONTROLS)
     if unknown:
         raise ValueError(f"unknown controls {sorted(unknown)}; allowed {CONTROLS}")
@@ -316,7 +326,7 @@ def run_engram_formation(space: LatentSpace, *, engine: str = "brian2", presenta
     train = _training_stimuli(space, coder, chosen, order, modalities)
     test_rng = np.random.default_rng(s_test)
     test = _test_stimuli(space, coder, modalities, test_rng, max_pictures_per_concept=max_test_pictures_per_concept,
-                         min_word_trials_per_concept=min_word_trials_per_concept)
+                         min_word_trials_per_concept=min_word_trials_per_concept, blank_trials=blank_trials)
     train_drive = _drive(train, spec, np.random.default_rng(s_train))
     test_drive = _drive(test, spec, test_rng)
 
@@ -352,11 +362,19 @@ def run_engram_formation(space: LatentSpace, *, engine: str = "brian2", presenta
     metrics["prototype_ceiling_recall_at_1"] = recall_at_1(nearest_prototype(z_test, proto["picture"]),
                                                            test.labels[sel])
     metrics["chance_recall_at_1"] = 1.0 / n_c
+    # the same reference for word cues: nearest train-form prototype of the cue's own modality
+    for m in modalities:
+        if m != "picture":
+            sel = test.modality == m
+            z = space[m].latents[test.item[sel]]
+            metrics[f"prototype_ceiling_{m}_recall_at_1"] = recall_at_1(nearest_prototype(z, proto[m]),
+                                                                        test.labels[sel])
 
     # controls -----------------------------------------------------------------
     ctrl_rng = np.random.default_rng(s_ctrl_test)
-    ctrl_test = _test_stimuli(space, coder, modalities, ctrl_rng, max_pictures_per_concept=control_test_pictures_per_concept,
-                              min_word_trials_per_concept=min_word_trials_per_concept)
+    ctrl_test = _test_stimuli(space, coder, modalities, ctrl_rng,
+                              max_pictures_per_concept=control_test_pictures_per_concept,
+                              min_word_trials_per_concept=min_word_trials_per_concept, blank_trials=blank_trials)
     ctrl_drive = _drive(ctrl_test, spec, ctrl_rng)
     ctrl_out, ctrl_raw = {}, {}
     for name in _progress(list(controls), progress, desc="controls", leave=False):
@@ -389,7 +407,7 @@ def run_engram_formation(space: LatentSpace, *, engine: str = "brian2", presenta
         "n_concepts": n_c,
         "n_concept_neurons": spec.concept.n_neurons,
         "latent_dim": space.latent_dim,
-        "n_test_trials": {m: int((test.modality == m).sum()) for m in modalities},
+        "n_test_trials": {m: int((test.modality == m).sum()) for m in modalities + ("blank",)},
         **metrics,
         "human_concepts_per_responsive_neuron": list(HUMAN_CONCEPTS_PER_NEURON),
         "criterion": criterion.to_dict(),

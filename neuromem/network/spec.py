@@ -39,10 +39,11 @@ presynaptic traces of that modality (homeostatic weight normalisation,
 which keeps each modality's total input to a neuron constant up to clipping).
 
 Concept->latent feedback weights ``f_ji`` (dimensionless, in ``[0, f_max]``)
-grow with coincidences of concept spike ``j`` and latent spike ``i``:
-on either spike, ``f += a_fb x_other (f_max - f)``, where ``x_other`` is the
-other side's trace (decay ``tau_fb_ms``, +1 per spike). They are read out
-for recall (pattern completion) and do not act on the dynamics.
+grow from the latent neurons' recent activity at each concept spike:
+``f_ji += a_fb x_i (f_max - f_ji)`` when concept neuron ``j`` fires, where
+``x_i`` is latent neuron ``i``'s trace (decay ``tau_fb_ms``, +1 per spike).
+They are read out for recall (pattern completion) and do not act on the
+dynamics.
 
 Time is organised in trials of ``trial_period_ms``; the stimulus occupies the
 first ``stimulus_ms``. At each trial start ``v``, ``g_e``, ``g_i``, all
@@ -266,9 +267,10 @@ class Feedback:
     Parameters
     ----------
     a_fb : float
-        Growth per coincidence as a fraction of the remaining range, [0, 1].
+        Growth per concept spike and unit of latent trace, as a fraction of
+        the remaining range, [0, 1].
     tau_fb_ms : float
-        Coincidence trace time constant, ms, (0, 1000].
+        Latent-neuron trace time constant, ms, (0, 1000].
     f_max : float
         Upper bound of a feedback weight (dimensionless), (0, 1e3].
     """

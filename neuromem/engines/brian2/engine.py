@@ -91,10 +91,15 @@ def _build_objects(spec: NetworkSpec, n_table: int) -> _Objects:
     sim = spec.sim
     period = sim.trial_period_ms * ms
     table = b2.TimedArray(np.full(n_table, _SENTINEL), dt=1 * ms, name="nm_spiketable")
-    inp = b2.NeuronGroup(spec.n_inputs, "ptr : 1\nnextbin : 1", threshold="t_in_timesteps >= nextbin",
-                         reset="ptr += 1\nnextbin = nm_spiketable(ptr * ms)", namespace={"nm_spiketable": table},
-                         name="nm_input", dt=sim.dt_ms * ms)
+    # input neurons replay the table; xl is each input neuron's coincidence trace for feedback learning
+    inp = b2.NeuronGroup(spec.n_inputs, """ptr : 1
+nextbin : 1
+dxl/dt = -xl / tau_fb : 1
+tau_fb : second (shared, constant)""", threshold="t_in_timesteps >= nextbin",
+                         reset="ptr += 1\nnextbin = nm_spiketable(ptr * ms)\nxl += 1",
+                         namespace={"nm_spiketable": table}, method="exact", name="nm_input", dt=sim.dt_ms * ms)
     inp.nextbin = _SENTINEL
+    inp.run_regularly("xl = 0", dt=period, when="start", name="nm_input_trialreset")
     subtractive = spec.stdp.normalisation == "subtractive"
     decays = not math.isinf(spec.homeostasis.tau_theta_ms)
     theta_eq = "dtheta/dt = -theta / tau_theta : volt\ntau_theta : second (shared, constant)" if decays \
@@ -149,17 +154,13 @@ tau_minus : second (shared, constant)""", on_pre=on_pre, on_post=on_post,
                         delay={"pre": 0 * ms, "post": 0 * ms}, name=f"nm_in_{m}")
         s.connect()
         s.run_regularly("apre = 0\napost = 0", dt=period, when="start", name=f"nm_in_{m}_trialreset")
+        # feedback learning is driven by concept spikes only (cheap: they are rare): each concept
+        # spike grows its feedback weights by the latent neurons' recent activity (trace xl)
         f = b2.Synapses(conc, src, model="""f : 1
-dxc/dt = -xc / tau_fb : 1 (event-driven)
-dxl/dt = -xl / tau_fb : 1 (event-driven)
 a_fb : 1 (shared, constant)
-f_max : 1 (shared, constant)
-tau_fb : second (shared, constant)""",
-                        on_pre="xc += 1\nf = f + learn_on_pre * a_fb * xl * (f_max - f)",
-                        on_post="xl += 1\nf = f + learn_on_pre * a_fb * xc * (f_max - f)",
-                        delay={"pre": 0 * ms, "post": 0 * ms}, name=f"nm_fb_{m}")
+f_max : 1 (shared, constant)""", on_pre="f = f + learn_on_pre * a_fb * xl_post * (f_max - f)",
+                        delay=0 * ms, name=f"nm_fb_{m}")
         f.connect()
-        f.run_regularly("xc = 0\nxl = 0", dt=period, when="start", name=f"nm_fb_{m}_trialreset")
         syn_in[m], syn_fb[m] = s, f
         objs += [s, f]
     lat = None
@@ -192,7 +193,8 @@ def _parameter_values(spec: NetworkSpec, o: "_Objects") -> dict:
         s, f = o.syn_in[m], o.syn_fb[m]
         vals.update({(s, "w_max"): spec.w_max_mv(m) * mV, (s, "a_plus"): st.a_plus, (s, "a_minus"): st.a_minus,
                      (s, "tau_ltp"): st.tau_plus_ms * ms, (s, "tau_minus"): st.tau_minus_ms * ms,
-                     (f, "a_fb"): fb.a_fb, (f, "f_max"): fb.f_max, (f, "tau_fb"): fb.tau_fb_ms * ms})
+                     (f, "a_fb"): fb.a_fb, (f, "f_max"): fb.f_max})
+    vals[(o.inp, "tau_fb")] = fb.tau_fb_ms * ms
     if o.lat is not None:
         vals[(o.lat, "w_inh")] = inh.w_inh_mv * mV
     return vals
