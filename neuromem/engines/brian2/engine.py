@@ -15,6 +15,12 @@ Two modes:
     are carried from block to block, and since every trial starts from reset
     dynamic variables the result equals one long run.
 
+Concept neurons are integrated with exponential Euler (exact for a constant
+drive within a step, so the f-I curve matches the closed form up to spike-time
+discretisation; the synaptic currents enter as piecewise constant), with
+parameters as shared run-time variables so one compiled structure serves
+every parameter value.
+
 Input spikes are neuromem's own (:class:`~neuromem.coding.SpikeTrains`), fed
 through a spike-table lookup: input neuron ``k`` fires when the step counter
 reaches ``nextbin``, then reads its next spike step from a flat table
@@ -126,7 +132,7 @@ theta_plus : volt (shared, constant)
 """
     conc = b2.NeuronGroup(spec.concept.n_neurons, eqs, threshold="v > v_thresh + adapt_on * theta",
                           reset="v = v_reset\ntheta += learn_on * theta_plus", refractory="t_ref",
-                          method="exact", name="nm_concept", dt=sim.dt_ms * ms)
+                          method="exponential_euler", name="nm_concept", dt=sim.dt_ms * ms)
     reset = "v = v_rest\nge = 0*mV\ngi = 0*mV\nlastspike = -1e4*second\nnot_refractory = True\n"
     reset += "".join(f"xpop_{m} = 0\n" for m in spec.modalities) if subtractive else ""
     conc.run_regularly(reset, dt=period, when="start", name="nm_concept_trialreset")
@@ -352,7 +358,8 @@ class Brian2Engine(Engine):
         steps = np.round(np.asarray(o.mon.t_[n_before:]) / (self.spec.sim.dt_ms * 1e-3)).astype(np.int64)
         steps -= self._rt_step
         self._rt_step += drive.n_steps
-        self._read_weights(o)
+        if plastic:  # frozen otherwise (reading back would only add unit-conversion rounding)
+            self._read_weights(o)
         return RunResult(spike_indices=i, spike_steps=steps, n_neurons=self.spec.concept.n_neurons,
                          n_steps=drive.n_steps, dt_ms=self.spec.sim.dt_ms)
 
@@ -405,6 +412,8 @@ class Brian2Engine(Engine):
             keep = s < (t1 - t0) * per  # padded silent trials produce no spikes; be strict anyway
             all_i.append(i[keep])
             all_s.append(s[keep] + t0 * per)
+            if not plastic:
+                continue
             self._read_weights(objs)
             pad_ms = (self._block_steps - (t1 - t0) * per) * self.spec.sim.dt_ms
             tau_theta = self.spec.homeostasis.tau_theta_ms

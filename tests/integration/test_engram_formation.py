@@ -1,0 +1,104 @@
+"""The engram-formation experiment end to end (synthetic latents by default; real digits when marked slow)."""
+
+import json
+
+import numpy as np
+import pytest
+
+pytest.importorskip("brian2")
+
+from neuromem.experiments.engram_formation import add_cli_arguments, main_from_args, run_engram_formation  # noqa: E402
+from neuromem.latents import LatentSpace, ModalityLatents  # noqa: E402
+from neuromem.validation import synthetic_latent_space  # noqa: E402
+
+
+@pytest.fixture(scope="module")
+def result(tmp_path_factory):
+    out = tmp_path_factory.mktemp("engram")
+    space = synthetic_latent_space(n_concepts=10, latent_dim=16, pictures_per_concept=40, seed=0)
+    metrics = run_engram_formation(space, engine="brian2-standalone", presentations=3, seed=0, out_dir=out,
+                                   progress=False, max_test_pictures_per_concept=10,
+                                   control_test_pictures_per_concept=5, dataset="synthetic")
+    return metrics, out
+
+
+def test_outputs_written(result):
+    metrics, out = result
+    on_disk = json.loads((out / "metrics.json").read_text())
+    for key in ("picture_to_name_recall_at_1", "name_to_picture_recall_at_1", "population_sparseness",
+                "lifetime_sparseness", "concepts_with_engram", "invariance_index", "invariance_index_spoken",
+                "concepts_per_responsive_neuron", "prototype_ceiling_recall_at_1", "chance_recall_at_1",
+                "controls", "criterion", "criterion_sensitivity", "human_concepts_per_responsive_neuron"):
+        assert key in on_disk, key
+    assert set(on_disk["controls"]) == {"untrained", "shuffled_pairing", "asynchronous"}
+    assert abs(sum(on_disk["concepts_per_responsive_neuron"]) - 1) < 1e-9
+    with np.load(out / "results.npz") as f:
+        assert f["w_in_mv_after__picture"].shape == (160, 100)
+        assert len(f["test_spike_steps"]) == len(f["test_spike_indices"]) > 0
+    for png in metrics["figures"]:
+        assert (out / png).stat().st_size > 10_000
+
+
+def test_engrams_bind_pictures_and_names(result):
+    """Well-separated synthetic clusters: the network should reach the non-spiking ceiling."""
+    m, _ = result
+    assert m["chance_recall_at_1"] == pytest.approx(0.1)
+    assert m["prototype_ceiling_recall_at_1"] >= 0.95
+    assert m["concepts_with_engram"] == 1.0
+    assert m["picture_to_name_recall_at_1"] >= 0.9
+    assert m["name_to_picture_recall_at_1"] >= 0.9
+    assert m["invariance_index"] >= 0.8
+    assert m["population_sparseness"] <= 0.05
+
+
+def test_controls_fail_to_bind(result):
+    m, _ = result
+    ctrl = m["controls"]
+    # an untrained neuron may answer one concept's pictures by chance alignment, but nothing is bound
+    assert ctrl["untrained"]["concepts_with_engram"] <= 0.3
+    assert not ctrl["untrained"]["invariance_index"] > 0.5  # NaN (no responsive pair) or low
+    for name in ("untrained", "shuffled_pairing", "asynchronous"):
+        assert ctrl[name]["picture_to_name_recall_at_1"] <= m["chance_recall_at_1"] + 0.2, name
+        assert ctrl[name]["picture_to_name_recall_at_1"] < m["picture_to_name_recall_at_1"] - 0.5, name
+
+
+def test_bad_input_rejected():
+    space = synthetic_latent_space(n_concepts=3, latent_dim=4, pictures_per_concept=6, seed=1)
+    no_names = LatentSpace(concepts=space.concepts, modalities={"picture": space["picture"]}, seed=1)
+    with pytest.raises(ValueError, match="needs a 'name' modality"):
+        run_engram_formation(no_names, engine="brian2-runtime", progress=False)
+    with pytest.raises(ValueError, match="presentations"):
+        run_engram_formation(space, engine="brian2-runtime", presentations=0, progress=False)
+    with pytest.raises(ValueError, match="train pictures"):
+        run_engram_formation(space, engine="brian2-runtime", presentations=15, progress=False)
+    with pytest.raises(ValueError, match="unknown controls"):
+        run_engram_formation(space, engine="brian2-runtime", controls=("sham",), progress=False)
+    with pytest.raises(ValueError, match="NaN or inf"):
+        ModalityLatents(latents=np.full((2, 4), np.nan, np.float32), labels=np.zeros(2, int),
+                        split=np.array(["train", "train"]), descriptions=("a", "b"))
+
+
+def test_cli_arguments_roundtrip():
+    import argparse
+
+    p = add_cli_arguments(argparse.ArgumentParser())
+    a = p.parse_args(["--engine", "brian2-runtime", "--presentations", "5", "--seed", "2", "--out", "x",
+                      "--controls", ""])
+    assert (a.engine, a.presentations, a.seed, a.out, a.controls) == ("brian2-runtime", 5, 2, "x", "")
+    assert callable(main_from_args)
+
+
+@pytest.mark.slow
+def test_digits_targets(tmp_path):
+    """Issue targets on real digits latents (needs the encoders; minutes)."""
+    from neuromem.data import load_dataset
+    from neuromem.encoders import encode_dataset
+
+    space = encode_dataset(load_dataset("digits", seed=0), seed=0, progress=False).space
+    m = run_engram_formation(space, engine="brian2", presentations=3, seed=0, out_dir=tmp_path, progress=False,
+                             dataset="digits")
+    assert m["picture_to_name_recall_at_1"] >= 0.9
+    assert m["picture_to_name_recall_at_1"] >= m["prototype_ceiling_recall_at_1"] - 0.05
+    assert m["concepts_with_engram"] == 1.0
+    assert m["invariance_index"] >= 0.8
+    assert m["population_sparseness"] <= 0.05

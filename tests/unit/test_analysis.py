@@ -1,0 +1,101 @@
+import numpy as np
+import pytest
+
+from neuromem.analysis import (
+    HUMAN_CONCEPTS_PER_NEURON,
+    ResponseCriterion,
+    concepts_per_neuron_distribution,
+    concepts_with_engram,
+    invariance_index,
+    lifetime_sparseness,
+    population_sparseness,
+    recall_at_1,
+    recall_from_counts,
+    responsive,
+    trial_responses,
+)
+from neuromem.coding import LatentSquash, PopulationCode, encode_rates
+
+
+def _counts():
+    """3 concepts x 10 trials, 4 neurons: n0 -> concept 0, n1 -> concepts 1 and 2, n2 silent, n3 noisy."""
+    rng = np.random.default_rng(0)
+    labels = np.repeat([0, 1, 2], 10)
+    c = np.zeros((30, 4))
+    c[labels == 0, 0] = 10
+    c[labels >= 1, 1] = 8
+    c[:, 3] = rng.poisson(3.0, size=30)
+    return c, labels
+
+
+def _blank():
+    b = np.zeros((20, 4))
+    b[:, 3] = np.random.default_rng(1).poisson(3.0, size=20)
+    return b
+
+
+def test_responsive_matrix_blank_baseline():
+    c, y = _counts()
+    r = responsive(c, y, 3, baseline_counts=_blank())
+    expected = np.array([[1, 0, 0], [0, 1, 1], [0, 0, 0], [0, 0, 0]], dtype=bool)
+    np.testing.assert_array_equal(r, expected)
+
+
+def test_responsive_other_concepts_baseline_is_robust():
+    # 10 concepts; neuron 0 answers concepts 0 and 1: the robust baseline keeps both
+    y = np.repeat(np.arange(10), 8)
+    c = np.zeros((80, 1))
+    c[y <= 1, 0] = 9
+    r = responsive(c, y, 10)
+    np.testing.assert_array_equal(np.nonzero(r[0])[0], [0, 1])
+
+
+def test_zero_variance_baseline_needs_more_than_one_spike():
+    y = np.repeat([0, 1], 10)
+    c = np.zeros((20, 1))
+    c[y == 0] = 1.0  # one stray spike per trial: median 1 < 2
+    assert not responsive(c, y, 2).any()
+    c[y == 0] = 2.0  # 2 spikes over a silent baseline: floor SD 0.5 -> threshold 2.5
+    assert not responsive(c, y, 2).any()
+    c[y == 0] = 3.0
+    assert responsive(c, y, 2)[0, 0]
+    # a looser criterion changes the answer in the documented way
+    c[y == 0] = 2.0
+    assert responsive(c, y, 2, ResponseCriterion(min_median_count=2.0, n_sd=3.0))[0, 0]
+
+
+def test_sparseness_invariance_and_distribution():
+    c, y = _counts()
+    r = responsive(c, y, 3, baseline_counts=_blank())
+    tr = trial_responses(c, y, 3, baseline_counts=_blank())
+    assert population_sparseness(tr) == pytest.approx(1 / 4)  # each trial: exactly one of 4 neurons
+    assert lifetime_sparseness(r) == pytest.approx((1 / 3 + 2 / 3) / 2)
+    assert concepts_with_engram(r) == 1.0
+    assert concepts_per_neuron_distribution(r) == pytest.approx([0.5, 0.5, 0.0])
+    a = np.array([[1, 0], [0, 1], [1, 0]], dtype=bool)
+    b = np.array([[1, 0], [0, 0], [0, 1]], dtype=bool)
+    assert invariance_index(a, b) == pytest.approx(1 / 4)  # pairs: (0,0) both, (1,1) a, (2,0) a, (2,1) b
+    assert np.isnan(invariance_index(np.zeros((2, 2), bool), np.zeros((2, 2), bool)))
+    assert concepts_with_engram(np.zeros((3, 2), bool)) == 0.0
+    assert sum(HUMAN_CONCEPTS_PER_NEURON) < 1 and HUMAN_CONCEPTS_PER_NEURON[0] == 0.83
+
+
+def test_recall_through_feedback():
+    rng = np.random.default_rng(0)
+    code = PopulationCode(neurons_per_dim=10)
+    proto = rng.normal(size=(3, 5))
+    sq = LatentSquash(mean=np.zeros(5), scale=np.ones(5))
+    # feedback of concept neuron k = the rate pattern of prototype k
+    w_fb = encode_rates(proto, code, sq) / 60.0
+    counts = np.array([[5, 0, 0], [0, 0, 7], [0, 3, 0], [0, 0, 0]])
+    pred, empty = recall_from_counts(counts, w_fb, proto, code, sq, rng)
+    np.testing.assert_array_equal(pred[:3], [0, 2, 1])
+    np.testing.assert_array_equal(empty, [False, False, False, True])
+    assert recall_at_1(pred[:3], [0, 2, 1]) == 1.0
+
+
+def test_bad_input():
+    with pytest.raises(ValueError, match="labels"):
+        responsive(np.zeros((3, 2)), np.array([0, 1, 5]), 2)
+    with pytest.raises(ValueError, match="n_sd"):
+        ResponseCriterion(n_sd=-1.0)
