@@ -69,17 +69,26 @@ def weights(path, *, concepts, spec, init, trained, resp, counts, test_labels):
     mods = list(trained.w_in_mv)
     union = np.logical_or.reduce([resp[m] for m in mods if m in resp])
     mean_by_concept = np.stack([counts[test_labels == k].mean(axis=0) for k in range(len(concepts))], axis=1)
-    order = _preferred_order(union, mean_by_concept)
-    fig, axes = plt.subplots(len(mods), 2, figsize=(12, 2.8 * len(mods)), squeeze=False)
+    # responsive neurons first (sorted by preferred concept), then untrained ones for contrast
+    rows = _preferred_order(union, mean_by_concept)[: min(30, union.shape[0])]
+    npd = spec.coding.neurons_per_dim
+    n_dims = min(16, spec.populations[0].latent_dim)
+    pref = mean_by_concept.argmax(axis=1)
+    ylabels = [f"{n} ({concepts[pref[n]]})" if union[n].any() else str(n) for n in rows]
+    fig, axes = plt.subplots(len(mods), 2, figsize=(13, 3.6 * len(mods)), squeeze=False)
     for r, m in enumerate(mods):
         vmax = spec.w_max_mv(m)
         for c, (label, st) in enumerate((("before learning", init), ("after learning", trained))):
             ax = axes[r, c]
-            im = ax.imshow(st.w_in_mv[m][:, order].T, aspect="auto", cmap="viridis", vmin=0, vmax=vmax,
-                           interpolation="nearest")
+            im = ax.imshow(st.w_in_mv[m][: n_dims * npd, rows].T, aspect="auto", cmap="viridis", vmin=0,
+                           vmax=vmax, interpolation="nearest")
             ax.set_title(f"{m} -> concept weights, {label}")
-            ax.set_xlabel(f"{m} latent-population neuron (dim x {spec.coding.neurons_per_dim} tuning)")
-            ax.set_ylabel("concept neuron (sorted)")
+            ax.set_xticks(np.arange(0, n_dims * npd, npd) - 0.5)
+            ax.set_xticklabels([str(d) for d in range(n_dims)], fontsize=7)
+            ax.set_xlabel(f"{m} latent dimension (first {n_dims}; {npd} tuned neurons each)")
+            ax.set_yticks(np.arange(len(rows)))
+            ax.set_yticklabels(ylabels, fontsize=6)
+            ax.set_ylabel("concept neuron (preferred concept)")
             fig.colorbar(im, ax=ax, label="weight (mV)")
     fig.tight_layout()
     fig.savefig(path, dpi=110)
