@@ -11,9 +11,10 @@ from neuromem.engines.base import (
     cache_dir,
     engine_class,
     engine_names,
+    engine_status,
     make_engine,
     register_engine,
 )
 
 __all__ = ["Engine", "EngineUnavailable", "RunResult", "available_engines", "cache_dir", "engine_class",
-           "engine_names", "make_engine", "register_engine"]
+           "engine_names", "engine_status", "make_engine", "register_engine"]

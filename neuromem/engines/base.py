@@ -34,6 +34,7 @@ __all__ = [
     "available_engines",
     "cache_dir",
     "engine_names",
+    "engine_status",
     "make_engine",
     "register_engine",
 ]
@@ -119,15 +120,18 @@ class Engine(abc.ABC):
     spec : NetworkSpec
     seed : int
         Seed of the initial state (see :func:`~neuromem.network.initial_state`).
+    progress : bool
+        Show a progress bar during long runs.
     """
 
     name: ClassVar[str] = "abstract"
 
-    def __init__(self, spec: NetworkSpec, *, seed: int = 0):
+    def __init__(self, spec: NetworkSpec, *, seed: int = 0, progress: bool = False):
         if not isinstance(spec, NetworkSpec):
             raise TypeError(f"spec must be a NetworkSpec; got {type(spec).__name__}")
         self.spec = spec
         self.seed = seed
+        self.progress = bool(progress)
         self._state = initial_state(spec, seed)
 
     def get_state(self) -> NetworkState:
@@ -199,6 +203,10 @@ def available_engines() -> dict[str, str]:
     """``{name: "ok" | "missing <packages>"}`` for every registered engine."""
     return {n: ("ok" if not _missing(req) else "missing " + ", ".join(_missing(req)))
             for n, (_, req, _) in sorted(_REGISTRY.items())}
+
+
+#: Alias used by ``neuromem info``.
+engine_status = available_engines
 
 
 def engine_class(name: str):

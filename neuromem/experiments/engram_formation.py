@@ -48,9 +48,12 @@ from neuromem.engines import make_engine
 from neuromem.latents import LatentSpace
 from neuromem.network import NetworkSpec, initial_state, load_preset
 
-__all__ = ["run_engram_formation", "add_cli_arguments", "main_from_args", "CONTROLS"]
+__all__ = ["run_engram_formation", "add_cli_arguments", "main_from_args", "make_figures", "demo", "CONTROLS",
+           "RESULTS_FILE"]
 
 CONTROLS = ("untrained", "shuffled_pairing", "asynchronous")
+#: Raw results written next to ``metrics.json``.
+RESULTS_FILE = "engram_results.npz"
 _CUE_MODALITIES = ("picture", "name", "spoken")
 
 
@@ -337,7 +340,7 @@ def run_engram_formation(space: LatentSpace, *, engine: str = "brian2", presenta
             proto[m] = space.centroids(m, "train")
 
     init = initial_state(spec, s_init)
-    eng = make_engine(engine, spec, seed=0, **(engine_options or {}))
+    eng = make_engine(engine, spec, seed=0, progress=progress, **(engine_options or {}))
     eng.set_state(init)
     per = spec.sim.steps_per_trial
     stim_steps = spec.sim.stimulus_steps
@@ -439,7 +442,7 @@ def run_engram_formation(space: LatentSpace, *, engine: str = "brian2", presenta
             arrays[f"control_{name}_test_counts"] = c
         arrays["control_test_labels"] = ctrl_test.labels
         arrays["control_test_modality"] = ctrl_test.modality.astype("U8")
-        atomic_write_npz(out / "results.npz", arrays)
+        atomic_write_npz(out / RESULTS_FILE, arrays)
         if figures:
             from neuromem.experiments import engram_figures
 
@@ -450,6 +453,49 @@ def run_engram_formation(space: LatentSpace, *, engine: str = "brian2", presenta
         metrics["timings_s"]["total_s"] = time.perf_counter() - t_start
         atomic_write_json(out / "metrics.json", metrics)
     return metrics
+
+
+def make_figures(results, out=None) -> list[Path]:
+    """Rebuild the figures from a results folder (``metrics.json`` + ``engram_results.npz``)."""
+    from neuromem.engines.base import RunResult
+    from neuromem.experiments import engram_figures
+    from neuromem.network import NetworkState, spec_from_dict
+
+    results = Path(results)
+    out = Path(out) if out is not None else results
+    out.mkdir(parents=True, exist_ok=True)
+    metrics = json.loads((results / "metrics.json").read_text())
+    with np.load(results / RESULTS_FILE, allow_pickle=False) as f:
+        d = {k: f[k] for k in f.files}
+    sd = json.loads(str(d["spec_json"]))
+    mods = tuple(p["modality"] for p in sd["populations"])
+    spec = spec_from_dict({k: v for k, v in sd.items() if k not in ("populations", "name")}, modalities=mods,
+                          latent_dim=sd["populations"][0]["latent_dim"], name=sd.get("name", "custom"))
+    w_fb = {m: d[f"w_fb_after__{m}"] for m in mods}
+    init = NetworkState(w_in_mv={m: d[f"w_in_mv_before__{m}"] for m in mods}, w_fb=w_fb,
+                        theta_mv=np.zeros_like(d["theta_mv_after"]))
+    trained = NetworkState(w_in_mv={m: d[f"w_in_mv_after__{m}"] for m in mods}, w_fb=w_fb,
+                           theta_mv=d["theta_mv_after"])
+    n_trials = len(d["test_labels"])
+    test_res = RunResult(spike_indices=d["test_spike_indices"], spike_steps=d["test_spike_steps"],
+                         n_neurons=spec.concept.n_neurons, n_steps=n_trials * int(d["trial_period_steps"]),
+                         dt_ms=float(d["dt_ms"]))
+    names = engram_figures.write_all(out, concepts=tuple(str(c) for c in d["concepts"]), spec=spec,
+                                     test_res=test_res, test_labels=d["test_labels"],
+                                     test_modality=d["test_modality"].astype(str), counts=d["test_counts"],
+                                     resp={m: d[f"responsive__{m}"] for m in mods}, init=init, trained=trained,
+                                     metrics=metrics)
+    return [out / n for n in names]
+
+
+def demo(out_dir, *, seed: int = 0, progress: bool = True, engine: str = "brian2") -> dict:
+    """The default experiment on digits (latents from the encoder cache), written to ``out_dir``."""
+    from neuromem.data import load_dataset
+    from neuromem.encoders import encode_dataset
+
+    space = encode_dataset(load_dataset("digits", seed=seed), seed=seed, progress=progress).space
+    return run_engram_formation(space, engine=engine, presentations=3, seed=seed, out_dir=out_dir,
+                                progress=progress, dataset="digits")
 
 
 # ---- command line ---------------------------------------------------------------------

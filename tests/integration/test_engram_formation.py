@@ -7,7 +7,12 @@ import pytest
 
 pytest.importorskip("brian2")
 
-from neuromem.experiments.engram_formation import add_cli_arguments, main_from_args, run_engram_formation  # noqa: E402
+from neuromem.experiments.engram_formation import (  # noqa: E402
+    add_cli_arguments,
+    main_from_args,
+    make_figures,
+    run_engram_formation,
+)
 from neuromem.latents import LatentSpace, ModalityLatents  # noqa: E402
 from neuromem.validation import synthetic_latent_space  # noqa: E402
 
@@ -32,11 +37,14 @@ def test_outputs_written(result):
         assert key in on_disk, key
     assert set(on_disk["controls"]) == {"untrained", "shuffled_pairing", "asynchronous"}
     assert abs(sum(on_disk["concepts_per_responsive_neuron"]) - 1) < 1e-9
-    with np.load(out / "results.npz") as f:
+    with np.load(out / "engram_results.npz") as f:
         assert f["w_in_mv_after__picture"].shape == (160, 100)
         assert len(f["test_spike_steps"]) == len(f["test_spike_indices"]) > 0
     for png in metrics["figures"]:
         assert (out / png).stat().st_size > 10_000
+    # the figures can be rebuilt from the saved results alone
+    remade = make_figures(out, out / "again")
+    assert sorted(p.name for p in remade) == sorted(metrics["figures"])
 
 
 def test_engrams_bind_pictures_and_names(result):

@@ -272,6 +272,8 @@ class Brian2Engine(Engine):
     spec : NetworkSpec
     seed : int
         Seed of the initial state.
+    progress : bool
+        Progress bar over standalone blocks.
     mode : {"runtime", "standalone"}
         Brian2 device (numpy runtime or compiled cpp_standalone).
     block_trials : int
@@ -285,9 +287,9 @@ class Brian2Engine(Engine):
 
     name = "brian2"
 
-    def __init__(self, spec: NetworkSpec, *, seed: int = 0, mode: str = "standalone", block_trials: int = 40,
-                 table_rate_hz: float = 25.0):
-        super().__init__(spec, seed=seed)
+    def __init__(self, spec: NetworkSpec, *, seed: int = 0, progress: bool = False, mode: str = "standalone",
+                 block_trials: int = 40, table_rate_hz: float = 25.0):
+        super().__init__(spec, seed=seed, progress=progress)
         if mode not in _MODES:
             raise ValueError(f"mode={mode!r}; allowed {_MODES}")
         if not (isinstance(block_trials, int) and 1 <= block_trials <= 100_000):
@@ -387,7 +389,13 @@ class Brian2Engine(Engine):
         per = self.spec.sim.steps_per_trial
         learn, adapt = self._flags(plastic)
         all_i, all_s = [], []
-        for t0, t1 in self._blocks(drive):
+        blocks = list(self._blocks(drive))
+        if self.progress and len(blocks) > 1:
+            from tqdm.auto import tqdm
+
+            blocks = tqdm(blocks, desc=f"brian2 standalone ({'learning' if plastic else 'test'})", unit="block",
+                          leave=False)
+        for t0, t1 in blocks:
             block = drive.window(t0 * per, t1 * per)
             block = SpikeTrains(indices=block.indices, steps=block.steps, n_neurons=block.n_neurons,
                                 n_steps=self._block_steps, dt_ms=block.dt_ms)
