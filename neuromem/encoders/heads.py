@@ -68,17 +68,21 @@ def _train(module, params, step_loss, n: int, *, epochs: int, batch_size: int, l
     module.train()
     bar = tqdm(range(epochs), desc=desc, unit="epoch", disable=not progress, leave=False)
     loss_val = float("nan")
-    for _ in bar:
-        perm = torch.randperm(n, generator=gen)
-        for i in range(0, n, batch_size):
-            idx = perm[i:i + batch_size]
-            loss = step_loss(idx)
-            opt.zero_grad()
-            loss.backward()
-            opt.step()
-            loss_val = float(loss.detach())
-        sched.step()
-        bar.set_postfix(loss=f"{loss_val:.3f}")
+    # dropout draws from torch's global generator: fork it so training is reproducible
+    # and the caller's random state is left untouched
+    with torch.random.fork_rng(devices=[]):
+        torch.manual_seed(seed + 7919)
+        for _ in bar:
+            perm = torch.randperm(n, generator=gen)
+            for i in range(0, n, batch_size):
+                idx = perm[i:i + batch_size]
+                loss = step_loss(idx)
+                opt.zero_grad()
+                loss.backward()
+                opt.step()
+                loss_val = float(loss.detach())
+            sched.step()
+            bar.set_postfix(loss=f"{loss_val:.3f}")
     module.eval()
     if not np.isfinite(loss_val):
         raise FloatingPointError(f"{desc}: training diverged (loss {loss_val}); lower the learning rate")

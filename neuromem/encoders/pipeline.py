@@ -25,7 +25,7 @@ from neuromem.encoders.novel import novel_pictures
 from neuromem.latents import LatentSpace, ModalityLatents
 
 #: Bump when anything that changes cached results changes.
-PIPELINE_VERSION = "encode/v2"
+PIPELINE_VERSION = "encode/v3"
 N_RECON_EXAMPLES = 8
 
 

@@ -172,3 +172,14 @@ def test_atomic_write_leaves_nothing_on_interruption(tmp_path):
     assert list(tmp_path.iterdir()) == []
     atomic_write_bytes(target, b"whole")
     assert target.read_bytes() == b"whole" and len(list(tmp_path.iterdir())) == 1
+
+
+def test_head_fitting_is_reproducible_whatever_the_global_torch_state():
+    import torch
+
+    x, y = _clusters()
+    torch.manual_seed(1)
+    a = fit_picture_head(x, y, n_concepts=4, latent_dim=8, hidden=32, epochs=3, seed=5)(x)
+    torch.rand(1000)
+    b = fit_picture_head(x, y, n_concepts=4, latent_dim=8, hidden=32, epochs=3, seed=5)(x)
+    np.testing.assert_array_equal(a, b)
