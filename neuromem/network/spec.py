@@ -182,8 +182,8 @@ class Inhibition:
         the winner from imprinting its pattern).
     """
 
-    w_inh_mv: float = 40.0
-    tau_inh_ms: float = 10.0
+    w_inh_mv: float = 100.0
+    tau_inh_ms: float = 5.0
     self_inhibition: bool = False
 
     def __post_init__(self):

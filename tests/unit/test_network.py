@@ -92,3 +92,10 @@ def test_initial_state_seeded_and_checked():
     bad.w_in_mv["picture"] = bad.w_in_mv["picture"][:, :3]
     with pytest.raises(ValueError, match="shape"):
         bad.check(spec)
+
+
+@pytest.mark.parametrize("name", available_presets())
+def test_every_preset_loads(name):
+    spec = load_preset(name, modalities=("picture", "name"), latent_dim=16)
+    assert spec.name == name
+    assert spec.concept.v_thresh_mv > spec.concept.v_reset_mv
