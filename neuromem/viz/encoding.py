@@ -52,7 +52,8 @@ def plot_latent_space(space: LatentSpace, out: Path, *, max_pictures: int = 1000
         z_s, y_s = space["spoken"].select("heldout")
         parts.append(("spoken", z_s, y_s))
     z_all = np.concatenate([p[1] for p in parts])
-    emb = TSNE(n_components=2, perplexity=30, init="pca", random_state=seed).fit_transform(z_all)
+    perplexity = float(min(30.0, max(2.0, (len(z_all) - 1) / 3)))
+    emb = TSNE(n_components=2, perplexity=perplexity, init="pca", random_state=seed).fit_transform(z_all)
     cols = _colours(len(space.concepts))
     fig, ax = plt.subplots(figsize=(9, 7.5))
     start = 0
