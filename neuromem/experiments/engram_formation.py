@@ -16,6 +16,33 @@ untrained network, shuffled picture/name pairings during learning (every
 presentation gets the name of a random concept), and asynchronous
 presentation (picture and name in consecutive trials, one trial period apart,
 far beyond the STDP window).
+
+Metrics (``metrics.json``)
+--------------------------
+``picture_to_name_recall_at_1``, ``name_to_picture_recall_at_1`` (and
+``spoken_to_name_recall_at_1``, ``spoken_to_picture_recall_at_1``)
+    Recall@1 through the concept layer and the learned feedback (see
+    :mod:`neuromem.analysis.recall`) for held-out pictures / held-out name forms.
+``<cue>_cue_no_response_fraction``
+    Cue trials on which no concept neuron fired (answered by a seeded guess).
+``prototype_ceiling_recall_at_1``
+    Non-spiking nearest-prototype classifier from the same K pictures, on the
+    same latents; ``prototype_ceiling_name_recall_at_1`` (``..._spoken_...``)
+    the same for word cues against the train name forms.
+``chance_recall_at_1``
+    ``1 / n_concepts``.
+``population_sparseness``, ``lifetime_sparseness``, ``concepts_with_engram``,
+``invariance_index`` (picture vs written name), ``invariance_index_spoken``
+(picture vs spoken name), ``n_responsive_neurons``,
+``concepts_per_responsive_neuron`` (fractions answering 1, 2, ... concepts)
+next to ``human_concepts_per_responsive_neuron``
+    See :mod:`neuromem.analysis.responses`; ``criterion`` holds the thresholds
+    used and ``criterion_sensitivity`` the same metrics for other thresholds.
+``controls``
+    ``untrained``, ``shuffled_pairing``, ``asynchronous``: the same metrics
+    (on at most ``control_test_pictures_per_concept`` pictures per concept).
+``timings_s``
+    Wall-clock seconds per phase (the first standalone run includes the build).
 """
 
 from __future__ import annotations

@@ -110,3 +110,16 @@ def test_digits_targets(tmp_path):
     assert m["concepts_with_engram"] == 1.0
     assert m["invariance_index"] >= 0.8
     assert m["population_sparseness"] <= 0.05
+
+
+@pytest.mark.slow
+def test_fashion_mnist_one_shot(tmp_path):
+    """Issue target: one presentation per concept on Fashion-MNIST, picture->name recall@1 >= 0.7."""
+    from neuromem.data import load_dataset
+    from neuromem.encoders import encode_dataset
+
+    space = encode_dataset(load_dataset("fashion-mnist", seed=0), seed=0, progress=False).space
+    m = run_engram_formation(space, engine="brian2", presentations=1, seed=0, out_dir=tmp_path, progress=False,
+                             dataset="fashion-mnist")
+    assert m["picture_to_name_recall_at_1"] >= 0.7
+    assert m["concepts_with_engram"] == 1.0
