@@ -18,3 +18,6 @@ from neuromem.engines.base import (
 
 __all__ = ["Engine", "EngineUnavailable", "RunResult", "available_engines", "cache_dir", "engine_class",
            "engine_names", "engine_status", "make_engine", "register_engine"]
+
+# array engines (helper of issue 4): a whole-loop compiled CPU engine and a PyTorch/Norse engine
+register_engine("numba", "neuromem.engines.numba.engine:NumbaEngine", requires=("numba",))
