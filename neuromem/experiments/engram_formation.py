@@ -543,8 +543,11 @@ def add_cli_arguments(parser: argparse.ArgumentParser) -> argparse.ArgumentParse
     return parser
 
 
-def main_from_args(space: LatentSpace, args: argparse.Namespace, *, dataset: str | None = None) -> dict:
-    """Run the experiment from parsed :func:`add_cli_arguments` options and print the main metrics."""
+def main_from_args(space: LatentSpace, args: argparse.Namespace, *, dataset: str | None = None) -> int:
+    """Run the experiment from parsed :func:`add_cli_arguments` options, print the main metrics.
+
+    Returns the exit status (0); the metrics are in ``args.out/metrics.json``.
+    """
     controls = tuple(c for c in args.controls.split(",") if c.strip())
     metrics = run_engram_formation(
         space, engine=args.engine, presentations=args.presentations, seed=args.seed, preset=args.preset,
@@ -561,4 +564,6 @@ def main_from_args(space: LatentSpace, args: argparse.Namespace, *, dataset: str
         print(f"control {name:24s} picture->name {m['picture_to_name_recall_at_1']:.3f}  "
               f"concepts_with_engram {m['concepts_with_engram']:.2f}")
     print(f"total time {metrics['timings_s']['total_s']:.1f} s")
-    return metrics
+    if args.out:
+        print(f"results: {Path(args.out) / 'metrics.json'} (+ {RESULTS_FILE}, figures)")
+    return 0
