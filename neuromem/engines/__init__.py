@@ -21,3 +21,4 @@ __all__ = ["Engine", "EngineUnavailable", "RunResult", "available_engines", "cac
 
 # array engines (helper of issue 4): a whole-loop compiled CPU engine and a PyTorch/Norse engine
 register_engine("numba", "neuromem.engines.numba.engine:NumbaEngine", requires=("numba",))
+register_engine("norse", "neuromem.engines.norse.engine:NorseEngine", requires=("torch", "norse"))
