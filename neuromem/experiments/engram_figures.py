@@ -54,7 +54,10 @@ def raster(path, *, concepts, spec, test_res, test_labels, test_modality, resp, 
     centers = [(p + 0.4) * spec.sim.trial_period_ms for p in range(len(trials))]
     ax.set_xticks(centers)
     ax.set_xticklabels([f"{concepts[k]}" for _, _, k in trials], rotation=90, fontsize=7)
-    ax.set_ylabel("concept neuron (sorted by preferred concept)")
+    pref = mean_by_concept.argmax(axis=1)
+    ax.set_yticks(np.arange(len(shown)))
+    ax.set_yticklabels([f"{n} ({concepts[pref[n]]})" if union[n].any() else str(n) for n in shown], fontsize=7)
+    ax.set_ylabel("concept neuron (preferred concept)")
     ax.set_xlabel("test stimulus (held-out, cue alone); shaded = stimulus window")
     ax.set_ylim(-1, len(shown))
     ax.set_title("Concept-neuron spikes across test stimuli: " +
@@ -95,7 +98,7 @@ def weights(path, *, concepts, spec, init, trained, resp, counts, test_labels):
     plt.close(fig)
 
 
-def concept_cells(path, *, concepts, resp, counts, test_labels, test_modality, n_cells=4):
+def concept_cells(path, *, concepts, resp, counts, test_labels, test_modality, window_ms, n_cells=4):
     """Responses of the most selective concept cells to each concept through each modality."""
     plt = _plt()
     mods = [m for m in ("picture", "name", "spoken") if m in resp]
@@ -119,7 +122,7 @@ def concept_cells(path, *, concepts, resp, counts, test_labels, test_modality, n
                    color=_COLORS[m], label=f"{m} (held-out)", capsize=2)
         pref = [concepts[k] for k in np.nonzero(np.logical_or.reduce([resp[m][n] for m in mods]))[0]]
         ax.set_title(f"concept neuron {n}: responds to {', '.join(pref) if pref else 'nothing'}")
-        ax.set_ylabel("spikes / 200 ms")
+        ax.set_ylabel(f"spikes / {window_ms:g} ms\n(mean ± s.e.m.)", fontsize=8)
         ax.set_xticks(np.arange(n_c))
         ax.set_xticklabels(concepts, rotation=30, fontsize=8)
         if r == 0:
@@ -167,7 +170,8 @@ def write_all(out: Path, *, concepts, spec, test_res, test_labels, test_modality
                                                       resp=resp, counts=counts, test_labels=test_labels),
         "concept_cells_pictures_vs_names.png": lambda p: concept_cells(p, concepts=concepts, resp=resp,
                                                                        counts=counts, test_labels=test_labels,
-                                                                       test_modality=test_modality),
+                                                                       test_modality=test_modality,
+                                                                       window_ms=spec.sim.stimulus_ms),
         "concepts_per_neuron_vs_human.png": lambda p: concepts_per_neuron(p, metrics=metrics),
     }
     for name, fn in files.items():
