@@ -70,10 +70,9 @@ from neuromem.analysis import (
     responsive,
     trial_responses,
 )
-from neuromem.coding import LatentSquash, encode_rates, poisson_trials
-from neuromem.engines import make_engine
+from neuromem.coding import LatentSquash
 from neuromem.latents import LatentSpace
-from neuromem.network import NetworkSpec, initial_state, load_preset
+from neuromem.network import EngramNetwork, load_preset
 
 __all__ = ["run_engram_formation", "add_cli_arguments", "main_from_args", "make_figures", "demo", "CONTROLS",
            "RESULTS_FILE"]
@@ -100,30 +99,6 @@ class _Stimuli:
     labels: np.ndarray      # concept per trial (-1: none)
     modality: np.ndarray    # cue modality per trial ("both" for learning trials)
     item: np.ndarray        # index of the item inside its modality (-1: none)
-
-
-class _Coder:
-    """Per-modality population coding of a latent space for one network spec."""
-
-    def __init__(self, space: LatentSpace, spec: NetworkSpec):
-        self.spec = spec
-        self.squash = {}
-        for m in spec.modalities:
-            z, _ = space[m].select("train")
-            self.squash[m] = LatentSquash.fit(z)
-
-    def background(self) -> np.ndarray:
-        return np.full(self.spec.n_inputs, self.spec.coding.rate_background_hz)
-
-    def rates(self, parts: dict) -> np.ndarray:
-        """Rates (n_trials, n_inputs): the given modalities coded, the others at background."""
-        n = len(next(iter(parts.values())))
-        out = np.tile(self.background(), (n, 1))
-        for m, z in parts.items():
-            if m not in self.spec.modalities:
-                raise ValueError(f"cue modality {m!r} is not in the network (it has {list(self.spec.modalities)})")
-            out[:, self.spec.input_slice(m)] = encode_rates(z, self.spec.coding, self.squash[m])
-        return out
 
 
 def _choose_training(space, K, rng, modalities):
@@ -212,9 +187,8 @@ def _test_stimuli(space, coder, modalities, rng, *, max_pictures_per_concept, mi
                     item=np.concatenate(items))
 
 
-def _drive(stim: _Stimuli, spec: NetworkSpec, rng):
-    return poisson_trials(stim.rates, stimulus_ms=spec.sim.stimulus_ms, trial_period_ms=spec.sim.trial_period_ms,
-                          background_hz=spec.coding.rate_background_hz, dt_ms=spec.sim.dt_ms, rng=rng)
+def _drive(stim: _Stimuli, net: EngramNetwork, rng):
+    return net.drive(stim.rates, seed=rng)
 
 
 def _analyse(space, spec, coder, test, counts, state, proto, criterion, rng, modalities):
@@ -347,18 +321,20 @@ def run_engram_formation(space: LatentSpace, *, engine: str = "brian2", presenta
     K = int(presentations)
     modalities = ("picture", "name") + (("spoken",) if use_spoken and "spoken" in space.modalities else ())
     spec = load_preset(preset, modalities=modalities, latent_dim=space.latent_dim, **(spec_overrides or {}))
-    coder = _Coder(space, spec)
     n_c = len(space.concepts)
 
     ss = np.random.SeedSequence(seed)
     (s_init, s_choose, s_train, s_test, s_shuffle, s_async, s_recall, s_ctrl_test) = ss.spawn(8)
+    squash = {m: LatentSquash.fit(space[m].select("train")[0]) for m in modalities}
+    net = EngramNetwork(spec, squash, engine=engine, seed=s_init, progress=progress, **(engine_options or {}))
+    coder = net
     chosen, order = _choose_training(space, K, np.random.default_rng(s_choose), modalities)
     train = _training_stimuli(space, coder, chosen, order, modalities)
     test_rng = np.random.default_rng(s_test)
     test = _test_stimuli(space, coder, modalities, test_rng, max_pictures_per_concept=max_test_pictures_per_concept,
                          min_word_trials_per_concept=min_word_trials_per_concept, blank_trials=blank_trials)
-    train_drive = _drive(train, spec, np.random.default_rng(s_train))
-    test_drive = _drive(test, spec, test_rng)
+    train_drive = _drive(train, net, np.random.default_rng(s_train))
+    test_drive = _drive(test, net, test_rng)
 
     # prototypes: the K training pictures per concept; the train name / spoken forms per concept
     proto = {"picture": np.stack([space["picture"].latents[chosen[k]["picture"]].mean(axis=0) for k in range(n_c)])}
@@ -366,9 +342,8 @@ def run_engram_formation(space: LatentSpace, *, engine: str = "brian2", presenta
         if m != "picture":
             proto[m] = space.centroids(m, "train")
 
-    init = initial_state(spec, s_init)
-    eng = make_engine(engine, spec, seed=0, progress=progress, **(engine_options or {}))
-    eng.set_state(init)
+    init = net.initial_state
+    eng = net.engine
     per = spec.sim.steps_per_trial
     stim_steps = spec.sim.stimulus_steps
     timings = {}
@@ -405,7 +380,7 @@ def run_engram_formation(space: LatentSpace, *, engine: str = "brian2", presenta
     ctrl_test = _test_stimuli(space, coder, modalities, ctrl_rng,
                               max_pictures_per_concept=control_test_pictures_per_concept,
                               min_word_trials_per_concept=min_word_trials_per_concept, blank_trials=blank_trials)
-    ctrl_drive = _drive(ctrl_test, spec, ctrl_rng)
+    ctrl_drive = _drive(ctrl_test, net, ctrl_rng)
     ctrl_out, ctrl_raw = {}, {}
     for name in _progress(list(controls), progress, desc="controls", leave=False):
         t0 = time.perf_counter()
@@ -413,10 +388,10 @@ def run_engram_formation(space: LatentSpace, *, engine: str = "brian2", presenta
         if name == "shuffled_pairing":
             st = _training_stimuli(space, coder, chosen, order, modalities,
                                    shuffle_rng=np.random.default_rng(s_shuffle))
-            eng.run(_drive(st, spec, np.random.default_rng(s_train)), plastic=True)
+            eng.run(_drive(st, net, np.random.default_rng(s_train)), plastic=True)
         elif name == "asynchronous":
             st = _training_stimuli(space, coder, chosen, order, modalities, asynchronous=True)
-            eng.run(_drive(st, spec, np.random.default_rng(s_async)), plastic=True)
+            eng.run(_drive(st, net, np.random.default_rng(s_async)), plastic=True)
         state = eng.get_state()
         res = eng.run(ctrl_drive, plastic=False)
         c = res.counts(per, window_steps=stim_steps)

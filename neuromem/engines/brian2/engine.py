@@ -38,7 +38,7 @@ import numpy as np
 
 try:
     import brian2 as b2
-    from brian2 import mV, ms, second
+    from brian2 import mV, ms
 except ImportError as exc:  # pragma: no cover - depends on the environment
     from neuromem.engines.base import EngineUnavailable
 
