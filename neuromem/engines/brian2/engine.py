@@ -30,8 +30,10 @@ reaches ``nextbin``, then reads its next spike step from a flat table
 
 from __future__ import annotations
 
+import atexit
 import math
 import os
+import shutil
 from dataclasses import dataclass
 
 import numpy as np
@@ -232,6 +234,15 @@ _ACTIVE: dict = {"key": None, "objects": None, "device": None}
 _BUILD_COUNT = [0]
 
 
+_CLEANUP: set = set()
+
+
+def _remove_results_dirs():
+    """Remove this process's standalone result folders (they only hold the last block's outputs)."""
+    for d in _CLEANUP:
+        shutil.rmtree(d, ignore_errors=True)
+
+
 def standalone_build_count() -> int:
     """How many cpp_standalone builds (code generation + make) this process has done."""
     return _BUILD_COUNT[0]
@@ -252,13 +263,23 @@ def _standalone_objects(spec: NetworkSpec, block_steps: int, n_table: int):
     if _ACTIVE["key"] is not None or dev.has_been_run or dev.build_on_run is False:
         dev.reinit()
     b2.set_device("cpp_standalone", build_on_run=False, directory=str(project), with_output=False)
+    from brian2.utils.filelock import FileLock
+
     try:
         objs = _build_objects(spec, n_table)
         objs.net.run(block_steps * spec.sim.dt_ms * ms)
-        dev.build(directory=str(project), results_directory=f"results_{os.getpid()}", compile=True, run=False,
-                  with_output=False)
+        with FileLock(str(project) + ".lock"):  # processes sharing the cache build one at a time
+            dev.build(directory=str(project), results_directory=f"results_{os.getpid()}", compile=True, run=False,
+                      with_output=False)
+    except RuntimeError as exc:
+        raise RuntimeError(f"building the Brian2 cpp_standalone project failed ({exc}); the compiler output is in "
+                           f"{project / 'make.log'}; a C++ compiler (g++) and make are needed, or use the "
+                           f"'brian2-runtime' engine") from exc
     finally:
         b2.set_device("runtime")
+    if not _CLEANUP:
+        atexit.register(_remove_results_dirs)
+    _CLEANUP.add(os.path.join(str(project), f"results_{os.getpid()}"))
     _BUILD_COUNT[0] += 1
     _ACTIVE.update(key=key, objects=objs, device=dev)
     return objs, dev
