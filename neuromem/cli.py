@@ -2,8 +2,8 @@
 
 Sub-commands: ``info`` (versions, engines, offline assets, device), ``encode``
 (dataset -> latent space + quality report), ``figures`` (rebuild figures from
-saved results), ``run`` (experiments) and ``demo`` (the main job on the
-embedded default data).
+saved results), ``run`` (experiments), ``bench`` (engines side by side) and
+``demo`` (the main job on the embedded default data).
 """
 
 from __future__ import annotations
@@ -196,6 +196,12 @@ def cmd_demo(args) -> int:
     return 0
 
 
+def cmd_bench(args) -> int:
+    from neuromem.benchmarks import suite
+
+    return int(suite.main_from_args(args) or 0)
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="neuromem", description=__doc__.split("\n\n")[0])
     sub = parser.add_subparsers(dest="command", required=True)
@@ -217,6 +223,12 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--seed", type=int, default=0)
     p.add_argument("--quiet", action="store_true")
     p.set_defaults(func=cmd_demo)
+
+    p = sub.add_parser("bench", help="time the same network on every installed engine, side by side")
+    from neuromem.benchmarks import suite as _bench
+
+    _bench.add_cli_arguments(p)
+    p.set_defaults(func=cmd_bench)
 
     p = sub.add_parser("run", help="run an experiment")
     exps = p.add_subparsers(dest="experiment", required=True)
