@@ -103,6 +103,7 @@ class NumbaEngine(Engine):
         self._k = step_constants(spec)
         k = self._k
         self._fc = k.float_vector()
+        self._wmax_d = k.w_max_row.astype(self.dtype)
         self._ic = k.int_vector()
         dt = spec.sim.dt_ms
         steps = np.arange(k.steps_per_trial, dtype=np.float64)
@@ -138,18 +139,20 @@ class NumbaEngine(Engine):
         # theta decays during a frozen run but is not kept (as in the Brian2 engine)
         theta = self._theta if plastic else self._theta.copy()
         k, n_c, dt = self._k, self._k.n_c, self.dtype
+        fd = np.append(self._fc, float(adapt)).astype(dt)  # constants (and the adapt flag) in the state's type
         v, ge, gi, apost = (np.zeros(n_c, dt) for _ in range(4))
         if self.loop == "reference":
-            j, s, n = _kernels.reference_loop(self._W, self._F, theta, bias, self._fc, self._ic, k.w_max_row,
+            j, s, n = _kernels.reference_loop(self._W, self._F, theta, bias, self._fc, fd, self._ic, k.w_max_row, self._wmax_d,
                                               k.pop_of_row, k.inv_pop_size, ptr, idx, drive.n_steps, learn, adapt,
                                               v, ge, gi, apost)
             spikes_j, spikes_t = j[:n], s[:n]
         else:
-            spikes_j, spikes_t = self._run_fused(drive.n_steps, ptr, idx, theta, bias, learn, adapt, v, ge, gi, apost)
+            spikes_j, spikes_t = self._run_fused(drive.n_steps, ptr, idx, theta, bias, learn, adapt, fd, v, ge,
+                                                 gi, apost)
         return RunResult(spike_indices=spikes_j, spike_steps=spikes_t, n_neurons=n_c, n_steps=drive.n_steps,
                          dt_ms=self.spec.sim.dt_ms)
 
-    def _run_fused(self, n_steps, ptr, idx, theta, bias, learn, adapt, v, ge, gi, apost):
+    def _run_fused(self, n_steps, ptr, idx, theta, bias, learn, adapt, fd, v, ge, gi, apost):
         k = self._k
         blocks = self._blocks
         nt = len(blocks)
@@ -163,7 +166,8 @@ class NumbaEngine(Engine):
         def work(tid):
             lo, hi = blocks[tid]
             outs[tid] = _kernels.fused_loop(
-                tid, nt, lo, hi, self._W, self._F, theta, bias, self._fc, self._ic, k.w_max_row, k.pop_of_row,
+                tid, nt, lo, hi, self._W, self._F, theta, bias, self._fc, fd, self._ic, k.w_max_row, self._wmax_d,
+                k.pop_of_row,
                 k.inv_pop_size, ptr, idx, n_steps, learn, adapt, v, ge, gi, apost, last, self._pow_p, self._pow_fb,
                 spk_buf, spk_cnt, arrive, np.zeros(n_in), np.zeros(n_in), np.zeros(n_in, np.int64),
                 np.zeros(n_in, np.int64), np.zeros(cap, np.int64), np.zeros(cap, np.int64),

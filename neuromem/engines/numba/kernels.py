@@ -111,16 +111,23 @@ def _grow(a, n):
 
 # ---- reference ------------------------------------------------------------------------------------
 @njit(nogil=True, cache=True)
-def reference_loop(W, F, theta, bias, fc, ic, w_max_row, pop_of_row, inv_pop, ptr, idx, n_steps, learn, adapt,
+def reference_loop(W, F, theta, bias, fc, fd, ic, w_max_row, wmax_d, pop_of_row, inv_pop, ptr, idx, n_steps, learn, adapt,
                    v, ge, gi, apost):
     """Straightforward loop (see the module docstring). ``v, ge, gi, apost``: work arrays (n_c,).
+
+    ``fc``: float constants (float64, :meth:`StepConstants.float_vector`);
+    ``fd``: the same in the state's type followed by the adapt flag;
+    ``wmax_d``: ``w_max_row`` in the state's type.
 
     Returns ``(spike_neuron, spike_step, n_spikes)``.
     """
     n_in, n_c, per, n_ref, self_inh, subtractive, n_pop = ic[0], ic[1], ic[2], ic[3], ic[4], ic[5], ic[6]
-    dm, de, di, dp, dmi, dfb, dth = fc[0], fc[1], fc[2], fc[3], fc[4], fc[5], fc[6]
-    v_rest, v_reset, v_th, w_inh, th_plus = fc[7], fc[8], fc[9], fc[10], fc[11]
-    a_plus, a_minus, a_fb, f_max = fc[12], fc[13], fc[14], fc[15]
+    dp, dfb = fc[3], fc[5]
+    dm, de, di, dmi, dth = fd[0], fd[1], fd[2], fd[4], fd[6]
+    v_rest, v_reset, v_th, w_inh, th_plus, a_minus = fd[7], fd[8], fd[9], fd[10], fd[11], fd[13]
+    a_plus, a_fb, f_max = fc[12], fc[14], fc[15]
+    adapt_d = fd[16]  # the adapt flag in the state's type
+    zero_d = fd[16] - fd[16]
     last = np.empty(n_c, np.int64)
     apre = np.zeros(n_in)
     xl = np.zeros(n_in)
@@ -157,7 +164,7 @@ def reference_loop(W, F, theta, bias, fc, ic, w_max_row, pop_of_row, inv_pop, pt
         # thresholds
         nz = 0
         for j in range(n_c):
-            if t - last[j] >= n_ref and v[j] > v_th + adapt * theta[j]:
+            if t - last[j] >= n_ref and v[j] > v_th + adapt_d * theta[j]:
                 z[nz] = j
                 nz += 1
                 last[j] = t
@@ -173,11 +180,12 @@ def reference_loop(W, F, theta, bias, fc, ic, w_max_row, pop_of_row, inv_pop, pt
             m = pop_of_row[i]
             apre[i] += 1.0
             xpop[m] += inv_pop[m]
-            wmax = w_max_row[i]
+            wmax = wmax_d[i]
+            c = a_minus * wmax
             for j in range(n_c):
                 ge[j] += W[i, j]
                 if learn:
-                    W[i, j] = min(max(W[i, j] - a_minus * wmax * apost[j], 0.0), wmax)
+                    W[i, j] = min(max(W[i, j] - c * apost[j], zero_d), wmax)
         # synapses: inhibition
         if nz > 0 and w_inh > 0:
             for j in range(n_c):
@@ -227,7 +235,42 @@ def _apply_pending(W, i, lo, hi, seen, ev_j, ev_t, ev_x, n_ev, a_last, t_last, p
 
 
 @njit(nogil=True, cache=True)
-def fused_loop(tid, n_threads, lo, hi, W, F, theta, bias, fc, ic, w_max_row, pop_of_row, inv_pop, ptr, idx,
+def _integrate(lo, hi, t, v, ge, gi, apost, theta, last, bias, n_ref, dm, de, di, dmi, dth, v_rest, v_th, adapt):
+    """One step of neurons [lo, hi) (branch-free, so that it vectorises); returns the threshold crossings."""
+    # views indexed from 0: numba then knows the index is non-negative (no wrap-around test), and LLVM vectorises
+    v, ge, gi, apost, theta, last, bias = v[lo:hi], ge[lo:hi], gi[lo:hi], apost[lo:hi], theta[lo:hi], last[lo:hi], \
+        bias[lo:hi]
+    crossings = 0
+    for j in range(v.shape[0]):
+        nr = t - last[j] >= n_ref
+        drive = v_rest + ge[j] - gi[j] + bias[j]
+        vn = drive + (v[j] - drive) * dm
+        vj = vn if nr else v[j]
+        v[j] = vj
+        ge[j] *= de
+        gi[j] *= di
+        apost[j] *= dmi
+        th = theta[j] * dth
+        theta[j] = th
+        crossings += nr and vj > v_th + adapt * th
+    return crossings
+
+
+@njit(nogil=True, cache=True)
+def _stream_row(w, ge, apost, c, wmax, zero, learn):
+    """``ge += w``, then ``w <- clip(w - c apost, 0, wmax)`` (views of one block of a weight row)."""
+    if learn:
+        for j in range(w.shape[0]):
+            x = w[j]
+            ge[j] += x
+            w[j] = min(max(x - c * apost[j], zero), wmax)
+    else:
+        for j in range(w.shape[0]):
+            ge[j] += w[j]
+
+
+@njit(nogil=True, cache=True)
+def fused_loop(tid, n_threads, lo, hi, W, F, theta, bias, fc, fd, ic, w_max_row, wmax_d, pop_of_row, inv_pop, ptr, idx,
                n_steps, learn, adapt, v, ge, gi, apost, last, pow_p, pow_fb, spk_buf, spk_cnt, arrive,
                a_last, xl_last, t_last, seen, ev_j, ev_t, ev_x):
     """Thread ``tid`` of ``n_threads`` simulates concept neurons ``[lo, hi)`` for the whole drive.
@@ -241,10 +284,12 @@ def fused_loop(tid, n_threads, lo, hi, W, F, theta, bias, fc, ic, w_max_row, pop
     Returns ``(spike_neuron, spike_step, n_spikes)`` of this thread's neurons.
     """
     n_in, n_c, per, n_ref, self_inh, subtractive, n_pop = ic[0], ic[1], ic[2], ic[3], ic[4], ic[5], ic[6]
-    dm, de, di, dmi, dth = fc[0], fc[1], fc[2], fc[4], fc[6]
     dp = fc[3]
-    v_rest, v_reset, v_th, w_inh, th_plus = fc[7], fc[8], fc[9], fc[10], fc[11]
-    a_plus, a_minus, a_fb, f_max = fc[12], fc[13], fc[14], fc[15]
+    dm, de, di, dmi, dth = fd[0], fd[1], fd[2], fd[4], fd[6]
+    v_rest, v_reset, v_th, w_inh, th_plus, a_minus = fd[7], fd[8], fd[9], fd[10], fd[11], fd[13]
+    a_plus, a_fb, f_max = fc[12], fc[14], fc[15]
+    adapt_d = fd[16]  # the adapt flag in the state's type
+    zero_d = fd[16] - fd[16]
     cap = ev_j.shape[0]
     xpop = np.zeros(n_pop)
     z_all = np.empty(n_c, np.int64)
@@ -269,19 +314,14 @@ def fused_loop(tid, n_threads, lo, hi, W, F, theta, bias, fc, ic, w_max_row, pop
         # groups + thresholds for this thread's neurons
         par = t & 1
         nz_own = 0
-        for j in range(lo, hi):
-            nr = t - last[j] >= n_ref
-            if nr:
-                drive = v_rest + ge[j] - gi[j] + bias[j]
-                v[j] = drive + (v[j] - drive) * dm
-            ge[j] *= de
-            gi[j] *= di
-            apost[j] *= dmi
-            theta[j] *= dth
-            if nr and v[j] > v_th + adapt * theta[j]:
-                spk_buf[par, tid, nz_own] = j
-                nz_own += 1
-                last[j] = t
+        crossings = _integrate(lo, hi, t, v, ge, gi, apost, theta, last, bias, n_ref, dm, de, di, dmi, dth, v_rest,
+                               v_th, adapt_d)
+        if crossings > 0:
+            for j in range(lo, hi):
+                if t - last[j] >= n_ref and v[j] > v_th + adapt_d * theta[j]:
+                    spk_buf[par, tid, nz_own] = j
+                    nz_own += 1
+                    last[j] = t
         for m in range(n_pop):
             xpop[m] *= dp
         spk_cnt[par, tid] = nz_own
@@ -305,6 +345,7 @@ def fused_loop(tid, n_threads, lo, hi, W, F, theta, bias, fc, ic, w_max_row, pop
             i = idx[k]
             m = pop_of_row[i]
             wmax = w_max_row[i]
+            wmd = wmax_d[i]
             if seen[i] < n_ev:
                 _apply_pending(W, i, lo, hi, seen, ev_j, ev_t, ev_x, n_ev, a_last, t_last, pow_p, per, wmax,
                                a_plus, m)
@@ -317,15 +358,7 @@ def fused_loop(tid, n_threads, lo, hi, W, F, theta, bias, fc, ic, w_max_row, pop
                 xl_last[i] = 1.0
             t_last[i] = t
             xpop[m] += inv_pop[m]
-            if learn:
-                c = a_minus * wmax
-                for j in range(lo, hi):
-                    w = W[i, j]
-                    ge[j] += w
-                    W[i, j] = min(max(w - c * apost[j], 0.0), wmax)
-            else:
-                for j in range(lo, hi):
-                    ge[j] += W[i, j]
+            _stream_row(W[i, lo:hi], ge[lo:hi], apost[lo:hi], a_minus * wmd, wmd, zero_d, learn)
         # inhibition
         if nz > 0 and w_inh > 0:
             for j in range(lo, hi):
