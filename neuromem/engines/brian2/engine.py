@@ -63,7 +63,7 @@ def _configure_prefs():
     b2.prefs.logging.std_redirection = False
     b2.prefs.devices.cpp_standalone.openmp_threads = 0
     # quiet, parallel make; on failure the output is in the project's make.log
-    b2.prefs.devices.cpp_standalone.extra_make_args_unix = ["-j", "-s", ">make.log", "2>&1"]
+    b2.prefs.devices.cpp_standalone.extra_make_args_unix = [f"-j{os.cpu_count() or 1}", "-s", ">make.log", "2>&1"]
     b2.BrianLogger.suppress_name("brian2.codegen.generators.base")
     b2.BrianLogger.log_level_error()
 
