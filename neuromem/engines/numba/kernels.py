@@ -219,11 +219,21 @@ def reference_loop(W, F, theta, bias, fc, fd, ic, w_max_row, wmax_d, pop_of_row,
 
 # ---- fused ----------------------------------------------------------------------------------------
 @njit(nogil=True, cache=True)
+def _touch(w):
+    """Read one number per 64-byte line of ``w``: brings a weight row into cache before scattered updates."""
+    s = 0.0
+    for j in range(0, w.shape[0], 16):
+        s += w[j]
+    return s
+
+
+@njit(nogil=True, cache=True)
 def _apply_pending(W, i, lo, hi, seen, ev_j, ev_t, ev_x, n_ev, a_last, t_last, pow_p, per, wmax, a_plus,
                    pop):
     """Potentiation of row ``i`` (columns [lo, hi)) by the concept spikes since its last visit."""
     tl = t_last[i]
     al = a_last[i]
+    touched = _touch(W[i, lo:hi]) if n_ev - seen[i] > 8 else 0.0
     for e in range(seen[i], n_ev):
         j = ev_j[e]
         if j < lo or j >= hi:
@@ -232,6 +242,7 @@ def _apply_pending(W, i, lo, hi, seen, ev_j, ev_t, ev_x, n_ev, a_last, t_last, p
         a = al * pow_p[te - tl] if tl >= te - te % per else 0.0
         W[i, j] = min(max(W[i, j] + a_plus * wmax * (a - ev_x[e, pop]), 0.0), wmax)
     seen[i] = n_ev
+    return touched  # returned so that the compiler keeps the prefetching read
 
 
 @njit(nogil=True, cache=True)
@@ -281,7 +292,8 @@ def fused_loop(tid, n_threads, lo, hi, W, F, theta, bias, fc, fd, ic, w_max_row,
     (n_in) and the event buffers ``ev_j, ev_t, ev_x`` are this thread's own.
     ``pow_p[k] = exp(-k dt / tau_plus)`` and ``pow_fb[k]`` for ``k < steps_per_trial``.
 
-    Returns ``(spike_neuron, spike_step, n_spikes)`` of this thread's neurons.
+    Returns ``(spike_neuron, spike_step, n_spikes, checksum)`` of this thread's neurons (``checksum``: a
+    by-product of the cache prefetch, without meaning).
     """
     n_in, n_c, per, n_ref, self_inh, subtractive, n_pop = ic[0], ic[1], ic[2], ic[3], ic[4], ic[5], ic[6]
     dp = fc[3]
@@ -297,6 +309,7 @@ def fused_loop(tid, n_threads, lo, hi, W, F, theta, bias, fc, fd, ic, w_max_row,
     out_t = np.empty(1024, np.int64)
     n_out = 0
     n_ev = 0
+    sink = 0.0
     for i in range(n_in):
         t_last[i] = NEVER
         seen[i] = 0
@@ -347,8 +360,8 @@ def fused_loop(tid, n_threads, lo, hi, W, F, theta, bias, fc, fd, ic, w_max_row,
             wmax = w_max_row[i]
             wmd = wmax_d[i]
             if seen[i] < n_ev:
-                _apply_pending(W, i, lo, hi, seen, ev_j, ev_t, ev_x, n_ev, a_last, t_last, pow_p, per, wmax,
-                               a_plus, m)
+                sink += _apply_pending(W, i, lo, hi, seen, ev_j, ev_t, ev_x, n_ev, a_last, t_last, pow_p, per,
+                                       wmax, a_plus, m)
             tl = t_last[i]
             if tl >= t0:
                 a_last[i] = a_last[i] * pow_p[t - tl] + 1.0
@@ -369,8 +382,8 @@ def fused_loop(tid, n_threads, lo, hi, W, F, theta, bias, fc, fd, ic, w_max_row,
             if n_ev + nz > cap:  # flush every row, then start a new event list
                 for i in range(n_in):
                     if seen[i] < n_ev:
-                        _apply_pending(W, i, lo, hi, seen, ev_j, ev_t, ev_x, n_ev, a_last, t_last, pow_p, per,
-                                       w_max_row[i], a_plus, pop_of_row[i])
+                        sink += _apply_pending(W, i, lo, hi, seen, ev_j, ev_t, ev_x, n_ev, a_last, t_last, pow_p,
+                                               per, w_max_row[i], a_plus, pop_of_row[i])
                     seen[i] = 0
                 n_ev = 0
             for q in range(nz):
@@ -394,6 +407,6 @@ def fused_loop(tid, n_threads, lo, hi, W, F, theta, bias, fc, fd, ic, w_max_row,
     # apply what is still pending, so the weights are complete when the call returns
     for i in range(n_in):
         if seen[i] < n_ev:
-            _apply_pending(W, i, lo, hi, seen, ev_j, ev_t, ev_x, n_ev, a_last, t_last, pow_p, per, w_max_row[i],
-                           a_plus, pop_of_row[i])
-    return out_j, out_t, n_out
+            sink += _apply_pending(W, i, lo, hi, seen, ev_j, ev_t, ev_x, n_ev, a_last, t_last, pow_p, per,
+                                   w_max_row[i], a_plus, pop_of_row[i])
+    return out_j, out_t, n_out, sink
