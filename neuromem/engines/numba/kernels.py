@@ -14,7 +14,12 @@ order of operations) and differ only in how the latent->concept weights
     spikes since the row was last visited (postponed: exact, because only
     potentiation touches a row between two of its input spikes and the
     input's trace decays deterministically in between), add the row to
-    ``g_e`` and depress it. Input traces are kept as (value, step of last
+    ``g_e`` and depress it. A column update would move a 64-byte cache line
+    per 4-byte weight; postponed, the potentiation lands in a row that is
+    about to be streamed anyway (it is read into cache first, one load per
+    line, so the scattered updates hit the cache). The neuron step and the
+    row pass are branch-free loops over 0-based views in the state's dtype,
+    which LLVM vectorises. Input traces are kept as (value, step of last
     spike) and decayed on demand from a table of ``exp(-k dt / tau)``, so no
     per-input work happens on steps without input spikes. With ``n_threads >
     1``, thread ``k`` owns a contiguous block of concept neurons (columns of
