@@ -227,6 +227,8 @@ class NorseNetworks:
         i_range = torch.arange(n_in, device=dev)
         zeros_c = torch.zeros(B, n_c, dtype=dt, device=dev)
         out_b, out_j, out_t = [], [], []
+        theta_decays = bool((c["d_theta"] != 1).any())
+        ones = torch.ones(int(np.diff(ptr).max(initial=0)), dtype=dt, device=dev)
 
         for t in range(n_steps):
             if t % per == 0:  # trial start
@@ -240,7 +242,8 @@ class NorseNetworks:
                 xl = torch.zeros(B, n_in, dtype=dt, device=dev)
                 xpop = torch.zeros(B, n_pop, dtype=dt, device=dev)
             # groups: theta and traces decay; Norse LIF step (input of the previous step enters here)
-            theta.mul_(c["d_theta"])
+            if theta_decays:
+                theta.mul_(c["d_theta"])
             p = LIFRefracParameters(
                 LIFParameters(tau_syn_inv=c["k_e"], tau_mem_inv=c["k_m"], v_leak=c["v_rest"] - gi + bias,
                               v_th=c["v_th"] + adapt * theta, v_reset=c["v_reset"], method="heaviside",
@@ -271,7 +274,7 @@ class NorseNetworks:
                 rb = torch.div(r, n_in, rounding_mode="floor")
                 Wr = W2.index_select(0, r)
                 jump = zeros_c.index_add(0, rb, Wr)
-                apre.view(-1).index_add_(0, r, torch.ones(len(r), dtype=dt, device=dev))
+                apre.view(-1).index_add_(0, r, ones[:len(r)])
                 pr = pop_flat[r]
                 xpop.view(-1).index_add_(0, pr, inv_pop_flat[pr])
                 if learn:
@@ -295,7 +298,7 @@ class NorseNetworks:
                 apost.add_(z)
             # resets: v was reset by the Norse step; latent traces count this step's input spikes
             if hi > lo:
-                xl.view(-1).index_add_(0, r, torch.ones(len(r), dtype=dt, device=dev))
+                xl.view(-1).index_add_(0, r, ones[:len(r)])
 
         if out_b:
             ob, oj, ot = (torch.cat(x).cpu().numpy() for x in (out_b, out_j, out_t))
