@@ -17,14 +17,13 @@ from __future__ import annotations
 import abc
 import importlib
 import importlib.util
-import os
 from dataclasses import dataclass
-from pathlib import Path
 from typing import ClassVar
 
 import numpy as np
 
 from neuromem.coding.spikes import SpikeTrains
+from neuromem.config import cache_dir
 from neuromem.network.spec import NetworkSpec, NetworkState, initial_state
 
 __all__ = [
@@ -38,14 +37,6 @@ __all__ = [
     "make_engine",
     "register_engine",
 ]
-
-
-def cache_dir(*parts: str) -> Path:
-    """Project-controlled cache folder: ``$NEUROMEM_CACHE_DIR`` or ``~/.cache/neuromem``."""
-    root = Path(os.environ.get("NEUROMEM_CACHE_DIR") or Path.home() / ".cache" / "neuromem")
-    path = root.joinpath(*parts)
-    path.mkdir(parents=True, exist_ok=True)
-    return path
 
 
 class EngineUnavailable(ImportError):
