@@ -30,7 +30,22 @@ ENGINE_OPTIONS = {
 
 
 def _peak_rss_mb() -> float:
-    own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    """Peak resident memory of this process, or of a child program if larger (Brian2 standalone), MB.
+
+    Linux: this process's own peak is ``VmHWM`` (``ru_maxrss`` would inherit the parent's peak across
+    fork + exec). A child's ``ru_maxrss`` includes this process's peak up to the moment it was started, so
+    the value is the larger of the two, not their sum.
+    """
+    own = None
+    try:
+        with open("/proc/self/status") as fh:
+            for line in fh:
+                if line.startswith("VmHWM:"):
+                    own = float(line.split()[1])
+    except OSError:  # pragma: no cover - not Linux
+        pass
+    if own is None:  # pragma: no cover
+        own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     children = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss  # Brian2 standalone's program
     return max(own, children) / 1024.0
 

@@ -330,6 +330,7 @@ class NorseEngine(Engine):
                  dtype="float32"):
         super().__init__(spec, seed=seed, progress=progress)
         self.networks_ = NorseNetworks([spec], [seed], device=device, dtype=dtype)
+        self._state = None  # the tensors of networks_ are the state
         self.device = self.networks_.device
         self.dtype = self.networks_.np_dtype
 

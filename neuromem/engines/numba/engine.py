@@ -116,6 +116,7 @@ class NumbaEngine(Engine):
         self._pow_fb = np.exp(-steps * dt / spec.feedback.tau_fb_ms)
         self._blocks = self._column_blocks()
         self.set_state(self._state)
+        self._state = None  # the float64 copy is not kept: the arrays above are the state
 
     # ---- state ------------------------------------------------------------------------------
     def get_state(self) -> NetworkState:
