@@ -191,7 +191,13 @@ def cmd_demo(args) -> int:
     cmd_encode(args)
     exp = _experiment_module()
     if exp is not None and hasattr(exp, "demo"):
-        exp.demo(out / "engram-formation-digits", seed=args.seed, progress=not args.quiet)
+        ef_out = out / "engram-formation-digits"
+        print(f"\nengram formation on digits (brian2, 3 presentations per concept, seed {args.seed}) ...")
+        m = exp.demo(ef_out, seed=args.seed, progress=not args.quiet)
+        for key in ("picture_to_name_recall_at_1", "prototype_ceiling_recall_at_1", "name_to_picture_recall_at_1",
+                    "concepts_with_engram", "invariance_index", "population_sparseness"):
+            print(f"  {key:34s} {m[key]:.3f}")
+        print(f"results and figures: {ef_out}")
     return 0
 
 
