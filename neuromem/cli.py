@@ -177,6 +177,10 @@ def cmd_run(args) -> int:
     exp = _experiment_module()
     if exp is None:
         raise SystemExit("the engram-formation experiment is not available in this installation")
+    from neuromem.engines import engine_names
+
+    if args.engine not in engine_names():  # fail before the (long) encoding step
+        raise KeyError(f"unknown engine {args.engine!r}; known engines: {engine_names()}")
     result = encode_from_args(args)
     return int(exp.main_from_args(result.space, args) or 0)
 
@@ -254,10 +258,9 @@ def main(argv=None) -> int:
     args = parser.parse_args(argv)
     try:
         return args.func(args)
-    except (FileNotFoundError, ValueError, TypeError, ImportError) as exc:
-        if getattr(args, "debug", False):
-            raise
-        print(f"neuromem {args.command}: error: {exc}", file=sys.stderr)
+    except (FileNotFoundError, ValueError, TypeError, ImportError, KeyError) as exc:
+        msg = exc.args[0] if isinstance(exc, KeyError) and exc.args else exc
+        print(f"neuromem {args.command}: error: {msg}", file=sys.stderr)
         return 2
 
 

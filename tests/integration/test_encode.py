@@ -103,3 +103,5 @@ def test_cli_info_and_bad_input():
     assert r.returncode == 2 and "unknown dataset" in r.stderr
     r = _cli("encode", "--dataset", "digits", "--latent-dim", "1", "--out", "/tmp/x")
     assert r.returncode == 2 and "latent_dim" in r.stderr
+    r = _cli("run", "engram-formation", "--dataset", "digits", "--engine", "nest", "--out", "/tmp/x")
+    assert r.returncode == 2 and "unknown engine 'nest'" in r.stderr and "Traceback" not in r.stderr
