@@ -122,18 +122,38 @@ class LatentSpace:
             out[k] = z[y == k].mean(axis=0)
         return out
 
-    def save(self, path: str | Path) -> Path:
-        """Write everything to one ``.npz`` file (atomically)."""
+    def to_arrays(self, prefix: str = "") -> dict:
+        """Plain arrays (plus one JSON string under ``prefix + "__meta__"``) that :meth:`from_arrays` reads back."""
         arrays = {}
         for m, v in self.modalities.items():
-            arrays[f"{m}__latents"] = v.latents
-            arrays[f"{m}__labels"] = v.labels
-            arrays[f"{m}__split"] = v.split.astype("U7")
-            arrays[f"{m}__descriptions"] = np.array(v.descriptions, dtype=str)
+            arrays[f"{prefix}{m}__latents"] = v.latents
+            arrays[f"{prefix}{m}__labels"] = v.labels
+            arrays[f"{prefix}{m}__split"] = v.split.astype("U7")
+            arrays[f"{prefix}{m}__descriptions"] = np.array(v.descriptions, dtype=str)
         meta = {"concepts": list(self.concepts), "seed": self.seed, "encoder": self.encoder,
                 "modalities": list(self.modalities)}
-        arrays["__meta__"] = np.array(json.dumps(meta))
-        return atomic_write_npz(path, arrays)
+        arrays[f"{prefix}__meta__"] = np.array(json.dumps(meta))
+        return arrays
+
+    @classmethod
+    def from_arrays(cls, arrays, prefix: str = "") -> "LatentSpace":
+        """Inverse of :meth:`to_arrays` (``arrays`` may be an open ``np.load`` file)."""
+        meta = json.loads(str(arrays[f"{prefix}__meta__"]))
+        mods = {
+            m: ModalityLatents(
+                latents=arrays[f"{prefix}{m}__latents"].astype(np.float32),
+                labels=arrays[f"{prefix}{m}__labels"].astype(np.int64),
+                split=arrays[f"{prefix}{m}__split"].astype(str),
+                descriptions=tuple(str(d) for d in arrays[f"{prefix}{m}__descriptions"]),
+            )
+            for m in meta["modalities"]
+        }
+        return cls(concepts=tuple(meta["concepts"]), modalities=mods, seed=int(meta["seed"]),
+                   encoder=meta["encoder"])
+
+    def save(self, path: str | Path) -> Path:
+        """Write everything to one ``.npz`` file (atomically)."""
+        return atomic_write_npz(path, self.to_arrays())
 
     @classmethod
     def load(cls, path: str | Path) -> "LatentSpace":
@@ -141,15 +161,4 @@ class LatentSpace:
         if not path.exists():
             raise FileNotFoundError(f"no latent file at {path}; create it with `neuromem encode --out DIR`")
         with np.load(path, allow_pickle=False) as f:
-            meta = json.loads(str(f["__meta__"]))
-            mods = {
-                m: ModalityLatents(
-                    latents=f[f"{m}__latents"].astype(np.float32),
-                    labels=f[f"{m}__labels"].astype(np.int64),
-                    split=f[f"{m}__split"].astype(str),
-                    descriptions=tuple(str(s) for s in f[f"{m}__descriptions"]),
-                )
-                for m in meta["modalities"]
-            }
-        return cls(concepts=tuple(meta["concepts"]), modalities=mods, seed=int(meta["seed"]),
-                   encoder=meta["encoder"])
+            return cls.from_arrays(f)

@@ -25,7 +25,7 @@ from neuromem.encoders.novel import novel_pictures
 from neuromem.latents import LatentSpace, ModalityLatents
 
 #: Bump when anything that changes cached results changes.
-PIPELINE_VERSION = "encode/v3"
+PIPELINE_VERSION = "encode/v4"
 N_RECON_EXAMPLES = 8
 
 
@@ -309,28 +309,16 @@ def _result_to_arrays(result: EncodeResult) -> dict:
 
     arrays = {f"recon::{k}": v for k, v in result.recon.items()}
     arrays.update({f"state::{k}": v for k, v in result.state.items()})
-    for m, v in result.space.modalities.items():
-        arrays[f"space::{m}::latents"] = v.latents
-        arrays[f"space::{m}::labels"] = v.labels
-        arrays[f"space::{m}::split"] = v.split.astype("U7")
-        arrays[f"space::{m}::descriptions"] = np.array(v.descriptions, dtype=str)
-    meta = {"metrics": result.metrics, "concepts": list(result.space.concepts), "seed": result.space.seed,
-            "encoder": result.space.encoder, "modalities": list(result.space.modalities)}
-    arrays["meta"] = np.array(json.dumps(meta))
+    arrays.update(result.space.to_arrays(prefix="space::"))
+    arrays["metrics"] = np.array(json.dumps(result.metrics))
     return arrays
 
 
 def _result_from_arrays(arrays: dict) -> EncodeResult:
     import json
 
-    meta = json.loads(str(arrays["meta"]))
-    mods = {m: ModalityLatents(arrays[f"space::{m}::latents"], arrays[f"space::{m}::labels"].astype(np.int64),
-                               arrays[f"space::{m}::split"].astype(str),
-                               tuple(str(s) for s in arrays[f"space::{m}::descriptions"]))
-            for m in meta["modalities"]}
-    space = LatentSpace(concepts=tuple(meta["concepts"]), modalities=mods, seed=int(meta["seed"]),
-                        encoder=meta["encoder"])
+    space = LatentSpace.from_arrays(arrays, prefix="space::")
     recon = {k.split("::", 1)[1]: v for k, v in arrays.items() if k.startswith("recon::")}
     state = {k.split("::", 1)[1]: v for k, v in arrays.items() if k.startswith("state::")}
-    metrics = dict(meta["metrics"], features_from_cache=True)
+    metrics = dict(json.loads(str(arrays["metrics"])), features_from_cache=True)
     return EncodeResult(space=space, metrics=metrics, recon=recon, state=state, from_cache=True)
