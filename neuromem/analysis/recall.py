@@ -16,7 +16,7 @@ import numpy as np
 
 from neuromem.coding.population import LatentSquash, PopulationCode, decode_rates
 
-__all__ = ["complete_pattern", "recall_from_counts", "nearest_prototype", "recall_at_1"]
+__all__ = ["complete_pattern", "recall_from_counts", "nearest_prototype", "recall_at_1", "no_response_fraction"]
 
 
 def complete_pattern(counts: np.ndarray, w_fb: np.ndarray) -> np.ndarray:
@@ -67,3 +67,22 @@ def recall_at_1(predicted, labels) -> float:
     p = np.asarray(predicted)
     y = np.asarray(labels)
     return float((p == y).mean()) if len(y) else float("nan")
+
+
+def no_response_fraction(counts) -> float:
+    """Fraction of cue trials on which no concept neuron fired (all counts zero).
+
+    Parameters
+    ----------
+    counts : ndarray (n_trials, n_concept)
+        Concept spike counts per cue trial (in the window the recall reads).
+
+    Returns
+    -------
+    float
+        NaN when there are no trials.
+    """
+    c = np.asarray(counts)
+    if c.ndim != 2:
+        raise ValueError(f"counts must be (n_trials, n_concept); got shape {c.shape}")
+    return float((c.sum(axis=1) == 0).mean()) if len(c) else float("nan")

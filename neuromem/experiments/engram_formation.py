@@ -64,10 +64,12 @@ from neuromem.analysis import (
     invariance_index,
     lifetime_sparseness,
     nearest_prototype,
+    no_response_fraction,
     population_sparseness,
     recall_at_1,
     recall_from_counts,
     responsive,
+    spontaneous_rate_hz,
     trial_responses,
 )
 from neuromem.coding import LatentSquash
@@ -81,6 +83,10 @@ CONTROLS = ("untrained", "shuffled_pairing", "asynchronous")
 #: Raw results written next to ``metrics.json``.
 RESULTS_FILE = "engram_results.npz"
 _CUE_MODALITIES = ("picture", "name", "spoken")
+#: Thresholds of the criterion-sensitivity table (``min_median_count`` x ``n_sd``): from a criterion that
+#: admits weak, occasional responses to one that only the strongest responses pass.
+SENSITIVITY_MIN_MEDIAN_COUNTS = (0.0, 1.0, 2.0, 5.0, 10.0, 20.0)
+SENSITIVITY_N_SD = (1.0, 3.0, 5.0, 7.0)
 
 
 def _progress(iterable, enabled, **kw):
@@ -202,6 +208,7 @@ def _analyse(space, spec, coder, test, counts, state, proto, criterion, rng, mod
         tresp[m] = trial_responses(counts[sel], test.labels[sel], n_c, criterion, blank)
     union = np.logical_or.reduce([resp[m] for m in modalities])
     out = {
+        "spontaneous_rate_hz": spontaneous_rate_hz(blank, spec.sim.stimulus_ms),
         "population_sparseness": population_sparseness(np.concatenate([tresp[m] for m in modalities])),
         "population_sparseness_by_modality": {m: population_sparseness(tresp[m]) for m in modalities},
         "lifetime_sparseness": lifetime_sparseness(union),
@@ -218,10 +225,10 @@ def _analyse(space, spec, coder, test, counts, state, proto, criterion, rng, mod
         if cue not in modalities or target not in modalities:
             continue
         sel = test.modality == cue
-        pred, empty = recall_from_counts(counts[sel], state.w_fb[target], proto[target], spec.coding,
-                                         coder.squash[target], rng)
+        pred, _ = recall_from_counts(counts[sel], state.w_fb[target], proto[target], spec.coding,
+                                     coder.squash[target], rng)
         recall[f"{cue}_to_{target}_recall_at_1"] = recall_at_1(pred, test.labels[sel])
-        recall[f"{cue}_cue_no_response_fraction"] = float(empty.mean())
+        recall[f"{cue}_cue_no_response_fraction"] = no_response_fraction(counts[sel])
     out.update(recall)
     return out, resp
 
@@ -230,8 +237,8 @@ def _criterion_sensitivity(space, test, counts, modalities):
     n_c = len(space.concepts)
     blank = counts[test.modality == "blank"]
     rows = []
-    for mm in (1.0, 2.0, 3.0):
-        for nsd in (3.0, 5.0, 7.0):
+    for mm in SENSITIVITY_MIN_MEDIAN_COUNTS:
+        for nsd in SENSITIVITY_N_SD:
             crit = ResponseCriterion(min_median_count=mm, n_sd=nsd)
             resp = {m: responsive(counts[test.modality == m], test.labels[test.modality == m], n_c, crit, blank)
                     for m in modalities}
@@ -253,7 +260,7 @@ def run_engram_formation(space: LatentSpace, *, engine: str = "brian2", presenta
                          blank_trials: int = 20,
                          controls=CONTROLS, criterion: ResponseCriterion = ResponseCriterion(),
                          spec_overrides: dict | None = None, figures: bool = True, dataset: str | None = None,
-                         engine_options: dict | None = None) -> dict:
+                         engine_options: dict | None = None, backbone_features=None) -> dict:
     """Run the engram-formation experiment on a latent space.
 
     Parameters
@@ -298,6 +305,11 @@ def run_engram_formation(space: LatentSpace, *, engine: str = "brian2", presenta
         Dataset name recorded in the metrics.
     engine_options : dict, optional
         Extra keyword arguments for the engine.
+    backbone_features : ndarray (n_pictures, n_features), optional
+        Frozen backbone features of every picture of ``space`` (same order,
+        :func:`neuromem.encoders.backbone_features`); when given, the
+        nearest-prototype reference from the same K pictures without the
+        fitted head is reported.
 
     Returns
     -------
@@ -313,6 +325,9 @@ def run_engram_formation(space: LatentSpace, *, engine: str = "brian2", presenta
     if isinstance(presentations, bool) or not isinstance(presentations, (int, np.integer)) \
             or not 1 <= presentations <= 100:
         raise ValueError(f"presentations={presentations!r} must be an int in [1, 100]")
+    if backbone_features is not None and np.shape(backbone_features)[0] != len(space["picture"].latents):
+        raise ValueError(f"backbone_features has {np.shape(backbone_features)[0]} rows; the space has "
+                         f"{len(space['picture'].latents)} pictures (pass the features of the same dataset)")
     if not isinstance(blank_trials, (int, np.integer)) or blank_trials < 2:
         raise ValueError(f"blank_trials={blank_trials!r} must be an int >= 2")
     unknown = set(controls) - set(CONTROLS)
@@ -374,6 +389,13 @@ def run_engram_formation(space: LatentSpace, *, engine: str = "brian2", presenta
             z = space[m].latents[test.item[sel]]
             metrics[f"prototype_ceiling_{m}_recall_at_1"] = recall_at_1(nearest_prototype(z, proto[m]),
                                                                         test.labels[sel])
+
+    if backbone_features is not None:  # what the pretrained network alone gives: no fitted head
+        feats = np.asarray(backbone_features, dtype=np.float64)
+        proto_f = np.stack([feats[chosen[k]["picture"]].mean(axis=0) for k in range(n_c)])
+        sel = test.modality == "picture"
+        metrics["frozen_backbone_prototype_recall_at_1"] = recall_at_1(
+            nearest_prototype(feats[test.item[sel]], proto_f), test.labels[sel])
 
     # controls -----------------------------------------------------------------
     ctrl_rng = np.random.default_rng(s_ctrl_test)
