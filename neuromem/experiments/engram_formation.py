@@ -85,8 +85,8 @@ RESULTS_FILE = "engram_results.npz"
 _CUE_MODALITIES = ("picture", "name", "spoken")
 #: Thresholds of the criterion-sensitivity table (``min_median_count`` x ``n_sd``): from a criterion that
 #: admits weak, occasional responses to one that only the strongest responses pass.
-SENSITIVITY_MIN_MEDIAN_COUNTS = (0.0, 1.0, 2.0, 5.0, 10.0, 20.0)
-SENSITIVITY_N_SD = (1.0, 3.0, 5.0, 7.0)
+SENSITIVITY_MIN_MEDIAN_COUNTS = (0.0, 1.0, 2.0, 5.0, 20.0)
+SENSITIVITY_N_SD = (0.5, 1.0, 3.0, 5.0, 7.0)
 
 
 def _progress(iterable, enabled, **kw):
@@ -251,6 +251,12 @@ def _criterion_sensitivity(space, test, counts, modalities):
                          "invariance_index": invariance_index(resp["picture"], resp["name"]),
                          "n_responsive_neurons": int(union.any(axis=1).sum())})
     return rows
+
+
+def _relative_change(values) -> float:
+    """``(max - min) / max`` of a list of counts (0 when all are zero)."""
+    hi = max(values)
+    return float((hi - min(values)) / hi) if hi > 0 else 0.0
 
 
 def run_engram_formation(space: LatentSpace, *, engine: str = "brian2", presentations: int = 3, seed: int = 0,
@@ -423,6 +429,7 @@ def run_engram_formation(space: LatentSpace, *, engine: str = "brian2", presenta
         ctrl_raw[name] = (c, state)
         timings[f"control_{name}_s"] = time.perf_counter() - t0
 
+    sensitivity = _criterion_sensitivity(space, test, counts, modalities)
     metrics = {
         "dataset": dataset,
         "engine": getattr(eng, "name", engine),
@@ -435,10 +442,13 @@ def run_engram_formation(space: LatentSpace, *, engine: str = "brian2", presenta
         "n_concept_neurons": spec.concept.n_neurons,
         "latent_dim": space.latent_dim,
         "n_test_trials": {m: int((test.modality == m).sum()) for m in modalities + ("blank",)},
+        "n_control_test_trials": {m: int((ctrl_test.modality == m).sum()) for m in modalities + ("blank",)},
         **metrics,
         "human_concepts_per_responsive_neuron": list(HUMAN_CONCEPTS_PER_NEURON),
         "criterion": criterion.to_dict(),
-        "criterion_sensitivity": _criterion_sensitivity(space, test, counts, modalities),
+        "criterion_sensitivity": sensitivity,
+        "criterion_sensitivity_n_responsive_change": _relative_change(
+            [r["n_responsive_neurons"] for r in sensitivity]),
         "controls": ctrl_out,
         "training_spikes_per_presentation": float(train_counts.sum(axis=1).mean()),
         "timings_s": {**timings, "total_s": time.perf_counter() - t_start},
