@@ -153,7 +153,7 @@ class ReadoutPopulations:
 
     def __init__(self, spec: NetworkSpec, targets, *, engine: str, layer: ReadoutLayer = ReadoutLayer(),
                  **engine_options):
-        from neuromem.engines.base import make_engine
+        from neuromem.engines import make_engine
 
         self.spec = spec
         self.layer = layer
