@@ -3,7 +3,7 @@
 For each onset asynchrony ``Delta = t_word - t_picture`` (negative: the word
 comes first), a fresh network (the same seeded initial weights for every
 ``Delta``) learns every concept from K presentations in which the picture and
-its word forms (written and, when present, spoken name) are shown inside one
+its written name (and, with ``use_spoken``, its spoken name) are shown inside one
 trial, each for ``SimConfig.stimulus_ms``, the words shifted by ``Delta``
 against the picture. Nothing is reset between the two stimuli of a trial
 (state is reset only at trial starts, :data:`neuromem.protocols.RESET_RULE`);
@@ -100,7 +100,9 @@ class BindingWindowConfig:
     preset : str
         Network preset name or TOML path.
     use_spoken : bool
-        Shift the spoken names together with the written names (when the space has them).
+        Add the spoken names as a third population, shifted together with the
+        written names (default False: the word is the written name, so both
+        sides of the window test one modality against one modality).
     pause_ms : float
         Silence after the later stimulus before the next trial, ms, [0, 1000].
     max_test_pictures_per_concept : int, optional
@@ -119,7 +121,7 @@ class BindingWindowConfig:
     engine: str = "numba"
     presentations: int = 3
     preset: str = "default"
-    use_spoken: bool = True
+    use_spoken: bool = False
     pause_ms: float = 50.0
     max_test_pictures_per_concept: int | None = 20
     min_word_trials_per_concept: int = 8
@@ -352,6 +354,8 @@ def add_cli_arguments(parser: argparse.ArgumentParser) -> argparse.ArgumentParse
     parser.add_argument("--presentations", type=int, default=3, help="learning presentations per concept (K)")
     parser.add_argument("--preset", default="default", help="network preset name in models/ or a TOML path")
     parser.add_argument("--out", required=True, help="output directory (metrics.json, binding_window.png)")
+    parser.add_argument("--spoken", action="store_true",
+                        help="shift the spoken names together with the written names (a third population)")
     parser.add_argument("--no-figures", action="store_true", help="do not write the figure")
     return parser
 
@@ -362,7 +366,7 @@ def main_from_args(space, args: argparse.Namespace) -> int:
 
     cfg = BindingWindowConfig(offsets_ms=args.offsets_ms, seeds=args.seeds, engine=args.engine,
                               presentations=args.presentations, preset=args.preset,
-                              use_spoken=not args.no_spoken)
+                              use_spoken=args.spoken)
     from neuromem.engines import engine_names
 
     if cfg.engine not in engine_names():  # before the long encoding

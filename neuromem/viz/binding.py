@@ -16,10 +16,10 @@ def plot_binding_window(metrics: dict, out) -> Path:
 
     Top: invariance index, binding index and picture -> name recall@1 against
     the onset asynchrony ``t_word - t_picture`` (means over seeds, 95 %
-    t-interval bars). Bottom, on the same time axis: the pair-STDP window of
-    the preset (``Delta w / w_max`` against ``t_post - t_pre``) and the
-    stimulus duration, the time scales that set how far apart two stimuli
-    can be and still meet on one neuron.
+    t-interval bars), with the offsets where the binding index falls to half
+    its value at 0 ms. Bottom, on the same time axis: the pair-STDP window of
+    the preset (``Delta w / w_max`` against ``t_post - t_pre``), to compare
+    the two time scales.
     """
     import matplotlib
 
@@ -49,11 +49,14 @@ def plot_binding_window(metrics: dict, out) -> Path:
                  f"K = {metrics.get('presentations')}, seeds {','.join(str(s) for s in seeds)})", fontsize=10)
     ax.legend(fontsize=8, loc="lower center")
     stdp = STDP(**metrics["stdp"])
-    d = np.linspace(min(x.min(), -100), max(x.max(), 100), 601)
-    ax2.plot(d, stdp_window(d, stdp), color="k", lw=1.5, label="pair STDP, latent -> concept")
+    d = np.linspace(min(x.min(), -100) - 10, max(x.max(), 100) + 10, 601)
+    ax2.plot(d, stdp_window(d, stdp), color="k", lw=1.5,
+             label=f"pair STDP, latent -> concept (tau+ {stdp.tau_plus_ms:.0f} ms, tau- {stdp.tau_minus_ms:.0f} ms)")
     ax2.axhline(0, color="0.6", lw=0.8)
     stim = float(metrics.get("stimulus_ms", 200.0))
-    ax2.axvspan(-stim, stim, color="C1", alpha=0.08, label=f"stimuli overlap (|offset| < {stim:.0f} ms)")
+    ax.text(0.01, 0.02, f"stimuli last {stim:.0f} ms each: they overlap for {stim:.0f} - |offset| ms; dotted: "
+            f"binding index at half its value at 0 ms", transform=ax.transAxes, fontsize=7, color="0.3")
+    ax2.set_xlim(d.min(), d.max())
     ax2.set_xlabel("onset asynchrony t_word - t_picture (ms)   |   STDP: t_post - t_pre (ms)")
     ax2.set_ylabel("Δw / w_max")
     ax2.legend(fontsize=8, loc="lower right")
