@@ -47,20 +47,20 @@ def plot_binding_window(metrics: dict, out) -> Path:
     seeds = metrics.get("seeds", [])
     ax.set_title(f"binding window ({metrics.get('dataset')}, preset {metrics.get('preset')}, "
                  f"K = {metrics.get('presentations')}, seeds {','.join(str(s) for s in seeds)})", fontsize=10)
-    ax.legend(fontsize=8, loc="lower center")
+    ax.legend(fontsize=8, loc="center", bbox_to_anchor=(0.5, 0.3))
     stdp = STDP(**metrics["stdp"])
     d = np.linspace(min(x.min(), -100) - 10, max(x.max(), 100) + 10, 601)
     ax2.plot(d, stdp_window(d, stdp), color="k", lw=1.5,
              label=f"pair STDP, latent -> concept (tau+ {stdp.tau_plus_ms:.0f} ms, tau- {stdp.tau_minus_ms:.0f} ms)")
     ax2.axhline(0, color="0.6", lw=0.8)
     stim = float(metrics.get("stimulus_ms", 200.0))
-    ax.text(0.01, 0.02, f"stimuli last {stim:.0f} ms each: they overlap for {stim:.0f} - |offset| ms; dotted: "
-            f"binding index at half its value at 0 ms", transform=ax.transAxes, fontsize=7, color="0.3")
+    fig.text(0.01, 0.005, f"stimuli last {stim:.0f} ms each: they overlap for {stim:.0f} - |offset| ms. Dotted: "
+             f"binding index at half its value at 0 ms. Dashed: chance recall.", fontsize=7, color="0.3")
     ax2.set_xlim(d.min(), d.max())
     ax2.set_xlabel("onset asynchrony t_word - t_picture (ms)   |   STDP: t_post - t_pre (ms)")
     ax2.set_ylabel("Δw / w_max")
     ax2.legend(fontsize=8, loc="lower right")
-    fig.tight_layout()
+    fig.tight_layout(rect=(0, 0.02, 1, 1))
     tmp = out.with_suffix(".tmp.png")
     fig.savefig(tmp, dpi=110)
     plt.close(fig)
