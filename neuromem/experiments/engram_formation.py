@@ -86,7 +86,7 @@ _CUE_MODALITIES = ("picture", "name", "spoken")
 #: Thresholds of the criterion-sensitivity table (``min_median_count`` x ``n_sd``): from a criterion that
 #: admits weak, occasional responses to one that only the strongest responses pass.
 SENSITIVITY_MIN_MEDIAN_COUNTS = (0.0, 1.0, 2.0, 5.0, 20.0)
-SENSITIVITY_N_SD = (0.5, 1.0, 3.0, 5.0, 7.0)
+SENSITIVITY_N_SD = (0.0, 0.5, 1.0, 3.0, 5.0, 7.0)
 
 
 def _progress(iterable, enabled, **kw):
