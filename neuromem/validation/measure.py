@@ -12,7 +12,7 @@ import numpy as np
 
 from neuromem.coding.population import PopulationCode
 from neuromem.coding.spikes import SpikeTrains
-from neuromem.engines.base import make_engine
+from neuromem.engines.registry import make_engine
 from neuromem.network.spec import (
     STDP,
     ConceptLayer,

@@ -34,6 +34,7 @@ import atexit
 import math
 import os
 import shutil
+import time
 from dataclasses import dataclass
 
 import numpy as np
@@ -47,7 +48,8 @@ except ImportError as exc:  # pragma: no cover - depends on the environment
     raise EngineUnavailable("the brian2 engine needs brian2 (pip install 'neuromem[brian2]')") from exc
 
 from neuromem.coding.spikes import SpikeTrains
-from neuromem.engines.base import Engine, RunResult, cache_dir
+from neuromem.config import cache_dir
+from neuromem.engines.base import Engine, RunFlags, RunResult
 from neuromem.network.spec import NetworkSpec, NetworkState
 
 __all__ = ["Brian2Engine", "standalone_build_count"]
@@ -308,7 +310,7 @@ class Brian2Engine(Engine):
 
     name = "brian2"
 
-    def __init__(self, spec: NetworkSpec, *, seed: int = 0, progress: bool = False, mode: str = "standalone",
+    def __init__(self, spec: NetworkSpec, *, seed=0, progress: bool = False, mode: str = "standalone",
                  block_trials: int = 40, table_rate_hz: float = 25.0):
         super().__init__(spec, seed=seed, progress=progress)
         if mode not in _MODES:
@@ -325,11 +327,19 @@ class Brian2Engine(Engine):
         self._n_table = int(block_trials * spec.sim.trial_period_ms * 1e-3 * spec.n_inputs * table_rate_hz) \
             + spec.n_inputs + 1
         self._rt = None
+        self._state = None  # NetworkState (float64); written into the Brian2 objects at each run
         if mode == "runtime":
             _configure_prefs()
             b2.set_device("runtime")
             self._rt = _build_objects(spec, 1)
             self._rt_step = 0
+
+    # ---- state -----------------------------------------------------------------
+    def _read_state(self) -> NetworkState:
+        return self._state.copy()
+
+    def _write_state(self, state: NetworkState) -> None:
+        self._state = state.copy()
 
     # ---- helpers ---------------------------------------------------------------
     def _flat_weights(self, objs: _Objects, m: str, runtime: bool):
@@ -353,11 +363,8 @@ class Brian2Engine(Engine):
         self._state = NetworkState(w_in_mv=self._state.w_in_mv, w_fb=self._state.w_fb,
                                    theta_mv=np.asarray(objs.conc.theta_[:]) / 1e-3)
 
-    def _flags(self, plastic: bool) -> tuple[float, float]:
-        return float(plastic), float(plastic or self.spec.homeostasis.apply_at_test)
-
     # ---- runtime ---------------------------------------------------------------
-    def _run_runtime(self, drive: SpikeTrains, plastic: bool, bias) -> RunResult:
+    def _run_runtime(self, drive: SpikeTrains, flags: RunFlags, bias) -> RunResult:
         _configure_prefs()
         b2.set_device("runtime")
         o = self._rt
@@ -372,19 +379,21 @@ class Brian2Engine(Engine):
             o.syn_fb[m].f = f
         o.conc.theta = self._state.theta_mv * mV
         o.conc.bias = bias * mV
-        o.conc.learn_on, o.conc.adapt_on = self._flags(plastic)
+        o.conc.learn_on, o.conc.adapt_on = float(flags.learn), float(flags.adapt)
         for (obj, var), value in _parameter_values(self.spec, o).items():
             setattr(obj, var, value)
         n_before = o.mon.num_spikes
+        t_run = time.perf_counter()
         o.net.run(drive.n_steps * self.spec.sim.dt_ms * ms)
+        wall = time.perf_counter() - t_run
         i = np.asarray(o.mon.i[n_before:])
         steps = np.round(np.asarray(o.mon.t_[n_before:]) / (self.spec.sim.dt_ms * 1e-3)).astype(np.int64)
         steps -= self._rt_step
         self._rt_step += drive.n_steps
-        if plastic:  # frozen otherwise (reading back would only add unit-conversion rounding)
+        if flags.keep_theta:  # frozen otherwise (reading back would only add unit-conversion rounding)
             self._read_weights(o)
-        return RunResult(spike_indices=i, spike_steps=steps, n_neurons=self.spec.concept.n_neurons,
-                         n_steps=drive.n_steps, dt_ms=self.spec.sim.dt_ms)
+        return RunResult(indices=i, steps=steps, n_neurons=self.spec.concept.n_neurons,
+                         n_steps=drive.n_steps, dt_ms=self.spec.sim.dt_ms, wall_s=wall)
 
     # ---- standalone --------------------------------------------------------------
     def _blocks(self, drive: SpikeTrains):
@@ -405,11 +414,13 @@ class Brian2Engine(Engine):
             yield start, stop
             start = stop
 
-    def _run_standalone(self, drive: SpikeTrains, plastic: bool, bias) -> RunResult:
+    def _run_standalone(self, drive: SpikeTrains, flags: RunFlags, bias) -> RunResult:
         objs, dev = _standalone_objects(self.spec, self._block_steps, self._n_table)
         per = self.spec.sim.steps_per_trial
-        learn, adapt = self._flags(plastic)
+        learn, adapt = float(flags.learn), float(flags.adapt)
+        plastic = flags.keep_theta
         all_i, all_s = [], []
+        wall = 0.0
         blocks = list(self._blocks(drive))
         if self.progress and len(blocks) > 1:
             from tqdm.auto import tqdm
@@ -430,7 +441,11 @@ class Brian2Engine(Engine):
                 w, f = self._flat_weights(objs, m, runtime=False)
                 args[objs.syn_in[m].w] = w * mV
                 args[objs.syn_fb[m].f] = f
+            t_block = time.perf_counter()
             dev.run(results_directory=f"results_{os.getpid()}", with_output=False, run_args=args)
+            # the compiled program's own simulation time (Brian2 records it); the whole call otherwise
+            own = getattr(dev, "_last_run_time", None)
+            wall += float(own) if own is not None else time.perf_counter() - t_block
             for fname in list(dev.run_args_arrays):
                 try:
                     os.remove(os.path.join(dev.project_dir, "static_arrays", fname))
@@ -448,11 +463,11 @@ class Brian2Engine(Engine):
             tau_theta = self.spec.homeostasis.tau_theta_ms
             if pad_ms > 0 and not math.isinf(tau_theta):  # undo the decay during the silent padding
                 self._state.theta_mv[:] *= math.exp(pad_ms / tau_theta)
-        return RunResult(spike_indices=np.concatenate(all_i), spike_steps=np.concatenate(all_s),
-                         n_neurons=self.spec.concept.n_neurons, n_steps=drive.n_steps, dt_ms=self.spec.sim.dt_ms)
+        return RunResult(indices=np.concatenate(all_i), steps=np.concatenate(all_s),
+                         n_neurons=self.spec.concept.n_neurons, n_steps=drive.n_steps, dt_ms=self.spec.sim.dt_ms,
+                         wall_s=wall)
 
-    def run(self, drive: SpikeTrains, *, plastic: bool, bias_mv=None) -> RunResult:
-        bias = self._check_drive(drive, bias_mv)
+    def _run(self, drive: SpikeTrains, flags: RunFlags, bias_mv: np.ndarray) -> RunResult:
         if self.mode == "runtime":
-            return self._run_runtime(drive, bool(plastic), bias)
-        return self._run_standalone(drive, bool(plastic), bias)
+            return self._run_runtime(drive, flags, bias_mv)
+        return self._run_standalone(drive, flags, bias_mv)

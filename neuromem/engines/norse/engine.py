@@ -64,7 +64,7 @@ except ImportError as exc:  # pragma: no cover - depends on the environment
     raise EngineUnavailable("the norse engine needs torch and norse (pip install 'neuromem[norse]')") from exc
 
 from neuromem.coding.spikes import SpikeTrains
-from neuromem.engines.base import Engine, RunResult
+from neuromem.engines.base import Engine, RunFlags, RunResult
 from neuromem.engines.discrete import check_dtype, split_state, stack_state, step_constants
 from neuromem.network.spec import NetworkSpec, NetworkState, initial_state
 
@@ -103,20 +103,20 @@ class NorseNetworks:
     specs : sequence of NetworkSpec
         One spec per network; they may differ in parameter values but not in
         structure (population sizes, concept neurons, dt, trial period).
-    seeds : sequence of int
-        Seed of each network's initial state.
+    seeds : sequence of int, optional
+        Seed of each network's initial state; None: no state until
+        :meth:`set_states` is called.
     device : str
         ``"cpu"``, ``"cuda"`` or ``"cuda:N"``.
     dtype : {"float32", "float64"}
         Floating-point type of every tensor.
     """
 
-    def __init__(self, specs, seeds, *, device="cpu", dtype="float32"):
+    def __init__(self, specs, seeds=None, *, device="cpu", dtype="float32"):
         specs = list(specs)
-        seeds = list(seeds)
         if not specs:
             raise ValueError("at least one spec is needed")
-        if len(seeds) != len(specs):
+        if seeds is not None and len(list(seeds)) != len(specs):
             raise ValueError(f"{len(specs)} specs but {len(seeds)} seeds")
         for s in specs:
             if not isinstance(s, NetworkSpec):
@@ -127,7 +127,7 @@ class NorseNetworks:
                 raise ValueError(f"spec {k} has structure {_structure(s)} but spec 0 has {base}; batched networks "
                                  f"must share population sizes, concept neurons, dt and trial period")
         self.specs = specs
-        self.seeds = seeds
+        self.seeds = None if seeds is None else list(seeds)
         self.device = resolve_device(device)
         self.np_dtype = check_dtype(dtype)
         self.dtype = _TORCH_DTYPES[self.np_dtype.name]
@@ -154,7 +154,9 @@ class NorseNetworks:
             "inv_pop": torch.tensor(np.stack([k.inv_pop_size for k in ks]), dtype=dt, device=dev),  # (B, n_pop)
         }
         self._pop_of_row = torch.tensor(self._k0.pop_of_row, dtype=torch.long, device=dev)
-        self.set_states([initial_state(s, seed) for s, seed in zip(specs, seeds)])
+        self.W = self.F = self.theta = None
+        if self.seeds is not None:
+            self.set_states([initial_state(s, seed) for s, seed in zip(specs, self.seeds)])
 
     # ---- state --------------------------------------------------------------------------------
     def set_states(self, states) -> None:
@@ -188,7 +190,7 @@ class NorseNetworks:
         return ptr, torch.tensor(rows, dtype=torch.long, device=self.device)
 
     @torch.no_grad()
-    def run(self, drives, *, plastic: bool, bias_mv=None) -> list[RunResult]:
+    def run(self, drives, *, plastic: bool, bias_mv=None, flags: RunFlags | None = None) -> list[RunResult]:
         """Simulate one drive per network (same length); see :class:`~neuromem.engines.Engine` for the contract.
 
         Parameters
@@ -197,7 +199,11 @@ class NorseNetworks:
         plastic : bool
         bias_mv : array-like, optional
             Constant drive, broadcastable to ``(B, n_c)``, mV.
+        flags : RunFlags, optional
+            As :meth:`Engine.flags` gives them (by default derived from ``plastic`` by the same rule, per network).
         """
+        if self.W is None:
+            raise RuntimeError("no state: pass seeds to the constructor or call set_states() first")
         drives = list(drives)
         if len(drives) != self.B:
             raise ValueError(f"{len(drives)} drives for {self.B} networks")
@@ -213,14 +219,15 @@ class NorseNetworks:
         bias = torch.tensor(np.array(bias), dtype=dt, device=dev)
         c = self._c
         plastic = bool(plastic)
-        learn = plastic
-        adapt = torch.tensor([[1.0 if (plastic or s.homeostasis.apply_at_test) else 0.0] for s in self.specs],
+        learn = plastic if flags is None else flags.learn
+        keep_theta = plastic if flags is None else flags.keep_theta
+        adapt = torch.tensor([[1.0 if (learn or s.homeostasis.apply_at_test) else 0.0] for s in self.specs],
                              dtype=dt, device=dev)
         ptr, rows_all = self._input_schedule(drives)
         W2 = self.W.view(B * n_in, n_c)      # row r = b * n_in + i
         Wflat = self.W.view(-1)
         F2 = self.F.view(B * n_c, n_in)      # row b * n_c + j
-        theta = self.theta if plastic else self.theta.clone()  # frozen runs keep theta (Brian2 engine does too)
+        theta = self.theta if keep_theta else self.theta.clone()
         w_max_flat = c["w_max_row"].reshape(-1)                # (B * n_in,)
         pop_flat = (torch.arange(B, device=dev)[:, None] * n_pop + self._pop_of_row[None, :]).reshape(-1)
         inv_pop_flat = c["inv_pop"].reshape(-1)
@@ -304,7 +311,7 @@ class NorseNetworks:
             ob, oj, ot = (torch.cat(x).cpu().numpy() for x in (out_b, out_j, out_t))
         else:
             ob = oj = ot = np.zeros(0, np.int64)
-        return [RunResult(spike_indices=oj[ob == b], spike_steps=ot[ob == b], n_neurons=n_c, n_steps=n_steps,
+        return [RunResult(indices=oj[ob == b], steps=ot[ob == b], n_neurons=n_c, n_steps=n_steps,
                           dt_ms=self.specs[b].sim.dt_ms) for b in range(B)]
 
 
@@ -326,23 +333,18 @@ class NorseEngine(Engine):
 
     name = "norse"
 
-    def __init__(self, spec: NetworkSpec, *, seed: int = 0, progress: bool = False, device="cpu",
+    def __init__(self, spec: NetworkSpec, *, seed=0, progress: bool = False, device="cpu",
                  dtype="float32"):
         super().__init__(spec, seed=seed, progress=progress)
-        self.networks_ = NorseNetworks([spec], [seed], device=device, dtype=dtype)
-        self._state = None  # the tensors of networks_ are the state
+        self.networks_ = NorseNetworks([spec], device=device, dtype=dtype)  # the base writes the state
         self.device = self.networks_.device
         self.dtype = self.networks_.np_dtype
 
-    def get_state(self) -> NetworkState:
+    def _read_state(self) -> NetworkState:
         return self.networks_.get_states()[0]
 
-    def set_state(self, state: NetworkState) -> None:
+    def _write_state(self, state: NetworkState) -> None:
         self.networks_.set_states([state])
 
-    def reset(self) -> None:
-        self.set_state(initial_state(self.spec, self.seed))
-
-    def run(self, drive: SpikeTrains, *, plastic: bool, bias_mv=None) -> RunResult:
-        bias = self._check_drive(drive, bias_mv)
-        return self.networks_.run([drive], plastic=plastic, bias_mv=bias[None, :])[0]
+    def _run(self, drive: SpikeTrains, flags: RunFlags, bias_mv: np.ndarray) -> RunResult:
+        return self.networks_.run([drive], plastic=flags.learn, bias_mv=bias_mv[None, :], flags=flags)[0]

@@ -29,9 +29,9 @@ except ImportError as exc:  # pragma: no cover - depends on the environment
 
 from neuromem.coding.spikes import SpikeTrains
 from neuromem.config import cache_dir
-from neuromem.engines.base import Engine, RunResult
+from neuromem.engines.base import Engine, RunFlags, RunResult
 from neuromem.engines.discrete import check_dtype, spikes_by_step, split_state, stack_state, step_constants
-from neuromem.network.spec import NetworkSpec, NetworkState, initial_state
+from neuromem.network.spec import NetworkSpec, NetworkState
 
 
 def _import_kernels():
@@ -89,7 +89,7 @@ class NumbaEngine(Engine):
 
     name = "numba"
 
-    def __init__(self, spec: NetworkSpec, *, seed: int = 0, progress: bool = False, dtype="float32",
+    def __init__(self, spec: NetworkSpec, *, seed=0, progress: bool = False, dtype="float32",
                  threads: int | None = None, loop: str = "fused", event_capacity: int = 65536):
         super().__init__(spec, seed=seed, progress=progress)
         self.dtype = check_dtype(dtype)
@@ -115,19 +115,13 @@ class NumbaEngine(Engine):
         self._pow_p = np.exp(-steps * dt / spec.stdp.tau_plus_ms)
         self._pow_fb = np.exp(-steps * dt / spec.feedback.tau_fb_ms)
         self._blocks = self._column_blocks()
-        self.set_state(self._state)
-        self._state = None  # the float64 copy is not kept: the arrays above are the state
 
-    # ---- state ------------------------------------------------------------------------------
-    def get_state(self) -> NetworkState:
+    # ---- state (the arrays W, F, theta in the engine's dtype are the state) ------------------
+    def _read_state(self) -> NetworkState:
         return split_state(self._W, self._F, self._theta, self.spec)
 
-    def set_state(self, state: NetworkState) -> None:
-        state.check(self.spec)
+    def _write_state(self, state: NetworkState) -> None:
         self._W, self._F, self._theta = stack_state(state, self.spec, self.dtype)
-
-    def reset(self) -> None:
-        self.set_state(initial_state(self.spec, self.seed))
 
     # ---- run --------------------------------------------------------------------------------
     def _column_blocks(self) -> list[tuple[int, int]]:
@@ -136,14 +130,11 @@ class NumbaEngine(Engine):
         edges = [0] + [min(n_c, int(round(n_c * q / n / _ALIGN)) * _ALIGN) for q in range(1, n)] + [n_c]
         return [(edges[q], edges[q + 1]) for q in range(n) if edges[q + 1] > edges[q]]
 
-    def run(self, drive: SpikeTrains, *, plastic: bool, bias_mv=None) -> RunResult:
-        bias = self._check_drive(drive, bias_mv).astype(self.dtype)
-        plastic = bool(plastic)
-        learn = plastic
-        adapt = plastic or self.spec.homeostasis.apply_at_test
+    def _run(self, drive: SpikeTrains, flags: RunFlags, bias_mv: np.ndarray) -> RunResult:
+        bias = bias_mv.astype(self.dtype)
+        learn, adapt = flags.learn, flags.adapt
         ptr, idx = spikes_by_step(drive)
-        # theta decays during a frozen run but is not kept (as in the Brian2 engine)
-        theta = self._theta if plastic else self._theta.copy()
+        theta = self._theta if flags.keep_theta else self._theta.copy()
         k, n_c, dt = self._k, self._k.n_c, self.dtype
         fd = np.append(self._fc, float(adapt)).astype(dt)  # constants (and the adapt flag) in the state's type
         v, ge, gi, apost = (np.zeros(n_c, dt) for _ in range(4))
@@ -155,7 +146,7 @@ class NumbaEngine(Engine):
         else:
             spikes_j, spikes_t = self._run_fused(drive.n_steps, ptr, idx, theta, bias, learn, adapt, fd, v, ge,
                                                  gi, apost)
-        return RunResult(spike_indices=spikes_j, spike_steps=spikes_t, n_neurons=n_c, n_steps=drive.n_steps,
+        return RunResult(indices=spikes_j, steps=spikes_t, n_neurons=n_c, n_steps=drive.n_steps,
                          dt_ms=self.spec.sim.dt_ms)
 
     def _run_fused(self, n_steps, ptr, idx, theta, bias, learn, adapt, fd, v, ge, gi, apost):
