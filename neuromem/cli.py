@@ -256,7 +256,7 @@ def main(argv=None) -> int:
     args = parser.parse_args(argv)
     try:
         return args.func(args)
-    except (FileNotFoundError, ValueError, EngineUnavailable) as exc:  # bad input; programming errors keep their traceback
+    except (FileNotFoundError, ValueError, EngineUnavailable) as exc:  # bad input; other errors keep their traceback
         print(f"neuromem {args.command}: error: {exc}", file=sys.stderr)
         return 2
 

@@ -19,7 +19,7 @@ Training (:func:`choose_training`, :func:`training_trials`)
     ``r`` of a concept shows its ``r``-th picture with its train name (and
     spoken) form number ``r mod n_forms``. Presentations come in ``K``
     rounds, every concept once per round, in a seeded random order.
-Test (:func:`test_trials`)
+Test (:func:`heldout_trials`)
     ``blank_trials`` background-only trials first (the response baseline),
     then held-out pictures (optionally at most ``max_pictures_per_concept``
     per concept, drawn at random), then each word modality's held-out forms,
@@ -28,13 +28,14 @@ Test (:func:`test_trials`)
 
 from __future__ import annotations
 
-import hashlib
 from dataclasses import dataclass
 
 import numpy as np
 
+from neuromem._hashing import sha256_hex
+
 __all__ = ["RESET_RULE", "StimulusWindow", "TrainingPlan", "TrialSequence", "choose_training", "training_trials",
-           "test_trials"]
+           "heldout_trials"]
 
 #: What is reset at every trial start (the one statement of the rule; every engine implements it).
 RESET_RULE = ("At each trial start the membrane potentials (to v_rest), synaptic currents, refractoriness and "
@@ -84,9 +85,9 @@ class TrainingPlan:
         return len(next(iter(self.chosen.values()))["picture"])
 
     def prototypes(self, space, modalities) -> dict:
-        """Non-spiking references: the mean of the K shown pictures per concept, the train-form centroid per word modality.
+        """Non-spiking references on the same latents.
 
-        Returns ``{modality: ndarray (n_concepts, latent_dim)}``.
+        The mean of the K shown pictures per concept; the train-form centroid per word modality. Returns ``{modality: ndarray (n_concepts, latent_dim)}``.
         """
         n_c = len(space.concepts)
         proto = {"picture": np.stack([space["picture"].latents[self.chosen[k]["picture"]].mean(axis=0)
@@ -136,7 +137,7 @@ class TrialSequence:
         return {m: space[m].latents[it[rows]] for m, it in self.items.items() if np.all(it[rows] >= 0)}
 
     def rates(self, net, space) -> np.ndarray:
-        """Input rates (Hz) of every trial for ``net`` (an :class:`~neuromem.engram.EngramNetwork`), (n_trials, n_inputs)."""
+        """Input rates (Hz) of every trial for ``net`` (an EngramNetwork), shape (n_trials, n_inputs)."""
         out = np.empty((len(self), net.spec.n_inputs))
         present = np.stack([self.items[m] >= 0 for m in self.items], axis=1) if self.items else \
             np.zeros((len(self), 0), bool)
@@ -155,15 +156,11 @@ class TrialSequence:
 
     def sha256(self) -> str:
         """Fingerprint of the whole sequence (what was shown when): equal for learners that saw the same trials."""
-        h = hashlib.sha256()
-        for a in (self.kind.astype("U16"), self.labels.astype(np.int64)):
-            h.update(np.ascontiguousarray(a).tobytes())
+        chunks = [self.kind.astype("U16"), self.labels.astype(np.int64)]
         for m in sorted(self.items):
-            h.update(m.encode())
-            h.update(np.ascontiguousarray(self.items[m], dtype=np.int64).tobytes())
-        for m, w in sorted((self.windows or {}).items()):
-            h.update(f"{m}:{w.onset_ms}:{w.duration_ms}".encode())
-        return h.hexdigest()
+            chunks += [m, self.items[m].astype(np.int64)]
+        chunks += [f"{m}:{w.onset_ms}:{w.duration_ms}" for m, w in sorted((self.windows or {}).items())]
+        return sha256_hex(*chunks)
 
 
 def choose_training(space, presentations: int, rng: np.random.Generator, modalities) -> TrainingPlan:
@@ -237,7 +234,7 @@ def training_trials(space, plan: TrainingPlan, modalities, *, shuffle_rng=None,
                          items={m: np.array(v, dtype=np.int64) for m, v in items.items()})
 
 
-def test_trials(space, modalities, rng: np.random.Generator, *, max_pictures_per_concept: int | None,
+def heldout_trials(space, modalities, rng: np.random.Generator, *, max_pictures_per_concept: int | None,
                 min_word_trials_per_concept: int, blank_trials: int) -> TrialSequence:
     """Blank trials, held-out pictures, then held-out word forms (see the module docstring).
 

@@ -81,7 +81,8 @@ from neuromem.coding import LatentSquash, SpikeTrains
 from neuromem.engram import EngramNetwork
 from neuromem.latents import LatentSpace
 from neuromem.network import NetworkSpec, NetworkState, load_preset, spec_from_dict
-from neuromem.protocols import TrialSequence, choose_training, test_trials, training_trials
+from neuromem.network.presets import RENAMED_KEYS
+from neuromem.protocols import TrialSequence, choose_training, heldout_trials, training_trials
 
 __all__ = ["CONTROLS", "RESULTS_FILE", "METRICS_FILE", "EngramConfig", "EngramResults", "run", "run_engram_formation",
            "add_cli_arguments", "config_from_args", "main_from_args", "make_figures", "results_exist", "demo",
@@ -300,6 +301,9 @@ class EngramResults:
         with np.load(folder / RESULTS_FILE, allow_pickle=False) as f:
             d = {k: f[k] for k in f.files}
         sd = json.loads(str(d["spec_json"]))
+        for (sec, old), new in RENAMED_KEYS.items():  # files written before a key was renamed
+            if old in sd.get(sec, {}):
+                sd[sec][new] = sd[sec].pop(old)
         mods = tuple(p["modality"] for p in sd["populations"])
         spec = spec_from_dict({k: v for k, v in sd.items() if k not in ("populations", "name")}, modalities=mods,
                               latent_dim=sd["populations"][0]["latent_dim"], name=sd.get("name", "custom"))
@@ -440,7 +444,7 @@ def run(space: LatentSpace, config: EngramConfig | None = None, *, progress: boo
     plan = choose_training(space, K, np.random.default_rng(s_choose), modalities)
     train = training_trials(space, plan, modalities)
     test_rng = np.random.default_rng(s_test)
-    test = test_trials(space, modalities, test_rng, max_pictures_per_concept=cfg.max_test_pictures_per_concept,
+    test = heldout_trials(space, modalities, test_rng, max_pictures_per_concept=cfg.max_test_pictures_per_concept,
                        min_word_trials_per_concept=cfg.min_word_trials_per_concept, blank_trials=cfg.blank_trials)
     train_drive = _drive(train, net, space, np.random.default_rng(s_train))
     test_drive = _drive(test, net, space, test_rng)
@@ -481,7 +485,7 @@ def run(space: LatentSpace, config: EngramConfig | None = None, *, progress: boo
 
     # controls -----------------------------------------------------------------
     ctrl_rng = np.random.default_rng(s_ctrl_test)
-    ctrl_test = test_trials(space, modalities, ctrl_rng,
+    ctrl_test = heldout_trials(space, modalities, ctrl_rng,
                             max_pictures_per_concept=cfg.control_test_pictures_per_concept,
                             min_word_trials_per_concept=cfg.min_word_trials_per_concept,
                             blank_trials=cfg.blank_trials)
@@ -604,7 +608,7 @@ def add_cli_arguments(parser: argparse.ArgumentParser) -> argparse.ArgumentParse
     parser.add_argument("--engine", default=None, help="engine name (default: brian2 = cpp_standalone)")
     parser.add_argument("--presentations", type=int, default=None, help="learning presentations per concept (K)")
     parser.add_argument("--seed", type=int, default=0, help="split and simulation seed")
-    parser.add_argument("--preset", default=None, help="network preset name in models/ or a TOML path")
+    parser.add_argument("--preset", default=None, help="network preset name (shipped or in models/) or a TOML path")
     parser.add_argument("--out", default=None, help="output directory for metrics.json, results.npz, figures")
     parser.add_argument("--no-spoken", action="store_true", help="ignore the spoken-name modality")
     parser.add_argument("--max-test-pictures", type=int, default=None,

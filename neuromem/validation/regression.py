@@ -20,13 +20,14 @@ purpose); ``--check`` compares a fresh run with the stored reference.
 from __future__ import annotations
 
 import argparse
-import hashlib
 import json
 import sys
 import tempfile
 from pathlib import Path
 
 import numpy as np
+
+from neuromem._hashing import arrays_digest
 
 __all__ = ["REFERENCE_FILE", "LATENTS_FILE", "ENGINES", "SEEDS", "CASE", "digits_slice", "run_case",
            "reference", "compare", "main"]
@@ -58,13 +59,7 @@ CASE = {
 
 
 def _sha256(arrays) -> str:
-    h = hashlib.sha256()
-    for a in arrays:
-        a = np.ascontiguousarray(a)
-        h.update(str(a.dtype).encode())
-        h.update(str(a.shape).encode())
-        h.update(a.tobytes())
-    return h.hexdigest()
+    return arrays_digest(arrays)
 
 
 def digits_slice(space, *, n_concepts: int, train_pictures_per_concept: int, heldout_pictures_per_concept: int,

@@ -1,4 +1,4 @@
-"""Figures of the engram-formation experiment from an :class:`~neuromem.experiments.engram_formation.EngramResults` (PNG)."""
+"""Figures of the engram-formation experiment, drawn from its results object (``EngramResults``; PNG)."""
 
 from __future__ import annotations
 

@@ -47,6 +47,7 @@ except ImportError as exc:  # pragma: no cover - depends on the environment
 
     raise EngineUnavailable("the brian2 engine needs brian2 (pip install 'neuromem[brian2]')") from exc
 
+from neuromem._hashing import json_digest
 from neuromem.coding.spikes import SpikeTrains
 from neuromem.config import cache_dir
 from neuromem.engines.base import Engine, RunFlags, RunResult
@@ -116,9 +117,9 @@ tau_fb : second (shared, constant)""", threshold="t_in_timesteps >= nextbin",
         else "theta : volt"
     xpop_eqs = "".join(f"dxpop_{m}/dt = -xpop_{m} / tau_plus : 1\n" for m in spec.modalities) if subtractive else ""
     eqs = f"""
-dv/dt = (v_rest - v + ge - gi + bias) / tau_m : volt (unless refractory)
-dge/dt = -ge / tau_e : volt
-dgi/dt = -gi / tau_i : volt
+dv/dt = (v_rest - v + isyn_exc - isyn_inh + bias) / tau_m : volt (unless refractory)
+disyn_exc/dt = -isyn_exc / tau_e : volt
+disyn_inh/dt = -isyn_inh / tau_i : volt
 {theta_eq}
 {xpop_eqs}
 bias : volt
@@ -137,7 +138,7 @@ theta_plus : volt (shared, constant)
     conc = b2.NeuronGroup(spec.concept.n_neurons, eqs, threshold="v > v_thresh + adapt_on * theta",
                           reset="v = v_reset\ntheta += learn_on * theta_plus", refractory="t_ref",
                           method="exponential_euler", name="nm_concept", dt=sim.dt_ms * ms)
-    reset = "v = v_rest\nge = 0*mV\ngi = 0*mV\nlastspike = -1e4*second\nnot_refractory = True\n"
+    reset = "v = v_rest\nisyn_exc = 0*mV\nisyn_inh = 0*mV\nlastspike = -1e4*second\nnot_refractory = True\n"
     reset += "".join(f"xpop_{m} = 0\n" for m in spec.modalities) if subtractive else ""
     conc.run_regularly(reset, dt=period, when="start", name="nm_concept_trialreset")
 
@@ -147,7 +148,7 @@ theta_plus : volt (shared, constant)
         m = p.modality
         sl = spec.input_slice(m)
         src = inp[sl.start:sl.stop]
-        on_pre = "ge_post += w\napre += 1\n"
+        on_pre = "isyn_exc_post += w\napre += 1\n"
         if subtractive:
             on_pre += f"xpop_{m}_post += {1.0 / p.n_neurons!r}\n"
         on_pre += "w = clip(w - learn_on_post * a_minus * w_max * apost, 0*mV, w_max)"
@@ -175,7 +176,7 @@ f_max : 1 (shared, constant)""", on_pre="f = f + learn_on_pre * a_fb * xl_post *
         objs += [s, f]
     lat = None
     if spec.inhibition.w_inh_mv > 0:
-        lat = b2.Synapses(conc, conc, model="w_inh : volt (shared, constant)", on_pre="gi_post += w_inh",
+        lat = b2.Synapses(conc, conc, model="w_inh : volt (shared, constant)", on_pre="isyn_inh_post += w_inh",
                           delay=0 * ms, name="nm_inhibition")
         lat.connect(condition=None if spec.inhibition.self_inhibition else "i != j")
         objs.append(lat)
@@ -192,8 +193,8 @@ f_max : 1 (shared, constant)""", on_pre="f = f + learn_on_pre * a_fb * xl_post *
 def _parameter_values(spec: NetworkSpec, o: "_Objects") -> dict:
     """``{(brian_object, variable): quantity}`` for every run-time parameter of ``spec``."""
     c, inh, st, ho, fb = spec.concept, spec.inhibition, spec.stdp, spec.homeostasis, spec.feedback
-    vals = {(o.conc, "tau_m"): c.tau_m_ms * ms, (o.conc, "tau_e"): c.tau_exc_ms * ms,
-            (o.conc, "tau_i"): inh.tau_inh_ms * ms, (o.conc, "tau_plus"): st.tau_plus_ms * ms,
+    vals = {(o.conc, "tau_m"): c.tau_m_ms * ms, (o.conc, "tau_e"): c.tau_syn_exc_ms * ms,
+            (o.conc, "tau_i"): inh.tau_syn_inh_ms * ms, (o.conc, "tau_plus"): st.tau_plus_ms * ms,
             (o.conc, "t_ref"): c.refractory_ms * ms, (o.conc, "v_rest"): c.v_rest_mv * mV,
             (o.conc, "v_reset"): c.v_reset_mv * mV, (o.conc, "v_thresh"): c.v_thresh_mv * mV,
             (o.conc, "theta_plus"): ho.theta_plus_mv * mV}
@@ -251,10 +252,7 @@ def standalone_build_count() -> int:
 
 
 def _standalone_objects(spec: NetworkSpec, block_steps: int, n_table: int):
-    import hashlib
-    import json
-
-    key = hashlib.sha256(json.dumps([_structure(spec), block_steps, n_table]).encode()).hexdigest()[:16]
+    key = json_digest([_structure(spec), block_steps, n_table], length=16)
     if _ACTIVE["key"] == key:
         return _ACTIVE["objects"], _ACTIVE["device"]
     from brian2.devices.device import all_devices
