@@ -58,7 +58,7 @@ class ReadoutLayer:
         Resting, reset and threshold potentials, mV (threshold above both).
     refractory_ms : float
         Absolute refractory period, ms, [0, 100].
-    tau_exc_ms : float
+    tau_syn_exc_ms : float
         Decay of the excitatory current, ms, (0, 1000].
     w_fb_mv : float
         Jump of a readout neuron's excitatory current per concept spike and
@@ -74,13 +74,13 @@ class ReadoutLayer:
     v_reset_mv: float = -65.0
     v_thresh_mv: float = -52.0
     refractory_ms: float = 2.0
-    tau_exc_ms: float = 5.0
+    tau_syn_exc_ms: float = 5.0
     w_fb_mv: float = 50.0
 
     def __post_init__(self):
         ConceptLayer(n_neurons=1, tau_m_ms=self.tau_m_ms, v_rest_mv=self.v_rest_mv, v_reset_mv=self.v_reset_mv,
                      v_thresh_mv=self.v_thresh_mv, refractory_ms=self.refractory_ms,
-                     tau_exc_ms=self.tau_exc_ms)  # same checks, same messages
+                     tau_syn_exc_ms=self.tau_syn_exc_ms)  # same checks, same messages
         _check_range("ReadoutLayer", "w_fb_mv", self.w_fb_mv, 0, 1e4, lo_open=True)
 
 
@@ -105,7 +105,7 @@ def readout_spec(spec: NetworkSpec, modality: str, layer: ReadoutLayer = Readout
         coding=PopulationCode(neurons_per_dim=1),
         concept=ConceptLayer(n_neurons=target.n_neurons, tau_m_ms=layer.tau_m_ms, v_rest_mv=layer.v_rest_mv,
                              v_reset_mv=layer.v_reset_mv, v_thresh_mv=layer.v_thresh_mv,
-                             refractory_ms=layer.refractory_ms, tau_exc_ms=layer.tau_exc_ms),
+                             refractory_ms=layer.refractory_ms, tau_syn_exc_ms=layer.tau_syn_exc_ms),
         inhibition=Inhibition(w_inh_mv=0.0),
         # frozen weights, but some engines clip to w_max on every spike: w_max = w_fb_mv * f_max
         stdp=STDP(init_weight_sum_mv=layer.w_fb_mv * spec.feedback.f_max * n_c / STDP().w_max_over_mean),

@@ -68,15 +68,16 @@ from neuromem.coding import LatentSquash
 from neuromem.engram import EngramNetwork
 from neuromem.latents import LatentSpace
 from neuromem.network import load_preset
-from neuromem.protocols import StimulusWindow, choose_training, test_trials, training_trials
+from neuromem.protocols import StimulusWindow, choose_training, heldout_trials, training_trials
 
-__all__ = ["DESCRIPTION", "NEEDS_LATENT_SPACE", "DEFAULT_OFFSETS_MS", "BindingWindowConfig", "run_seed",
+__all__ = ["DESCRIPTION", "NEEDS_LATENT_SPACE", "ENCODES_PER_SEED", "DEFAULT_OFFSETS_MS", "BindingWindowConfig", "run_seed",
            "run_binding_window", "binding_half_width_ms", "add_cli_arguments", "main_from_args", "results_exist",
            "make_figures", "METRICS_FILE", "FIGURE_FILE"]
 
 DESCRIPTION = "binding of pictures and names vs their onset asynchrony inside one trial (the binding window)"
-#: The experiment encodes each seed's split itself (one latent space per seed).
+#: The CLI does not encode once: it gives ``args.encode_seed(seed) -> EncodeResult`` (one split per seed).
 NEEDS_LATENT_SPACE = False
+ENCODES_PER_SEED = True
 DEFAULT_OFFSETS_MS = tuple(float(x) for x in range(-150, 151, 25))
 METRICS_FILE = "metrics.json"
 FIGURE_FILE = "binding_window.png"
@@ -188,8 +189,9 @@ def run_seed(space: LatentSpace, cfg: BindingWindowConfig, seed: int, *, progres
     plan = choose_training(space, cfg.presentations, np.random.default_rng(s_choose), modalities)
     together = training_trials(space, plan, modalities)
     test_rng = np.random.default_rng(s_test)
-    test = test_trials(space, ("picture", "name"), test_rng, max_pictures_per_concept=cfg.max_test_pictures_per_concept,
-                       min_word_trials_per_concept=cfg.min_word_trials_per_concept, blank_trials=cfg.blank_trials)
+    test = heldout_trials(space, ("picture", "name"), test_rng,
+                          max_pictures_per_concept=cfg.max_test_pictures_per_concept,
+                          min_word_trials_per_concept=cfg.min_word_trials_per_concept, blank_trials=cfg.blank_trials)
     test_drive = net.drive(test.rates(net, space), seed=test_rng)
     proto = plan.prototypes(space, modalities)
     per, win = spec.sim.steps_per_trial, spec.sim.stimulus_steps
@@ -342,10 +344,7 @@ def _int_list(text: str) -> tuple:
 
 
 def add_cli_arguments(parser: argparse.ArgumentParser) -> argparse.ArgumentParser:
-    """Add the experiment's options (including the dataset ones) to ``parser``."""
-    from neuromem.cli import _add_dataset_args
-
-    _add_dataset_args(parser)
+    """Add the experiment's options (the CLI adds the dataset options) to ``parser``."""
     parser.add_argument("--offsets-ms", type=_float_list, default=DEFAULT_OFFSETS_MS,
                         help="onset asynchronies t_word - t_picture in ms (default -150,-125,...,150)")
     parser.add_argument("--seeds", type=_int_list, default=REPORT_SEEDS,
@@ -361,9 +360,10 @@ def add_cli_arguments(parser: argparse.ArgumentParser) -> argparse.ArgumentParse
 
 
 def main_from_args(space, args: argparse.Namespace) -> int:
-    """Encode each seed's split, run every offset, print the curve; returns the exit status (0)."""
-    from neuromem.cli import encode_from_args
+    """Encode each seed's split (``args.encode_seed``, set by ``neuromem run``), run every offset, print the curve.
 
+    Returns the exit status (0).
+    """
     cfg = BindingWindowConfig(offsets_ms=args.offsets_ms, seeds=args.seeds, engine=args.engine,
                               presentations=args.presentations, preset=args.preset,
                               use_spoken=args.spoken)
@@ -373,7 +373,9 @@ def main_from_args(space, args: argparse.Namespace) -> int:
         raise KeyError(f"unknown engine {cfg.engine!r}; known engines: {engine_names()}")
 
     def space_of(seed):
-        return encode_from_args(argparse.Namespace(**{**vars(args), "seed": seed})).space
+        if space is not None and len(cfg.seeds) == 1:
+            return space
+        return args.encode_seed(seed).space
 
     m = run_binding_window(space_of, cfg, out_dir=args.out, progress=not args.quiet, figures=not args.no_figures,
                            dataset=args.dataset)

@@ -26,8 +26,6 @@ def plot_binding_window(metrics: dict, out) -> Path:
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
-    from neuromem.validation.analytic import stdp_window
-
     out = Path(out)
     x = np.asarray(metrics["onset_asynchrony_ms"], dtype=float)
     fig, (ax, ax2) = plt.subplots(2, 1, figsize=(7.5, 7), sharex=True, gridspec_kw={"height_ratios": [3, 1.6]})
@@ -50,7 +48,10 @@ def plot_binding_window(metrics: dict, out) -> Path:
     ax.legend(fontsize=8, loc="center", bbox_to_anchor=(0.5, 0.3))
     stdp = STDP(**metrics["stdp"])
     d = np.linspace(min(x.min(), -100) - 10, max(x.max(), 100) + 10, 601)
-    ax2.plot(d, stdp_window(d, stdp), color="k", lw=1.5,
+    # pair-STDP window of the preset (the closed form in neuromem.network.spec's docstring)
+    window = np.where(d > 0, stdp.a_plus * np.exp(-np.abs(d) / stdp.tau_plus_ms),
+                      np.where(d < 0, -stdp.a_minus * np.exp(-np.abs(d) / stdp.tau_minus_ms), 0.0))
+    ax2.plot(d, window, color="k", lw=1.5,
              label=f"pair STDP, latent -> concept (tau+ {stdp.tau_plus_ms:.0f} ms, tau- {stdp.tau_minus_ms:.0f} ms)")
     ax2.axhline(0, color="0.6", lw=0.8)
     stim = float(metrics.get("stimulus_ms", 200.0))
