@@ -70,7 +70,8 @@ from neuromem.latents import LatentSpace
 from neuromem.network import load_preset
 from neuromem.protocols import StimulusWindow, choose_training, heldout_trials, training_trials
 
-__all__ = ["DESCRIPTION", "NEEDS_LATENT_SPACE", "ENCODES_PER_SEED", "DEFAULT_OFFSETS_MS", "BindingWindowConfig", "run_seed",
+__all__ = ["DESCRIPTION", "NEEDS_LATENT_SPACE", "ENCODES_PER_SEED", "DEFAULT_OFFSETS_MS", "BindingWindowConfig",
+           "run_seed",
            "run_binding_window", "binding_half_width_ms", "add_cli_arguments", "main_from_args", "results_exist",
            "make_figures", "METRICS_FILE", "FIGURE_FILE"]
 

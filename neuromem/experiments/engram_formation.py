@@ -853,8 +853,8 @@ def main_from_args(space: LatentSpace | None, args: argparse.Namespace, *, datas
                                              figures=not args.no_figures, dataset=dataset,
                                              backbone_features=feats))
     summary = per_seed[0] if len(seeds) == 1 else {
-        **summarise_seeds(per_seed, keep=("dataset", "engine", "preset", "modalities", "human_concepts_per_responsive_neuron",
-                                          "criterion")),
+        **summarise_seeds(per_seed, keep=("dataset", "engine", "preset", "modalities",
+                                          "human_concepts_per_responsive_neuron", "criterion")),
         "seeds": list(seeds), "per_seed": {str(s): m for s, m in zip(seeds, per_seed)}}
     if out is not None and len(seeds) > 1:
         atomic_write_json(out / METRICS_FILE, summary)
