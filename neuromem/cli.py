@@ -3,7 +3,8 @@
 Sub-commands: ``info`` (versions, engines, offline assets, device), ``encode``
 (dataset -> latent space + quality report), ``figures`` (rebuild figures from
 saved results), ``run`` (experiments), ``bench`` (engines side by side) and
-``demo`` (the main job on the embedded default data).
+``demo`` (the main job on the embedded default data), ``learn`` / ``recall`` /
+``memory`` (saved memories and their concept store) and ``bench-store``.
 """
 
 from __future__ import annotations
@@ -250,6 +251,10 @@ def build_parser() -> argparse.ArgumentParser:
     else:
         e.add_argument("--out", required=True)
     e.set_defaults(func=cmd_run)
+
+    from neuromem.store.cli import add_commands as _add_store_commands
+
+    _add_store_commands(sub, _add_dataset_args)
     return parser
 
 

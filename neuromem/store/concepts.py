@@ -272,6 +272,36 @@ class ConceptStore:
             self._index.add(z)
         return ids
 
+    def add_items_many(self, concepts, modality: str, latents: np.ndarray, provenance) -> np.ndarray:
+        """Add items of many concepts at once (``concepts``: one existing name per item); returns item ids."""
+        names = list(concepts)
+        z = np.atleast_2d(np.asarray(latents, dtype=np.float32))
+        if len(names) != len(z):
+            raise ValueError(f"{len(names)} concept names for {len(z)} latents; give one per item")
+        cids = np.fromiter((self._id(n) for n in names), np.int64, len(names))
+        if modality not in MODALITY_CODES:
+            raise ValueError(f"modality {modality!r} is unknown; allowed: {sorted(MODALITY_CODES)}")
+        if z.shape[1] != self.latent_dim:
+            raise MemoryMismatchError(f"items have latent shape {z.shape}; the store holds {self.latent_dim}-d "
+                                      "latents. Encode them with the memory's encoder")
+        if not np.all(np.isfinite(z)):
+            raise MemoryMismatchError("items contain NaN or inf latents; re-encode them")
+        prov = [str(p) for p in provenance]
+        if len(prov) != len(z):
+            raise ValueError(f"{len(prov)} provenance entries for {len(z)} latents; give one per item")
+        ids = np.arange(self.n_items, self.n_items + len(z))
+        self._z = np.concatenate([self._z, z])
+        self._concept = np.concatenate([self._concept, cids])
+        self._modality = np.concatenate([self._modality, np.full(len(z), MODALITY_CODES[modality], np.int8)])
+        self._prov += prov
+        t = _now()
+        for cid in np.unique(cids):
+            self._updated[cid] = t
+        self._centroid_cache.clear()
+        if self._index is not None:
+            self._index.add(z)
+        return ids
+
     def set_engram(self, concept: str, neurons, weights) -> None:
         """The concept neurons of ``concept``'s engram and their weights."""
         cid = self._id(concept)
@@ -338,27 +368,38 @@ class ConceptStore:
             raise ValueError(f"concept {name!r} and its descendants hold no items yet")
         return self._z[mask].astype(np.float64).mean(axis=0)
 
-    def centroid(self, concept_id: int, modality: str | None = None) -> np.ndarray:
-        key = (concept_id, modality)
-        if key not in self._centroid_cache:
-            mask = self._concept == concept_id
-            if modality is not None and (mask & (self._modality == MODALITY_CODES[modality])).any():
-                mask = mask & (self._modality == MODALITY_CODES[modality])
-            self._centroid_cache[key] = self._z[mask].astype(np.float64).mean(axis=0) if mask.any() else None
-        return self._centroid_cache[key]
+    def _centroid_table(self, modality: str | None) -> tuple[np.ndarray, np.ndarray]:
+        """``(centroids (n_concepts, d), has_items (n_concepts,))`` over ``modality``'s items (all when None)."""
+        if modality not in self._centroid_cache:
+            n_c = len(self._names)
+            mask = np.ones(self.n_items, bool) if modality is None else self._modality == MODALITY_CODES[modality]
+            sums = np.zeros((n_c, self.latent_dim))
+            np.add.at(sums, self._concept[mask], self._z[mask].astype(np.float64))
+            counts = np.bincount(self._concept[mask], minlength=n_c)
+            self._centroid_cache[modality] = (sums / np.maximum(counts, 1)[:, None], counts > 0)
+        return self._centroid_cache[modality]
+
+    def centroid(self, concept_id: int, modality: str | None = None) -> np.ndarray | None:
+        """Mean of a concept's items of ``modality`` (all its items when it has none of that modality)."""
+        if modality is not None:
+            c, has = self._centroid_table(modality)
+            if has[concept_id]:
+                return c[concept_id]
+        c, has = self._centroid_table(None)
+        return c[concept_id] if has[concept_id] else None
 
     def fit_locality(self, quantile: float = LINK_QUANTILE) -> float:
         """Set :attr:`link_radius` from the stored items (module docstring); returns it."""
         if not 0.5 <= quantile <= 1.0:
             raise ValueError(f"quantile={quantile} is out of range; allowed 0.5..1.0")
-        d = np.empty(self.n_items)
-        for cid in np.unique(self._concept):
-            for code in np.unique(self._modality[self._concept == cid]):
-                m = (self._concept == cid) & (self._modality == code)
-                c = self.centroid(int(cid), _MODALITY_NAMES[int(code)])
-                d[m] = np.linalg.norm(self._z[m] - c, axis=1)
-        if not len(d):
+        if not self.n_items:
             raise ValueError("the store holds no items; add items before fitting the locality radius")
+        d = np.empty(self.n_items)
+        for m, code in MODALITY_CODES.items():
+            sel = self._modality == code
+            if sel.any():
+                c, _ = self._centroid_table(m)
+                d[sel] = np.linalg.norm(self._z[sel] - c[self._concept[sel]], axis=1)
         self.link_radius = float(np.quantile(d, quantile))
         return self.link_radius
 
