@@ -577,9 +577,14 @@ def load_memory(path: str | Path) -> Memory:
         Written by a newer neuromem.
     """
     path = Path(path)
-    gen, _ = persist.current_generation(path)
+    return persist.read_snapshot(path, lambda gen, _: _read_generation(path, gen))
+
+
+def _read_generation(path: Path, gen: Path) -> Memory:
     try:
         meta = json.loads((gen / "memory.json").read_text())
+    except FileNotFoundError:
+        raise
     except (OSError, ValueError) as exc:
         raise CorruptStoreError(f"{gen / 'memory.json'} is unreadable ({exc}); re-run `neuromem learn`") from exc
     v = meta.get("format_version")
@@ -591,6 +596,8 @@ def load_memory(path: str | Path) -> Memory:
     try:
         with np.load(gen / "memory.npz", allow_pickle=False) as f:
             arrays = {k: f[k] for k in f.files}
+    except FileNotFoundError:
+        raise
     except Exception as exc:  # zipfile / zlib / numpy raise many kinds
         raise CorruptStoreError(f"{gen / 'memory.npz'} is unreadable ({exc}); re-run `neuromem learn`") from exc
     store = ConceptStore.load(gen)

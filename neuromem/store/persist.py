@@ -45,7 +45,7 @@ from pathlib import Path
 from neuromem.store.errors import CorruptStoreError, NewerSchemaError, StoreError
 
 __all__ = ["POINTER", "SCHEMA_VERSION", "commit_generation", "current_generation", "file_sha256", "fsync_dir",
-           "list_generations", "set_phase_hook"]
+           "list_generations", "read_snapshot", "set_phase_hook"]
 
 #: Version of the on-disk layout; a reader refuses anything newer.
 SCHEMA_VERSION = 1
@@ -177,8 +177,34 @@ def current_generation(root: str | Path, *, verify: bool = True) -> tuple[Path, 
             if p.stat().st_size != info["size"] or file_sha256(p) != info["sha256"]:
                 raise CorruptStoreError(f"memory {root}: file {p} is corrupt (size or checksum differs from the "
                                         "saved one: truncated or bit-flipped). Restore it from a backup or re-run "
-                                        "`neuromem learn`")
+                                        f"`neuromem learn`{_older_hint(root, gen)}")
     return gen, manifest
+
+
+def read_snapshot(root: str | Path, reader, *, verify: bool = True, attempts: int = 3):
+    """``reader(generation_folder, manifest)`` on the committed generation, retried if a commit removed it meanwhile.
+
+    A generation is deleted only after :data:`KEEP_OLD_GENERATIONS` newer
+    commits; a reader that is overtaken by that many commits while reading
+    resolves the pointer again (at most ``attempts`` times).
+    """
+    for attempt in range(attempts):
+        gen, manifest = current_generation(root, verify=verify)
+        try:
+            return reader(gen, manifest)
+        except (FileNotFoundError, CorruptStoreError):
+            if gen.is_dir() or attempt == attempts - 1:
+                raise
+    raise AssertionError("unreachable")
+
+
+def _older_hint(root: Path, gen: Path) -> str:
+    older = [p.name for _, p in list_generations(root) if p.name < gen.name]
+    if not older:
+        return ""
+    return (f"; the previous save {older[-1]} is still in {root}: to go back to it, replace {POINTER} with "
+            f"{{\"schema_version\": {SCHEMA_VERSION}, \"generation\": \"{older[-1]}\", \"manifest_sha256\": "
+            f"<sha256 of {older[-1]}/{MANIFEST}>}}")
 
 
 def commit_generation(root: str | Path, write_files, *, derived: tuple[str, ...] = (), info: dict | None = None) -> Path:
