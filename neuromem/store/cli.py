@@ -74,9 +74,11 @@ def _recall(args) -> int:
 
         from neuromem.viz.store import imagine_figure
 
-        z = np.asarray(mem.encoders.names([args.name])[0] if args.name is not None else
-                       _sound_latent(mem, args.sound))
-        img = mem.imagine(z, "name" if args.name is not None else "spoken")
+        if args.name is not None:
+            z, item, modality = mem.encoders.names([args.name])[0], args.name, "name"
+        else:
+            z, item, modality = (*_sound_latent(mem, args.sound), "spoken")
+        img = mem.imagine(np.asarray(z), modality, item=item)
         ans["imagined"] = {"file": str(args.imagine), "source": img["source"],
                            "nearest": [{k: v for k, v in n.items() if k != "thumbnail"} for n in img["nearest"]]}
         imagine_figure(img, ans, args.imagine)
@@ -98,7 +100,8 @@ def _sound_latent(mem, path):
     import soundfile as sf
 
     wave, sr = sf.read(Path(path).expanduser(), dtype="float32", always_2d=True)
-    return mem.encoders.sounds([(wave.mean(axis=1), int(sr))])[0]
+    mono = wave.mean(axis=1)
+    return mem.encoders.sounds([(mono, int(sr))])[0], mono
 
 
 def _print_show(mem, out) -> None:
