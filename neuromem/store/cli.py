@@ -2,8 +2,9 @@
 
 Recall's ``--json`` output is one JSON object on standard output with at
 least the keys ``concept`` (the nearest known concept, also when ``novel`` is
-true), ``confidence`` (share of the 10 nearest stored items that belong to
-``concept``, in [0, 1]), ``engram_neurons`` (concept neurons that fired for
+true), ``confidence`` (the answer's share of the inverse-distance-weighted
+votes of the 10 nearest stored items, in [0, 1]; see
+:mod:`neuromem.store.concepts`), ``engram_neurons`` (concept neurons that fired for
 the cue, most spikes first), ``match_error`` (decoder match error of a
 picture cue; ``null`` for name and sound cues) and ``novel``.
 """

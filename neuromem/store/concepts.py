@@ -12,12 +12,15 @@ encoders do), as the hippocampal indexing theory puts it (Teyler & DiScenna
 Locality
 --------
 A new latent ``z`` finds its nearest stored items through an approximate
-nearest-neighbour index (:class:`~neuromem.store.index.LatentIndex`). The
-answer is the concept holding most of the ``k`` nearest items (``k`` = 10, or
-all items when fewer; ties go to the nearer concept) and
+nearest-neighbour index (:class:`~neuromem.store.index.LatentIndex`). Each of
+the ``k`` nearest items (``k`` = 10, or all items when fewer) votes for its
+concept with weight ``1 / (d + eps)`` (``d``: its Euclidean distance to ``z``;
+``eps`` = 0.001 x the link radius), so an item the query nearly coincides with
+outweighs a crowd of farther ones (a concept learned from one picture is
+found again). The answer is the concept with the largest vote, and
 
-* ``confidence`` = the share of those ``k`` items that belong to the answer,
-  in [0, 1];
+* ``confidence`` = the answer's share of the total vote, in [0, 1] (1 when
+  all ``k`` neighbours belong to it);
 * ``distance`` = Euclidean distance from ``z`` to the answer's centroid in the
   cue's modality (all modalities when it has no item of that modality);
 * ``linked`` = ``distance <= link_radius``. The **link radius** is the 95th
@@ -438,18 +441,16 @@ class ConceptStore:
             ok = row_i >= 0
             row_d, row_i = row_d[ok], row_i[ok]
             cids = self._concept[row_i]
-            votes = np.bincount(cids, minlength=len(self._names))
-            best = np.flatnonzero(votes == votes.max())
-            if len(best) > 1:  # tie: the concept of the nearest tied neighbour
-                first = {int(c): j for j, c in reversed(list(enumerate(cids)))}
-                best = [min(best, key=lambda c: first[int(c)])]
-            cid = int(best[0])
+            dist = np.sqrt(np.maximum(row_d, 0.0)).astype(np.float64)
+            eps = 1e-3 * (self.link_radius or 1.0)
+            votes = np.bincount(cids, weights=1.0 / (dist + eps), minlength=len(self._names))
+            cid = int(np.argmax(votes))
             c = self.centroid(cid, modality)
-            dist = float(np.linalg.norm(q[len(out)] - c))
-            linked = self.link_radius is None or dist <= self.link_radius
-            out.append(Lookup(concept=self._names[cid], confidence=float(votes[cid] / len(row_i)), distance=dist,
+            d_c = float(np.linalg.norm(q[len(out)] - c))
+            linked = self.link_radius is None or d_c <= self.link_radius
+            out.append(Lookup(concept=self._names[cid], confidence=float(votes[cid] / votes.sum()), distance=d_c,
                               linked=bool(linked), neighbour_ids=tuple(int(i) for i in row_i),
-                              neighbour_distances=tuple(float(np.sqrt(max(x, 0.0))) for x in row_d)))
+                              neighbour_distances=tuple(float(x) for x in dist)))
         return out
 
     # ---- persistence ------------------------------------------------------------------

@@ -119,7 +119,9 @@ def load_concept_tree(path: str | Path, *, size: int = 32) -> tuple[ConceptDatas
     if len(concepts) < 2:
         raise ValueError(f"{root} holds {len(concepts)} folder(s) with pictures; at least 2 concept folders are "
                          f"needed ({root}/<concept>/*.png)")
-    ds = ConceptDataset(name=f"folder:{root}", concepts=tuple(concepts), pictures=np.stack(pictures),
+    # named by the folder's own name: the encode cache is keyed by content, so a moved or copied folder
+    # with the same pictures reuses its latents
+    ds = ConceptDataset(name=f"folder:{root_name}", concepts=tuple(concepts), pictures=np.stack(pictures),
                         picture_labels=np.asarray(labels, dtype=np.int64),
                         names={c: default_name_forms(c) for c in concepts}, hierarchy=graph)
     return ds, tuple(provenance)

@@ -33,14 +33,25 @@ def test_locality_links_near_items_and_proposes_far_ones_as_new():
     assert 0.93 <= np.mean([o.linked for o in own]) <= 0.97
 
 
-def test_confidence_is_the_share_of_the_ten_nearest_items():
+def test_confidence_is_the_inverse_distance_weighted_vote_share_of_the_ten_nearest_items():
     s = ConceptStore(2)
     s.add_concept("a")
     s.add_concept("b")
-    s.add_items("a", "picture", np.zeros((7, 2)) + [[0, 0]] + np.arange(7)[:, None] * 0.01, ["x"] * 7)
-    s.add_items("b", "picture", np.zeros((7, 2)) + [[1, 0]] + np.arange(7)[:, None] * 0.01, ["y"] * 7)
-    ans = s.lookup(np.array([0.2, 0.0]))[0]
-    assert ans.concept == "a" and ans.confidence == pytest.approx(0.7)
+    s.add_items("a", "picture", [[0.0, 0.0]] * 7, ["x"] * 7)
+    s.add_items("b", "picture", [[1.0, 0.0]] * 7, ["y"] * 7)
+    ans = s.lookup(np.array([0.2, 0.0]))[0]  # 7 votes of 1/0.2 for a, 3 of 1/0.8 for b (eps is 0.001)
+    assert ans.concept == "a" and ans.confidence == pytest.approx(35 / (35 + 3.75), rel=1e-2)
+    far = s.lookup(np.array([0.55, 0.0]))[0]  # 7 of b at 0.45 outvote 3 of a at 0.55
+    assert far.concept == "b" and 0.5 < far.confidence < 1.0
+
+
+def test_a_concept_learned_from_one_item_is_found_again():
+    s, centres = clustered_store()
+    s.add_concept("one-shot")
+    z = centres[0] + 1.0
+    s.add_items("one-shot", "picture", z[None], ["new.png"])
+    assert s.lookup(z[None])[0].concept == "one-shot"
+    assert s.lookup(centres[0][None])[0].concept == "c0"
 
 
 def test_hnsw_index_agrees_with_exact_search_on_clusters():
