@@ -437,6 +437,9 @@ class Memory:
     def recall_sound(self, path) -> dict:
         import soundfile as sf
 
+        if "spoken" not in self.meta["network"]["modalities"]:
+            raise MemoryMismatchError("this memory was learned without spoken names; re-run `neuromem learn` "
+                                      "without --no-spoken to recall from sounds")
         path = Path(path).expanduser()
         if not path.is_file():
             raise FileNotFoundError(f"sound file {path} does not exist")
@@ -445,9 +448,6 @@ class Memory:
         except Exception as exc:
             raise ValueError(f"cannot read sound {path}: not an audio file soundfile understands ({exc}). "
                              "Give a WAV or FLAC file") from exc
-        if "spoken" not in self.meta["network"]["modalities"]:
-            raise MemoryMismatchError("this memory was learned without spoken names; re-run `neuromem learn` "
-                                      "without --no-spoken to recall from sounds")
         mono = wave.mean(axis=1)
         z = self.encoders.sounds([(mono, int(sr))])[0]
         return self._answer(z, "spoken", cue={"modality": "spoken", "file": str(path)}, item=mono)

@@ -96,8 +96,6 @@ def test_recall_json_contract_and_identical_answers_across_processes(learned):
     for key in ("concept", "confidence", "engram_neurons", "match_error", "novel"):
         assert key in ans
     assert ans["concept"] == "seven" and isinstance(ans["match_error"], float)
-    name = json.loads(neuromem("recall", "--memory", learned["memory"], "--name", "seven", "--json").stdout)
-    assert name["concept"] == "seven" and name["match_error"] is None
 
 
 def test_save_load_recall_is_identical(learned, tmp_path):
@@ -124,6 +122,7 @@ def test_imagine_writes_the_decoders_picture_and_nearest_real_ones(learned, tmp_
     ans = json.loads(neuromem("recall", "--memory", learned["memory"], "--name", "three", "--json", "--imagine",
                               out).stdout)
     assert out.is_file() and out.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    assert ans["concept"] == "three" and ans["match_error"] is None  # a name cue has no match error
     assert ans["imagined"]["source"] == "engram feedback"
     assert [n["concept"] for n in ans["imagined"]["nearest"]].count("three") >= 3
     bad = neuromem("recall", "--memory", learned["memory"], "--picture", learned["held"]["one"][0], "--imagine",
