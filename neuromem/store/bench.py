@@ -33,6 +33,10 @@ Reported per size (``bench_store.json``)
     (brute force, FAISS ``IndexFlatL2``) for the same queries.
 ``concept_accuracy``
     Fraction of queries answered with the concept they were drawn from.
+``load_average_1min_before_after``
+    The machine's 1-minute load average around the run: other processes on
+    the cores inflate the 99th percentile (a query preempted for one
+    scheduler slice takes milliseconds).
 """
 
 from __future__ import annotations
@@ -95,6 +99,7 @@ def run_size(n_items: int, *, n_queries: int = 2000, ratio: float = 0.44, seed: 
     from neuromem.store.concepts import ConceptStore
 
     faiss.omp_set_num_threads(threads)
+    load_before = os.getloadavg()[0]
     z, y, q, ql = synthetic_latents(n_items, ratio=ratio, n_queries=n_queries, seed=seed)
     measured_ratio = within_between_ratio(z[:20000], y[:20000], seed=seed)
     names = [f"c{k:07d}" for k in range(int(y.max()) + 1)]
@@ -140,7 +145,8 @@ def run_size(n_items: int, *, n_queries: int = 2000, ratio: float = 0.44, seed: 
             "index_loaded_from_file": bool(index_from_file), "disk_mb": disk_mb, "peak_rss_mb": _peak_rss_mb(),
             "n_queries": int(n_queries), "lookup_median_ms": float(np.median(lat) * 1e3),
             "lookup_p99_ms": float(np.percentile(lat, 99) * 1e3), "recall_at_10": recall10,
-            "concept_accuracy": acc, "threads": threads}
+            "concept_accuracy": acc, "threads": threads,
+            "load_average_1min_before_after": [load_before, os.getloadavg()[0]]}
 
 
 def run_benchmark(sizes=DEFAULT_SIZES, *, out_dir, n_queries: int = 2000, ratio: float = 0.44, seed: int = 0,
