@@ -18,6 +18,8 @@ from neuromem.store.errors import (
     UnknownConceptError,
 )
 from neuromem.store.index import IndexParams, LatentIndex
+from neuromem.store.memory import LearnConfig, Memory, learn, load_memory
 
-__all__ = ["ConceptNode", "ConceptStore", "CorruptStoreError", "IndexParams", "LatentIndex", "Lookup",
-           "MemoryMismatchError", "NewerSchemaError", "StoreError", "UnknownConceptError"]
+__all__ = ["ConceptNode", "ConceptStore", "CorruptStoreError", "IndexParams", "LatentIndex", "LearnConfig", "Lookup",
+           "Memory", "MemoryMismatchError", "NewerSchemaError", "StoreError", "UnknownConceptError", "learn",
+           "load_memory"]
