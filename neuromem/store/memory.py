@@ -298,6 +298,8 @@ class Memory:
                                   enc["config"], enc["fingerprint"], tuple(meta["dataset"]["picture_shape"]))
         self._network = None
         self._state = None
+        #: generation this memory was loaded from (a save into the same folder must follow it directly)
+        self.generation: str | None = None
 
     # ---- the concept layer ----------------------------------------------------------------
     @property
@@ -562,9 +564,12 @@ class Memory:
                 np.savez_compressed(fh, **arrays)
             self.store.save(folder)
 
+        same = self.path is not None and Path(path).resolve() == Path(self.path).resolve()
         gen = persist.commit_generation(path, write, derived=("index.faiss", "index.faiss.stamp.json"),
-                                        info={"concepts": len(self.store.concepts), "items": self.store.n_items})
+                                        info={"concepts": len(self.store.concepts), "items": self.store.n_items},
+                                        expect_generation=self.generation if same else None)
         self.path = Path(path)
+        self.generation = gen.name
         self.arrays = arrays
         return gen
 
@@ -627,7 +632,9 @@ def _read_generation(path: Path, gen: Path) -> Memory:
         raise CorruptStoreError(f"{gen / 'memory.npz'} is unreadable ({exc}); re-run `neuromem learn`") from exc
     store = ConceptStore.load(gen)
     store.link_radius = meta.get("link_radius", store.link_radius)
-    return Memory(meta=meta, arrays=arrays, store=store, path=path)
+    mem = Memory(meta=meta, arrays=arrays, store=store, path=path)
+    mem.generation = gen.name
+    return mem
 
 
 # ---- learning ---------------------------------------------------------------------------------

@@ -207,7 +207,8 @@ def _older_hint(root: Path, gen: Path) -> str:
             f"<sha256 of {older[-1]}/{MANIFEST}>}}")
 
 
-def commit_generation(root: str | Path, write_files, *, derived: tuple[str, ...] = (), info: dict | None = None) -> Path:
+def commit_generation(root: str | Path, write_files, *, derived: tuple[str, ...] = (), info: dict | None = None,
+                      expect_generation: str | None = None) -> Path:
     """Write a new generation with ``write_files(folder)`` and commit it atomically.
 
     Parameters
@@ -220,6 +221,10 @@ def commit_generation(root: str | Path, write_files, *, derived: tuple[str, ...]
         File names that are derived data (not checksummed; rebuilt by readers).
     info : dict, optional
         Extra JSON data stored in the manifest.
+    expect_generation : str, optional
+        The generation the new one was derived from (e.g. a loaded memory with
+        one item added). If another writer committed meanwhile, the commit is
+        refused instead of silently dropping that writer's change.
 
     Returns
     -------
@@ -233,6 +238,12 @@ def commit_generation(root: str | Path, write_files, *, derived: tuple[str, ...]
             and not list_generations(root):
         raise StoreError(f"{root} is a non-empty folder that is not a memory; choose an empty or new folder")
     with _writer_lock(root):
+        if expect_generation is not None:
+            ptr = _read_pointer(root)
+            now = ptr.get("generation") if ptr else None
+            if now != expect_generation:
+                raise StoreError(f"memory {root} was changed by another process since it was loaded (it was "
+                                 f"{expect_generation}, now {now}); nothing was saved. Load it again and repeat")
         return _commit_locked(root, write_files, derived=derived, info=info)
 
 

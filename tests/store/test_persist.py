@@ -273,3 +273,15 @@ def test_readers_during_commits_see_one_consistent_snapshot(tmp_path):
     assert not errors, errors[:3]
     assert len(seen) >= 3, seen  # the readers really overlapped several commits
     assert load_snapshot(root)[1] == 25
+
+
+def test_a_save_derived_from_an_older_generation_is_refused(tmp_path):
+    """Two processes load gen 1 and each add an item: the second commit is refused, the first is kept."""
+    from neuromem.store import StoreError
+
+    root = tmp_path / "m"
+    base = commit(root, 1).name
+    persist.commit_generation(root, make_store(2).save, info={"content_seed": 2}, expect_generation=base)
+    with pytest.raises(StoreError, match="changed by another process.*nothing was saved"):
+        persist.commit_generation(root, make_store(3).save, info={"content_seed": 3}, expect_generation=base)
+    assert load_snapshot(root)[1] == 2
