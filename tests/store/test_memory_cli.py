@@ -24,6 +24,7 @@ from digit_folder import DIGIT_NAMES, write_digit_folder
 ROOT = Path(__file__).resolve().parents[2]
 PER_CONCEPT, HELDOUT = 20, 5
 SMALL_CONCEPTS = ("zero", "one", "three", "seven")
+SMALL_GROUPS = {"curved": ["zero", "three"], "straight": ["one", "seven"]}  # nested folders: a hierarchy
 SEED = 3
 
 
@@ -39,9 +40,9 @@ def neuromem(*args, **kw):
     return run([sys.executable, "-m", "neuromem.cli", *map(str, args)], **kw)
 
 
-def _learn(base, *, concepts, per_concept, heldout, extra=()):
+def _learn(base, *, concepts, per_concept, heldout, extra=(), groups=None):
     held = write_digit_folder(base / "digits", per_concept=per_concept, heldout_per_concept=heldout, seed=0,
-                              concepts=concepts)
+                              concepts=concepts, groups=groups)
     memory = base / "memory"
     out = neuromem("learn", "--dataset", f"folder:{base / 'digits'}", "--memory", memory, "--no-spoken", "--quiet",
                    "--seed", SEED, *extra)
@@ -51,7 +52,7 @@ def _learn(base, *, concepts, per_concept, heldout, extra=()):
 @pytest.fixture(scope="module")
 def learned(tmp_path_factory):
     return _learn(tmp_path_factory.mktemp("user"), concepts=SMALL_CONCEPTS, per_concept=PER_CONCEPT,
-                  heldout=HELDOUT, extra=("--input-size", 32))
+                  heldout=HELDOUT, extra=("--input-size", 32), groups=SMALL_GROUPS)
 
 
 def _recall_in_fresh_process(memory, held):
@@ -135,6 +136,19 @@ def test_memory_show_lists_concepts_items_and_engrams(learned):
     for c in learned["held"]:
         assert f"\n{c:20s} {int(PER_CONCEPT):8d}" in out
     assert "link radius" in out
+    assert "hierarchy: curved -> three, zero" in out and "hierarchy: straight -> one, seven" in out
+
+
+def test_nested_folders_become_the_stores_hierarchy(learned):
+    from neuromem.store.memory import load_memory
+
+    store = load_memory(learned["memory"]).store
+    assert store.ancestors("seven") == {"straight"} and store.descendants("curved") == {"zero", "three"}
+    # the superordinate's summary is the centroid of its subordinates' pictures
+    members = [store.node(c).points["picture"] for c in ("one", "seven")]
+    np.testing.assert_allclose(store.summary("straight"), np.concatenate(members).astype(np.float64).mean(0),
+                               rtol=1e-5, atol=1e-6)
+    assert store.node("straight").n_items == 0 and not store.node("straight").engram_neurons
 
 
 def test_memory_add_links_a_familiar_picture_and_learns_a_named_novel_one(learned, tmp_path):
