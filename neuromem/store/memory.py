@@ -24,9 +24,9 @@ Recall (:meth:`Memory.recall_picture`, :meth:`Memory.recall_name`,
 finds the nearest concept in the store (locality; see
 :mod:`neuromem.store.concepts` for ``confidence``) and cues the concept layer
 with the cue alone (learning off) to report the engram neurons that fire.
-Cue spikes are drawn from a seed derived from the memory's seed and the cue's
-latent vector, so a saved and re-loaded memory gives identical answers on the
-same engine, machine and thread count.
+Cue spikes are drawn from a seed derived from the memory's seed and the cue
+item (the prepared picture, the text, the waveform), so a saved and re-loaded
+memory gives identical answers on the same engine, machine and thread count.
 
 Novelty: a picture cue is ``novel`` when its distance to the answer's centroid
 exceeds the store's link radius, or when the decoder's match error (mean
