@@ -73,8 +73,6 @@ def _recall(args) -> int:
     if args.imagine:
         import numpy as np
 
-        from neuromem.viz.store import imagine_figure
-
         if args.name is not None:
             z, item, modality = mem.encoders.names([args.name])[0], args.name, "name"
         else:
@@ -82,7 +80,7 @@ def _recall(args) -> int:
         img = mem.imagine(np.asarray(z), modality, item=item)
         ans["imagined"] = {"file": str(args.imagine), "source": img["source"],
                            "nearest": [{k: v for k, v in n.items() if k != "thumbnail"} for n in img["nearest"]]}
-        imagine_figure(img, ans, args.imagine)
+        args.draw_imagined(img, ans, args.imagine)
     if args.json:
         print(json.dumps(ans))
         return 0
@@ -158,8 +156,12 @@ def _bench_store(args) -> int:
     return int(main_from_args(args) or 0)
 
 
-def add_commands(sub, add_dataset_args) -> None:
-    """Register the store's sub-commands on the ``neuromem`` parser's ``sub``."""
+def add_commands(sub, add_dataset_args, draw_imagined) -> None:
+    """Register the store's sub-commands on the ``neuromem`` parser's ``sub``.
+
+    ``draw_imagined(imagined, answer, path)`` writes the ``--imagine`` PNG (the
+    figure code lives above the store, in ``neuromem.viz``).
+    """
     from neuromem.store.memory import LearnConfig
 
     defaults = LearnConfig()
@@ -187,7 +189,7 @@ def add_commands(sub, add_dataset_args) -> None:
     p.add_argument("--json", action="store_true", help="print only one JSON object")
     p.add_argument("--imagine", default=None, metavar="OUT.png",
                    help="with --name/--sound: draw the picture the engram completes, beside the nearest real ones")
-    p.set_defaults(func=_recall)
+    p.set_defaults(func=_recall, draw_imagined=draw_imagined)
 
     p = sub.add_parser("memory", help="inspect or extend a saved memory")
     msub = p.add_subparsers(dest="memory_command", required=True)

@@ -25,8 +25,8 @@ class MemoryMismatchError(StoreError):
     """A query or an item does not fit the memory (latent size, encoder configuration)."""
 
 
-class UnknownConceptError(KeyError):
-    """A concept name the store does not hold."""
+class UnknownConceptError(KeyError, ValueError):
+    """A concept name the store does not hold (a ``KeyError`` for lookups, a ``ValueError`` for bad input)."""
 
     def __str__(self):  # KeyError quotes its message; keep it readable
         return str(self.args[0]) if self.args else "unknown concept"

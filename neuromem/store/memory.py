@@ -12,10 +12,14 @@ generation of a memory folder (:mod:`neuromem.store.persist`):
     Format version, seeds, network description (preset, overrides and the full
     parameter set), engine, encoder configuration and fingerprint, dataset
     description, thresholds, package versions.
+``network.npz``
+    The concept layer's full state as written by the engram network's
+    ``store(filename=...)``: weights, thresholds, its random stream, and the
+    parameters it was built with (checked on restore).
 ``memory.npz``
-    Network weights and thresholds (``NetworkState``), the population code's
-    fitted squash per modality, the encoder state (picture head, name and
-    spoken-name projections, decoder), picture thumbnails.
+    The population code's fitted squash per modality, the encoder state
+    (picture head, name and spoken-name projections, decoder), picture
+    thumbnails.
 ``store.sqlite`` (+ ``index.faiss``, derived)
     The concept store.
 
@@ -288,7 +292,8 @@ def _cue_seed(memory_seed: int, item) -> np.random.SeedSequence:
 class Memory:
     """A learned memory (use :func:`learn` or :func:`load_memory`)."""
 
-    def __init__(self, *, meta: dict, arrays: dict, store: ConceptStore, path: Path | None = None):
+    def __init__(self, *, meta: dict, arrays: dict, store: ConceptStore, path: Path | None = None, snapshot=None,
+                 network=None):
         self.meta = meta
         self.arrays = arrays
         self.store = store
@@ -296,8 +301,8 @@ class Memory:
         enc = meta["encoder"]
         self.encoders = _Encoders({k.split("::", 1)[1]: v for k, v in arrays.items() if k.startswith("encoder::")},
                                   enc["config"], enc["fingerprint"], tuple(meta["dataset"]["picture_shape"]))
-        self._network = None
-        self._state = None
+        self._network = network
+        self._snapshot = snapshot  # NetworkSnapshot read from disk (used until the network is built)
         #: generation this memory was loaded from (a save into the same folder must follow it directly)
         self.generation: str | None = None
 
@@ -318,14 +323,10 @@ class Memory:
         return spec
 
     def network_state(self):
-        from neuromem.network.spec import NetworkState
-
-        if self._state is None:
-            mods = self.meta["network"]["modalities"]
-            self._state = NetworkState(w_in_mv={m: self.arrays[f"network::w_in_mv/{m}"] for m in mods},
-                                       w_fb={m: self.arrays[f"network::w_fb/{m}"] for m in mods},
-                                       theta_mv=self.arrays["network::theta_mv"])
-        return self._state
+        """Weights and thresholds of the concept layer (``NetworkState``)."""
+        if self._network is not None:
+            return self._network.get_state()
+        return self._snapshot.state
 
     def squash(self):
         from neuromem.coding import LatentSquash
@@ -336,11 +337,11 @@ class Memory:
     @property
     def network(self):
         if self._network is None:
-            from neuromem.network import EngramNetwork
+            from neuromem.engram import EngramNetwork
 
             net = EngramNetwork(self.spec(), self.squash(), engine=self.meta["network"]["engine"],
                                 seed=int(self.meta["seeds"]["network"]))
-            net.set_state(self.network_state())
+            net.load_snapshot(self._snapshot)  # weights, thresholds and the network's own random stream
             self._network = net
         return self._network
 
@@ -524,7 +525,6 @@ class Memory:
         resp = self.network.present(stim, plastic=False, seed=np.random.default_rng(assign_seed))
         counts = resp.counts[0]
         fired = np.flatnonzero(counts)
-        self._state = self.network.get_state()
         self.store.add_concept(name)
         self.store.add_items(name, "name", z_name[None], [name])
         self.store.set_engram(name, fired, counts[fired].astype(float))
@@ -540,28 +540,20 @@ class Memory:
         self.arrays["thumbnails::item_ids"] = np.append(self.arrays["thumbnails::item_ids"], item_id)
 
     # ---- saving -----------------------------------------------------------------------------
-    def _collect_arrays(self) -> dict:
-        arrays = dict(self.arrays)
-        if self._state is not None:
-            for m, w in self._state.w_in_mv.items():
-                arrays[f"network::w_in_mv/{m}"] = w
-            for m, w in self._state.w_fb.items():
-                arrays[f"network::w_fb/{m}"] = w
-            arrays["network::theta_mv"] = self._state.theta_mv
-        return arrays
-
     def save(self, path: str | Path) -> Path:
         """Commit the whole memory as a new generation of ``path`` (atomic; see :mod:`neuromem.store.persist`)."""
         from neuromem._io import _json_default
 
         self.meta["saved_utc"] = _now()
         self.meta["link_radius"] = self.store.link_radius
-        arrays = self._collect_arrays()
+        arrays = dict(self.arrays)
+        snapshot = self._network.snapshot() if self._network is not None else self._snapshot
 
         def write(folder: Path):
             (folder / "memory.json").write_text(json.dumps(self.meta, indent=1, default=_json_default) + "\n")
             with open(folder / "memory.npz", "wb") as fh:
                 np.savez_compressed(fh, **arrays)
+            snapshot.save(folder / "network.npz")  # the engram network's store() format
             self.store.save(folder)
 
         same = self.path is not None and Path(path).resolve() == Path(self.path).resolve()
@@ -630,9 +622,17 @@ def _read_generation(path: Path, gen: Path) -> Memory:
         raise
     except Exception as exc:  # zipfile / zlib / numpy raise many kinds
         raise CorruptStoreError(f"{gen / 'memory.npz'} is unreadable ({exc}); re-run `neuromem learn`") from exc
+    from neuromem.engram import NetworkSnapshot
+
+    try:
+        snapshot = NetworkSnapshot.load(gen / "network.npz")
+    except FileNotFoundError:
+        raise
+    except Exception as exc:  # zipfile / zlib / json raise many kinds
+        raise CorruptStoreError(f"{gen / 'network.npz'} is unreadable ({exc}); re-run `neuromem learn`") from exc
     store = ConceptStore.load(gen)
     store.link_radius = meta.get("link_radius", store.link_radius)
-    mem = Memory(meta=meta, arrays=arrays, store=store, path=path)
+    mem = Memory(meta=meta, arrays=arrays, store=store, path=path, snapshot=snapshot)
     mem.generation = gen.name
     return mem
 
@@ -653,15 +653,15 @@ def learn(dataset, *, config: LearnConfig | None = None, encoder_config=None, pr
         Source of every picture (file names); default ``"#<index>"``.
     """
     from neuromem.encoders import EncoderConfig, encode_dataset
-    from neuromem.network import EngramNetwork
-    from neuromem.network.presets import load_preset
+    from neuromem.engram import EngramNetwork
+    from neuromem.network import load_preset
 
     config = config or LearnConfig()
     encoder_config = encoder_config or EncoderConfig()
     from neuromem.engines import engine_names
 
     if config.engine not in engine_names():
-        raise KeyError(f"unknown engine {config.engine!r}; known engines: {engine_names()}")
+        raise ValueError(f"unknown engine {config.engine!r}; known engines: {engine_names()}")
     n_c = len(dataset.concepts)
     preset_neurons = load_preset(config.preset, modalities=("picture",), latent_dim=encoder_config.latent_dim
                                  ).concept.n_neurons
@@ -726,14 +726,10 @@ def learn(dataset, *, config: LearnConfig | None = None, encoder_config=None, pr
 
     err_heldout = np.asarray(result.recon["error_heldout"], dtype=np.float64)
     thr = float(np.quantile(err_heldout, MATCH_ERROR_QUANTILE)) if len(err_heldout) else float("inf")
-    state = net.get_state()
     arrays = {f"encoder::{k}": np.asarray(v) for k, v in result.state.items()}
     for m in mods:
-        arrays[f"network::w_in_mv/{m}"] = state.w_in_mv[m]
-        arrays[f"network::w_fb/{m}"] = state.w_fb[m]
         arrays[f"squash::{m}/mean"] = net.squash[m].mean
         arrays[f"squash::{m}/scale"] = net.squash[m].scale
-    arrays["network::theta_mv"] = state.theta_mv
     pic_ids = np.flatnonzero(store._modality == 0)
     order_pics = np.concatenate([np.flatnonzero(space["picture"].labels == k) for k in range(n_c)])
     arrays["thumbnails::pictures"] = _thumbnails(dataset.pictures[order_pics])
@@ -765,6 +761,4 @@ def learn(dataset, *, config: LearnConfig | None = None, encoder_config=None, pr
         "shared_engram_neurons": shared,
         "versions": _versions(),
     }
-    mem = Memory(meta=meta, arrays=arrays, store=store)
-    mem._network = net
-    return mem
+    return Memory(meta=meta, arrays=arrays, store=store, network=net)
