@@ -3,7 +3,8 @@
 Sub-commands: ``info`` (versions, engines, offline assets, device), ``encode``
 (dataset -> latent space + quality report), ``figures`` (rebuild figures from
 saved results), ``run`` (experiments), ``bench`` (engines side by side) and
-``demo`` (the main job on the embedded default data).
+``demo`` (the main job on the embedded default data), ``learn`` / ``recall`` /
+``memory`` (saved memories and their concept store) and ``bench-store``.
 """
 
 from __future__ import annotations
@@ -209,6 +210,12 @@ def cmd_bench(args) -> int:
     return int(suite.main_from_args(args) or 0)
 
 
+def _draw_imagined(imagined, answer, path):
+    from neuromem.viz.store import imagine_figure
+
+    return imagine_figure(imagined, answer, path)
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="neuromem", description=__doc__.split("\n\n")[0])
     sub = parser.add_subparsers(dest="command", required=True)
@@ -248,6 +255,10 @@ def build_parser() -> argparse.ArgumentParser:
             _add_dataset_args(e)
         exp.add_cli_arguments(e)
         e.set_defaults(func=cmd_run)
+
+    from neuromem.store.cli import add_commands as _add_store_commands
+
+    _add_store_commands(sub, _add_dataset_args, _draw_imagined)
     return parser
 
 
