@@ -346,6 +346,11 @@ def _int_list(text: str) -> tuple:
 
 def add_cli_arguments(parser: argparse.ArgumentParser) -> argparse.ArgumentParser:
     """Add the experiment's options (the CLI adds the dataset options) to ``parser``."""
+    import re
+
+    # "--offsets-ms -150,-125,..." : a value starting with a minus sign and a digit is a value, not an option
+    # (argparse's own test only accepts single negative numbers)
+    parser._negative_number_matcher = re.compile(r"^-\d[\d.,\s-]*$")
     parser.add_argument("--offsets-ms", type=_float_list, default=DEFAULT_OFFSETS_MS,
                         help="onset asynchronies t_word - t_picture in ms (default -150,-125,...,150)")
     parser.add_argument("--seeds", type=_int_list, default=REPORT_SEEDS,
