@@ -819,8 +819,8 @@ def main_from_args(space: LatentSpace | None, args: argparse.Namespace, *, datas
     summary (every number's mean over seeds and ``<metric>_ci95``, plus
     ``per_seed``). ``space``, when given, is used for a single seed;
     otherwise ``args.encode_seed(seed)`` (set by ``neuromem run``) encodes each
-    seed's split. The frozen-backbone reference is computed when
-    ``args.dataset`` names a dataset.
+    seed's split. The frozen-backbone reference is computed for spaces
+    encoded here (from ``args.dataset``).
 
     Returns the exit status (0).
     """
@@ -844,7 +844,7 @@ def main_from_args(space: LatentSpace | None, args: argparse.Namespace, *, datas
             raise ValueError("no latent space: give one (single seed) or run through `neuromem run`, which encodes "
                              "each seed's split")
         feats = None
-        if dataset:
+        if dataset and sp is not space:  # features of the dataset the space was just encoded from
             enc = EncoderConfig(backbone=args.backbone, input_size_px=args.input_size, weights=args.weights)
             data = load_dataset(dataset, per_concept=args.per_concept, seed=seed, data_dir=args.data_dir)
             feats = backbone_features(data, config=enc, progress=not args.quiet, log=lambda *_: None)
