@@ -260,7 +260,10 @@ def run_engram_formation(space: LatentSpace, *, engine: str = "brian2", presenta
     ----------
     space : LatentSpace
         Needs ``"picture"`` and ``"name"``; ``"spoken"`` is used when present
-        and ``use_spoken``.
+        and ``use_spoken``. With a concept split (``space.fit_concepts``),
+        only the novel concepts are learned and tested; ``fit_concepts`` and
+        ``novel_concepts`` are written into the metrics, and every other
+        metric refers to the novel concepts.
     engine : str
         Engine name (see :func:`neuromem.engines.engine_names`).
     presentations : int
@@ -319,6 +322,13 @@ def run_engram_formation(space: LatentSpace, *, engine: str = "brian2", presenta
     if unknown:
         raise ValueError(f"unknown controls {sorted(unknown)}; allowed {CONTROLS}")
     K = int(presentations)
+    split = None
+    if space.fit_concepts is not None:  # concept split: learn and test the novel concepts only
+        split = {"fit_concepts": list(space.fit_concepts), "novel_concepts": list(space.novel_concepts)}
+        if not split["novel_concepts"]:
+            raise ValueError("the latent space's concept split leaves no novel concept to learn; encode with fewer "
+                             "--fit-concepts")
+        space = space.subset(space.novel_concepts)
     modalities = ("picture", "name") + (("spoken",) if use_spoken and "spoken" in space.modalities else ())
     spec = load_preset(preset, modalities=modalities, latent_dim=space.latent_dim, **(spec_overrides or {}))
     n_c = len(space.concepts)
@@ -410,6 +420,7 @@ def run_engram_formation(space: LatentSpace, *, engine: str = "brian2", presenta
         "split_seed": int(space.seed),
         "modalities": list(modalities),
         "n_concepts": n_c,
+        **(split or {}),
         "n_concept_neurons": spec.concept.n_neurons,
         "latent_dim": space.latent_dim,
         "n_test_trials": {m: int((test.modality == m).sum()) for m in modalities + ("blank",)},
