@@ -193,6 +193,12 @@ def cmd_run(args) -> int:
     return int(exp.main_from_args(result.space, args) or 0)
 
 
+def cmd_compare_binding(args) -> int:
+    from neuromem.experiments import compare_binding
+
+    return int(compare_binding.main_from_args(args) or 0)
+
+
 def cmd_demo(args) -> int:
     """The main job: encode the embedded digits dataset, report, and draw the figures."""
     out = Path(args.out)
@@ -258,6 +264,11 @@ def build_parser() -> argparse.ArgumentParser:
     else:
         e.add_argument("--out", required=True)
     e.set_defaults(func=cmd_run)
+    from neuromem.experiments import compare_binding as _cb
+
+    c = exps.add_parser("compare-binding", help="Hebbian vs backprop binders on the same latents")
+    _cb.add_cli_arguments(c)
+    c.set_defaults(func=cmd_compare_binding)
     return parser
 
 

@@ -27,3 +27,7 @@ __all__ = ["COST_KINDS", "PHASES", "Binder", "BindingPresentation", "CostCounter
            "binder_names", "check_presentations", "hash_presentations", "make_binder", "register_binder"]
 
 register_binder("hopfield", "neuromem.binding.hopfield:HopfieldBinder")
+register_binder("readout", "neuromem.binding.readout:ReadoutBinder", requires=("torch",))
+register_binder("contrastive", "neuromem.binding.contrastive:ContrastiveBinder", requires=("torch",))
+register_binder("stdp", "neuromem.binding.stdp:STDPBinder")
+register_binder("surrogate", "neuromem.binding.surrogate:SurrogateBinder", requires=("torch", "norse"))
