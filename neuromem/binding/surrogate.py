@@ -85,6 +85,7 @@ def simulate_concept_layer(spikes, W, k, *, method: str = "heaviside", alpha: fl
     -------
     z : torch.Tensor (n_steps, batch, n_c)
     v : torch.Tensor (n_steps, batch, n_c) or None
+        Membrane voltage after each step, mV.
     """
     import torch
 
@@ -93,27 +94,37 @@ def simulate_concept_layer(spikes, W, k, *, method: str = "heaviside", alpha: fl
     n_c = W.shape[1]
     dt = W.dtype
     dev = W.device
-    v = torch.full((B, n_c), k.v_rest, dtype=dt, device=dev)
+    # dimensionless voltage u = (v - v_rest) / (v_thresh - v_rest): the same linear dynamics (identical
+    # spikes), threshold at 1 as Norse's surrogates assume; the reset then passes a gradient of order 1
+    # instead of 13 mV, which keeps BPTT from exploding
+    scale = k.v_thresh - k.v_rest
+    u = torch.zeros(B, n_c, dtype=dt, device=dev)
     ge = torch.zeros(B, n_c, dtype=dt, device=dev)
     gi = torch.zeros(B, n_c, dtype=dt, device=dev)
     rho = torch.zeros(B, n_c, dtype=dt, device=dev)
     jump = torch.zeros(B, n_c, dtype=dt, device=dev)
     c = lambda x: torch.as_tensor(x, dtype=dt, device=dev)  # noqa: E731
-    k_m, k_e, v_th, v_reset, v_rest = c(1 - k.decay_m), c(1 - k.decay_e), c(k.v_thresh), c(k.v_reset), c(k.v_rest)
+    k_m, k_e = c(1 - k.decay_m), c(1 - k.decay_e)
+    u_th, u_reset = c(1.0), c((k.v_reset - k.v_rest) / scale)
     rho_reset = c(max(k.n_ref - 1, 0))
+    w_inh = k.w_inh / scale
     other = 0.0 if k.self_inhibition else 1.0
+    Wu = W / scale
     zs, vs = [], []
     for t in range(T):
-        p = RP(LIFP(tau_syn_inv=k_e, tau_mem_inv=k_m, v_leak=v_rest - gi, v_th=v_th, v_reset=v_reset,
+        p = RP(LIFP(tau_syn_inv=k_e, tau_mem_inv=k_m, v_leak=-gi, v_th=u_th, v_reset=u_reset,
                     method=method, alpha=torch.as_tensor(alpha)), rho_reset)
-        z, s = step(jump, RState(FFState(v, ge), rho), p, dt=1.0)
-        v, ge, rho = s.lif.v, s.lif.i, s.rho
+        z, s = step(jump, RState(FFState(u, ge), rho), p, dt=1.0)
+        # the refractory counter is bookkeeping, not a voltage: no gradient flows through it (the surrogate
+        # of Norse's refractory mask is largest at rho = 0, i.e. at every step of every neuron)
+        u, ge, rho = s.lif.v, s.lif.i, s.rho.detach()
         gi = gi * k.decay_i
-        jump = spikes[t] @ W
-        gi = gi + k.w_inh * (z.sum(dim=1, keepdim=True) - other * z)
+        jump = spikes[t] @ Wu
+        zd = z.detach()  # lateral inhibition (100 mV per spike) is not differentiated: through it BPTT explodes
+        gi = gi + w_inh * (zd.sum(dim=1, keepdim=True) - other * zd)
         zs.append(z)
         if record_v:
-            vs.append(v)
+            vs.append(u * scale + k.v_rest)
     return torch.stack(zs), (torch.stack(vs) if record_v else None)
 
 
@@ -132,7 +143,10 @@ class SurrogateBinder(Binder):
     dt_ms, stimulus_ms : float
         Simulation grid and stimulus window of every trial, ms.
     alpha : float
-        SuperSpike sharpness, 1/mV.
+        SuperSpike sharpness, 1/mV (Norse's default 100 is for dimensionless
+        voltages; 8 mV below threshold it would pass a gradient of 1e-6).
+    lr_w_mv : float
+        Adam step size of the input weights, mV.
     device : str
         ``"cpu"`` or ``"cuda"``.
     **kwargs
@@ -145,7 +159,8 @@ class SurrogateBinder(Binder):
     learning_rule = "backprop"
 
     def __init__(self, *, config: BackpropConfig | None = None, threads: int = 1, preset: str = "default",
-                 dt_ms: float = 0.25, stimulus_ms: float = 50.0, alpha: float = 100.0, device: str = "cpu", **kwargs):
+                 dt_ms: float = 0.25, stimulus_ms: float = 50.0, alpha: float = 2.0, lr_w_mv: float = 0.05,
+                 device: str = "cpu", **kwargs):
         super().__init__(**kwargs)
         import torch
 
@@ -163,6 +178,9 @@ class SurrogateBinder(Binder):
                                 sim={"dt_ms": dt_ms, "stimulus_ms": stimulus_ms, "trial_period_ms": stimulus_ms})
         self.k = step_constants(self.spec)
         self.alpha = float(alpha)
+        if not 0 < float(lr_w_mv) <= 10:
+            raise ValueError(f"SurrogateBinder.lr_w_mv={lr_w_mv!r} is out of range; allowed (0, 10] mV")
+        self.lr_w_mv = float(lr_w_mv)
         self.device = torch.device(device)
         self.squash = {m: LatentSquash.fit(self.reference[m]) for m in self.modalities}
         self._std = {m: Standardise(self.reference[m], self.latent_dim) for m in self.modalities}
@@ -208,8 +226,10 @@ class SurrogateBinder(Binder):
     def _learn_torch(self, presentations) -> None:
         import torch
 
-        params = [self.W, *self.R.values(), *self.r0.values()]
-        opt = torch.optim.Adam(params, lr=self.config.learning_rate, weight_decay=self.config.weight_decay)
+        # weights are in mV (mean ~0.3 mV per synapse): their own step size, lr_w_mv
+        opt = torch.optim.Adam([{"params": [self.W], "lr": self.lr_w_mv},
+                                {"params": [*self.R.values(), *self.r0.values()]}],
+                               lr=self.config.learning_rate, weight_decay=self.config.weight_decay)
         lat = {m: np.stack([p.latents[m] for p in presentations]) for m in self.modalities}
         tgt = {m: torch.from_numpy(self._std[m](lat[m])).to(self.device) for m in self.modalities}
         T, n_in, N, D = self.spec.sim.stimulus_steps, self.spec.n_inputs, self.n_units, self.latent_dim
@@ -275,4 +295,5 @@ class SurrogateBinder(Binder):
     def describe(self) -> dict:
         return {**super().describe(), **self.config.to_dict(), "dt_ms": self.spec.sim.dt_ms,
                 "stimulus_ms": self.spec.sim.stimulus_ms, "surrogate": "SuperSpike", "alpha_per_mv": self.alpha,
+                "lr_w_mv": self.lr_w_mv,
                 "device": str(self.device)}
