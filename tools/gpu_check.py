@@ -1,0 +1,108 @@
+"""CPU vs GPU side by side: the surrogate and contrastive binders and the norse engine.
+
+Run on a machine with CUDA after ``bash tools/setup.sh`` (``bash tools/gpu_check.sh`` does both). Writes
+``$OUT/gpu_check.json`` (or ``gpu_check.json`` here without ``$OUT``) with wall seconds per device (median of
+repeats) and the GPU speed-up = CPU seconds / GPU seconds. Synthetic latents only: nothing is downloaded or
+encoded. Budget: a few minutes.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import platform
+import statistics
+import sys
+import time
+import warnings
+from pathlib import Path
+
+import numpy as np
+
+warnings.simplefilter("ignore")
+
+
+def _time(fn, repeats):
+    out = []
+    for _ in range(repeats):
+        t0 = time.perf_counter()
+        fn()
+        out.append(time.perf_counter() - t0)
+    return statistics.median(out), out
+
+
+def main() -> int:
+    import torch
+
+    from neuromem.binding import BindingPresentation, make_binder
+    from neuromem.binding._backprop import BackpropConfig
+    from neuromem.experiments.compare_binding import build_presentations, synthetic_concepts
+
+    dry = os.environ.get("GPU_CHECK_DRY") == "1"  # CPU only, to check the script on a machine without CUDA
+    devices = ("cpu",) if dry else ("cpu", "cuda")
+    if not dry and not torch.cuda.is_available():
+        print("gpu_check: CUDA is not available here; nothing to compare", file=sys.stderr)
+        return 2
+    cores = os.cpu_count() or 1
+    space = synthetic_concepts(20, 64, 0.44, n_train=5, n_test=4, seed=0)
+    pres, _ = build_presentations(space, 5, np.random.default_rng(0), ("picture", "name"))
+    ref = {m: space[m].select("train")[0] for m in ("picture", "name")}
+    cues = space["picture"].select("heldout")[0]
+    report = {"host": platform.node(), "gpu": None if dry else torch.cuda.get_device_name(0), "cpu_cores": cores,
+              "torch": torch.__version__, "results": {}}
+
+    def binder_case(name, n_units, config, extra):
+        def run(device):
+            b = make_binder(name, modalities=("picture", "name"), latent_dim=64, n_units=n_units, seed=0,
+                            reference=ref, config=config, device=device, threads=cores, **extra)
+            b.learn(pres)
+            b.recall("picture", cues, "name")
+            if device == "cuda":
+                torch.cuda.synchronize()
+        return run
+
+    cases = {
+        "surrogate_learn_recall_100_presentations_10_epochs": binder_case(
+            "surrogate", 400, BackpropConfig(epochs=10, learning_rate=0.01), {}),
+        "contrastive_learn_recall_100_presentations_300_epochs": binder_case(
+            "contrastive", 256, BackpropConfig(epochs=300, learning_rate=0.01), {}),
+    }
+
+    def norse_case(device):
+        from neuromem.coding.spikes import poisson_trials
+        from neuromem.engines import make_engine
+        from neuromem.network import load_preset
+
+        spec = load_preset("default", modalities=("picture", "name"), latent_dim=64, concept={"n_neurons": 4000})
+        eng = make_engine("norse", spec, seed=0, device=device)
+        rates = np.full((4, spec.n_inputs), 20.0)
+        drive = poisson_trials(rates, stimulus_ms=spec.sim.stimulus_ms, trial_period_ms=spec.sim.trial_period_ms,
+                               background_hz=1.0, dt_ms=spec.sim.dt_ms, rng=np.random.default_rng(0))
+        eng.run(drive, plastic=True)
+        if device == "cuda":
+            torch.cuda.synchronize()
+
+    cases["norse_engine_1280x4000_1s_biology_plastic"] = norse_case
+    for name, fn in cases.items():
+        row = {}
+        for device in devices:
+            fn(device)  # warm-up (kernels, allocator)
+            med, all_s = _time(lambda: fn(device), 2)
+            row[f"{device}_s"] = med
+            row[f"{device}_s_all"] = all_s
+        if dry:
+            print(f"{name:58s} cpu {row['cpu_s']:8.2f} s (dry run, no GPU)", flush=True)
+            continue
+        row["gpu_speedup"] = row["cpu_s"] / row["cuda_s"]
+        report["results"][name] = row
+        print(f"{name:58s} cpu {row['cpu_s']:8.2f} s  gpu {row['cuda_s']:8.2f} s  speed-up {row['gpu_speedup']:6.2f}x",
+              flush=True)
+    out = Path(os.environ.get("OUT", ".")) / "gpu_check.json"
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(json.dumps(report, indent=2))
+    print(f"written: {out}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
