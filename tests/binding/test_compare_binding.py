@@ -76,3 +76,29 @@ def test_synthetic_sets_match_the_requested_distance_ratio():
     sp = synthetic_concepts(200, 64, 0.44, n_train=1, n_test=4, seed=0)
     z, y = sp["picture"].select("heldout")
     assert within_between_ratio(z, y) == pytest.approx(0.44, abs=0.02)
+
+
+@pytest.mark.slow
+def test_cli_quick_on_digits_every_binder_above_chance(tmp_path):
+    """``neuromem run compare-binding --quick`` end to end on digits (encodes when the cache is cold)."""
+    from neuromem.cli import main
+
+    assert main(["run", "compare-binding", "--dataset", "digits", "--quick", "--quiet", "--out", str(tmp_path)]) == 0
+    m = json.loads((tmp_path / "metrics.json").read_text())
+    chance = m["shots/fitted/chance/k=5/picture_to_name_recall_at_1"]
+    for b in ("stdp", "surrogate", "contrastive", "readout", "hopfield"):
+        assert m[f"shots/fitted/{b}/k=5/picture_to_name_recall_at_1"] > chance + 0.3, b
+        assert m[f"shots/novel/{b}/k=5/picture_to_name_recall_at_1"] > chance, b
+
+
+def test_cli_refuses_unknown_binder_and_too_many_shots_before_encoding(tmp_path, capsys):
+    from neuromem.cli import main
+
+    assert main(["run", "compare-binding", "--dataset", "digits", "--binders", "stdp,hebb", "--out",
+                 str(tmp_path)]) == 2
+    assert "unknown binder" in capsys.readouterr().err
+    assert main(["run", "compare-binding", "--dataset", "digits", "--shots", "1,500", "--out", str(tmp_path)]) == 2
+    assert "larger than the train items" in capsys.readouterr().err
+    assert main(["encode", "--dataset", "digits", "--fit-concepts", "zero,one,two,three,four,five,six,seven,eight,"
+                 "nine", "--out", str(tmp_path)]) == 2
+    assert "no novel concept" in capsys.readouterr().err
