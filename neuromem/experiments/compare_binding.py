@@ -520,7 +520,7 @@ def run_compare_binding(spaces: dict, *, dataset: str, out_dir, binders=DEFAULT_
                         "seeds": [int(s) for s in spaces], "energy": ENERGY_LABEL,
                         "fit_concepts": {str(s): list(sp.fit_concepts) for s, sp in spaces.items()},
                         "novel_concepts": {str(s): list(sp.novel_concepts) for s, sp in spaces.items()},
-                        "binder_options": binder_options}
+                        "binder_options": json.loads(json.dumps(binder_options, default=str))}
     atomic_write_json(out / "metrics.json", metrics)
     from neuromem.viz.compare_binding import write_figures
 
@@ -669,8 +669,12 @@ def main_from_args(args) -> int:
         cfg = EncoderConfig(spoken=False, fit_concepts=fit)
         spaces[seed] = encode_dataset(ds, seed=seed, config=cfg, progress=not args.quiet).space
     t0 = time.perf_counter()
+    from neuromem.binding.tuning import load_tuned
+
+    options = load_tuned()  # backprop hyper-parameters chosen once on the tuning seeds (models/binders.toml)
+    options["stdp"] = {"engine": args.engine}
     m = run_compare_binding(spaces, dataset=args.dataset, out_dir=args.out, binders=binders, grid=grid,
-                            binder_options={"stdp": {"engine": args.engine}}, progress=not args.quiet)
+                            binder_options=options, progress=not args.quiet)
     for cond in ("fitted", "novel"):
         for K in grid.shots:
             line = [f"{cond:6s} K={K:<2d}"]
