@@ -304,8 +304,10 @@ def run_shots_cell(name, space, K, seed, *, dataset, condition, grid, binder_opt
     rec = _recall_rows(b, space, cues, protos, seed)
     recall_s = time.perf_counter() - t0
     n_cues = len(cues["picture"]) + len(cues["name"])
-    latency = b.recall_latency_ms("picture", space["picture"].latents[cues["picture"]]) if b.spiking else None
-    cost = _cost_metrics(b, len(pres), n_cues, learn_s, recall_s, latency)
+    cost = _cost_metrics(b, len(pres), n_cues, learn_s, recall_s, None)   # before any further cue runs
+    if b.spiking:
+        lat = b.recall_latency_ms("picture", space["picture"].latents[cues["picture"]])
+        cost["recall/latency_ms_median"] = float(np.nanmedian(lat)) if np.isfinite(lat).any() else float("nan")
     if received is not None:
         received[(name, condition, K, seed)] = (hash_presentations(pres), _hash_cues(space, cues))
     n_c = len(space.concepts)
@@ -617,8 +619,10 @@ def add_cli_arguments(parser: argparse.ArgumentParser) -> argparse.ArgumentParse
     parser.add_argument("--dataset", required=True, help="digits, fashion-mnist, or folder:PATH")
     parser.add_argument("--binders", default=",".join(DEFAULT_BINDERS),
                         help=f"comma-separated binders (default: {','.join(DEFAULT_BINDERS)})")
-    parser.add_argument("--shots", default=None, help="comma-separated K values (default: the reduced grid 1,3,5; "
-                                                      "the full grid is 1,2,3,5,10,15)")
+    parser.add_argument("--shots", default=None, help="comma-separated K values (default: the reduced grid 1,5 with "
+                                                      "capacity N=100 x 25,100,400 concepts; giving --shots, e.g. "
+                                                      "the full 1,2,3,5,10,15, also runs the full capacity grid "
+                                                      "N=50,200 x 25,50,100,200 concepts)")
     parser.add_argument("--seeds", default=None, help="comma-separated report seeds (default: 3,4,5)")
     parser.add_argument("--quick", action="store_true", help="a small grid for tests (~2 min): K 1,5; seed 3")
     parser.add_argument("--engine", default="numba", help="engine of the stdp binder (default numba)")
@@ -631,8 +635,10 @@ def add_cli_arguments(parser: argparse.ArgumentParser) -> argparse.ArgumentParse
 
 
 #: The documented default (reduced) grid of ``neuromem run compare-binding`` (fits ~15 min on digits).
-REDUCED_SHOTS = (1, 3, 5)
+REDUCED_SHOTS = (1, 5)
 REDUCED_SEEDS = (3, 4, 5)
+#: Capacity grid of the reduced default: one binder size, three set sizes.
+REDUCED_CAPACITY = dict(capacity_sizes=(100,), capacity_concepts=(25, 100, 400))
 
 
 def main_from_args(args) -> int:
@@ -648,8 +654,10 @@ def main_from_args(args) -> int:
         grid = GridConfig.quick(shots=_int_list(args.shots, "shots") if args.shots else None,
                                 seeds=_int_list(args.seeds, "seeds") if args.seeds else None)
     else:
+        full = args.shots is not None  # an explicit K list runs the full capacity grid too
         grid = GridConfig(shots=_int_list(args.shots, "shots") if args.shots else REDUCED_SHOTS,
-                          seeds=_int_list(args.seeds, "seeds") if args.seeds else REDUCED_SEEDS)
+                          seeds=_int_list(args.seeds, "seeds") if args.seeds else REDUCED_SEEDS,
+                          test_per_concept=20, **({} if full else REDUCED_CAPACITY))
     if args.engine:
         from neuromem.engines import engine_names
 
