@@ -73,6 +73,9 @@ def _shots(rows, out, plt):
                 ax.errorbar(x, y, yerr=c, color=_COLORS.get(b), label=label, capsize=3, **style)
             ax.set_title(f"{cond} concepts: {metric.replace('_recall_at_1', '').replace('_', ' ')}")
             ax.set_xscale("log")
+            ks = sorted({r["k"] for r in _select(rows, experiment="shots")})
+            ax.set_xticks(ks, [str(k) for k in ks])
+            ax.minorticks_off()
             ax.set_ylim(0, 1.02)
             ax.grid(alpha=0.3)
             if i == 1:
@@ -119,6 +122,9 @@ def _capacity(rows, out, plt):
         ax.axvline(N, color="grey", lw=0.6, ls=["-", "--", ":"][s_i % 3])
     ax.axhline(0.9, color="k", lw=0.8)
     ax.set_xscale("log")
+    ns = sorted({r["n_concepts"] for r in _select(rows, experiment="capacity")})
+    ax.set_xticks(ns, [str(n) for n in ns])
+    ax.minorticks_off()
     ax.set_xlabel("concepts stored (one presentation each)")
     ax.set_ylabel("picture -> name recall@1")
     ax.set_title("grey lines: N (hard winner-take-all caps stdp / surrogate at N concepts)", fontsize=8)
@@ -139,11 +145,18 @@ def _capacity(rows, out, plt):
             cs = [max([n for n, v in p if v >= 0.9], default=0) for p in caps.values()]
             bits = [c * math.log2(c) / plastic if c > 1 else 0.0 for c in cs]
             pts.append((plastic, np.mean(bits)))
-        if pts:
-            ax.plot(*zip(*pts), marker="o", color=_COLORS.get(b), label=b)
+        pos = [(x, y) for x, y in pts if y > 0]
+        if pos:
+            ax.plot(*zip(*pos), marker="o", color=_COLORS.get(b), label=b)
+        for x, y in pts:
+            if y <= 0:  # no tested set reached recall@1 >= 0.9: drawn at the bottom edge
+                ax.plot([x], [1e-5], marker="v", color=_COLORS.get(b), ls="none",
+                        label=f"{b}: capacity below the smallest set")
     ax.axhline(math.log(2), color="k", ls="--", lw=0.8, label="Willshaw ln 2 bits / synapse")
+    ax.axhline(0.138, color="k", ls=":", lw=0.8, label="Hopfield 0.138 N patterns (0.138 bits / synapse)")
     ax.set_xscale("log")
-    ax.set_yscale("symlog", linthresh=1e-4)
+    ax.set_yscale("log")
+    ax.set_ylim(5e-6, 2)
     ax.set_xlabel("plastic synapses / parameters")
     ax.set_ylabel("bits stored per parameter (n log2 n / count)")
     ax.set_title("information per parameter; Hopfield ~0.138 N patterns: see text", fontsize=8)
@@ -157,16 +170,18 @@ def _cost(rows, out, plt):
     binders = [b for b in _binders(rows, "cost")]
     kmax = max((r["k"] for r in _select(rows, experiment="cost", condition="novel")), default=None)
     for ax, phase in zip(axes[:2], ("learn", "recall")):
-        for kind, hatch in (("macs_per_item", ""), ("synaptic_events_per_item", "//"),
-                            ("memory_writes_per_item", "..")):
+        kinds = ("macs_per_item", "synaptic_events_per_item", "memory_writes_per_item")
+        for i, kind in enumerate(kinds):
             vals = []
             for b in binders:
                 _, y, _ = _mean_ci(rows, "k", experiment="cost", condition="novel", binder=b, phase=phase,
                                    metric=kind, k=kmax)
                 vals.append(y[0] if len(y) else 0)
-            ax.bar(binders, vals, hatch=hatch, alpha=0.7, label=kind.replace("_per_item", ""))
+            ax.bar(np.arange(len(binders)) + (i - 1) * 0.27, vals, 0.27, label=kind.replace("_per_item", ""))
+        ax.set_xticks(np.arange(len(binders)), binders)
         ax.set_yscale("log")
-        ax.set_title(f"{phase}: counted operations per {'presentation' if phase == 'learn' else 'cue'} (K={kmax})")
+        ax.set_title(f"{phase}: operations per {'presentation' if phase == 'learn' else 'cue'} (K={kmax})",
+                     fontsize=9)
         ax.tick_params(axis="x", rotation=30)
         ax.legend(fontsize=7)
     ax = axes[2]
@@ -179,8 +194,9 @@ def _cost(rows, out, plt):
             lat.append(y[0])
     ax.bar(lat_b, lat, color=[_COLORS.get(b) for b in lat_b])
     ax.set_ylabel("ms (biological)")
-    ax.set_title("recall latency: cue onset to first concept spike (median)")
+    ax.set_title("recall latency: cue onset to first concept spike (median)", fontsize=9)
     fig.suptitle("Cost of binding and matching (energy: estimate, as quoted; see metrics.json)")
+    fig.tight_layout()
     return fig
 
 
