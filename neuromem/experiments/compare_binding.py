@@ -62,7 +62,8 @@ from neuromem._io import atomic_write_json
 from neuromem.binding import BindingPresentation, binder_names, hash_presentations, make_binder
 
 __all__ = ["COLUMNS", "DEFAULT_BINDERS", "EXPERIMENTS", "GridConfig", "build_presentations", "test_cues",
-           "run_compare_binding", "add_cli_arguments", "main_from_args", "summarise", "synthetic_concepts"]
+           "run_compare_binding", "add_cli_arguments", "main_from_args", "summarise", "summary_table",
+           "synthetic_concepts"]
 
 COLUMNS = ("dataset", "binder", "engine", "experiment", "condition", "phase", "k", "n_units", "n_concepts", "seed",
            "metric", "value")
@@ -693,3 +694,64 @@ def main_from_args(args) -> int:
             print("  ".join(line))
     print(f"binding time {time.perf_counter() - t0:.1f} s; results: {Path(args.out) / 'results.csv'}, metrics.json")
     return 0
+
+
+HEBBIAN = ("stdp", "hopfield")
+BACKPROP = ("surrogate", "readout", "contrastive")
+
+
+def summary_table(metrics: dict, *, shots=(1, 5)) -> str:
+    """Markdown table: Hebbian vs backprop binders per headline measurement (mean +- 95 % CI over seeds).
+
+    "better" names the better family by its best binder, and the better of ``stdp`` and ``surrogate``
+    (the same spiking neurons, different plasticity); higher recall, retention and capacity win; "tie"
+    when the two values' 95 % CIs overlap.
+    """
+    rows = []
+    for cond in ("novel", "fitted"):
+        for metric, label in (("picture_to_name_recall_at_1", "picture -> name"),
+                              ("name_to_picture_recall_at_1", "name -> picture")):
+            for K in shots:
+                rows.append((f"{cond}, {label}, K={K}", f"shots/{cond}/{{b}}/k={K}/{metric}",
+                             f"shots/{cond}/prototype/k={K}/{metric}"))
+    ik = metrics.get("_meta", {}).get("grid", {}).get("interference_k", 5)
+    for cond in ("novel", "fitted"):
+        rows.append((f"{cond}, retention after a second group (K={ik})", f"interference/{cond}/{{b}}/k={ik}/retention",
+                     None))
+    sizes = metrics.get("_meta", {}).get("grid", {}).get("capacity_sizes", [])
+    for N in sizes:
+        rows.append((f"capacity (concepts at recall >= 0.9), N={N}", f"capacity/synthetic/{{b}}/n_units={N}/capacity",
+                     None))
+    binders = [b for b in HEBBIAN + BACKPROP if b in metrics.get("_meta", {}).get("binders", HEBBIAN + BACKPROP)]
+
+    def fmt(key):
+        v = metrics.get(key)
+        if v is None or (isinstance(v, float) and math.isnan(v)):
+            return "-", None
+        ci = metrics.get(f"{key}_ci95")
+        ci_txt = "" if ci is None or math.isnan(ci) else f" ± {ci:.2f}"
+        return (f"{v:.2f}{ci_txt}" if abs(v) < 10 else f"{v:.0f}{ci_txt}"), (v, 0.0 if ci is None or math.isnan(ci)
+                                                                                 else ci)
+
+    def verdict(h, bp):
+        if h is None or bp is None:
+            return "-"
+        if abs(h[0] - bp[0]) <= h[1] + bp[1]:
+            return "tie"
+        return "Hebbian" if h[0] > bp[0] else "backprop"
+
+    head = ("| measurement | " + " | ".join(binders) + " | prototype ceiling | better (best of each family) "
+            "| better (stdp vs surrogate: same neurons) |")
+    lines = [head, "|" + "---|" * (len(binders) + 4)]
+    for label, pattern, ref in rows:
+        cells, best = [], {"hebbian": None, "backprop": None}
+        for b in binders:
+            txt, val = fmt(pattern.format(b=b))
+            cells.append(txt)
+            fam = "hebbian" if b in HEBBIAN else "backprop"
+            if val is not None and (best[fam] is None or val[0] > best[fam][0]):
+                best[fam] = val
+        spiking = verdict(fmt(pattern.format(b="stdp"))[1], fmt(pattern.format(b="surrogate"))[1])
+        lines.append(f"| {label} | " + " | ".join(cells) + f" | {fmt(ref)[0] if ref else '-'} | "
+                     f"{verdict(best['hebbian'], best['backprop'])} | {spiking} |")
+    return "\n".join(lines)
