@@ -44,7 +44,9 @@ def main() -> int:
         print("gpu_check: CUDA is not available here; nothing to compare", file=sys.stderr)
         return 2
     cores = os.cpu_count() or 1
-    space = synthetic_concepts(20, 64, 0.44, n_train=5, n_test=4, seed=0)
+    small = dry  # the dry run uses tiny sizes
+    n_concepts, n_sur, n_con, n_norse, ep = (4, 20, 16, 100, 2) if small else (20, 400, 256, 4000, 10)
+    space = synthetic_concepts(n_concepts, 64, 0.44, n_train=5, n_test=4, seed=0)
     pres, _ = build_presentations(space, 5, np.random.default_rng(0), ("picture", "name"))
     ref = {m: space[m].select("train")[0] for m in ("picture", "name")}
     cues = space["picture"].select("heldout")[0]
@@ -62,10 +64,10 @@ def main() -> int:
         return run
 
     cases = {
-        "surrogate_learn_recall_100_presentations_10_epochs": binder_case(
-            "surrogate", 400, BackpropConfig(epochs=10, learning_rate=0.01), {}),
-        "contrastive_learn_recall_100_presentations_300_epochs": binder_case(
-            "contrastive", 256, BackpropConfig(epochs=300, learning_rate=0.01), {}),
+        f"surrogate_{n_sur}_neurons_learn_recall_{len(pres)}_presentations_{ep}_epochs": binder_case(
+            "surrogate", n_sur, BackpropConfig(epochs=ep, learning_rate=0.01), {}),
+        f"contrastive_{n_con}_dims_learn_recall_{len(pres)}_presentations_{30 * ep}_epochs": binder_case(
+            "contrastive", n_con, BackpropConfig(epochs=30 * ep, learning_rate=0.01), {}),
     }
 
     def norse_case(device):
@@ -73,7 +75,7 @@ def main() -> int:
         from neuromem.engines import make_engine
         from neuromem.network import load_preset
 
-        spec = load_preset("default", modalities=("picture", "name"), latent_dim=64, concept={"n_neurons": 4000})
+        spec = load_preset("default", modalities=("picture", "name"), latent_dim=64, concept={"n_neurons": n_norse})
         eng = make_engine("norse", spec, seed=0, device=device)
         rates = np.full((4, spec.n_inputs), 20.0)
         drive = poisson_trials(rates, stimulus_ms=spec.sim.stimulus_ms, trial_period_ms=spec.sim.trial_period_ms,
@@ -82,11 +84,12 @@ def main() -> int:
         if device == "cuda":
             torch.cuda.synchronize()
 
-    cases["norse_engine_1280x4000_1s_biology_plastic"] = norse_case
+    cases[f"norse_engine_1280x{n_norse}_1s_biology_plastic"] = norse_case
     for name, fn in cases.items():
         row = {}
         for device in devices:
-            fn(device)  # warm-up (kernels, allocator)
+            if device == "cuda":
+                fn(device)  # warm-up (CUDA context, kernels, allocator); the CPU has nothing to warm up
             med, all_s = _time(lambda: fn(device), 2)
             row[f"{device}_s"] = med
             row[f"{device}_s_all"] = all_s
