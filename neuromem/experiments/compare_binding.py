@@ -23,7 +23,9 @@ Experiments (the ``experiment`` column of ``results.csv``)
     concept; picture -> name recall@1 per binder size (``n_units``: concept
     neurons for ``stdp`` / ``surrogate``, concept units for ``readout``,
     pattern slots for ``hopfield``, shared dimensions for ``contrastive``);
-    ``capacity`` = the largest tested number of concepts with recall@1 >= 0.9,
+    ``capacity`` = the largest tested number of concepts with recall@1 >= 0.9
+    (``readout`` has one unit per concept: sets larger than ``n_units`` are
+    not representable, recorded as NaN with ``not_representable = 1``),
     ``bits_per_parameter`` = n log2 n / plastic parameters.
 ``cost``
     Counted operations per presentation (``learn``) and per cue (``recall``):
@@ -383,6 +385,11 @@ def run_interference_cell(name, space, seed, *, dataset, condition, grid, binder
 
 def run_capacity_cell(name, n_units, n_concepts, ratio, latent_dim, seed, *, dataset, grid, binder_options):
     """One synthetic set of ``n_concepts`` concepts stored one-shot in a binder of size ``n_units``."""
+    if name == "readout" and n_concepts > n_units:  # one softmax unit per concept: capped by construction
+        return [_row(dataset, name, "", "capacity", "synthetic", "recall", 1, n_units, n_concepts, seed, m, v)
+                for m, v in (("picture_to_name_recall_at_1", float("nan")),
+                             ("n_plastic", float(2 * (latent_dim + 1) * n_units)),
+                             ("not_representable", 1.0))]
     space = synthetic_concepts(n_concepts, latent_dim, ratio, seed=[int(seed), int(n_concepts), 0xCA9])
     pres, chosen = build_presentations(space, 1, np.random.default_rng([int(seed), 0xCA9]), MODALITIES)
     cues = {"picture": np.nonzero(space["picture"].split == "heldout")[0],
