@@ -43,6 +43,10 @@ next to ``human_concepts_per_responsive_neuron``
     (on at most ``control_test_pictures_per_concept`` pictures per concept).
 ``timings_s``
     Wall-clock seconds per phase (the first standalone run includes the build).
+``fit_concepts``, ``novel_concepts``
+    Only with a concept split (``--fit-concepts``): the concepts that fitted
+    the encoder parts and the novel ones; every other metric then refers to
+    the novel concepts, the only ones learned and tested.
 """
 
 from __future__ import annotations
