@@ -9,7 +9,6 @@ saved results), ``run`` (experiments), ``bench`` (engines side by side) and
 from __future__ import annotations
 
 import argparse
-import importlib
 import sys
 import time
 from pathlib import Path
@@ -48,12 +47,10 @@ def cmd_info(args) -> int:
                 "matplotlib", "librosa", "sentence-transformers"):
         print(f"  {mod:22s} {_version(mod)}")
     print("\nengines:")
-    try:
-        engines = importlib.import_module("neuromem.engines")
-        for name, status in engines.engine_status().items():
-            print(f"  {name:22s} {status}")
-    except (ImportError, AttributeError) as exc:
-        print(f"  (engine registry unavailable: {exc})")
+    from neuromem.engines import engine_status
+
+    for name, status in engine_status().items():
+        print(f"  {name:22s} {status}")
     print("\nassets (offline):")
     checks = []
     try:
@@ -159,63 +156,56 @@ def cmd_encode(args) -> int:
 
 
 def cmd_figures(args) -> int:
+    from neuromem.experiments.registry import experiment_names, load_experiment
     from neuromem.viz.encoding import make_encoding_figures
 
     results = Path(args.results)
     made = []
     if (results / "latents.npz").exists() and (results / "reconstructions.npz").exists():
         made += make_encoding_figures(results, args.out)
-    exp = _experiment_module()
-    if exp is not None and hasattr(exp, "make_figures") and (results / "engram_results.npz").exists():
-        made += list(exp.make_figures(results, args.out))
+    for name in experiment_names():
+        exp = load_experiment(name)
+        if hasattr(exp, "results_exist") and exp.results_exist(results):
+            made += list(exp.make_figures(results, args.out))
     if not made:
         raise FileNotFoundError(f"no results to plot in {results}; run `neuromem encode --out {results}` first")
     print("figures: " + ", ".join(str(f) for f in made))
     return 0
 
 
-def _experiment_module():
-    try:
-        return importlib.import_module("neuromem.experiments.engram_formation")
-    except ImportError:
-        return None
-
-
 def cmd_run(args) -> int:
-    exp = _experiment_module()
-    if exp is None:
-        raise SystemExit("the engram-formation experiment is not available in this installation")
-    from neuromem.engines import engine_names
+    from neuromem.experiments.registry import load_experiment
 
-    if args.engine not in engine_names():  # fail before the (long) encoding step
-        raise KeyError(f"unknown engine {args.engine!r}; known engines: {engine_names()}")
-    result = encode_from_args(args)
-    return int(exp.main_from_args(result.space, args) or 0)
+    exp = load_experiment(args.experiment)
+    space = None
+    if exp.NEEDS_LATENT_SPACE:
+        from neuromem.engines import engine_names
 
-
-def cmd_compare_binding(args) -> int:
-    from neuromem.experiments import compare_binding
-
-    return int(compare_binding.main_from_args(args) or 0)
+        engine = getattr(args, "engine", None)
+        if engine is not None and engine not in engine_names():  # fail before the (long) encoding step
+            raise ValueError(f"unknown engine {engine!r}; known engines: {engine_names()}")
+        space = encode_from_args(args).space
+    return int(exp.main_from_args(space, args) or 0)
 
 
 def cmd_demo(args) -> int:
     """The main job: encode the embedded digits dataset, report, and draw the figures."""
+    from neuromem.experiments.registry import load_experiment
+
     out = Path(args.out)
     args.dataset, args.per_concept, args.data_dir = "digits", None, None
     args.backbone, args.weights, args.input_size, args.latent_dim = "efficientnet_lite0", None, 64, 64
     args.heldout_fraction, args.no_spoken, args.no_cache, args.no_figures = 0.2, False, False, False
     args.out = out / "encode-digits"
     cmd_encode(args)
-    exp = _experiment_module()
-    if exp is not None and hasattr(exp, "demo"):
-        ef_out = out / "engram-formation-digits"
-        print(f"\nengram formation on digits (brian2, 3 presentations per concept, seed {args.seed}) ...")
-        m = exp.demo(ef_out, seed=args.seed, progress=not args.quiet)
-        for key in ("picture_to_name_recall_at_1", "prototype_ceiling_recall_at_1", "name_to_picture_recall_at_1",
-                    "concepts_with_engram", "invariance_index", "population_sparseness"):
-            print(f"  {key:34s} {m[key]:.3f}")
-        print(f"results and figures: {ef_out}")
+    exp = load_experiment("engram-formation")
+    ef_out = out / "engram-formation-digits"
+    print(f"\nengram formation on digits (brian2, 3 presentations per concept, seed {args.seed}) ...")
+    m = exp.demo(ef_out, seed=args.seed, progress=not args.quiet)
+    for key in ("picture_to_name_recall_at_1", "prototype_ceiling_recall_at_1", "name_to_picture_recall_at_1",
+                "concepts_with_engram", "invariance_index", "population_sparseness"):
+        print(f"  {key:34s} {m[key]:.3f}")
+    print(f"results and figures: {ef_out}")
     return 0
 
 
@@ -255,31 +245,27 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("run", help="run an experiment")
     exps = p.add_subparsers(dest="experiment", required=True)
-    e = exps.add_parser("engram-formation", help="multimodal engram formation and recall",
-                        conflict_handler="resolve")
-    _add_dataset_args(e)
-    exp = _experiment_module()
-    if exp is not None and hasattr(exp, "add_cli_arguments"):
-        exp.add_cli_arguments(e)
-    else:
-        e.add_argument("--out", required=True)
-    e.set_defaults(func=cmd_run)
-    from neuromem.experiments import compare_binding as _cb
+    from neuromem.experiments.registry import experiment_names, load_experiment
 
-    c = exps.add_parser("compare-binding", help="Hebbian vs backprop binders on the same latents")
-    _cb.add_cli_arguments(c)
-    c.set_defaults(func=cmd_compare_binding)
+    for name in experiment_names():
+        exp = load_experiment(name)
+        e = exps.add_parser(name, help=exp.DESCRIPTION, conflict_handler="resolve")
+        if exp.NEEDS_LATENT_SPACE:
+            _add_dataset_args(e)
+        exp.add_cli_arguments(e)
+        e.set_defaults(func=cmd_run)
     return parser
 
 
 def main(argv=None) -> int:
+    from neuromem.engines.base import EngineUnavailable
+
     parser = build_parser()
     args = parser.parse_args(argv)
     try:
         return args.func(args)
-    except (FileNotFoundError, ValueError, TypeError, ImportError, KeyError) as exc:
-        msg = exc.args[0] if isinstance(exc, KeyError) and exc.args else exc
-        print(f"neuromem {args.command}: error: {msg}", file=sys.stderr)
+    except (FileNotFoundError, ValueError, EngineUnavailable) as exc:  # bad input; other errors keep their traceback
+        print(f"neuromem {args.command}: error: {exc}", file=sys.stderr)
         return 2
 
 

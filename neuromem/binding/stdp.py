@@ -53,7 +53,8 @@ class STDPBinder(Binder):
                  **kwargs):
         super().__init__(**kwargs)
         from neuromem.coding import LatentSquash
-        from neuromem.network import EngramNetwork, load_preset
+        from neuromem.engram import EngramNetwork
+        from neuromem.network import load_preset
 
         if self.reference is None:
             raise ValueError("the stdp binder needs reference latents (they fit the population code's squash)")

@@ -8,7 +8,6 @@ reaches its concept.
 
 from __future__ import annotations
 
-import hashlib
 import shutil
 import subprocess
 from concurrent.futures import ThreadPoolExecutor
@@ -16,6 +15,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from neuromem._hashing import sha256_hex
 from neuromem._io import atomic_write_bytes
 from neuromem.config import cache_dir
 
@@ -75,7 +75,7 @@ def synthesise(utterances, *, workers: int = 4, progress: bool = False) -> list[
     folder = cache_dir("speech")
 
     def one(u: Utterance):
-        key = hashlib.sha256(repr((u.text, u.voice, u.rate_wpm, version)).encode()).hexdigest()[:24]
+        key = sha256_hex(repr((u.text, u.voice, u.rate_wpm, version)), length=24)
         path = folder / f"{key}.wav"
         if not path.exists():
             res = subprocess.run(

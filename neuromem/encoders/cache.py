@@ -6,20 +6,18 @@ temporary file and renamed, so an interrupted run never leaves a partial entry.
 
 from __future__ import annotations
 
-import hashlib
-import json
 from pathlib import Path
 
 import numpy as np
 
+from neuromem._hashing import json_digest
 from neuromem._io import atomic_write_npz
 from neuromem.config import cache_dir
 
 
 def cache_key(**parts) -> str:
     """Stable short hash of JSON-serialisable key parts."""
-    text = json.dumps(parts, sort_keys=True, default=str)
-    return hashlib.sha256(text.encode()).hexdigest()[:24]
+    return json_digest(parts, length=24)
 
 
 def cache_path(kind: str, key: str) -> Path:

@@ -118,14 +118,15 @@ def build_presentations(space, K: int, rng: np.random.Generator, modalities=MODA
     presentations : list of BindingPresentation
     chosen : dict concept -> {modality: item indices (K,)}
     """
-    from neuromem.experiments.engram_formation import _choose_training
+    from neuromem.protocols import choose_training
 
     n_train = min(int(((space["picture"].split == "train") & (space["picture"].labels == k)).sum())
                   for k in range(len(space.concepts)))
     if K > n_train:
         raise ValueError(f"K={K} presentations per concept need {K} train pictures per concept; the smallest "
                          f"concept has {n_train}; choose K <= {n_train}")
-    chosen, order = _choose_training(space, K, rng, modalities)
+    plan = choose_training(space, K, rng, modalities)
+    chosen, order = plan.chosen, plan.order
     pres = [BindingPresentation(concept=int(k), latents={m: space[m].latents[chosen[k][m][r]] for m in modalities},
                                 items={m: int(chosen[k][m][r]) for m in modalities}) for k, r in order]
     return pres, chosen
@@ -650,7 +651,15 @@ REDUCED_SEEDS = (3, 4, 5)
 REDUCED_CAPACITY = dict(capacity_sizes=(100,), capacity_concepts=(25, 100, 400))
 
 
-def main_from_args(args) -> int:
+DESCRIPTION = "Hebbian vs backprop binders on the same latents, presentations and test items"
+#: The comparison encodes its own concept-split spaces (one per seed).
+NEEDS_LATENT_SPACE = False
+
+
+def main_from_args(space, args=None) -> int:
+    """Run from parsed :func:`add_cli_arguments` options (``space`` is unused: each seed is encoded here)."""
+    if args is None:  # called as main_from_args(args)
+        space, args = None, space
     from neuromem.data import load_dataset
     from neuromem.data.concept_split import resolve_fit_concepts
     from neuromem.encoders import EncoderConfig, encode_dataset
