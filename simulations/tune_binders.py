@@ -3,14 +3,14 @@
     python simulations/tune_binders.py --dataset digits --seeds 0 [--binders readout,contrastive,surrogate]
 
 Encodes (cached) each tuning seed with half of the concepts fitting the encoders, scores every candidate
-of ``neuromem.binding.tuning.SEARCH`` on train pictures that were not presented, and writes the best
+of ``neuromem.experiments.binding_tuning.SEARCH`` on train pictures that were not presented, and writes the best
 configuration per binder to ``models/binders.toml``, which ``neuromem run compare-binding`` reads.
 """
 
 import argparse
 import sys
 
-from neuromem.binding.tuning import tune
+from neuromem.experiments.binding_tuning import tune
 from neuromem.data import load_dataset
 from neuromem.data.concept_split import resolve_fit_concepts
 from neuromem.encoders import EncoderConfig, encode_dataset

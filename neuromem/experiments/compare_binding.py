@@ -695,7 +695,7 @@ def main_from_args(space, args=None) -> int:
         cfg = EncoderConfig(spoken=False, fit_concepts=fit)
         spaces[seed] = encode_dataset(ds, seed=seed, config=cfg, progress=not args.quiet).space
     t0 = time.perf_counter()
-    from neuromem.binding.tuning import load_tuned
+    from neuromem.experiments.binding_tuning import load_tuned
 
     options = load_tuned()  # backprop hyper-parameters chosen once on the tuning seeds (models/binders.toml)
     options["stdp"] = {"engine": args.engine}

@@ -80,7 +80,8 @@ def tune(spaces: dict, binders=("readout", "contrastive", "surrogate"), shots=(1
             log(f"{name} {cand} -> {rows[-1]['validation_recall_at_1']:.3f}")
         best = max(rows, key=lambda r: r["validation_recall_at_1"])
         table[name] = {"chosen": {k: best[k] for k in keys}, "candidates": rows}
-    lines = ["# Backprop binders' hyper-parameters, chosen once by neuromem.binding.tuning.tune on the validation",
+    lines = ["# Backprop binders' hyper-parameters, chosen once by neuromem.experiments.binding_tuning.tune",
+             "# on the validation",
              "# split (train pictures not presented) of the tuning seeds; used for every seed and condition.",
              f"# tuning seeds: {sorted(int(s) for s in spaces)}; K: {list(shots)}; conditions: fitted, novel"]
     for name, t in table.items():
