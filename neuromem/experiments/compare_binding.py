@@ -667,7 +667,7 @@ def main_from_args(space, args=None) -> int:
     binders = tuple(b.strip() for b in args.binders.split(",") if b.strip())
     unknown = [b for b in binders if b not in binder_names()]
     if unknown:
-        raise KeyError(f"unknown binder(s) {unknown}; known binders: {binder_names()}")
+        raise ValueError(f"unknown binder(s) {unknown}; known binders: {binder_names()}")
     if args.quick:
         grid = GridConfig.quick(shots=_int_list(args.shots, "shots") if args.shots else None,
                                 seeds=_int_list(args.seeds, "seeds") if args.seeds else None)
@@ -680,7 +680,7 @@ def main_from_args(space, args=None) -> int:
         from neuromem.engines import engine_names
 
         if args.engine not in engine_names():
-            raise KeyError(f"unknown engine {args.engine!r}; known engines: {engine_names()}")
+            raise ValueError(f"unknown engine {args.engine!r}; known engines: {engine_names()}")
     spaces = {}
     for seed in grid.seeds:
         ds = load_dataset(args.dataset, per_concept=args.per_concept, seed=seed, data_dir=args.data_dir)
