@@ -95,3 +95,18 @@ def test_without_a_split_the_same_perturbation_changes_the_fitted_head():
     d = encode_dataset(_dataset(0, perturb=True), seed=0, config=cfg_all, progress=False, use_cache=False,
                        log=lambda *_: None)
     assert any(not np.array_equal(c.state[k], d.state[k]) for k in c.state if k.startswith("picture_head"))
+
+
+def test_engram_formation_with_a_split_learns_and_tests_the_novel_concepts_only(digits_encoding):
+    from neuromem.experiments.engram_formation import EngramConfig, run
+    from neuromem.latents import LatentSpace
+
+    sp = digits_encoding.space
+    split = LatentSpace(concepts=sp.concepts, modalities={m: sp[m] for m in ("picture", "name")}, seed=sp.seed,
+                        fit_concepts=sp.concepts[:7])
+    cfg = EngramConfig(engine="numba", presentations=1, controls=(), max_test_pictures_per_concept=3,
+                       min_word_trials_per_concept=2, blank_trials=2)
+    res = run(split, cfg, progress=False)
+    m = res.metrics
+    assert m["fit_concepts"] == list(sp.concepts[:7]) and m["novel_concepts"] == list(sp.concepts[7:])
+    assert m["n_concepts"] == 3 and m["chance_recall_at_1"] == pytest.approx(1 / 3)
