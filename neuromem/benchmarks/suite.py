@@ -257,9 +257,9 @@ def run_benchmark(sizes=None, engines=None, repeats: int = 3, out_dir=None, quic
     if out_dir is not None:
         out = Path(out_dir)
         out.mkdir(parents=True, exist_ok=True)
-        tmp = out / "bench.json.tmp"
-        tmp.write_text(json.dumps(result, indent=1))
-        os.replace(tmp, out / "bench.json")
+        from neuromem._io import atomic_write_json
+
+        atomic_write_json(out / "bench.json", result)
         log(f"\nwrote {out / 'bench.json'}")
     return result
 
