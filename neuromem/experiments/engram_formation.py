@@ -448,6 +448,9 @@ def run_engram_formation(space: LatentSpace, *, engine: str = "brian2", presenta
         if figures:
             from neuromem.experiments import engram_figures
 
+            if progress:
+                print("drawing figures (up to half a minute) ...", flush=True)
+
             metrics["figures"] = engram_figures.write_all(
                 out, concepts=space.concepts, spec=spec, test_res=test_res, test_labels=test.labels,
                 test_modality=test.modality, counts=counts, resp=resp, init=init, trained=trained,
@@ -507,7 +510,7 @@ def add_cli_arguments(parser: argparse.ArgumentParser) -> argparse.ArgumentParse
     parser.add_argument("--presentations", type=int, default=3, help="learning presentations per concept (K)")
     parser.add_argument("--seed", type=int, default=0, help="split and simulation seed")
     parser.add_argument("--preset", default="default", help="network preset name in models/ or a TOML path")
-    parser.add_argument("--out", default=None, help="output directory for metrics.json, results.npz, figures")
+    parser.add_argument("--out", default=None, help=f"output directory for metrics.json, {RESULTS_FILE}, figures")
     parser.add_argument("--no-spoken", action="store_true", help="ignore the spoken-name modality")
     parser.add_argument("--max-test-pictures", type=int, default=None,
                         help="cap on held-out test pictures per concept (default: all)")
@@ -538,7 +541,7 @@ def main_from_args(space: LatentSpace, args: argparse.Namespace, *, dataset: str
     for name, m in metrics["controls"].items():
         print(f"control {name:24s} picture->name {m['picture_to_name_recall_at_1']:.3f}  "
               f"concepts_with_engram {m['concepts_with_engram']:.2f}")
-    print(f"total time {metrics['timings_s']['total_s']:.1f} s")
+    print(f"experiment time (encoding not included) {metrics['timings_s']['total_s']:.1f} s")
     if args.out:
         print(f"results: {Path(args.out) / 'metrics.json'} (+ {RESULTS_FILE}, figures)")
     return 0
