@@ -327,15 +327,28 @@ def _standalone_objects(spec: NetworkSpec, block_steps: int, n_table: int, *, an
     if _ACTIVE["key"] is not None or dev.has_been_run or dev.build_on_run is False:
         dev.reinit()
     b2.set_device("cpp_standalone", build_on_run=False, directory=str(project), with_output=False)
-    if announce and not (project / "main").exists():
-        print("building the Brian2 network once (C++ code generation and compilation, about a minute; "
-              "later runs reuse it) ...", file=sys.stderr, flush=True)
+    marker = project / "neuromem_built.json"
+    stamp = {"brian2": b2.__version__, "key": key}
     try:
         objs = _build_objects(spec, n_table)
         objs.net.run(block_steps * spec.sim.dt_ms * ms)
         with _ProjectLock(project, exclusive=True):  # never while another process runs the program
-            dev.build(directory=str(project), results_directory=results, compile=True, run=False,
+            try:
+                built = json.loads(marker.read_text()) == stamp and (project / "main").is_file()
+            except (OSError, ValueError):
+                built = False
+            if announce and not built:
+                print("building the Brian2 network once (C++ code generation and compilation, about a minute; "
+                      "later runs reuse it) ...", file=sys.stderr, flush=True)
+            # Brian2's generated main.cpp differs from process to process in the order of its clock set-up
+            # lines (set iteration order), so compiling again would relink the program every time: once built,
+            # the code is only regenerated (Brian2 needs that to run it), never compiled again
+            dev.build(directory=str(project), results_directory=results, compile=not built, run=False,
                       with_output=False)
+            if not built:
+                from neuromem._io import atomic_write_json
+
+                atomic_write_json(marker, stamp)
     except RuntimeError as exc:
         raise RuntimeError(f"building the Brian2 cpp_standalone project failed ({exc}); the compiler output is in "
                            f"{project / 'make.log'}; a C++ compiler (g++) and make are needed, or use the "
