@@ -139,7 +139,7 @@ def check_out_dir(out, *, option: str = "--out") -> Path:
 
 
 def _check_dataset_args(args) -> None:
-    if args.per_concept is not None and args.per_concept < 0:
+    if args.per_concept is not None and (args.per_concept < 0 or args.per_concept == 1):
         raise ValueError(f"--per-concept {args.per_concept} must be 0 (all) or at least 2")
 
 

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import numpy as np
 
-from neuromem.data.base import ConceptDataset, split_pictures
+from neuromem.data.base import ConceptDataset, check_split_sizes, split_pictures
 from neuromem.encoders import audio as _audio
 from neuromem.encoders import text as _text
 from neuromem.encoders.backbones import BACKBONES, FEATURE_VERSION, load_backbone, set_threads
@@ -152,6 +152,8 @@ def encode_dataset(dataset: ConceptDataset, *, seed: int = 0, config: EncoderCon
 
     config = config or EncoderConfig()
     set_threads()
+    check_split_sizes({f"concept {c!r} of {dataset.name}": int(n) for c, n in zip(dataset.concepts, dataset.counts())},
+                      heldout_fraction=config.heldout_fraction)  # before any encoding
     heldout = split_pictures(dataset.picture_labels, seed=seed, heldout_fraction=config.heldout_fraction)
     data_hash = dataset.content_hash()
     backbone = load_backbone(config.backbone, input_size=config.input_size_px, weights=config.weights)

@@ -156,3 +156,12 @@ def test_hostile_folders_load_or_raise_one_documented_error(tmp_path_factory, na
     assert d.counts().tolist() == [n_ok] * len(visible)
     assert d.pictures.shape == (n_ok * len(visible), 8, 8, 3)
     assert np.all((d.pictures >= 0) & (d.pictures <= 1))
+
+
+def test_encode_refuses_too_small_concepts_before_loading_the_backbone(monkeypatch, tmp_path):
+    import neuromem.encoders.pipeline as pipeline
+
+    monkeypatch.setattr(pipeline, "load_backbone", lambda *a, **k: (_ for _ in ()).throw(AssertionError("work")))
+    d = load_image_folder(_folder(tmp_path, ["cat", "dog"], n=5), size=8)
+    with pytest.raises(ValueError, match=r"concept 'cat' of folder:.*5 picture\(s\) -> 1 held out"):
+        pipeline.encode_dataset(d, progress=False, use_cache=False, log=lambda *_: None)
