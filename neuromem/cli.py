@@ -3,13 +3,13 @@
 Sub-commands: info (versions, engines, offline assets, device), encode
 (dataset -> latent space + quality report), figures (rebuild figures from
 saved results), run (experiments), bench (engines side by side) and demo (the
-main job on the embedded default data).
+main job on the embedded default data), learn / recall / memory (saved
+memories and their concept store) and bench-store.
 """
 
 from __future__ import annotations
 
 import argparse
-import importlib
 import os
 import sys
 import time
@@ -47,16 +47,15 @@ def cmd_info(args) -> int:
 
     print(f"neuromem {_version('neuromem')}  (Python {platform.python_version()}, {platform.machine()})")
     print("\nlibraries:")
-    for mod in ("numpy", "scipy", "torch", "torchvision", "brian2", "numba", "norse", "scikit-learn", "networkx",
-                "matplotlib", "Pillow", "librosa", "sentence-transformers"):
+    for mod in ("numpy", "scipy", "torch", "torchvision", "brian2", "numba", "Pillow", "norse", "scikit-learn",
+                "networkx",
+                "matplotlib", "librosa", "sentence-transformers"):
         print(f"  {mod:22s} {_version(mod)}")
     print("\nengines:")
-    try:
-        engines = importlib.import_module("neuromem.engines")
-        for name, status in engines.engine_status().items():
-            print(f"  {name:22s} {status}")
-    except (ImportError, AttributeError) as exc:
-        print(f"  (engine registry unavailable: {exc})")
+    from neuromem.engines import engine_status
+
+    for name, status in engine_status().items():
+        print(f"  {name:22s} {status}")
     print("\nassets (offline):")
     checks = []
     try:
@@ -199,6 +198,7 @@ def cmd_encode(args) -> int:
 
 
 def cmd_figures(args) -> int:
+    from neuromem.experiments.registry import experiment_names, load_experiment
     from neuromem.viz.encoding import make_encoding_figures
 
     results = Path(args.results)
@@ -206,7 +206,7 @@ def cmd_figures(args) -> int:
         raise FileNotFoundError(f"--results {results} is not a folder; pass a folder written by encode, run or demo")
     if args.out is not None:
         check_out_dir(args.out)
-    exp = _experiment_module()
+    exps = [load_experiment(name) for name in experiment_names()]
     # the folder itself, or (as ``demo`` writes) one sub-folder per stage
     folders = [results] + sorted(d for d in results.iterdir() if d.is_dir())
     made = []
@@ -214,24 +214,18 @@ def cmd_figures(args) -> int:
         out = args.out if args.out is None or d == results else Path(args.out) / d.name
         if (d / "latents.npz").exists() and (d / "reconstructions.npz").exists():
             made += make_encoding_figures(d, out)
-        if exp is not None and hasattr(exp, "make_figures") and (d / getattr(exp, "RESULTS_FILE", "")).is_file():
-            made += list(exp.make_figures(d, out))
+        for exp in exps:
+            if hasattr(exp, "results_exist") and exp.results_exist(d):
+                made += list(exp.make_figures(d, out))
         if made and d == results:
             break
     if not made:
         raise FileNotFoundError(
             f"no results to plot in {results} or its sub-folders: expected latents.npz + reconstructions.npz "
-            f"(written by `neuromem encode --out DIR`) or metrics.json + engram_results.npz (written by "
-            f"`neuromem run engram-formation --out DIR`); `neuromem demo` writes both under results/demo/")
+            f"(written by `neuromem encode --out DIR`) or an experiment's results (written by "
+            f"`neuromem run EXPERIMENT --out DIR`); `neuromem demo` writes both under results/demo/")
     print("figures: " + ", ".join(str(f) for f in made))
     return 0
-
-
-def _experiment_module():
-    try:
-        return importlib.import_module("neuromem.experiments.engram_formation")
-    except ImportError:
-        return None
 
 
 def default_out_dir(experiment: str) -> Path:
@@ -239,40 +233,51 @@ def default_out_dir(experiment: str) -> Path:
     return Path("results") / f"{experiment}-{datetime.now(timezone.utc).strftime('%Y%m%d-%H%M%S')}"
 
 
-def check_run_args(args) -> None:
-    """Every option of ``run engram-formation`` checked before any work (raises ``ValueError`` / ``KeyError``)."""
+def check_run_args(args, exp) -> None:
+    """The options of ``run EXPERIMENT`` checked before any work (raises ``ValueError``)."""
     from neuromem.engines import engine_names
 
-    _check_dataset_args(args)
-    if args.engine not in engine_names():
-        raise KeyError(f"unknown engine {args.engine!r}; known engines: {engine_names()}")
-    if not 1 <= args.presentations <= 100:
-        raise ValueError(f"--presentations {args.presentations} is out of range; allowed 1..100")
-    if args.max_test_pictures is not None and args.max_test_pictures < 1:
-        raise ValueError(f"--max-test-pictures {args.max_test_pictures} must be at least 1")
-    exp = _experiment_module()
-    unknown = {c.strip() for c in args.controls.split(",") if c.strip()} - set(getattr(exp, "CONTROLS", ()))
-    if unknown:
-        raise ValueError(f"--controls: unknown {sorted(unknown)}; allowed {','.join(exp.CONTROLS)}")
-    from neuromem.network.presets import _resolve
+    if getattr(exp, "NEEDS_LATENT_SPACE", False):
+        _check_dataset_args(args)
+    engine = getattr(args, "engine", None)
+    if engine is not None and engine not in engine_names():
+        raise ValueError(f"unknown engine {engine!r}; known engines: {engine_names()}")
+    k = getattr(args, "presentations", None)
+    if k is not None and not 1 <= k <= 100:
+        raise ValueError(f"--presentations {k} is out of range; allowed 1..100")
+    cap = getattr(args, "max_test_pictures", None)
+    if cap is not None and cap < 1:
+        raise ValueError(f"--max-test-pictures {cap} must be at least 1")
+    controls = getattr(args, "controls", None)
+    if controls is not None and hasattr(exp, "CONTROLS"):
+        unknown = {c.strip() for c in controls.split(",") if c.strip()} - set(exp.CONTROLS)
+        if unknown:
+            raise ValueError(f"--controls: unknown {sorted(unknown)}; allowed {','.join(exp.CONTROLS)}")
+    preset = getattr(args, "preset", None)
+    if preset is not None:
+        from neuromem.network.presets import _read
 
-    _resolve(args.preset)
+        _read(preset)  # FileNotFoundError naming where it looked
 
 
 def cmd_run(args) -> int:
-    exp = _experiment_module()
-    if exp is None:
-        raise SystemExit("the engram-formation experiment is not available in this installation")
+    from neuromem.experiments.registry import load_experiment
+
+    exp = load_experiment(args.experiment)
     t0 = time.perf_counter()
-    check_run_args(args)
-    config = _encoder_config(args)
-    if args.out is None:
-        args.out = str(default_out_dir(args.experiment))
-    args.out = str(check_out_dir(args.out))
-    print(f"results will be written to {args.out}", flush=True)
-    result = encode_from_args(args, min_train=args.presentations, config=config)
-    t_enc = time.perf_counter() - t0
-    status = int(exp.main_from_args(result.space, args) or 0)
+    check_run_args(args, exp)
+    if hasattr(args, "out"):
+        if args.out is None:
+            args.out = str(default_out_dir(args.experiment))
+        args.out = str(check_out_dir(args.out))
+        print(f"results will be written to {args.out}", flush=True)
+    space, t_enc = None, 0.0
+    if exp.NEEDS_LATENT_SPACE:
+        config = _encoder_config(args)
+        k = getattr(args, "presentations", None)
+        space = encode_from_args(args, min_train=k or 1, config=config).space
+        t_enc = time.perf_counter() - t0
+    status = int(exp.main_from_args(space, args) or 0)
     total = time.perf_counter() - t0
     print(f"time: encoding {t_enc:.1f} s, experiment {total - t_enc:.1f} s, total {total:.1f} s")
     return status
@@ -280,6 +285,8 @@ def cmd_run(args) -> int:
 
 def cmd_demo(args) -> int:
     """The main job: encode the embedded digits dataset, report, and draw the figures."""
+    from neuromem.experiments.registry import load_experiment
+
     t0 = time.perf_counter()
     out = check_out_dir(args.out)
     args.dataset, args.per_concept, args.data_dir = "digits", None, None
@@ -288,16 +295,14 @@ def cmd_demo(args) -> int:
     args.out = out / "encode-digits"
     cmd_encode(args)
     t_enc = time.perf_counter() - t0
-    exp = _experiment_module()
-    if exp is not None and hasattr(exp, "demo"):
-        ef_out = out / "engram-formation-digits"
-        print(f"\nengram formation on digits (brian2, 3 presentations per concept, seed {args.seed}) ...",
-              flush=True)
-        m = exp.demo(ef_out, seed=args.seed, progress=not args.quiet)
-        for key in ("picture_to_name_recall_at_1", "prototype_ceiling_recall_at_1", "name_to_picture_recall_at_1",
-                    "concepts_with_engram", "invariance_index", "population_sparseness"):
-            print(f"  {key:34s} {m[key]:.3f}")
-        print(f"results and figures: {ef_out}")
+    exp = load_experiment("engram-formation")
+    ef_out = out / "engram-formation-digits"
+    print(f"\nengram formation on digits (brian2, 3 presentations per concept, seed {args.seed}) ...", flush=True)
+    m = exp.demo(ef_out, seed=args.seed, progress=not args.quiet)
+    for key in ("picture_to_name_recall_at_1", "prototype_ceiling_recall_at_1", "name_to_picture_recall_at_1",
+                "concepts_with_engram", "invariance_index", "population_sparseness"):
+        print(f"  {key:34s} {m[key]:.3f}")
+    print(f"results and figures: {ef_out}")
     total = time.perf_counter() - t0
     print(f"time: encoding stage {t_enc:.1f} s, engram formation {total - t_enc:.1f} s, total {total:.1f} s")
     return 0
@@ -307,6 +312,12 @@ def cmd_bench(args) -> int:
     from neuromem.benchmarks import suite
 
     return int(suite.main_from_args(args) or 0)
+
+
+def _draw_imagined(imagined, answer, path):
+    from neuromem.viz.store import imagine_figure
+
+    return imagine_figure(imagined, answer, path)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -346,16 +357,19 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("run", help="run an experiment")
     exps = p.add_subparsers(dest="experiment", required=True)
-    e = exps.add_parser("engram-formation", help="multimodal engram formation and recall",
-                        conflict_handler="resolve")
-    _add_dataset_args(e)
-    exp = _experiment_module()
-    if exp is not None and hasattr(exp, "add_cli_arguments"):
+    from neuromem.experiments.registry import experiment_names, load_experiment
+
+    for name in experiment_names():
+        exp = load_experiment(name)
+        e = exps.add_parser(name, help=exp.DESCRIPTION, conflict_handler="resolve")
+        if exp.NEEDS_LATENT_SPACE:
+            _add_dataset_args(e)
         exp.add_cli_arguments(e)
-    e.add_argument("--out", default=None,
-                   help="output folder for metrics.json, engram_results.npz and figures "
-                        "(default results/engram-formation-<timestamp>/)")
-    e.set_defaults(func=cmd_run)
+        e.set_defaults(func=cmd_run)
+
+    from neuromem.store.cli import add_commands as _add_store_commands
+
+    _add_store_commands(sub, _add_dataset_args, _draw_imagined)
     return parser
 
 
@@ -382,6 +396,8 @@ def _quiet_progress_bars_off_terminal() -> bool:
 
 
 def main(argv=None) -> int:
+    from neuromem.engines.base import EngineUnavailable
+
     parser = build_parser()
     args = parser.parse_args(argv)
     previous_format = warnings.formatwarning
@@ -389,9 +405,8 @@ def main(argv=None) -> int:
     set_tqdm = _quiet_progress_bars_off_terminal()
     try:
         return args.func(args)
-    except (FileNotFoundError, ValueError, TypeError, ImportError, KeyError) as exc:
-        msg = exc.args[0] if isinstance(exc, KeyError) and exc.args else exc
-        print(f"neuromem {args.command}: error: {msg}", file=sys.stderr)
+    except (FileNotFoundError, ValueError, EngineUnavailable) as exc:  # bad input; other errors keep their traceback
+        print(f"neuromem {args.command}: error: {exc}", file=sys.stderr)
         return 2
     finally:
         warnings.formatwarning = previous_format

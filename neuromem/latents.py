@@ -21,6 +21,22 @@ MODALITIES = ("picture", "name", "spoken")
 SPLITS = ("train", "heldout")
 
 
+def nearest_centroid(points: np.ndarray, centroids: np.ndarray) -> np.ndarray:
+    """Index of the nearest centroid (Euclidean) for each point.
+
+    Parameters
+    ----------
+    points : ndarray (n_points, dim)
+    centroids : ndarray (n_centroids, dim)
+
+    Returns
+    -------
+    ndarray of int (n_points,)
+    """
+    d2 = ((points[:, None, :] - centroids[None, :, :]) ** 2).sum(axis=2)
+    return d2.argmin(axis=1)
+
+
 @dataclass(frozen=True)
 class ModalityLatents:
     """Latent vectors of one modality.

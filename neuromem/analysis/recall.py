@@ -15,6 +15,7 @@ from __future__ import annotations
 import numpy as np
 
 from neuromem.coding.population import LatentSquash, PopulationCode, decode_rates
+from neuromem.latents import nearest_centroid
 
 __all__ = ["complete_pattern", "recall_from_counts", "nearest_prototype", "recall_at_1"]
 
@@ -26,9 +27,8 @@ def complete_pattern(counts: np.ndarray, w_fb: np.ndarray) -> np.ndarray:
 
 
 def nearest_prototype(points: np.ndarray, prototypes: np.ndarray) -> np.ndarray:
-    """Index of the nearest prototype (Euclidean) for each point."""
-    d = ((points[:, None, :] - prototypes[None, :, :]) ** 2).sum(axis=2)
-    return d.argmin(axis=1)
+    """Index of the nearest prototype (Euclidean) for each point (:func:`neuromem.latents.nearest_centroid`)."""
+    return nearest_centroid(points, prototypes)
 
 
 def recall_from_counts(counts: np.ndarray, w_fb: np.ndarray, prototypes: np.ndarray, code: PopulationCode,

@@ -4,10 +4,11 @@
 ``engine, n_in, n_c, repeats, seed, options``. The timed part is the
 engine's ``run`` call on the benchmark drive (learning on), repeated from the
 same initial state; construction, compilation and one silent warm-up trial
-are timed separately as ``build_s``. For ``brian2-standalone`` the timed
-part is the compiled program's own simulation time (Brian2 records it), so
-writing the input files and starting the program are excluded as for the
-other engines; the whole call is reported as ``call_wall_s``.
+are timed separately as ``build_s``. The timed part is the simulation wall
+time each engine reports (``RunResult.wall_s``; for ``brian2-standalone`` the
+compiled program's own simulation time, so writing the input files and
+starting the program are excluded as for the other engines); the whole call
+is reported as ``call_wall_s``.
 """
 
 from __future__ import annotations
@@ -50,13 +51,6 @@ def _peak_rss_mb() -> float:
     return max(own, children) / 1024.0
 
 
-def _brian2_loop_time():
-    from neuromem.engines.brian2.engine import _ACTIVE
-
-    dev = _ACTIVE.get("device")
-    return None if dev is None else getattr(dev, "_last_run_time", None)
-
-
 def measure(engine: str, n_in: int, n_c: int, repeats: int = 3, seed: int = 0, options: dict | None = None) -> dict:
     """Build, warm up and time one engine; returns one result row (plain data)."""
     from neuromem.engines import make_engine
@@ -76,8 +70,7 @@ def measure(engine: str, n_in: int, n_c: int, repeats: int = 3, seed: int = 0, o
         t = time.perf_counter()
         res = eng.run(drive, plastic=True)
         call = time.perf_counter() - t
-        loop = _brian2_loop_time() if engine == "brian2-standalone" else call
-        walls.append(float(loop if loop is not None else call))
+        walls.append(float(res.wall_s))  # the engine's own simulation time
         calls.append(call)
         post.append(len(res.spike_steps))
         counts = res.counts(spec.sim.steps_per_trial)

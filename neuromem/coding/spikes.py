@@ -65,6 +65,20 @@ class SpikeTrains:
     def times_ms(self) -> np.ndarray:
         return self.steps * self.dt_ms
 
+    def counts(self, steps_per_window: int, *, window_steps: int | None = None, offset_steps: int = 0) -> np.ndarray:
+        """Spike counts per consecutive window and neuron, shape (n_windows, n_neurons).
+
+        Window ``k`` is ``[k * steps_per_window + offset_steps, ... + window_steps)``
+        (``window_steps`` defaults to the whole period); ``n_windows = n_steps // steps_per_window``.
+        """
+        n_win = self.n_steps // steps_per_window
+        win = steps_per_window if window_steps is None else window_steps
+        k, r = np.divmod(self.steps - offset_steps, steps_per_window)
+        keep = (r >= 0) & (r < win) & (k >= 0) & (k < n_win)
+        out = np.zeros((n_win, self.n_neurons), dtype=np.int64)
+        np.add.at(out, (k[keep], self.indices[keep]), 1)
+        return out
+
     def window(self, start_step: int, stop_step: int) -> "SpikeTrains":
         """The spikes in ``[start_step, stop_step)``, re-based to start at step 0."""
         lo, hi = np.searchsorted(self.steps, [start_step, stop_step])
@@ -75,12 +89,12 @@ class SpikeTrains:
 def poisson_trials(
     rates_hz: np.ndarray,
     *,
-    stimulus_ms: float,
+    stimulus_ms: float | np.ndarray,
     trial_period_ms: float,
     background_hz: np.ndarray | float,
     dt_ms: float,
     rng: np.random.Generator,
-    stimulus_onset_ms: float = 0.0,
+    stimulus_onset_ms: float | np.ndarray = 0.0,
 ) -> SpikeTrains:
     """Poisson spike trains for a sequence of trials.
 
@@ -98,20 +112,34 @@ def poisson_trials(
     ----------
     rates_hz : ndarray, shape (n_trials, n_neurons)
         Stimulus rates in Hz, in [0, 1000].
-    stimulus_ms, trial_period_ms : float
-        Stimulus duration and trial period in ms.
+    stimulus_ms : float or ndarray (n_neurons,)
+        Stimulus duration in ms (per neuron when an array).
+    trial_period_ms : float
+        Trial period in ms.
     background_hz : float or ndarray (n_neurons,)
         Rate outside the stimulus window, Hz.
     dt_ms : float
         Grid step in ms.
     rng : numpy.random.Generator
         Source of randomness (derive it from a SeedSequence).
-    stimulus_onset_ms : float
-        Onset of the stimulus inside each trial, ms.
+    stimulus_onset_ms : float or ndarray (n_neurons,)
+        Onset of the stimulus inside each trial, ms (per neuron when an
+        array: e.g. one modality shifted against another).
 
     Returns
     -------
     SpikeTrains
+
+    Raises
+    ------
+    ValueError
+        For rates outside [0, MAX_RATE_HZ], NaN, or a stimulus window outside the trial.
+
+    Notes
+    -----
+    Neurons sharing one window are drawn together; with a single window for
+    all neurons the draws do not depend on whether the window was given as a
+    scalar or as an array.
     """
     r = np.asarray(rates_hz, dtype=np.float64)
     if r.ndim != 2:
@@ -125,27 +153,35 @@ def poisson_trials(
             raise ValueError(f"{name} must lie in [0, {MAX_RATE_HZ}] Hz; got range "
                              f"[{arr.min():.3g}, {arr.max():.3g}]")
     per = int(round(trial_period_ms / dt_ms))
-    on0 = int(round(stimulus_onset_ms / dt_ms))
-    on1 = on0 + int(round(stimulus_ms / dt_ms))
-    if not (0 <= on0 < on1 <= per):
-        raise ValueError(f"stimulus window [{stimulus_onset_ms}, {stimulus_onset_ms + stimulus_ms}) ms must lie "
-                         f"inside the trial period of {trial_period_ms} ms")
-    windows = [(0, on0, None), (on0, on1, r), (on1, per, None)]
+    onset = np.broadcast_to(np.asarray(stimulus_onset_ms, dtype=np.float64), (n,))
+    dur = np.broadcast_to(np.asarray(stimulus_ms, dtype=np.float64), (n,))
+    on0 = np.rint(onset / dt_ms).astype(np.int64)
+    on1 = on0 + np.rint(dur / dt_ms).astype(np.int64)
+    bad = ~((0 <= on0) & (on0 < on1) & (on1 <= per))
+    if bad.any():
+        k = int(np.argmax(bad))
+        raise ValueError(f"stimulus window [{onset[k]}, {onset[k] + dur[k]}) ms must lie inside the trial period "
+                         f"of {trial_period_ms} ms")
+    groups = np.unique(np.stack([on0, on1], axis=1), axis=0)
     all_i, all_s = [], []
     trial_base = np.arange(n_trials, dtype=np.int64)[:, None] * per
-    for lo, hi, rr in windows:
-        if hi <= lo:
-            continue
-        rate = np.broadcast_to(bg, (n_trials, n)) if rr is None else rr
-        counts = rng.poisson(rate * (hi - lo) * dt_ms * 1e-3)
-        tot = int(counts.sum())
-        if tot == 0:
-            continue
-        flat = np.repeat(np.arange(n_trials * n, dtype=np.int64), counts.ravel())
-        trial, neuron = np.divmod(flat, n)
-        step = trial_base[trial, 0] + lo + rng.integers(0, hi - lo, size=tot)
-        all_i.append(neuron)
-        all_s.append(step)
+    for g0, g1 in groups:
+        cols = np.arange(n) if len(groups) == 1 else np.nonzero((on0 == g0) & (on1 == g1))[0]
+        ng = len(cols)
+        windows = [(0, int(g0), None), (int(g0), int(g1), r[:, cols]), (int(g1), per, None)]
+        for lo, hi, rr in windows:
+            if hi <= lo:
+                continue
+            rate = np.broadcast_to(bg[cols], (n_trials, ng)) if rr is None else rr
+            counts = rng.poisson(rate * (hi - lo) * dt_ms * 1e-3)
+            tot = int(counts.sum())
+            if tot == 0:
+                continue
+            flat = np.repeat(np.arange(n_trials * ng, dtype=np.int64), counts.ravel())
+            trial, local = np.divmod(flat, ng)
+            step = trial_base[trial, 0] + lo + rng.integers(0, hi - lo, size=tot)
+            all_i.append(cols[local])
+            all_s.append(step)
     if not all_i:
         return SpikeTrains(indices=np.zeros(0, np.int32), steps=np.zeros(0, np.int64), n_neurons=n,
                            n_steps=n_trials * per, dt_ms=dt_ms)

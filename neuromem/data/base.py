@@ -10,11 +10,12 @@ synthesised from the written forms in several voices (see
 
 from __future__ import annotations
 
-import hashlib
 from dataclasses import dataclass, field
 
 import networkx as nx
 import numpy as np
+
+from neuromem._hashing import sha256_hex
 
 
 @dataclass(frozen=True)
@@ -115,14 +116,8 @@ class ConceptDataset:
 
     def content_hash(self) -> str:
         """Hash of pictures, labels, concept names and name forms (cache key part)."""
-        h = hashlib.sha256()
-        h.update(self.name.encode())
-        h.update(np.ascontiguousarray(self.pictures).tobytes())
-        h.update(np.ascontiguousarray(self.picture_labels.astype(np.int64)).tobytes())
-        for c in self.concepts:
-            forms = self.names[c]
-            h.update(repr((c, forms.train, forms.heldout)).encode())
-        return h.hexdigest()[:20]
+        forms = [repr((c, self.names[c].train, self.names[c].heldout)) for c in self.concepts]
+        return sha256_hex(self.name, self.pictures, self.picture_labels.astype(np.int64), *forms, length=20)
 
 
 def validate_pictures(pictures: np.ndarray, *, what: str = "pictures") -> None:

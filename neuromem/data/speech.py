@@ -8,7 +8,6 @@ reaches its concept.
 
 from __future__ import annotations
 
-import hashlib
 import shutil
 import subprocess
 from concurrent.futures import ThreadPoolExecutor
@@ -16,6 +15,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from neuromem._hashing import sha256_hex
 from neuromem.config import cache_dir
 
 #: Voices used to fit the audio projection (espeak-ng ``-v`` values).
@@ -131,7 +131,7 @@ def speak_to_wav(exe: str, u: Utterance, path, *, timeout_s: float = ESPEAK_TIME
 
 def utterance_cache_path(folder, u: Utterance, version: str):
     """Cache file of an utterance: a hash of text, voice, rate and espeak-ng version (never the text itself)."""
-    key = hashlib.sha256(repr((u.text, u.voice, u.rate_wpm, version)).encode()).hexdigest()[:24]
+    key = sha256_hex(repr((u.text, u.voice, u.rate_wpm, version)), length=24)
     return folder / f"{key}.wav"
 
 

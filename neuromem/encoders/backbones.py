@@ -24,7 +24,6 @@ applied.
 
 from __future__ import annotations
 
-import hashlib
 import os
 import time
 from dataclasses import dataclass
@@ -32,6 +31,7 @@ from pathlib import Path
 
 import numpy as np
 
+from neuromem._hashing import sha256_hex
 from neuromem.data.base import validate_pictures
 
 IMAGENET_MEAN = (0.485, 0.456, 0.406)
@@ -61,12 +61,11 @@ def imagenet_categories() -> tuple[str, ...]:
 def _file_identity(path: Path) -> str:
     """Content hash of a weights file (first and last MiB plus size: fast, collision-safe enough)."""
     st = path.stat()
-    h = hashlib.sha256(str(st.st_size).encode())
     with open(path, "rb") as fh:
-        h.update(fh.read(1 << 20))
+        head = fh.read(1 << 20)
         fh.seek(max(0, st.st_size - (1 << 20)))
-        h.update(fh.read(1 << 20))
-    return h.hexdigest()[:16]
+        tail = fh.read(1 << 20)
+    return sha256_hex(str(st.st_size), head, tail, length=16)
 
 
 def find_resnet_weights(arch: str, weights: str | Path | None = None) -> Path:

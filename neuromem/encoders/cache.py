@@ -6,13 +6,12 @@ temporary file and renamed, so an interrupted run never leaves a partial entry.
 
 from __future__ import annotations
 
-import hashlib
-import json
 import warnings
 from pathlib import Path
 
 import numpy as np
 
+from neuromem._hashing import json_digest
 from neuromem._io import atomic_write_npz
 from neuromem.config import cache_dir
 
@@ -23,8 +22,7 @@ class CacheWarning(UserWarning):
 
 def cache_key(**parts) -> str:
     """Stable short hash of JSON-serialisable key parts."""
-    text = json.dumps(parts, sort_keys=True, default=str)
-    return hashlib.sha256(text.encode()).hexdigest()[:24]
+    return json_digest(parts, length=24)
 
 
 def cache_path(kind: str, key: str) -> Path:

@@ -22,7 +22,7 @@ from neuromem.encoders.backbones import BACKBONES, FEATURE_VERSION, load_backbon
 from neuromem.encoders.cache import cache_key, load_cached, save_cached
 from neuromem.encoders.heads import fit_decoder, fit_projection_to_targets, fit_picture_head
 from neuromem.encoders.novel import novel_pictures
-from neuromem.latents import LatentSpace, ModalityLatents
+from neuromem.latents import LatentSpace, ModalityLatents, nearest_centroid
 
 #: Bump when anything that changes cached results changes.
 PIPELINE_VERSION = "encode/v4"
@@ -98,12 +98,6 @@ class EncodeResult:
             "reconstructions": atomic_write_npz(out / "reconstructions.npz", self.recon),
         }
         return paths
-
-
-def nearest_centroid(latents: np.ndarray, centroids: np.ndarray) -> np.ndarray:
-    """Index of the nearest centroid (Euclidean distance) for each latent."""
-    d2 = ((latents[:, None, :] - centroids[None, :, :]) ** 2).sum(-1)
-    return d2.argmin(axis=1)
 
 
 def within_between_ratio(latents: np.ndarray, labels: np.ndarray, *, max_items: int = 2000, seed: int = 0) -> float:

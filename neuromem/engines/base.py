@@ -1,42 +1,33 @@
-"""Engine interface and registry.
+"""The engine interface: what every engine implements, and the rules stated once.
 
 An engine turns a :class:`~neuromem.network.NetworkSpec` into something
-runnable. Experiments only use this interface, so adding an engine (e.g. a
-PyTorch/Norse one) never changes an experiment:
+runnable. Experiments and runtime objects only use this interface, so adding
+an engine never changes an experiment:
 
 >>> eng = make_engine("brian2-runtime", spec, seed=0)      # doctest: +SKIP
 >>> result = eng.run(drive, plastic=True)                   # doctest: +SKIP
->>> state = eng.get_state()                                  # doctest: +SKIP
+>>> eng.store(); eng.run(other, plastic=True); eng.restore()  # doctest: +SKIP
 
-Only ``neuromem/engines/<name>/`` imports an engine's library; the registry
-imports it lazily by name and a missing library gives a clear message.
+A new engine subclasses :class:`Engine`, implements three methods
+(``_read_state``, ``_write_state``, ``_run``) and gets one line in
+:mod:`neuromem.engines.registry`. Only ``neuromem/engines/<name>/`` imports
+an engine's library.
 """
 
 from __future__ import annotations
 
 import abc
-import importlib
-import importlib.util
-from dataclasses import dataclass
-from typing import ClassVar
+import math
+import time
+from dataclasses import dataclass, field, replace
+from typing import ClassVar, NamedTuple
 
 import numpy as np
 
 from neuromem.coding.spikes import SpikeTrains
-from neuromem.config import cache_dir
 from neuromem.network.spec import NetworkSpec, NetworkState, initial_state
 
-__all__ = [
-    "Engine",
-    "EngineUnavailable",
-    "RunResult",
-    "available_engines",
-    "cache_dir",
-    "engine_names",
-    "engine_status",
-    "make_engine",
-    "register_engine",
-]
+__all__ = ["Engine", "EngineUnavailable", "RunFlags", "RunResult"]
 
 
 class EngineUnavailable(ImportError):
@@ -44,56 +35,74 @@ class EngineUnavailable(ImportError):
 
 
 @dataclass(frozen=True)
-class RunResult:
-    """Concept-layer spikes of one :meth:`Engine.run` call (plain numpy data).
+class RunResult(SpikeTrains):
+    """Concept-layer spikes of one :meth:`Engine.run` call, plus its simulation wall time.
+
+    A :class:`~neuromem.coding.SpikeTrains` of the concept neurons (spikes
+    sorted by step, then neuron) with one extra field.
 
     Parameters
     ----------
-    spike_indices : ndarray of int32
+    indices : ndarray of int32, shape (n_spikes,)
         Concept neuron of each spike.
-    spike_steps : ndarray of int64
+    steps : ndarray of int64, shape (n_spikes,)
         Time step of each spike from the start of the run (time = step * dt_ms).
-    n_neurons : int
-    n_steps : int
+    n_neurons, n_steps : int
     dt_ms : float
+    wall_s : float
+        Wall-clock seconds the engine spent simulating (for Brian2
+        cpp_standalone: the compiled program's own simulation time, without
+        writing inputs or starting the program); NaN when unknown.
     """
 
-    spike_indices: np.ndarray
-    spike_steps: np.ndarray
-    n_neurons: int
-    n_steps: int
-    dt_ms: float
+    wall_s: float = field(default=math.nan, compare=False)
 
     def __post_init__(self):
-        i = np.asarray(self.spike_indices, dtype=np.int32)
-        s = np.asarray(self.spike_steps, dtype=np.int64)
-        order = np.lexsort((i, s))
-        object.__setattr__(self, "spike_indices", i[order])
-        object.__setattr__(self, "spike_steps", s[order])
+        i = np.asarray(self.indices, dtype=np.int32)
+        s = np.asarray(self.steps, dtype=np.int64)
+        if i.shape == s.shape and i.ndim == 1:
+            order = np.lexsort((i, s))
+            object.__setattr__(self, "indices", i[order])
+            object.__setattr__(self, "steps", s[order])
+        super().__post_init__()
+
+    # names used by the engram experiment's files
+    @property
+    def spike_indices(self) -> np.ndarray:
+        """Alias of :attr:`indices`."""
+        return self.indices
 
     @property
-    def spike_times_ms(self) -> np.ndarray:
-        return self.spike_steps * self.dt_ms
+    def spike_steps(self) -> np.ndarray:
+        """Alias of :attr:`steps`."""
+        return self.steps
 
-    def counts(self, steps_per_window: int, *, window_steps: int | None = None, offset_steps: int = 0) -> np.ndarray:
-        """Spike counts per consecutive window and neuron, shape (n_windows, n_neurons).
 
-        Window ``k`` is ``[k * steps_per_window + offset_steps, ... + window_steps)``
-        (``window_steps`` defaults to the whole period).
-        """
-        n_win = self.n_steps // steps_per_window
-        win = steps_per_window if window_steps is None else window_steps
-        k, r = np.divmod(self.spike_steps - offset_steps, steps_per_window)
-        keep = (r >= 0) & (r < win) & (k >= 0) & (k < n_win)
-        out = np.zeros((n_win, self.n_neurons), dtype=np.int64)
-        np.add.at(out, (k[keep], self.spike_indices[keep]), 1)
-        return out
+class RunFlags(NamedTuple):
+    """What a run may change; derived once from ``plastic`` by :meth:`Engine.flags`.
+
+    Parameters
+    ----------
+    learn : bool
+        STDP of the latent->concept weights, growth of the feedback weights
+        and threshold increments ``theta += theta_plus_mv`` at concept spikes.
+    adapt : bool
+        Whether theta raises the threshold (``v > v_thresh + theta``).
+    keep_theta : bool
+        Whether the changes of theta during the run (increments and decay)
+        are kept afterwards.
+    """
+
+    learn: bool
+    adapt: bool
+    keep_theta: bool
 
 
 class Engine(abc.ABC):
     """Runs a :class:`NetworkSpec`.
 
-    Contract (checked by ``tests/engines``):
+    Contract (checked by ``tests/engines``; the trial-reset rule is
+    :data:`neuromem.protocols.RESET_RULE`):
 
     * ``run(drive, plastic=...)`` simulates ``drive.n_steps`` steps of
       ``spec.sim.dt_ms``; ``drive`` holds the spikes of all input neurons
@@ -102,41 +111,111 @@ class Engine(abc.ABC):
       dynamic variables (v, currents, traces, refractoriness) are reset;
       weights and adaptive thresholds persist across trials and runs.
     * ``plastic=True`` turns on STDP, feedback learning and threshold
-      adaptation; ``plastic=False`` freezes all three.
+      adaptation (theta raises the threshold and grows at spikes);
+      ``plastic=False`` freezes all three: theta raises the threshold only if
+      ``Homeostasis.apply_at_test``, and whatever theta does during a frozen
+      run is discarded afterwards (see :meth:`flags`).
     * ``bias_mv`` adds a constant drive ``R I`` (mV) per concept neuron.
     * Identical spec, state and drive give identical spikes.
+
+    State is handled here once: the initial state is built from ``seed``
+    (:func:`~neuromem.network.initial_state`) the first time it is needed;
+    :meth:`get_state`, :meth:`set_state`, :meth:`reset`, :meth:`store` and
+    :meth:`restore` work through two hooks each engine implements,
+    ``_read_state()`` and ``_write_state(state)``.
 
     Parameters
     ----------
     spec : NetworkSpec
-    seed : int
-        Seed of the initial state (see :func:`~neuromem.network.initial_state`).
+    seed : int or numpy.random.SeedSequence
+        Seed of the initial state.
     progress : bool
         Show a progress bar during long runs.
     """
 
     name: ClassVar[str] = "abstract"
 
-    def __init__(self, spec: NetworkSpec, *, seed: int = 0, progress: bool = False):
+    def __init__(self, spec: NetworkSpec, *, seed=0, progress: bool = False):
         if not isinstance(spec, NetworkSpec):
             raise TypeError(f"spec must be a NetworkSpec; got {type(spec).__name__}")
+        if not isinstance(seed, np.random.SeedSequence) and (
+                isinstance(seed, bool) or not isinstance(seed, (int, np.integer)) or seed < 0):
+            raise TypeError(f"seed must be a non-negative int or a numpy SeedSequence; got {seed!r}")
         self.spec = spec
         self.seed = seed
         self.progress = bool(progress)
-        self._state = initial_state(spec, seed)
+        self._state_written = False
+        self._stored: dict[str, NetworkState] = {}
+
+    # ---- hooks each engine implements --------------------------------------------------
+    @abc.abstractmethod
+    def _read_state(self) -> NetworkState:
+        """The current weights and thresholds as a new (float64) NetworkState."""
+
+    @abc.abstractmethod
+    def _write_state(self, state: NetworkState) -> None:
+        """Load ``state`` (already checked against the spec); keep no reference to its arrays."""
+
+    @abc.abstractmethod
+    def _run(self, drive: SpikeTrains, flags: RunFlags, bias_mv: np.ndarray) -> RunResult:
+        """Simulate a checked drive with the given flags (see the class contract)."""
+
+    # ---- state ---------------------------------------------------------------------------
+    def initial_state(self) -> NetworkState:
+        """The seeded initial state (a new copy each call)."""
+        return initial_state(self.spec, self.seed)
+
+    def _ensure_state(self) -> None:
+        if not self._state_written:
+            self._write_state(self.initial_state())
+            self._state_written = True
 
     def get_state(self) -> NetworkState:
         """Copy of the current weights and thresholds."""
-        return self._state.copy()
+        self._ensure_state()
+        return self._read_state()
 
     def set_state(self, state: NetworkState) -> None:
-        """Replace the weights and thresholds (copied)."""
+        """Replace the weights and thresholds (copied).
+
+        Raises
+        ------
+        TypeError
+            If ``state`` is not a NetworkState.
+        ValueError
+            If its shapes do not fit the spec or it holds NaN / inf.
+        """
+        if not isinstance(state, NetworkState):
+            raise TypeError(f"state must be a NetworkState; got {type(state).__name__}")
         state.check(self.spec)
-        self._state = state.copy()
+        self._write_state(state)
+        self._state_written = True
 
     def reset(self) -> None:
         """Back to the seeded initial state."""
-        self._state = initial_state(self.spec, self.seed)
+        self.set_state(self.initial_state())
+
+    def store(self, name: str = "default") -> None:
+        """Remember the current state under ``name`` (as Brian2's ``Network.store``)."""
+        self._stored[str(name)] = self.get_state()
+
+    def restore(self, name: str = "default") -> None:
+        """Return to the state stored under ``name``.
+
+        Raises
+        ------
+        KeyError
+            If nothing was stored under ``name``.
+        """
+        if name not in self._stored:
+            raise KeyError(f"no state stored under {name!r}; stored: {sorted(self._stored)} (call store() first)")
+        self.set_state(self._stored[name])
+
+    # ---- running -------------------------------------------------------------------------
+    def flags(self, plastic: bool) -> RunFlags:
+        """The one rule for what a run may change (see :class:`RunFlags`)."""
+        plastic = bool(plastic)
+        return RunFlags(learn=plastic, adapt=plastic or self.spec.homeostasis.apply_at_test, keep_theta=plastic)
 
     def _check_drive(self, drive: SpikeTrains, bias_mv) -> np.ndarray:
         if not isinstance(drive, SpikeTrains):
@@ -156,71 +235,32 @@ class Engine(abc.ABC):
             raise ValueError("bias_mv must be finite and within +-1e4 mV")
         return b
 
-    @abc.abstractmethod
     def run(self, drive: SpikeTrains, *, plastic: bool, bias_mv=None) -> RunResult:
-        """Simulate ``drive`` and return the concept spikes (see the class contract)."""
+        """Simulate ``drive`` and return the concept spikes (see the class contract).
 
+        Parameters
+        ----------
+        drive : SpikeTrains
+            Spikes of every input neuron, a whole number of trial periods long.
+        plastic : bool
+            Learning on (STDP, feedback, threshold adaptation) or off.
+        bias_mv : float or ndarray (n_concept,), optional
+            Constant drive ``R I`` per concept neuron, mV, within +-1e4.
 
-# ---- registry -----------------------------------------------------------------
-_REGISTRY: dict[str, tuple[str, tuple[str, ...], dict]] = {}
+        Returns
+        -------
+        RunResult
+            Its ``wall_s`` is the engine's simulation time.
 
-
-def register_engine(name: str, target: str, *, requires: tuple[str, ...] = (), **options) -> None:
-    """Register an engine under ``name``.
-
-    Parameters
-    ----------
-    name : str
-        Name used by :func:`make_engine` (e.g. ``"brian2-standalone"``).
-    target : str
-        ``"module:ClassName"``; imported only when the engine is made.
-    requires : tuple of str
-        Top-level packages the engine needs (checked without importing them).
-    **options
-        Keyword arguments passed to the class (e.g. a mode).
-    """
-    _REGISTRY[name] = (target, tuple(requires), dict(options))
-
-
-def engine_names() -> list[str]:
-    return sorted(_REGISTRY)
-
-
-def _missing(requires) -> list[str]:
-    return [r for r in requires if importlib.util.find_spec(r) is None]
-
-
-def available_engines() -> dict[str, str]:
-    """``{name: "ok" | "missing <packages>"}`` for every registered engine."""
-    return {n: ("ok" if not _missing(req) else "missing " + ", ".join(_missing(req)))
-            for n, (_, req, _) in sorted(_REGISTRY.items())}
-
-
-#: Alias used by ``neuromem info``.
-engine_status = available_engines
-
-
-def engine_class(name: str):
-    """The engine class and its registered options (imports its library)."""
-    if name not in _REGISTRY:
-        raise KeyError(f"unknown engine {name!r}; known engines: {engine_names()}")
-    target, requires, options = _REGISTRY[name]
-    miss = _missing(requires)
-    if miss:
-        raise EngineUnavailable(f"engine {name!r} needs {', '.join(miss)}, which is not installed; "
-                                f"install it with: pip install 'neuromem[{miss[0]}]'")
-    mod_name, cls_name = target.split(":")
-    return getattr(importlib.import_module(mod_name), cls_name), options
-
-
-def make_engine(name: str, spec: NetworkSpec, *, seed: int = 0, **kwargs) -> Engine:
-    """Instantiate the engine registered as ``name`` for ``spec``."""
-    cls, options = engine_class(name)
-    return cls(spec, seed=seed, **{**options, **kwargs})
-
-
-register_engine("brian2", "neuromem.engines.brian2.engine:Brian2Engine", requires=("brian2",), mode="standalone")
-register_engine("brian2-standalone", "neuromem.engines.brian2.engine:Brian2Engine", requires=("brian2",),
-                mode="standalone")
-register_engine("brian2-runtime", "neuromem.engines.brian2.engine:Brian2Engine", requires=("brian2",),
-                mode="runtime")
+        Raises
+        ------
+        TypeError, ValueError
+            For a drive that does not fit the network, or a bad bias.
+        """
+        bias = self._check_drive(drive, bias_mv)
+        self._ensure_state()
+        t0 = time.perf_counter()
+        res = self._run(drive, self.flags(plastic), bias)
+        if math.isnan(res.wall_s):
+            res = replace(res, wall_s=time.perf_counter() - t0)
+        return res

@@ -8,22 +8,22 @@ One step ``t`` (trial-local step ``r = t mod steps_per_trial``), in Brian2's
 schedule order (``start, groups, thresholds, synapses, resets``; within
 ``synapses`` every ``pre`` pathway runs before every ``post`` pathway):
 
-1. ``r == 0``: ``v = v_rest``, ``g_e = g_i = 0``, refractoriness cleared,
+1. ``r == 0``: ``v = v_rest``, ``isyn_exc = isyn_inh = 0``, refractoriness cleared,
    all traces zero (weights and theta persist).
 2. Integrate (exponential Euler, exact for the piecewise-constant currents of
    one step): ``v <- I + (v - I) e^{-dt/tau_m}`` with
-   ``I = v_rest + g_e - g_i + b``, unless refractory (``t - t_spike <
+   ``I = v_rest + isyn_exc - isyn_inh + b``, unless refractory (``t - t_spike <
    n_ref`` steps, ``n_ref = floor(refractory_ms / dt + 1e-3)``, Brian2's
-   ``timestep``); ``g_e``, ``g_i``, traces and theta decay by their exact
+   ``timestep``); ``isyn_exc``, ``isyn_inh``, traces and theta decay by their exact
    factors.
 3. Thresholds: concept neuron ``j`` spikes when not refractory and
    ``v_j > v_thresh + adapt * theta_j``; input spikes come from the drive.
 4. Synapses: feedback ``f_j. += learn a_fb x_. (f_max - f_j.)`` for each
    concept spike (``x`` the latent traces *before* this step's input spikes);
    for each input spike ``i``: ``apre_i += 1``, ``xpop_m += 1 / N_m``,
-   ``g_e += w_i.`` (weights before this step's depression), then
+   ``isyn_exc += w_i.`` (weights before this step's depression), then
    ``w_i. <- clip(w_i. - learn A_- w_max apost)``; inhibition
-   ``g_i += w_inh`` per concept spike of another neuron; for each concept
+   ``isyn_inh += w_inh`` per concept spike of another neuron; for each concept
    spike ``j``: ``apost_j += 1``, ``w_.j <- clip(w_.j + learn A_+ w_max
    (apre - xpop))`` (``xpop = 0`` without subtractive normalisation).
 5. Resets: ``v = v_reset``, ``theta += learn theta_plus`` for concept
@@ -92,17 +92,6 @@ class StepConstants:
     def n_pop(self) -> int:
         return len(self.inv_pop_size)
 
-    def float_vector(self) -> np.ndarray:
-        """The float constants in the order the compiled kernels read them."""
-        return np.array([self.decay_m, self.decay_e, self.decay_i, self.decay_plus, self.decay_minus,
-                         self.decay_fb, self.decay_theta, self.v_rest, self.v_reset, self.v_thresh, self.w_inh,
-                         self.theta_plus, self.a_plus, self.a_minus, self.a_fb, self.f_max], dtype=np.float64)
-
-    def int_vector(self) -> np.ndarray:
-        """The integer constants in the order the compiled kernels read them."""
-        return np.array([self.n_in, self.n_c, self.steps_per_trial, self.n_ref, int(self.self_inhibition),
-                         int(self.subtractive), self.n_pop], dtype=np.int64)
-
 
 def step_constants(spec: NetworkSpec) -> StepConstants:
     """Translate ``spec`` into the constants of one time step."""
@@ -113,8 +102,8 @@ def step_constants(spec: NetworkSpec) -> StepConstants:
     return StepConstants(
         n_in=spec.n_inputs, n_c=c.n_neurons, steps_per_trial=spec.sim.steps_per_trial,
         n_ref=refractory_steps(c.refractory_ms, dt),
-        decay_m=math.exp(-dt / c.tau_m_ms), decay_e=math.exp(-dt / c.tau_exc_ms),
-        decay_i=math.exp(-dt / inh.tau_inh_ms), decay_plus=math.exp(-dt / st.tau_plus_ms),
+        decay_m=math.exp(-dt / c.tau_m_ms), decay_e=math.exp(-dt / c.tau_syn_exc_ms),
+        decay_i=math.exp(-dt / inh.tau_syn_inh_ms), decay_plus=math.exp(-dt / st.tau_plus_ms),
         decay_minus=math.exp(-dt / st.tau_minus_ms), decay_fb=math.exp(-dt / fb.tau_fb_ms),
         decay_theta=math.exp(-dt / ho.tau_theta_ms),  # 1.0 for tau_theta = inf
         v_rest=c.v_rest_mv, v_reset=c.v_reset_mv, v_thresh=c.v_thresh_mv, w_inh=inh.w_inh_mv,

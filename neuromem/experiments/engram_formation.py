@@ -43,14 +43,21 @@ next to ``human_concepts_per_responsive_neuron``
     (on at most ``control_test_pictures_per_concept`` pictures per concept).
 ``timings_s``
     Wall-clock seconds per phase (the first standalone run includes the build).
+
+The trials come from :mod:`neuromem.protocols`; the options are one
+:class:`EngramConfig` (CLI, tests and TOML files share it); the results are
+one :class:`EngramResults` whose ``save`` / ``load`` own the file schema;
+figures are drawn by :mod:`neuromem.viz.engram` from that object.
 """
 
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import json
 import time
-from dataclasses import dataclass
+import tomllib
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
@@ -70,17 +77,25 @@ from neuromem.analysis import (
     responsive,
     trial_responses,
 )
-from neuromem.coding import LatentSquash
+from neuromem.coding import LatentSquash, SpikeTrains
+from neuromem.engram import EngramNetwork
 from neuromem.latents import LatentSpace
-from neuromem.network import EngramNetwork, load_preset
+from neuromem.network import NetworkSpec, NetworkState, load_preset, spec_from_dict
+from neuromem.network.presets import RENAMED_KEYS
+from neuromem.protocols import TrialSequence, choose_training, heldout_trials, training_trials
 
-__all__ = ["run_engram_formation", "add_cli_arguments", "main_from_args", "make_figures", "demo", "CONTROLS",
-           "RESULTS_FILE"]
+__all__ = ["CONTROLS", "RESULTS_FILE", "METRICS_FILE", "EngramConfig", "EngramResults", "run", "run_engram_formation",
+           "add_cli_arguments", "config_from_args", "main_from_args", "make_figures", "results_exist", "demo",
+           "NEEDS_LATENT_SPACE", "DESCRIPTION"]
 
+#: One line for ``neuromem run --help``.
+DESCRIPTION = "multimodal engram formation and recall"
+#: The CLI encodes a dataset into a latent space before calling :func:`main_from_args`.
+NEEDS_LATENT_SPACE = True
 CONTROLS = ("untrained", "shuffled_pairing", "asynchronous")
 #: Raw results written next to ``metrics.json``.
 RESULTS_FILE = "engram_results.npz"
-_CUE_MODALITIES = ("picture", "name", "spoken")
+METRICS_FILE = "metrics.json"
 
 
 def _progress(iterable, enabled, **kw):
@@ -91,113 +106,244 @@ def _progress(iterable, enabled, **kw):
     return tqdm(iterable, **kw)
 
 
-@dataclass
-class _Stimuli:
-    """Rates of a sequence of trials plus what each trial was."""
-
-    rates: np.ndarray       # (n_trials, n_inputs) Hz during the stimulus window
-    labels: np.ndarray      # concept per trial (-1: none)
-    modality: np.ndarray    # cue modality per trial ("both" for learning trials)
-    item: np.ndarray        # index of the item inside its modality (-1: none)
+def _optional_int(owner, name, value, lo):
+    if value is None:
+        return
+    if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < lo:
+        raise ValueError(f"{owner}.{name}={value!r} must be None or an int >= {lo}")
 
 
-def _choose_training(space, K, rng, modalities):
-    """Per concept: K distinct train pictures; name / spoken train forms cycled."""
-    n_c = len(space.concepts)
-    z_p, y_p = space["picture"].select("train")
-    idx_p = np.nonzero(space["picture"].split == "train")[0]
-    chosen = {}
-    for k in range(n_c):
-        cand = idx_p[y_p == k]
-        if len(cand) < K:
-            raise ValueError(f"concept {space.concepts[k]!r} has {len(cand)} train pictures; "
-                             f"{K} presentations need {K}")
-        chosen[k] = {"picture": rng.choice(cand, size=K, replace=False)}
-        for m in modalities:
-            if m == "picture":
-                continue
-            forms = np.nonzero((space[m].split == "train") & (space[m].labels == k))[0]
-            if len(forms) == 0:
-                raise ValueError(f"concept {space.concepts[k]!r} has no train {m} forms")
-            chosen[k][m] = forms[np.arange(K) % len(forms)]
-    rounds = [rng.permutation(n_c) for _ in range(K)]
-    order = [(int(k), r) for r, perm in enumerate(rounds) for k in perm]  # (concept, presentation number)
-    return chosen, order
+@dataclass(frozen=True, kw_only=True)
+class EngramConfig:
+    """Every option of the engram-formation experiment (shared by the CLI, tests and TOML files).
+
+    Parameters
+    ----------
+    engine : str
+        Engine name (see :func:`neuromem.engines.engine_names`).
+    presentations : int
+        Learning presentations per concept (K), 1 to 100; needs K train pictures per concept.
+    seed : int
+        Seed of everything random in the experiment (initial weights, input
+        spikes, choice of pictures, shuffles), split with ``SeedSequence``; >= 0.
+    preset : str
+        Network preset name or TOML path.
+    use_spoken : bool
+        Include the spoken modality when the space has one.
+    max_test_pictures_per_concept : int, optional
+        Cap on held-out test pictures per concept (all if None), >= 1.
+    control_test_pictures_per_concept : int, optional
+        Cap for the control networks (all if None), >= 1.
+    min_word_trials_per_concept : int
+        Held-out name / spoken forms are repeated (new Poisson noise) to reach
+        at least this many test trials per concept, >= 1.
+    blank_trials : int
+        Test trials with background input only (>= 2); their counts are the
+        baseline of the responsiveness criterion.
+    controls : tuple of str
+        Which of ``CONTROLS`` to run.
+    criterion : ResponseCriterion
+        Responsiveness criterion.
+    spec_overrides : dict
+        Preset section overrides, e.g. ``{"concept": {"n_neurons": 200}}``.
+    engine_options : dict
+        Extra keyword arguments for the engine.
+    """
+
+    engine: str = "brian2"
+    presentations: int = 3
+    seed: int = 0
+    preset: str = "default"
+    use_spoken: bool = True
+    max_test_pictures_per_concept: int | None = None
+    control_test_pictures_per_concept: int | None = 30
+    min_word_trials_per_concept: int = 12
+    blank_trials: int = 20
+    controls: tuple = CONTROLS
+    criterion: ResponseCriterion = field(default_factory=ResponseCriterion)
+    spec_overrides: dict = field(default_factory=dict)
+    engine_options: dict = field(default_factory=dict)
+
+    def __post_init__(self):
+        p = self.presentations
+        if isinstance(p, bool) or not isinstance(p, (int, np.integer)) or not 1 <= p <= 100:
+            raise ValueError(f"EngramConfig.presentations={p!r} must be an int in [1, 100]")
+        b = self.blank_trials
+        if isinstance(b, bool) or not isinstance(b, (int, np.integer)) or b < 2:
+            raise ValueError(f"EngramConfig.blank_trials={b!r} must be an int >= 2")
+        if isinstance(self.seed, bool) or not isinstance(self.seed, (int, np.integer)) or self.seed < 0:
+            raise ValueError(f"EngramConfig.seed={self.seed!r} must be an int >= 0")
+        _optional_int("EngramConfig", "max_test_pictures_per_concept", self.max_test_pictures_per_concept, 1)
+        _optional_int("EngramConfig", "control_test_pictures_per_concept", self.control_test_pictures_per_concept, 1)
+        _optional_int("EngramConfig", "min_word_trials_per_concept", self.min_word_trials_per_concept, 1)
+        if isinstance(self.controls, str):
+            raise TypeError("EngramConfig.controls must be a sequence of control names, not a string")
+        object.__setattr__(self, "controls", tuple(self.controls))
+        unknown = set(self.controls) - set(CONTROLS)
+        if unknown:
+            raise ValueError(f"unknown controls {sorted(unknown)}; allowed {CONTROLS}")
+        if isinstance(self.criterion, dict):
+            object.__setattr__(self, "criterion", ResponseCriterion(**self.criterion))
+        if not isinstance(self.criterion, ResponseCriterion):
+            raise TypeError(f"EngramConfig.criterion must be a ResponseCriterion; got {type(self.criterion).__name__}")
+        for f in ("spec_overrides", "engine_options"):
+            v = getattr(self, f)
+            if v is None:
+                object.__setattr__(self, f, {})
+            elif not isinstance(v, dict):
+                raise TypeError(f"EngramConfig.{f} must be a dict; got {type(v).__name__}")
+
+    def to_dict(self) -> dict:
+        """Plain data (TOML / JSON shaped)."""
+        d = dataclasses.asdict(self)
+        d["controls"] = list(self.controls)
+        return d
+
+    @classmethod
+    def from_dict(cls, d: dict) -> "EngramConfig":
+        """Inverse of :meth:`to_dict`; unknown keys are an error naming the allowed ones."""
+        allowed = {f.name for f in dataclasses.fields(cls)}
+        bad = set(d) - allowed
+        if bad:
+            raise ValueError(f"unknown engram-formation options {sorted(bad)}; allowed {sorted(allowed)}")
+        return cls(**d)
+
+    @classmethod
+    def from_toml(cls, path) -> "EngramConfig":
+        """Read a TOML file of options (top-level keys; ``[criterion]``, ``[spec_overrides.<section>]``)."""
+        path = Path(path)
+        if not path.is_file():
+            raise FileNotFoundError(f"no experiment config at {path}")
+        with open(path, "rb") as fh:
+            return cls.from_dict(tomllib.load(fh))
 
 
-def _training_stimuli(space, coder, chosen, order, modalities, *, shuffle_rng=None, asynchronous=False):
-    """Learning trials; ``shuffle_rng`` pairs every picture with a random concept's name (and spoken) form."""
-    n_c = len(space.concepts)
-    partner = {m: np.array([k for k, _ in order]) for m in modalities}
-    if shuffle_rng is not None:
-        for m in modalities:
-            if m != "picture":
-                partner[m] = shuffle_rng.integers(0, n_c, size=len(order))
-    rows, labels, kinds, items = [], [], [], []
-    for t, (k, r) in enumerate(order):
-        parts = {"picture": space["picture"].latents[[chosen[k]["picture"][r]]]}
-        for m in modalities:
-            if m != "picture":
-                kk = partner[m][t]
-                parts[m] = space[m].latents[[chosen[kk][m][r]]]
-        if asynchronous:  # picture alone, then the word(s) alone one trial period later
-            rows.append(coder.rates({"picture": parts["picture"]}))
-            rows.append(coder.rates({m: v for m, v in parts.items() if m != "picture"}))
-            labels += [k, k]
-            kinds += ["picture", "words"]
-            items += [int(chosen[k]["picture"][r]), -1]
-        else:
-            rows.append(coder.rates(parts))
-            labels.append(k)
-            kinds.append("together")
-            items.append(int(chosen[k]["picture"][r]))
-    return _Stimuli(rates=np.concatenate(rows), labels=np.array(labels), modality=np.array(kinds),
-                    item=np.array(items))
+@dataclass(frozen=True)
+class EngramResults:
+    """Everything one engram-formation run produced (plain data); :meth:`save` / :meth:`load` own the file schema.
+
+    Parameters
+    ----------
+    metrics : dict
+        The metrics (see the module docstring).
+    spec : NetworkSpec
+    concepts : tuple of str
+    train_trials, test_trials, control_test_trials : TrialSequence
+        The protocol's learning trials, test trials and control test trials.
+    train_spikes, test_spikes : SpikeTrains
+        Concept-layer spikes of the learning and test runs.
+    test_counts : ndarray of int (n_test_trials, n_concept)
+        Spike counts in each test trial's stimulus window.
+    initial, trained : NetworkState
+        Weights before and after learning (float32 after :meth:`load`).
+    responsive : dict of str -> ndarray of bool (n_concept, n_concepts)
+        Responsive (neuron, concept) pairs per cue modality.
+    control_test_counts : dict of str -> ndarray (n_control_trials, n_concept)
+        Test counts of each control network.
+    """
+
+    metrics: dict
+    spec: NetworkSpec
+    concepts: tuple
+    train_trials: TrialSequence
+    test_trials: TrialSequence
+    control_test_trials: TrialSequence
+    train_spikes: SpikeTrains
+    test_spikes: SpikeTrains
+    test_counts: np.ndarray
+    initial: NetworkState
+    trained: NetworkState
+    responsive: dict
+    control_test_counts: dict
+
+    def save(self, out_dir) -> dict:
+        """Write ``metrics.json`` and ``engram_results.npz`` into ``out_dir`` (atomically); returns their paths."""
+        out = Path(out_dir)
+        out.mkdir(parents=True, exist_ok=True)
+        sim = self.spec.sim
+        arrays = {
+            "train_spike_indices": self.train_spikes.indices, "train_spike_steps": self.train_spikes.steps,
+            "train_labels": self.train_trials.labels, "train_picture_items": self.train_trials.items["picture"],
+            "test_spike_indices": self.test_spikes.indices, "test_spike_steps": self.test_spikes.steps,
+            "test_labels": self.test_trials.labels, "test_modality": self.test_trials.kind.astype("U8"),
+            "test_items": self.test_trials.cue_items(),
+            "test_counts": self.test_counts, "dt_ms": np.array(sim.dt_ms),
+            "trial_period_steps": np.array(sim.steps_per_trial), "stimulus_steps": np.array(sim.stimulus_steps),
+            "theta_mv_after": self.trained.theta_mv, "spec_json": np.array(json.dumps(self.spec.to_dict())),
+            "concepts": np.array(self.concepts, dtype=str),
+        }
+        for m in self.spec.modalities:
+            arrays[f"w_in_mv_before__{m}"] = self.initial.w_in_mv[m].astype(np.float32)
+            arrays[f"w_in_mv_after__{m}"] = self.trained.w_in_mv[m].astype(np.float32)
+            arrays[f"w_fb_after__{m}"] = self.trained.w_fb[m].astype(np.float32)
+            arrays[f"responsive__{m}"] = self.responsive[m]
+        for name, c in self.control_test_counts.items():
+            arrays[f"control_{name}_test_counts"] = c
+        arrays["control_test_labels"] = self.control_test_trials.labels
+        arrays["control_test_modality"] = self.control_test_trials.kind.astype("U8")
+        return {"results": atomic_write_npz(out / RESULTS_FILE, arrays),
+                "metrics": atomic_write_json(out / METRICS_FILE, self.metrics)}
+
+    @classmethod
+    def load(cls, folder) -> "EngramResults":
+        """Read a folder written by :meth:`save`.
+
+        Raises
+        ------
+        FileNotFoundError
+            If ``metrics.json`` or ``engram_results.npz`` is missing.
+        """
+        folder = Path(folder)
+        for name in (METRICS_FILE, RESULTS_FILE):
+            if not (folder / name).is_file():
+                raise FileNotFoundError(f"no {name} in {folder}; run `neuromem run engram-formation --out {folder}`")
+        metrics = json.loads((folder / METRICS_FILE).read_text())
+        with np.load(folder / RESULTS_FILE, allow_pickle=False) as f:
+            d = {k: f[k] for k in f.files}
+        sd = json.loads(str(d["spec_json"]))
+        for (sec, old), new in RENAMED_KEYS.items():  # files written before a key was renamed
+            if old in sd.get(sec, {}):
+                sd[sec][new] = sd[sec].pop(old)
+        mods = tuple(p["modality"] for p in sd["populations"])
+        spec = spec_from_dict({k: v for k, v in sd.items() if k not in ("populations", "name")}, modalities=mods,
+                              latent_dim=sd["populations"][0]["latent_dim"], name=sd.get("name", "custom"))
+        per = int(d["trial_period_steps"])
+        dt = float(d["dt_ms"])
+        n_c = spec.concept.n_neurons
+        initial = NetworkState(w_in_mv={m: d[f"w_in_mv_before__{m}"] for m in mods},
+                               w_fb={m: np.zeros_like(d[f"w_fb_after__{m}"]) for m in mods},
+                               theta_mv=np.zeros_like(d["theta_mv_after"]))
+        trained = NetworkState(w_in_mv={m: d[f"w_in_mv_after__{m}"] for m in mods},
+                               w_fb={m: d[f"w_fb_after__{m}"] for m in mods}, theta_mv=d["theta_mv_after"])
+        kind = d["test_modality"].astype(str)
+        test = TrialSequence(kind=kind, labels=d["test_labels"],
+                             items={m: np.where(kind == m, d["test_items"], -1) for m in mods})
+        train_labels = d["train_labels"]
+        train = TrialSequence(kind=np.array(["together"] * len(train_labels)), labels=train_labels,
+                              items={"picture": d["train_picture_items"]})
+        ctrl_kind = d["control_test_modality"].astype(str)
+        ctrl = TrialSequence(kind=ctrl_kind, labels=d["control_test_labels"], items={})
+        n_train_steps = len(train_labels) * per
+        train_spikes = SpikeTrains(indices=d["train_spike_indices"], steps=d["train_spike_steps"], n_neurons=n_c,
+                                   n_steps=max(n_train_steps, int(d["train_spike_steps"].max(initial=-1)) + 1),
+                                   dt_ms=dt)
+        test_spikes = SpikeTrains(indices=d["test_spike_indices"], steps=d["test_spike_steps"], n_neurons=n_c,
+                                  n_steps=len(d["test_labels"]) * per, dt_ms=dt)
+        controls = {k[len("control_"):-len("_test_counts")]: v for k, v in d.items()
+                    if k.startswith("control_") and k.endswith("_test_counts")}
+        return cls(metrics=metrics, spec=spec, concepts=tuple(str(c) for c in d["concepts"]), train_trials=train,
+                   test_trials=test, control_test_trials=ctrl, train_spikes=train_spikes, test_spikes=test_spikes,
+                   test_counts=d["test_counts"], initial=initial, trained=trained,
+                   responsive={m: d[f"responsive__{m}"] for m in mods}, control_test_counts=controls)
 
 
-def _test_stimuli(space, coder, modalities, rng, *, max_pictures_per_concept, min_word_trials_per_concept,
-                  blank_trials):
-    """Blank trials (background only: the response baseline), held-out pictures, then held-out names."""
-    rows = [np.tile(coder.background(), (blank_trials, 1))]
-    labels, kinds, items = [np.full(blank_trials, -1)], ["blank"] * blank_trials, [np.full(blank_trials, -1)]
-    for m in modalities:
-        idx = np.nonzero(space[m].split == "heldout")[0]
-        y = space[m].labels[idx]
-        if m == "picture":
-            if max_pictures_per_concept is not None:
-                keep = np.concatenate([rng.permutation(idx[y == k])[:max_pictures_per_concept]
-                                       for k in range(len(space.concepts))])
-                idx = np.sort(keep)
-        else:
-            reps = []
-            for k in range(len(space.concepts)):
-                forms = idx[y == k]
-                if len(forms) == 0:
-                    raise ValueError(f"concept {space.concepts[k]!r} has no held-out {m} forms to test")
-                n_rep = int(np.ceil(min_word_trials_per_concept / len(forms)))
-                reps.append(np.tile(forms, n_rep))
-            idx = np.concatenate(reps)
-        if len(idx) == 0:
-            raise ValueError(f"the latent space has no held-out {m} items to test")
-        rows.append(coder.rates({m: space[m].latents[idx]}))
-        labels.append(space[m].labels[idx])
-        kinds += [m] * len(idx)
-        items.append(idx)
-    return _Stimuli(rates=np.concatenate(rows), labels=np.concatenate(labels), modality=np.array(kinds),
-                    item=np.concatenate(items))
-
-
-def _drive(stim: _Stimuli, net: EngramNetwork, rng):
-    return net.drive(stim.rates, seed=rng)
-
-
-def _analyse(space, spec, coder, test, counts, state, proto, criterion, rng, modalities):
+def _analyse(space, spec, net, test: TrialSequence, counts, state, proto, criterion, rng, modalities):
     """Every metric of one trained network from its test responses."""
     n_c = len(space.concepts)
     resp, tresp = {}, {}
-    blank = counts[test.modality == "blank"]
+    blank = counts[test.kind == "blank"]
     for m in modalities:
-        sel = test.modality == m
+        sel = test.kind == m
         resp[m] = responsive(counts[sel], test.labels[sel], n_c, criterion, blank)
         tresp[m] = trial_responses(counts[sel], test.labels[sel], n_c, criterion, blank)
     union = np.logical_or.reduce([resp[m] for m in modalities])
@@ -217,25 +363,25 @@ def _analyse(space, spec, coder, test, counts, state, proto, criterion, rng, mod
     for cue, target in (("picture", "name"), ("name", "picture"), ("spoken", "name"), ("spoken", "picture")):
         if cue not in modalities or target not in modalities:
             continue
-        sel = test.modality == cue
+        sel = test.kind == cue
         pred, empty = recall_from_counts(counts[sel], state.w_fb[target], proto[target], spec.coding,
-                                         coder.squash[target], rng)
+                                         net.squash[target], rng)
         recall[f"{cue}_to_{target}_recall_at_1"] = recall_at_1(pred, test.labels[sel])
         recall[f"{cue}_cue_no_response_fraction"] = float(empty.mean())
     out.update(recall)
     return out, resp
 
 
-def _criterion_sensitivity(space, test, counts, modalities):
+def _criterion_sensitivity(space, test: TrialSequence, counts, modalities):
     n_c = len(space.concepts)
-    blank = counts[test.modality == "blank"]
+    blank = counts[test.kind == "blank"]
     rows = []
     for mm in (1.0, 2.0, 3.0):
         for nsd in (3.0, 5.0, 7.0):
             crit = ResponseCriterion(min_median_count=mm, n_sd=nsd)
-            resp = {m: responsive(counts[test.modality == m], test.labels[test.modality == m], n_c, crit, blank)
+            resp = {m: responsive(counts[test.kind == m], test.labels[test.kind == m], n_c, crit, blank)
                     for m in modalities}
-            tr = np.concatenate([trial_responses(counts[test.modality == m], test.labels[test.modality == m],
+            tr = np.concatenate([trial_responses(counts[test.kind == m], test.labels[test.kind == m],
                                                  n_c, crit, blank) for m in modalities])
             union = np.logical_or.reduce([resp[m] for m in modalities])
             rows.append({"min_median_count": mm, "n_sd": nsd,
@@ -246,101 +392,63 @@ def _criterion_sensitivity(space, test, counts, modalities):
     return rows
 
 
-def run_engram_formation(space: LatentSpace, *, engine: str = "brian2", presentations: int = 3, seed: int = 0,
-                         preset: str = "default", out_dir=None, progress: bool = True,
-                         use_spoken: bool = True, max_test_pictures_per_concept: int | None = None,
-                         control_test_pictures_per_concept: int | None = 30, min_word_trials_per_concept: int = 12,
-                         blank_trials: int = 20,
-                         controls=CONTROLS, criterion: ResponseCriterion = ResponseCriterion(),
-                         spec_overrides: dict | None = None, figures: bool = True, dataset: str | None = None,
-                         engine_options: dict | None = None) -> dict:
+def _drive(trials: TrialSequence, net: EngramNetwork, space, rng):
+    return net.drive(trials.rates(net, space), seed=rng, windows_ms=trials.windows_ms())
+
+
+def run(space: LatentSpace, config: EngramConfig | None = None, *, progress: bool = True,
+        dataset: str | None = None) -> EngramResults:
     """Run the engram-formation experiment on a latent space.
 
     Parameters
     ----------
     space : LatentSpace
         Needs ``"picture"`` and ``"name"``; ``"spoken"`` is used when present
-        and ``use_spoken``.
-    engine : str
-        Engine name (see :func:`neuromem.engines.engine_names`).
-    presentations : int
-        Learning presentations per concept (K), 1 to 100; needs K train pictures per concept.
-    seed : int
-        Seed of everything random in the experiment (initial weights, input
-        spikes, choice of pictures, shuffles), split with ``SeedSequence``.
-    preset : str
-        Network preset name or TOML path.
-    out_dir : path, optional
-        Where ``metrics.json``, ``results.npz`` and figures go (nothing written if None).
+        and ``config.use_spoken``.
+    config : EngramConfig, optional
+        Every option (defaults if None).
     progress : bool
         Show progress bars.
-    use_spoken : bool
-        Include the spoken modality when the space has one.
-    max_test_pictures_per_concept : int, optional
-        Cap on held-out test pictures per concept (all if None).
-    control_test_pictures_per_concept : int, optional
-        Cap for the control networks (all if None).
-    min_word_trials_per_concept : int
-        Held-out name / spoken forms are repeated (new Poisson noise) to reach
-        at least this many test trials per concept.
-    blank_trials : int
-        Test trials with background input only (>= 2); their counts are the
-        baseline of the responsiveness criterion.
-    controls : sequence of str
-        Which of ``CONTROLS`` to run.
-    criterion : ResponseCriterion
-        Responsiveness criterion.
-    spec_overrides : dict, optional
-        Preset section overrides, e.g. ``{"concept": {"n_neurons": 200}}``.
-    figures : bool
-        Write PNG figures into ``out_dir``.
     dataset : str, optional
         Dataset name recorded in the metrics.
-    engine_options : dict, optional
-        Extra keyword arguments for the engine.
 
     Returns
     -------
-    dict
-        The metrics (also written to ``out_dir/metrics.json``).
+    EngramResults
+
+    Raises
+    ------
+    TypeError
+        If ``space`` is not a LatentSpace.
+    ValueError
+        If the space lacks a modality, train pictures or held-out forms the protocol needs.
     """
     t_start = time.perf_counter()
+    cfg = EngramConfig() if config is None else config
+    if not isinstance(cfg, EngramConfig):
+        raise TypeError(f"config must be an EngramConfig; got {type(cfg).__name__}")
     if not isinstance(space, LatentSpace):
         raise TypeError(f"space must be a neuromem.latents.LatentSpace; got {type(space).__name__}")
     for m in ("picture", "name"):
         if m not in space.modalities:
             raise ValueError(f"engram formation needs a {m!r} modality; the space has {sorted(space.modalities)}")
-    if isinstance(presentations, bool) or not isinstance(presentations, (int, np.integer)) \
-            or not 1 <= presentations <= 100:
-        raise ValueError(f"presentations={presentations!r} must be an int in [1, 100]")
-    if not isinstance(blank_trials, (int, np.integer)) or blank_trials < 2:
-        raise ValueError(f"blank_trials={blank_trials!r} must be an int >= 2")
-    unknown = set(controls) - set(CONTROLS)
-    if unknown:
-        raise ValueError(f"unknown controls {sorted(unknown)}; allowed {CONTROLS}")
-    K = int(presentations)
-    modalities = ("picture", "name") + (("spoken",) if use_spoken and "spoken" in space.modalities else ())
-    spec = load_preset(preset, modalities=modalities, latent_dim=space.latent_dim, **(spec_overrides or {}))
+    K = int(cfg.presentations)
+    modalities = ("picture", "name") + (("spoken",) if cfg.use_spoken and "spoken" in space.modalities else ())
+    spec = load_preset(cfg.preset, modalities=modalities, latent_dim=space.latent_dim, **cfg.spec_overrides)
     n_c = len(space.concepts)
 
-    ss = np.random.SeedSequence(seed)
+    ss = np.random.SeedSequence(cfg.seed)
     (s_init, s_choose, s_train, s_test, s_shuffle, s_async, s_recall, s_ctrl_test) = ss.spawn(8)
     squash = {m: LatentSquash.fit(space[m].select("train")[0]) for m in modalities}
-    net = EngramNetwork(spec, squash, engine=engine, seed=s_init, progress=progress, **(engine_options or {}))
-    coder = net
-    chosen, order = _choose_training(space, K, np.random.default_rng(s_choose), modalities)
-    train = _training_stimuli(space, coder, chosen, order, modalities)
+    net = EngramNetwork(spec, squash, engine=cfg.engine, seed=s_init, progress=progress, **cfg.engine_options)
+    plan = choose_training(space, K, np.random.default_rng(s_choose), modalities)
+    train = training_trials(space, plan, modalities)
     test_rng = np.random.default_rng(s_test)
-    test = _test_stimuli(space, coder, modalities, test_rng, max_pictures_per_concept=max_test_pictures_per_concept,
-                         min_word_trials_per_concept=min_word_trials_per_concept, blank_trials=blank_trials)
-    train_drive = _drive(train, net, np.random.default_rng(s_train))
-    test_drive = _drive(test, net, test_rng)
-
-    # prototypes: the K training pictures per concept; the train name / spoken forms per concept
-    proto = {"picture": np.stack([space["picture"].latents[chosen[k]["picture"]].mean(axis=0) for k in range(n_c)])}
-    for m in modalities:
-        if m != "picture":
-            proto[m] = space.centroids(m, "train")
+    test = heldout_trials(space, modalities, test_rng, max_pictures_per_concept=cfg.max_test_pictures_per_concept,
+                       min_word_trials_per_concept=cfg.min_word_trials_per_concept, blank_trials=cfg.blank_trials)
+    train_drive = _drive(train, net, space, np.random.default_rng(s_train))
+    test_drive = _drive(test, net, space, test_rng)
+    proto = plan.prototypes(space, modalities)
 
     init = net.initial_state
     eng = net.engine
@@ -359,137 +467,129 @@ def run_engram_formation(space: LatentSpace, *, engine: str = "brian2", presenta
     train_counts = train_res.counts(per, window_steps=stim_steps)
 
     rng_recall = np.random.default_rng(s_recall)
-    metrics, resp = _analyse(space, spec, coder, test, counts, trained, proto, criterion, rng_recall, modalities)
+    metrics, resp = _analyse(space, spec, net, test, counts, trained, proto, cfg.criterion, rng_recall, modalities)
 
     # non-spiking references on the same latents
-    sel = test.modality == "picture"
-    z_test = space["picture"].latents[test.item[sel]]
+    sel = test.kind == "picture"
+    z_test = space["picture"].latents[test.items["picture"][sel]]
     metrics["prototype_ceiling_recall_at_1"] = recall_at_1(nearest_prototype(z_test, proto["picture"]),
                                                            test.labels[sel])
     metrics["chance_recall_at_1"] = 1.0 / n_c
     # the same reference for word cues: nearest train-form prototype of the cue's own modality
     for m in modalities:
         if m != "picture":
-            sel = test.modality == m
-            z = space[m].latents[test.item[sel]]
+            sel = test.kind == m
+            z = space[m].latents[test.items[m][sel]]
             metrics[f"prototype_ceiling_{m}_recall_at_1"] = recall_at_1(nearest_prototype(z, proto[m]),
                                                                         test.labels[sel])
 
     # controls -----------------------------------------------------------------
     ctrl_rng = np.random.default_rng(s_ctrl_test)
-    ctrl_test = _test_stimuli(space, coder, modalities, ctrl_rng,
-                              max_pictures_per_concept=control_test_pictures_per_concept,
-                              min_word_trials_per_concept=min_word_trials_per_concept, blank_trials=blank_trials)
-    ctrl_drive = _drive(ctrl_test, net, ctrl_rng)
-    ctrl_out, ctrl_raw = {}, {}
-    for name in _progress(list(controls), progress, desc="controls", leave=False):
+    ctrl_test = heldout_trials(space, modalities, ctrl_rng,
+                            max_pictures_per_concept=cfg.control_test_pictures_per_concept,
+                            min_word_trials_per_concept=cfg.min_word_trials_per_concept,
+                            blank_trials=cfg.blank_trials)
+    ctrl_drive = _drive(ctrl_test, net, space, ctrl_rng)
+    ctrl_out, ctrl_counts = {}, {}
+    for name in _progress(list(cfg.controls), progress, desc="controls", leave=False):
         t0 = time.perf_counter()
         eng.set_state(init)
         if name == "shuffled_pairing":
-            st = _training_stimuli(space, coder, chosen, order, modalities,
-                                   shuffle_rng=np.random.default_rng(s_shuffle))
-            eng.run(_drive(st, net, np.random.default_rng(s_train)), plastic=True)
+            st = training_trials(space, plan, modalities, shuffle_rng=np.random.default_rng(s_shuffle))
+            eng.run(_drive(st, net, space, np.random.default_rng(s_train)), plastic=True)
         elif name == "asynchronous":
-            st = _training_stimuli(space, coder, chosen, order, modalities, asynchronous=True)
-            eng.run(_drive(st, net, np.random.default_rng(s_async)), plastic=True)
+            st = training_trials(space, plan, modalities, asynchronous=True)
+            eng.run(_drive(st, net, space, np.random.default_rng(s_async)), plastic=True)
         state = eng.get_state()
         res = eng.run(ctrl_drive, plastic=False)
         c = res.counts(per, window_steps=stim_steps)
-        m_ctrl, _ = _analyse(space, spec, coder, ctrl_test, c, state, proto, criterion,
+        m_ctrl, _ = _analyse(space, spec, net, ctrl_test, c, state, proto, cfg.criterion,
                              np.random.default_rng(s_recall), modalities)
         ctrl_out[name] = m_ctrl
-        ctrl_raw[name] = (c, state)
+        ctrl_counts[name] = c
         timings[f"control_{name}_s"] = time.perf_counter() - t0
 
     metrics = {
         "dataset": dataset,
-        "engine": getattr(eng, "name", engine),
+        "engine": getattr(eng, "name", cfg.engine),
         "preset": spec.name,
         "presentations": K,
-        "seed": int(seed),
+        "seed": int(cfg.seed),
         "split_seed": int(space.seed),
         "modalities": list(modalities),
         "n_concepts": n_c,
         "n_concept_neurons": spec.concept.n_neurons,
         "latent_dim": space.latent_dim,
-        "n_test_trials": {m: int((test.modality == m).sum()) for m in modalities + ("blank",)},
+        "n_test_trials": {m: int((test.kind == m).sum()) for m in modalities + ("blank",)},
         **metrics,
         "human_concepts_per_responsive_neuron": list(HUMAN_CONCEPTS_PER_NEURON),
-        "criterion": criterion.to_dict(),
+        "criterion": cfg.criterion.to_dict(),
         "criterion_sensitivity": _criterion_sensitivity(space, test, counts, modalities),
         "controls": ctrl_out,
         "training_spikes_per_presentation": float(train_counts.sum(axis=1).mean()),
         "timings_s": {**timings, "total_s": time.perf_counter() - t_start},
     }
+    return EngramResults(metrics=metrics, spec=spec, concepts=tuple(space.concepts), train_trials=train,
+                         test_trials=test, control_test_trials=ctrl_test, train_spikes=train_res,
+                         test_spikes=test_res, test_counts=counts, initial=init, trained=trained,
+                         responsive=resp, control_test_counts=ctrl_counts)
 
+
+def run_engram_formation(space: LatentSpace, config: EngramConfig | None = None, *, out_dir=None,
+                         progress: bool = True, figures: bool = True, dataset: str | None = None,
+                         **options) -> dict:
+    """Run the experiment (see :func:`run`), write results and figures to ``out_dir``; return the metrics.
+
+    Parameters
+    ----------
+    space : LatentSpace
+    config : EngramConfig, optional
+        The options; alternatively give its fields as keyword ``options``
+        (e.g. ``engine="numba", presentations=1``), not both.
+    out_dir : path, optional
+        Where ``metrics.json``, ``engram_results.npz`` and figures go (nothing written if None).
+    progress : bool
+    figures : bool
+        Write PNG figures into ``out_dir``.
+    dataset : str, optional
+        Dataset name recorded in the metrics.
+
+    Returns
+    -------
+    dict
+        The metrics (also written to ``out_dir/metrics.json``).
+    """
+    t_start = time.perf_counter()
+    if config is not None and options:
+        raise TypeError("give either config or keyword options, not both")
+    cfg = config if config is not None else EngramConfig.from_dict(options)
+    results = run(space, cfg, progress=progress, dataset=dataset)
+    metrics = results.metrics
     if out_dir is not None:
         out = Path(out_dir)
-        out.mkdir(parents=True, exist_ok=True)
-        arrays = {
-            "train_spike_indices": train_res.spike_indices, "train_spike_steps": train_res.spike_steps,
-            "train_labels": train.labels, "train_picture_items": train.item,
-            "test_spike_indices": test_res.spike_indices, "test_spike_steps": test_res.spike_steps,
-            "test_labels": test.labels, "test_modality": test.modality.astype("U8"), "test_items": test.item,
-            "test_counts": counts, "dt_ms": np.array(spec.sim.dt_ms),
-            "trial_period_steps": np.array(per), "stimulus_steps": np.array(stim_steps),
-            "theta_mv_after": trained.theta_mv, "spec_json": np.array(json.dumps(spec.to_dict())),
-            "concepts": np.array(space.concepts, dtype=str),
-        }
-        for m in modalities:
-            arrays[f"w_in_mv_before__{m}"] = init.w_in_mv[m].astype(np.float32)
-            arrays[f"w_in_mv_after__{m}"] = trained.w_in_mv[m].astype(np.float32)
-            arrays[f"w_fb_after__{m}"] = trained.w_fb[m].astype(np.float32)
-            arrays[f"responsive__{m}"] = resp[m]
-        for name, (c, _) in ctrl_raw.items():
-            arrays[f"control_{name}_test_counts"] = c
-        arrays["control_test_labels"] = ctrl_test.labels
-        arrays["control_test_modality"] = ctrl_test.modality.astype("U8")
-        atomic_write_npz(out / RESULTS_FILE, arrays)
         if figures:
-            from neuromem.experiments import engram_figures
+            from neuromem.viz.engram import write_all
 
             if progress:
                 print("drawing figures (up to half a minute) ...", flush=True)
-
-            metrics["figures"] = engram_figures.write_all(
-                out, concepts=space.concepts, spec=spec, test_res=test_res, test_labels=test.labels,
-                test_modality=test.modality, counts=counts, resp=resp, init=init, trained=trained,
-                metrics=metrics)
+            metrics["figures"] = write_all(results, out)
         metrics["timings_s"]["total_s"] = time.perf_counter() - t_start
-        atomic_write_json(out / "metrics.json", metrics)
+        results.save(out)
     return metrics
+
+
+def results_exist(folder) -> bool:
+    """Whether ``folder`` holds results of this experiment."""
+    return (Path(folder) / RESULTS_FILE).is_file()
 
 
 def make_figures(results, out=None) -> list[Path]:
     """Rebuild the figures from a results folder (``metrics.json`` + ``engram_results.npz``)."""
-    from neuromem.engines.base import RunResult
-    from neuromem.experiments import engram_figures
-    from neuromem.network import NetworkState, spec_from_dict
+    from neuromem.viz.engram import write_all
 
     results = Path(results)
     out = Path(out) if out is not None else results
-    out.mkdir(parents=True, exist_ok=True)
-    metrics = json.loads((results / "metrics.json").read_text())
-    with np.load(results / RESULTS_FILE, allow_pickle=False) as f:
-        d = {k: f[k] for k in f.files}
-    sd = json.loads(str(d["spec_json"]))
-    mods = tuple(p["modality"] for p in sd["populations"])
-    spec = spec_from_dict({k: v for k, v in sd.items() if k not in ("populations", "name")}, modalities=mods,
-                          latent_dim=sd["populations"][0]["latent_dim"], name=sd.get("name", "custom"))
-    w_fb = {m: d[f"w_fb_after__{m}"] for m in mods}
-    init = NetworkState(w_in_mv={m: d[f"w_in_mv_before__{m}"] for m in mods}, w_fb=w_fb,
-                        theta_mv=np.zeros_like(d["theta_mv_after"]))
-    trained = NetworkState(w_in_mv={m: d[f"w_in_mv_after__{m}"] for m in mods}, w_fb=w_fb,
-                           theta_mv=d["theta_mv_after"])
-    n_trials = len(d["test_labels"])
-    test_res = RunResult(spike_indices=d["test_spike_indices"], spike_steps=d["test_spike_steps"],
-                         n_neurons=spec.concept.n_neurons, n_steps=n_trials * int(d["trial_period_steps"]),
-                         dt_ms=float(d["dt_ms"]))
-    names = engram_figures.write_all(out, concepts=tuple(str(c) for c in d["concepts"]), spec=spec,
-                                     test_res=test_res, test_labels=d["test_labels"],
-                                     test_modality=d["test_modality"].astype(str), counts=d["test_counts"],
-                                     resp={m: d[f"responsive__{m}"] for m in mods}, init=init, trained=trained,
-                                     metrics=metrics)
+    names = write_all(EngramResults.load(results), out)
     return [out / n for n in names]
 
 
@@ -499,26 +599,42 @@ def demo(out_dir, *, seed: int = 0, progress: bool = True, engine: str = "brian2
     from neuromem.encoders import encode_dataset
 
     space = encode_dataset(load_dataset("digits", seed=seed), seed=seed, progress=progress).space
-    return run_engram_formation(space, engine=engine, presentations=3, seed=seed, out_dir=out_dir,
+    return run_engram_formation(space, EngramConfig(engine=engine, presentations=3, seed=seed), out_dir=out_dir,
                                 progress=progress, dataset="digits")
 
 
 # ---- command line ---------------------------------------------------------------------
 def add_cli_arguments(parser: argparse.ArgumentParser) -> argparse.ArgumentParser:
     """Add the experiment's options (all but the dataset / latent space) to ``parser``."""
-    parser.add_argument("--engine", default="brian2", help="engine name (default: brian2 = cpp_standalone)")
-    parser.add_argument("--presentations", type=int, default=3, help="learning presentations per concept (K)")
+    parser.add_argument("--config", default=None, help="TOML file of EngramConfig options (flags given override it)")
+    parser.add_argument("--engine", default=None, help="engine name (default: brian2 = cpp_standalone)")
+    parser.add_argument("--presentations", type=int, default=None, help="learning presentations per concept (K)")
     parser.add_argument("--seed", type=int, default=0, help="split and simulation seed")
-    parser.add_argument("--preset", default="default", help="network preset name in models/ or a TOML path")
+    parser.add_argument("--preset", default=None, help="network preset name (shipped or in models/) or a TOML path")
     parser.add_argument("--out", default=None, help=f"output directory for metrics.json, {RESULTS_FILE}, figures")
     parser.add_argument("--no-spoken", action="store_true", help="ignore the spoken-name modality")
     parser.add_argument("--max-test-pictures", type=int, default=None,
                         help="cap on held-out test pictures per concept (default: all)")
-    parser.add_argument("--controls", default=",".join(CONTROLS),
+    parser.add_argument("--controls", default=None,
                         help=f"comma-separated controls to run (default: {','.join(CONTROLS)}; '' for none)")
     parser.add_argument("--no-figures", action="store_true", help="do not write figures")
     parser.add_argument("--quiet", action="store_true", help="no progress bars")
     return parser
+
+
+def config_from_args(args: argparse.Namespace) -> EngramConfig:
+    """The :class:`EngramConfig` of parsed :func:`add_cli_arguments` options (flags override ``--config``)."""
+    base = EngramConfig.from_toml(args.config).to_dict() if getattr(args, "config", None) else {}
+    flags = {"engine": getattr(args, "engine", None), "presentations": getattr(args, "presentations", None),
+             "preset": getattr(args, "preset", None),
+             "max_test_pictures_per_concept": getattr(args, "max_test_pictures", None)}
+    base.update({k: v for k, v in flags.items() if v is not None})
+    base["seed"] = args.seed
+    if getattr(args, "no_spoken", False):
+        base["use_spoken"] = False
+    if getattr(args, "controls", None) is not None:
+        base["controls"] = tuple(c.strip() for c in args.controls.split(",") if c.strip())
+    return EngramConfig.from_dict(base)
 
 
 def main_from_args(space: LatentSpace, args: argparse.Namespace, *, dataset: str | None = None) -> int:
@@ -526,12 +642,8 @@ def main_from_args(space: LatentSpace, args: argparse.Namespace, *, dataset: str
 
     Returns the exit status (0); the metrics are in ``args.out/metrics.json``.
     """
-    controls = tuple(c for c in args.controls.split(",") if c.strip())
-    metrics = run_engram_formation(
-        space, engine=args.engine, presentations=args.presentations, seed=args.seed, preset=args.preset,
-        out_dir=args.out, progress=not args.quiet, use_spoken=not args.no_spoken,
-        max_test_pictures_per_concept=args.max_test_pictures, controls=controls, figures=not args.no_figures,
-        dataset=dataset or getattr(args, "dataset", None))
+    metrics = run_engram_formation(space, config_from_args(args), out_dir=args.out, progress=not args.quiet,
+                                   figures=not args.no_figures, dataset=dataset or getattr(args, "dataset", None))
     keys = ("picture_to_name_recall_at_1", "name_to_picture_recall_at_1", "prototype_ceiling_recall_at_1",
             "chance_recall_at_1", "concepts_with_engram", "invariance_index", "invariance_index_spoken",
             "population_sparseness", "lifetime_sparseness")
@@ -543,5 +655,5 @@ def main_from_args(space: LatentSpace, args: argparse.Namespace, *, dataset: str
               f"concepts_with_engram {m['concepts_with_engram']:.2f}")
     print(f"experiment time (encoding not included) {metrics['timings_s']['total_s']:.1f} s")
     if args.out:
-        print(f"results: {Path(args.out) / 'metrics.json'} (+ {RESULTS_FILE}, figures)")
+        print(f"results: {Path(args.out) / METRICS_FILE} (+ {RESULTS_FILE}, figures)")
     return 0

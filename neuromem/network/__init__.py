@@ -1,6 +1,5 @@
 """The declarative engram-network description: parameter dataclasses, state, presets."""
 
-from neuromem.network.engram import EngramNetwork, Presentation
 from neuromem.network.presets import MODELS_DIR, available_presets, load_preset, spec_from_dict
 from neuromem.network.spec import (
     MAX_DT_FOR_INHIBITION_MS,
@@ -18,7 +17,7 @@ from neuromem.network.spec import (
 )
 
 __all__ = [
-    "EngramNetwork", "MAX_DT_FOR_INHIBITION_MS", "MODALITIES", "Presentation", "MODELS_DIR", "STDP", "ConceptLayer", "Feedback", "Homeostasis",
+    "MAX_DT_FOR_INHIBITION_MS", "MODALITIES", "MODELS_DIR", "STDP", "ConceptLayer", "Feedback", "Homeostasis",
     "Inhibition", "LatentPopulation", "NetworkSpec", "NetworkState", "SimConfig", "available_presets",
     "initial_state", "load_preset", "spec_from_dict",
 ]

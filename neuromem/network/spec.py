@@ -12,16 +12,21 @@ exponential synapses, written in voltage units (``R I``):
 
 .. math::
 
-    \\tau_m \\frac{dv}{dt} = v_\\mathrm{rest} - v + g_e - g_i + b, \\quad
-    \\tau_e \\frac{dg_e}{dt} = -g_e, \\quad \\tau_i \\frac{dg_i}{dt} = -g_i
+    \\tau_m \\frac{dv}{dt} = v_\\mathrm{rest} - v + I_\\mathrm{exc} - I_\\mathrm{inh} + b, \\quad
+    \\tau_\\mathrm{syn,exc} \\frac{dI_\\mathrm{exc}}{dt} = -I_\\mathrm{exc}, \\quad
+    \\tau_\\mathrm{syn,inh} \\frac{dI_\\mathrm{inh}}{dt} = -I_\\mathrm{inh}
+
+with ``I_exc``, ``I_inh`` the excitatory and inhibitory synaptic currents
+(PyNN's ``isyn_exc`` / ``isyn_inh``, in mV as ``R I``; time constants
+``ConceptLayer.tau_syn_exc_ms`` and ``Inhibition.tau_syn_inh_ms``).
 
 A neuron spikes when ``v > v_thresh + a * theta`` (``a = 1`` while learning,
 and at test only if ``Homeostasis.apply_at_test``), then ``v <- v_reset`` for
 ``refractory_ms``; while learning, ``theta += theta_plus_mv`` and theta decays
 with ``tau_theta_ms``. ``b`` is a constant bias (``R I``), zero unless given.
 
-A spike of latent-population neuron ``i`` adds ``w_ij`` to ``g_e`` of concept
-neuron ``j``; a concept spike adds ``w_inh_mv`` to ``g_i`` of every other
+A spike of latent-population neuron ``i`` adds ``w_ij`` to ``isyn_exc`` of concept
+neuron ``j``; a concept spike adds ``w_inh_mv`` to ``isyn_inh`` of every other
 concept neuron (and itself only if ``self_inhibition``).
 
 Latent->concept weights follow pair-based STDP with all-to-all traces,
@@ -46,20 +51,19 @@ They are read out for recall (pattern completion) and do not act on the
 dynamics.
 
 Time is organised in trials of ``trial_period_ms``; the stimulus occupies the
-first ``stimulus_ms``. At each trial start ``v``, ``g_e``, ``g_i``, all
+first ``stimulus_ms``. At each trial start ``v``, ``isyn_exc``, ``isyn_inh``, all
 traces and refractoriness are reset; weights and ``theta`` persist.
 """
 
 from __future__ import annotations
 
-import hashlib
-import json
 import math
 from dataclasses import asdict, dataclass, field
 
 import numpy as np
 
 from neuromem.coding.population import PopulationCode, _check_range
+from neuromem.latents import MODALITIES
 
 __all__ = [
     "MODALITIES",
@@ -75,7 +79,6 @@ __all__ = [
     "initial_state",
 ]
 
-MODALITIES = ("picture", "name", "spoken")
 
 #: Largest dt (ms) for which the lateral inhibition still acts as a
 #: winner-take-all: a concept spike inhibits its rivals on the next step, so two
@@ -123,6 +126,10 @@ class LatentPopulation:
 class ConceptLayer:
     """LIF concept neurons (see the module docstring for the equations).
 
+    Sparse, invariant "concept cells" after the human medial-temporal-lobe
+    recordings of Quian Quiroga et al. (2005), Nature 435:1102; leaky
+    integrate-and-fire dynamics with current-based exponential synapses.
+
     Parameters
     ----------
     n_neurons : int
@@ -134,7 +141,7 @@ class ConceptLayer:
         ``v_thresh_mv > v_reset_mv`` and ``v_thresh_mv > v_rest_mv``.
     refractory_ms : float
         Absolute refractory period, ms, [0, 100].
-    tau_exc_ms : float
+    tau_syn_exc_ms : float
         Decay of the excitatory synaptic current, ms, (0, 1000].
     """
 
@@ -144,12 +151,12 @@ class ConceptLayer:
     v_reset_mv: float = -65.0
     v_thresh_mv: float = -52.0
     refractory_ms: float = 2.0
-    tau_exc_ms: float = 5.0
+    tau_syn_exc_ms: float = 5.0
 
     def __post_init__(self):
         _int_field("ConceptLayer", "n_neurons", self.n_neurons, 1, 100_000)
         _check_range("ConceptLayer", "tau_m_ms", self.tau_m_ms, 0, 1000, lo_open=True)
-        _check_range("ConceptLayer", "tau_exc_ms", self.tau_exc_ms, 0, 1000, lo_open=True)
+        _check_range("ConceptLayer", "tau_syn_exc_ms", self.tau_syn_exc_ms, 0, 1000, lo_open=True)
         _check_range("ConceptLayer", "refractory_ms", self.refractory_ms, 0, 100)
         for f in ("v_rest_mv", "v_reset_mv", "v_thresh_mv"):
             _check_range("ConceptLayer", f, getattr(self, f), -200, 100)
@@ -173,22 +180,22 @@ class Inhibition:
     Parameters
     ----------
     w_inh_mv : float
-        Jump of the inhibitory current ``g_i`` of the other concept neurons
+        Jump of the inhibitory current ``isyn_inh`` of the other concept neurons
         per concept spike, mV, [0, 1000].
-    tau_inh_ms : float
-        Decay of ``g_i``, ms, (0, 1000].
+    tau_syn_inh_ms : float
+        Decay of ``isyn_inh``, ms, (0, 1000].
     self_inhibition : bool
         Whether a neuron also inhibits itself (off by default: it prevents
         the winner from imprinting its pattern).
     """
 
     w_inh_mv: float = 100.0
-    tau_inh_ms: float = 5.0
+    tau_syn_inh_ms: float = 5.0
     self_inhibition: bool = False
 
     def __post_init__(self):
         _check_range("Inhibition", "w_inh_mv", self.w_inh_mv, 0, 1000)
-        _check_range("Inhibition", "tau_inh_ms", self.tau_inh_ms, 0, 1000, lo_open=True)
+        _check_range("Inhibition", "tau_syn_inh_ms", self.tau_syn_inh_ms, 0, 1000, lo_open=True)
         if not isinstance(self.self_inhibition, bool):
             raise TypeError(f"Inhibition.self_inhibition must be a bool; got {self.self_inhibition!r}")
 
@@ -196,6 +203,9 @@ class Inhibition:
 @dataclass(frozen=True, kw_only=True)
 class STDP:
     """Plastic latent->concept synapses (pair-based STDP, see module docstring).
+
+    Additive pair-based STDP with all-to-all traces after Song, Miller &
+    Abbott (2000), Nat. Neurosci. 3:919; bounded in ``[0, w_max]``.
 
     Parameters
     ----------
@@ -239,6 +249,9 @@ class STDP:
 class Homeostasis:
     """Adaptive threshold of concept neurons (so one neuron cannot win every concept).
 
+    After Diehl & Cook (2015), Front. Comput. Neurosci. 9:99: each spike
+    raises the neuron's threshold by ``theta_plus_mv`` while learning.
+
     Parameters
     ----------
     theta_plus_mv : float
@@ -263,6 +276,9 @@ class Homeostasis:
 @dataclass(frozen=True, kw_only=True)
 class Feedback:
     """Plastic concept->latent feedback synapses used for recall.
+
+    Hebbian growth (Hebb 1949, *The Organization of Behavior*) with a soft
+    upper bound, read out for pattern completion.
 
     Parameters
     ----------
@@ -292,7 +308,10 @@ class SimConfig:
     Parameters
     ----------
     dt_ms : float
-        Integration step, ms, (0, 0.25] (larger steps break winner-take-all).
+        Integration step, ms, (0, 10]; a network with lateral inhibition
+        further needs ``dt_ms <= MAX_DT_FOR_INHIBITION_MS`` (0.25 ms: larger
+        steps break winner-take-all) and every time constant at least
+        ``5 * dt_ms`` (checked by :class:`NetworkSpec`).
     stimulus_ms : float
         Stimulus duration inside a trial, ms, (0, 1e5].
     trial_period_ms : float
@@ -369,8 +388,9 @@ class NetworkSpec:
             raise ValueError(f"SimConfig.dt_ms={dt} is too large for the inhibition: winner-take-all needs "
                              f"dt_ms <= {MAX_DT_FOR_INHIBITION_MS} (a concept spike inhibits its rivals one step "
                              f"later, so rivals crossing threshold in the same step all win)")
-        taus = {"ConceptLayer.tau_m_ms": self.concept.tau_m_ms, "ConceptLayer.tau_exc_ms": self.concept.tau_exc_ms,
-                "Inhibition.tau_inh_ms": self.inhibition.tau_inh_ms, "STDP.tau_plus_ms": self.stdp.tau_plus_ms,
+        taus = {"ConceptLayer.tau_m_ms": self.concept.tau_m_ms,
+                "ConceptLayer.tau_syn_exc_ms": self.concept.tau_syn_exc_ms,
+                "Inhibition.tau_syn_inh_ms": self.inhibition.tau_syn_inh_ms, "STDP.tau_plus_ms": self.stdp.tau_plus_ms,
                 "STDP.tau_minus_ms": self.stdp.tau_minus_ms, "Feedback.tau_fb_ms": self.feedback.tau_fb_ms}
         for k, tau in taus.items():
             if dt > tau / 5:
@@ -413,10 +433,6 @@ class NetworkSpec:
         d = asdict(self)
         d["populations"] = [asdict(p) for p in self.populations]
         return d
-
-    def key(self) -> str:
-        """Stable hash of every parameter (used to cache engine builds)."""
-        return hashlib.sha256(json.dumps(self.to_dict(), sort_keys=True, default=str).encode()).hexdigest()[:16]
 
 
 @dataclass(frozen=True)

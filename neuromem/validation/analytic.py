@@ -45,12 +45,12 @@ def stdp_window(delta_ms, stdp: STDP = STDP()) -> np.ndarray:
     return out
 
 
-def psp_peak_factor(tau_m_ms: float, tau_exc_ms: float) -> float:
+def psp_peak_factor(tau_m_ms: float, tau_syn_exc_ms: float) -> float:
     """Peak of the voltage response to a unit jump of an exponential current (both in voltage units).
 
     ``v(t) = W tau_e / (tau_m - tau_e) (exp(-t/tau_m) - exp(-t/tau_e))``; returns ``max_t v(t) / W``.
     """
-    tm, te = float(tau_m_ms), float(tau_exc_ms)
+    tm, te = float(tau_m_ms), float(tau_syn_exc_ms)
     if abs(tm - te) < 1e-9 * tm:
         return float(np.exp(-1.0) * te / tm)
     t_peak = te * tm / (tm - te) * np.log(tm / te)

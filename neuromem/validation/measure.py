@@ -12,7 +12,7 @@ import numpy as np
 
 from neuromem.coding.population import PopulationCode
 from neuromem.coding.spikes import SpikeTrains
-from neuromem.engines.base import make_engine
+from neuromem.engines.registry import make_engine
 from neuromem.network.spec import (
     STDP,
     ConceptLayer,
@@ -116,7 +116,7 @@ def measure_stdp_window(engine: str, deltas_ms, *, stdp: STDP = STDP(), concept:
     c = spec.concept
     eng = make_engine(engine, spec, seed=0, **engine_kwargs)
     w_max = spec.w_max_mv("picture")
-    w_drive = 1.5 * c.rheobase_mv / psp_peak_factor(c.tau_m_ms, c.tau_exc_ms)
+    w_drive = 1.5 * c.rheobase_mv / psp_peak_factor(c.tau_m_ms, c.tau_syn_exc_ms)
     w0 = np.zeros((2, _N_NEURONS))
     w0[0, 0] = 0.5 * w_max  # test synapse: input 0 -> neuron 0
     w0[1, 0] = w_drive      # driver: input 1 -> neuron 0 only

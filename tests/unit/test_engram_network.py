@@ -3,7 +3,7 @@ import pytest
 
 pytest.importorskip("brian2")
 
-from neuromem.network import EngramNetwork  # noqa: E402
+from neuromem.engram import EngramNetwork  # noqa: E402
 from neuromem.validation import synthetic_latent_space  # noqa: E402
 
 

@@ -34,6 +34,7 @@ import atexit
 import math
 import os
 import shutil
+import time
 from dataclasses import dataclass
 
 import numpy as np
@@ -46,8 +47,10 @@ except ImportError as exc:  # pragma: no cover - depends on the environment
 
     raise EngineUnavailable("the brian2 engine needs brian2 (pip install 'neuromem[brian2]')") from exc
 
+from neuromem._hashing import json_digest
 from neuromem.coding.spikes import SpikeTrains
-from neuromem.engines.base import Engine, RunResult, cache_dir
+from neuromem.config import cache_dir
+from neuromem.engines.base import Engine, RunFlags, RunResult
 from neuromem.network.spec import NetworkSpec, NetworkState
 
 __all__ = ["Brian2Engine", "standalone_build_count"]
@@ -114,9 +117,9 @@ tau_fb : second (shared, constant)""", threshold="t_in_timesteps >= nextbin",
         else "theta : volt"
     xpop_eqs = "".join(f"dxpop_{m}/dt = -xpop_{m} / tau_plus : 1\n" for m in spec.modalities) if subtractive else ""
     eqs = f"""
-dv/dt = (v_rest - v + ge - gi + bias) / tau_m : volt (unless refractory)
-dge/dt = -ge / tau_e : volt
-dgi/dt = -gi / tau_i : volt
+dv/dt = (v_rest - v + isyn_exc - isyn_inh + bias) / tau_m : volt (unless refractory)
+disyn_exc/dt = -isyn_exc / tau_e : volt
+disyn_inh/dt = -isyn_inh / tau_i : volt
 {theta_eq}
 {xpop_eqs}
 bias : volt
@@ -135,7 +138,7 @@ theta_plus : volt (shared, constant)
     conc = b2.NeuronGroup(spec.concept.n_neurons, eqs, threshold="v > v_thresh + adapt_on * theta",
                           reset="v = v_reset\ntheta += learn_on * theta_plus", refractory="t_ref",
                           method="exponential_euler", name="nm_concept", dt=sim.dt_ms * ms)
-    reset = "v = v_rest\nge = 0*mV\ngi = 0*mV\nlastspike = -1e4*second\nnot_refractory = True\n"
+    reset = "v = v_rest\nisyn_exc = 0*mV\nisyn_inh = 0*mV\nlastspike = -1e4*second\nnot_refractory = True\n"
     reset += "".join(f"xpop_{m} = 0\n" for m in spec.modalities) if subtractive else ""
     conc.run_regularly(reset, dt=period, when="start", name="nm_concept_trialreset")
 
@@ -145,7 +148,7 @@ theta_plus : volt (shared, constant)
         m = p.modality
         sl = spec.input_slice(m)
         src = inp[sl.start:sl.stop]
-        on_pre = "ge_post += w\napre += 1\n"
+        on_pre = "isyn_exc_post += w\napre += 1\n"
         if subtractive:
             on_pre += f"xpop_{m}_post += {1.0 / p.n_neurons!r}\n"
         on_pre += "w = clip(w - learn_on_post * a_minus * w_max * apost, 0*mV, w_max)"
@@ -173,7 +176,7 @@ f_max : 1 (shared, constant)""", on_pre="f = f + learn_on_pre * a_fb * xl_post *
         objs += [s, f]
     lat = None
     if spec.inhibition.w_inh_mv > 0:
-        lat = b2.Synapses(conc, conc, model="w_inh : volt (shared, constant)", on_pre="gi_post += w_inh",
+        lat = b2.Synapses(conc, conc, model="w_inh : volt (shared, constant)", on_pre="isyn_inh_post += w_inh",
                           delay=0 * ms, name="nm_inhibition")
         lat.connect(condition=None if spec.inhibition.self_inhibition else "i != j")
         objs.append(lat)
@@ -190,8 +193,8 @@ f_max : 1 (shared, constant)""", on_pre="f = f + learn_on_pre * a_fb * xl_post *
 def _parameter_values(spec: NetworkSpec, o: "_Objects") -> dict:
     """``{(brian_object, variable): quantity}`` for every run-time parameter of ``spec``."""
     c, inh, st, ho, fb = spec.concept, spec.inhibition, spec.stdp, spec.homeostasis, spec.feedback
-    vals = {(o.conc, "tau_m"): c.tau_m_ms * ms, (o.conc, "tau_e"): c.tau_exc_ms * ms,
-            (o.conc, "tau_i"): inh.tau_inh_ms * ms, (o.conc, "tau_plus"): st.tau_plus_ms * ms,
+    vals = {(o.conc, "tau_m"): c.tau_m_ms * ms, (o.conc, "tau_e"): c.tau_syn_exc_ms * ms,
+            (o.conc, "tau_i"): inh.tau_syn_inh_ms * ms, (o.conc, "tau_plus"): st.tau_plus_ms * ms,
             (o.conc, "t_ref"): c.refractory_ms * ms, (o.conc, "v_rest"): c.v_rest_mv * mV,
             (o.conc, "v_reset"): c.v_reset_mv * mV, (o.conc, "v_thresh"): c.v_thresh_mv * mV,
             (o.conc, "theta_plus"): ho.theta_plus_mv * mV}
@@ -310,11 +313,10 @@ def standalone_build_count() -> int:
 
 
 def _standalone_objects(spec: NetworkSpec, block_steps: int, n_table: int, *, announce: bool = False):
-    import hashlib
     import json
     import sys
 
-    key = hashlib.sha256(json.dumps([_structure(spec), block_steps, n_table]).encode()).hexdigest()[:16]
+    key = json_digest([_structure(spec), block_steps, n_table], length=16)
     if _ACTIVE["key"] == key:
         return _ACTIVE["objects"], _ACTIVE["device"]
     from brian2.devices.device import all_devices
@@ -387,7 +389,7 @@ class Brian2Engine(Engine):
 
     name = "brian2"
 
-    def __init__(self, spec: NetworkSpec, *, seed: int = 0, progress: bool = False, mode: str = "standalone",
+    def __init__(self, spec: NetworkSpec, *, seed=0, progress: bool = False, mode: str = "standalone",
                  block_trials: int = 40, table_rate_hz: float = 25.0):
         super().__init__(spec, seed=seed, progress=progress)
         if mode not in _MODES:
@@ -404,11 +406,19 @@ class Brian2Engine(Engine):
         self._n_table = int(block_trials * spec.sim.trial_period_ms * 1e-3 * spec.n_inputs * table_rate_hz) \
             + spec.n_inputs + 1
         self._rt = None
+        self._state = None  # NetworkState (float64); written into the Brian2 objects at each run
         if mode == "runtime":
             _configure_prefs()
             b2.set_device("runtime")
             self._rt = _build_objects(spec, 1)
             self._rt_step = 0
+
+    # ---- state -----------------------------------------------------------------
+    def _read_state(self) -> NetworkState:
+        return self._state.copy()
+
+    def _write_state(self, state: NetworkState) -> None:
+        self._state = state.copy()
 
     # ---- helpers ---------------------------------------------------------------
     def _flat_weights(self, objs: _Objects, m: str, runtime: bool):
@@ -432,11 +442,8 @@ class Brian2Engine(Engine):
         self._state = NetworkState(w_in_mv=self._state.w_in_mv, w_fb=self._state.w_fb,
                                    theta_mv=np.asarray(objs.conc.theta_[:]) / 1e-3)
 
-    def _flags(self, plastic: bool) -> tuple[float, float]:
-        return float(plastic), float(plastic or self.spec.homeostasis.apply_at_test)
-
     # ---- runtime ---------------------------------------------------------------
-    def _run_runtime(self, drive: SpikeTrains, plastic: bool, bias) -> RunResult:
+    def _run_runtime(self, drive: SpikeTrains, flags: RunFlags, bias) -> RunResult:
         _configure_prefs()
         b2.set_device("runtime")
         o = self._rt
@@ -451,19 +458,21 @@ class Brian2Engine(Engine):
             o.syn_fb[m].f = f
         o.conc.theta = self._state.theta_mv * mV
         o.conc.bias = bias * mV
-        o.conc.learn_on, o.conc.adapt_on = self._flags(plastic)
+        o.conc.learn_on, o.conc.adapt_on = float(flags.learn), float(flags.adapt)
         for (obj, var), value in _parameter_values(self.spec, o).items():
             setattr(obj, var, value)
         n_before = o.mon.num_spikes
+        t_run = time.perf_counter()
         o.net.run(drive.n_steps * self.spec.sim.dt_ms * ms)
+        wall = time.perf_counter() - t_run
         i = np.asarray(o.mon.i[n_before:])
         steps = np.round(np.asarray(o.mon.t_[n_before:]) / (self.spec.sim.dt_ms * 1e-3)).astype(np.int64)
         steps -= self._rt_step
         self._rt_step += drive.n_steps
-        if plastic:  # frozen otherwise (reading back would only add unit-conversion rounding)
+        if flags.keep_theta:  # frozen otherwise (reading back would only add unit-conversion rounding)
             self._read_weights(o)
-        return RunResult(spike_indices=i, spike_steps=steps, n_neurons=self.spec.concept.n_neurons,
-                         n_steps=drive.n_steps, dt_ms=self.spec.sim.dt_ms)
+        return RunResult(indices=i, steps=steps, n_neurons=self.spec.concept.n_neurons,
+                         n_steps=drive.n_steps, dt_ms=self.spec.sim.dt_ms, wall_s=wall)
 
     # ---- standalone --------------------------------------------------------------
     def _blocks(self, drive: SpikeTrains):
@@ -484,11 +493,13 @@ class Brian2Engine(Engine):
             yield start, stop
             start = stop
 
-    def _run_standalone(self, drive: SpikeTrains, plastic: bool, bias) -> RunResult:
+    def _run_standalone(self, drive: SpikeTrains, flags: RunFlags, bias) -> RunResult:
         objs, dev = _standalone_objects(self.spec, self._block_steps, self._n_table, announce=self.progress)
         per = self.spec.sim.steps_per_trial
-        learn, adapt = self._flags(plastic)
+        learn, adapt = float(flags.learn), float(flags.adapt)
+        plastic = flags.keep_theta
         all_i, all_s = [], []
+        wall = 0.0
         blocks = list(self._blocks(drive))
         if self.progress and len(blocks) > 1:
             from tqdm.auto import tqdm
@@ -509,8 +520,12 @@ class Brian2Engine(Engine):
                 w, f = self._flat_weights(objs, m, runtime=False)
                 args[objs.syn_in[m].w] = w * mV
                 args[objs.syn_fb[m].f] = f
+            t_block = time.perf_counter()
             with _ProjectLock(_ACTIVE["project"], exclusive=False):
                 dev.run(results_directory=_ACTIVE["results"], with_output=False, run_args=args)
+            # the compiled program's own simulation time (Brian2 records it); the whole call otherwise
+            own = getattr(dev, "_last_run_time", None)
+            wall += float(own) if own is not None else time.perf_counter() - t_block
             for fname in list(dev.run_args_arrays):  # this process's own files (token in the name)
                 for f in (fname, fname + ".lock"):
                     try:
@@ -529,11 +544,11 @@ class Brian2Engine(Engine):
             tau_theta = self.spec.homeostasis.tau_theta_ms
             if pad_ms > 0 and not math.isinf(tau_theta):  # undo the decay during the silent padding
                 self._state.theta_mv[:] *= math.exp(pad_ms / tau_theta)
-        return RunResult(spike_indices=np.concatenate(all_i), spike_steps=np.concatenate(all_s),
-                         n_neurons=self.spec.concept.n_neurons, n_steps=drive.n_steps, dt_ms=self.spec.sim.dt_ms)
+        return RunResult(indices=np.concatenate(all_i), steps=np.concatenate(all_s),
+                         n_neurons=self.spec.concept.n_neurons, n_steps=drive.n_steps, dt_ms=self.spec.sim.dt_ms,
+                         wall_s=wall)
 
-    def run(self, drive: SpikeTrains, *, plastic: bool, bias_mv=None) -> RunResult:
-        bias = self._check_drive(drive, bias_mv)
+    def _run(self, drive: SpikeTrains, flags: RunFlags, bias_mv: np.ndarray) -> RunResult:
         if self.mode == "runtime":
-            return self._run_runtime(drive, bool(plastic), bias)
-        return self._run_standalone(drive, bool(plastic), bias)
+            return self._run_runtime(drive, flags, bias_mv)
+        return self._run_standalone(drive, flags, bias_mv)

@@ -29,9 +29,9 @@ except ImportError as exc:  # pragma: no cover - depends on the environment
 
 from neuromem.coding.spikes import SpikeTrains
 from neuromem.config import cache_dir
-from neuromem.engines.base import Engine, RunResult
+from neuromem.engines.base import Engine, RunFlags, RunResult
 from neuromem.engines.discrete import check_dtype, spikes_by_step, split_state, stack_state, step_constants
-from neuromem.network.spec import NetworkSpec, NetworkState, initial_state
+from neuromem.network.spec import NetworkSpec, NetworkState
 
 
 def _import_kernels():
@@ -143,7 +143,7 @@ class NumbaEngine(Engine):
 
     name = "numba"
 
-    def __init__(self, spec: NetworkSpec, *, seed: int = 0, progress: bool = False, dtype="float32",
+    def __init__(self, spec: NetworkSpec, *, seed=0, progress: bool = False, dtype="float32",
                  threads: int | None = None, loop: str = "fused", event_capacity: int = 65536):
         super().__init__(spec, seed=seed, progress=progress)
         self.dtype = check_dtype(dtype)
@@ -162,27 +162,25 @@ class NumbaEngine(Engine):
         self.event_capacity = int(event_capacity)
         self._k = step_constants(spec)
         k = self._k
-        self._fc = k.float_vector()
-        self._wmax_d = k.w_max_row.astype(self.dtype)
-        self._ic = k.int_vector()
         dt = spec.sim.dt_ms
         steps = np.arange(k.steps_per_trial, dtype=np.float64)
+        self._rows = _kernels.Rows(w_max_row=k.w_max_row, wmax_d=k.w_max_row.astype(self.dtype),
+                                   pop_of_row=k.pop_of_row, inv_pop=k.inv_pop_size)
+        self._ic = _kernels.IntConstants(n_in=k.n_in, n_c=k.n_c, steps_per_trial=k.steps_per_trial, n_ref=k.n_ref,
+                                         self_inhibition=int(k.self_inhibition), subtractive=int(k.subtractive),
+                                         n_pop=k.n_pop)
+        self._tc = _kernels.TraceConstants(decay_plus=k.decay_plus, decay_fb=k.decay_fb, a_plus=k.a_plus,
+                                           a_fb=k.a_fb, f_max=k.f_max)
         self._pow_p = np.exp(-steps * dt / spec.stdp.tau_plus_ms)
         self._pow_fb = np.exp(-steps * dt / spec.feedback.tau_fb_ms)
         self._blocks = self._column_blocks()
-        self.set_state(self._state)
-        self._state = None  # the float64 copy is not kept: the arrays above are the state
 
-    # ---- state ------------------------------------------------------------------------------
-    def get_state(self) -> NetworkState:
+    # ---- state (the arrays W, F, theta in the engine's dtype are the state) ------------------
+    def _read_state(self) -> NetworkState:
         return split_state(self._W, self._F, self._theta, self.spec)
 
-    def set_state(self, state: NetworkState) -> None:
-        state.check(self.spec)
+    def _write_state(self, state: NetworkState) -> None:
         self._W, self._F, self._theta = stack_state(state, self.spec, self.dtype)
-
-    def reset(self) -> None:
-        self.set_state(initial_state(self.spec, self.seed))
 
     # ---- run --------------------------------------------------------------------------------
     def _column_blocks(self) -> list[tuple[int, int]]:
@@ -191,53 +189,49 @@ class NumbaEngine(Engine):
         edges = [0] + [min(n_c, int(round(n_c * q / n / _ALIGN)) * _ALIGN) for q in range(1, n)] + [n_c]
         return [(edges[q], edges[q + 1]) for q in range(n) if edges[q + 1] > edges[q]]
 
-    def run(self, drive: SpikeTrains, *, plastic: bool, bias_mv=None) -> RunResult:
-        bias = self._check_drive(drive, bias_mv).astype(self.dtype)
-        plastic = bool(plastic)
-        learn = plastic
-        adapt = plastic or self.spec.homeostasis.apply_at_test
+    def _run(self, drive: SpikeTrains, flags: RunFlags, bias_mv: np.ndarray) -> RunResult:
+        bias = bias_mv.astype(self.dtype)
+        learn = flags.learn
         ptr, idx = spikes_by_step(drive)
-        # theta decays during a frozen run but is not kept (as in the Brian2 engine)
-        theta = self._theta if plastic else self._theta.copy()
-        k, n_c, dt = self._k, self._k.n_c, self.dtype
-        fd = np.append(self._fc, float(adapt)).astype(dt)  # constants (and the adapt flag) in the state's type
-        v, ge, gi, apost = (np.zeros(n_c, dt) for _ in range(4))
+        theta = self._theta if flags.keep_theta else self._theta.copy()
+        k, n_c, f = self._k, self._k.n_c, self.dtype.type
+        c = _kernels.StateConstants(  # in the state's type
+            decay_m=f(k.decay_m), decay_e=f(k.decay_e), decay_i=f(k.decay_i), decay_minus=f(k.decay_minus),
+            decay_theta=f(k.decay_theta), v_rest=f(k.v_rest), v_reset=f(k.v_reset), v_thresh=f(k.v_thresh),
+            w_inh=f(k.w_inh), theta_plus=f(k.theta_plus), a_minus=f(k.a_minus), adapt=f(float(flags.adapt)),
+            zero=f(0.0))
+        nrn = _kernels.Neurons(*(np.zeros(n_c, self.dtype) for _ in range(4)), theta=theta, bias=bias,
+                               last=np.zeros(n_c, np.int64))
+        inp = _kernels.InputSpikes(ptr=ptr, idx=idx, n_steps=drive.n_steps)
         if self.loop == "reference":
-            j, s, n = _kernels.reference_loop(self._W, self._F, theta, bias, self._fc, fd, self._ic, k.w_max_row, self._wmax_d,
-                                              k.pop_of_row, k.inv_pop_size, ptr, idx, drive.n_steps, learn, adapt,
-                                              v, ge, gi, apost)
+            j, s, n = _kernels.reference_loop(self._W, self._F, nrn, c, self._tc, self._ic, self._rows, inp, learn)
             spikes_j, spikes_t = j[:n], s[:n]
         else:
-            spikes_j, spikes_t = self._run_fused(drive.n_steps, ptr, idx, theta, bias, learn, adapt, fd, v, ge,
-                                                 gi, apost)
-        return RunResult(spike_indices=spikes_j, spike_steps=spikes_t, n_neurons=n_c, n_steps=drive.n_steps,
+            spikes_j, spikes_t = self._run_fused(nrn, c, inp, learn)
+        return RunResult(indices=spikes_j, steps=spikes_t, n_neurons=n_c, n_steps=drive.n_steps,
                          dt_ms=self.spec.sim.dt_ms)
 
-    def _run_fused(self, n_steps, ptr, idx, theta, bias, learn, adapt, fd, v, ge, gi, apost):
-        k = self._k
+    def _run_fused(self, nrn, c, inp, learn):
         if self._auto_threads:  # the load may have changed since the last run
-            threads = default_threads(k.n_in * k.n_c)
+            threads = default_threads(self._k.n_in * self._k.n_c)
             if threads != self.threads:
                 self.threads = threads
                 self._blocks = self._column_blocks()
         blocks = self._blocks
         nt = len(blocks)
-        n_in, n_c, cap = k.n_in, k.n_c, self.event_capacity
-        last = np.zeros(n_c, np.int64)
-        spk_buf = np.zeros((2, nt, n_c), np.int64)
-        spk_cnt = np.zeros((2, nt), np.int64)
-        arrive = np.zeros(16 * nt, np.int64)
+        n_in, n_c, n_pop, cap = self._k.n_in, self._k.n_c, self._k.n_pop, self.event_capacity
+        sh = _kernels.SharedBuffers(spk_buf=np.zeros((2, nt, n_c), np.int64), spk_cnt=np.zeros((2, nt), np.int64),
+                                    arrive=np.zeros(16 * nt, np.int64), pow_p=self._pow_p, pow_fb=self._pow_fb)
         outs = [None] * nt
 
         def work(tid):
             lo, hi = blocks[tid]
-            outs[tid] = _kernels.fused_loop(
-                tid, nt, lo, hi, self._W, self._F, theta, bias, self._fc, fd, self._ic, k.w_max_row, self._wmax_d,
-                k.pop_of_row,
-                k.inv_pop_size, ptr, idx, n_steps, learn, adapt, v, ge, gi, apost, last, self._pow_p, self._pow_fb,
-                spk_buf, spk_cnt, arrive, np.zeros(n_in), np.zeros(n_in), np.zeros(n_in, np.int64),
-                np.zeros(n_in, np.int64), np.zeros(cap, np.int64), np.zeros(cap, np.int64),
-                np.zeros((cap, k.n_pop)))
+            own = _kernels.ThreadBuffers(a_last=np.zeros(n_in), xl_last=np.zeros(n_in),
+                                         t_last=np.zeros(n_in, np.int64), seen=np.zeros(n_in, np.int64),
+                                         ev_j=np.zeros(cap, np.int64), ev_t=np.zeros(cap, np.int64),
+                                         ev_x=np.zeros((cap, n_pop)))
+            outs[tid] = _kernels.fused_loop(tid, nt, lo, hi, self._W, self._F, nrn, c, self._tc, self._ic,
+                                            self._rows, inp, learn, sh, own)
 
         if nt == 1:
             work(0)

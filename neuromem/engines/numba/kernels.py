@@ -14,7 +14,7 @@ order of operations) and differ only in how the latent->concept weights
     spikes since the row was last visited (postponed: exact, because only
     potentiation touches a row between two of its input spikes and the
     input's trace decays deterministically in between), add the row to
-    ``g_e`` and depress it. A column update would move a 64-byte cache line
+    ``isyn_exc`` and depress it. A column update would move a 64-byte cache line
     per 4-byte weight; postponed, the potentiation lands in a row that is
     about to be streamed anyway (it is read into cache first, one load per
     line, so the scattered updates hit the cache). The neuron step and the
@@ -33,6 +33,7 @@ from __future__ import annotations
 
 import ctypes
 import ctypes.util
+from typing import NamedTuple
 
 import numpy as np
 from llvmlite import binding as llvm_binding
@@ -41,7 +42,8 @@ from numba import njit, types
 from numba.core import cgutils
 from numba.extending import intrinsic
 
-__all__ = ["reference_loop", "fused_loop", "NEVER"]
+__all__ = ["reference_loop", "fused_loop", "NEVER", "StateConstants", "TraceConstants", "IntConstants", "Rows",
+           "InputSpikes", "Neurons", "SharedBuffers", "ThreadBuffers"]
 
 #: "no spike yet" step marker (far in the past)
 NEVER = -(1 << 60)
@@ -49,6 +51,96 @@ NEVER = -(1 << 60)
 _libc = ctypes.util.find_library("c")
 if _libc:
     llvm_binding.load_library_permanently(_libc)
+
+
+# ---- what the loops receive (named tuples: adding a parameter is one line and cannot shift the others) ----------
+class StateConstants(NamedTuple):
+    """Per-step constants in the state's dtype (decays ``exp(-dt / tau)``; potentials, mV)."""
+
+    decay_m: float
+    decay_e: float
+    decay_i: float
+    decay_minus: float
+    decay_theta: float
+    v_rest: float
+    v_reset: float
+    v_thresh: float
+    w_inh: float
+    theta_plus: float
+    a_minus: float
+    adapt: float  # 1: theta raises the threshold, 0: it does not
+    zero: float
+
+
+class TraceConstants(NamedTuple):
+    """Constants of the presynaptic traces and of potentiation / feedback, float64."""
+
+    decay_plus: float
+    decay_fb: float
+    a_plus: float
+    a_fb: float
+    f_max: float
+
+
+class IntConstants(NamedTuple):
+    n_in: int
+    n_c: int
+    steps_per_trial: int
+    n_ref: int
+    self_inhibition: int
+    subtractive: int
+    n_pop: int
+
+
+class Rows(NamedTuple):
+    """Per input row: ``w_max`` (float64 and state dtype) and population; per population ``1 / N_m``."""
+
+    w_max_row: np.ndarray
+    wmax_d: np.ndarray
+    pop_of_row: np.ndarray
+    inv_pop: np.ndarray
+
+
+class InputSpikes(NamedTuple):
+    """CSR input spikes: ``idx[ptr[t]:ptr[t + 1]]`` fire at step ``t``."""
+
+    ptr: np.ndarray
+    idx: np.ndarray
+    n_steps: int
+
+
+class Neurons(NamedTuple):
+    """Concept-neuron arrays (n_c,) in the state's dtype (``last``: step of the last spike, int64)."""
+
+    v: np.ndarray
+    isyn_exc: np.ndarray
+    isyn_inh: np.ndarray
+    apost: np.ndarray
+    theta: np.ndarray
+    bias: np.ndarray
+    last: np.ndarray
+
+
+class SharedBuffers(NamedTuple):
+    """Buffers the threads of the fused loop share (exchange of concept spikes, barrier, decay tables)."""
+
+    spk_buf: np.ndarray
+    spk_cnt: np.ndarray
+    arrive: np.ndarray
+    pow_p: np.ndarray
+    pow_fb: np.ndarray
+
+
+class ThreadBuffers(NamedTuple):
+    """One thread's own per-input bookkeeping and postponed-potentiation events."""
+
+    a_last: np.ndarray
+    xl_last: np.ndarray
+    t_last: np.ndarray
+    seen: np.ndarray
+    ev_j: np.ndarray
+    ev_t: np.ndarray
+    ev_x: np.ndarray
 
 
 # ---- atomics and yielding for the spin barrier ----------------------------------------------------
@@ -116,23 +208,28 @@ def _grow(a, n):
 
 # ---- reference ------------------------------------------------------------------------------------
 @njit(nogil=True, cache=True)
-def reference_loop(W, F, theta, bias, fc, fd, ic, w_max_row, wmax_d, pop_of_row, inv_pop, ptr, idx, n_steps, learn, adapt,
-                   v, ge, gi, apost):
-    """Straightforward loop (see the module docstring). ``v, ge, gi, apost``: work arrays (n_c,).
+def reference_loop(W, F, nrn, c, tc, ic, rows, inp, learn):
+    """Straightforward loop (see the module docstring).
 
-    ``fc``: float constants (float64, :meth:`StepConstants.float_vector`);
-    ``fd``: the same in the state's type followed by the adapt flag;
-    ``wmax_d``: ``w_max_row`` in the state's type.
+    ``W (n_in, n_c)``, ``F (n_c, n_in)``: weights (updated in place); ``nrn``: :class:`Neurons` (work
+    arrays and theta); ``c``: :class:`StateConstants`; ``tc``: :class:`TraceConstants`; ``ic``:
+    :class:`IntConstants`; ``rows``: :class:`Rows`; ``inp``: :class:`InputSpikes`; ``learn``: plasticity on.
 
     Returns ``(spike_neuron, spike_step, n_spikes)``.
     """
-    n_in, n_c, per, n_ref, self_inh, subtractive, n_pop = ic[0], ic[1], ic[2], ic[3], ic[4], ic[5], ic[6]
-    dp, dfb = fc[3], fc[5]
-    dm, de, di, dmi, dth = fd[0], fd[1], fd[2], fd[4], fd[6]
-    v_rest, v_reset, v_th, w_inh, th_plus, a_minus = fd[7], fd[8], fd[9], fd[10], fd[11], fd[13]
-    a_plus, a_fb, f_max = fc[12], fc[14], fc[15]
-    adapt_d = fd[16]  # the adapt flag in the state's type
-    zero_d = fd[16] - fd[16]
+    n_in, n_c, per, n_ref = ic.n_in, ic.n_c, ic.steps_per_trial, ic.n_ref
+    self_inh, subtractive, n_pop = ic.self_inhibition, ic.subtractive, ic.n_pop
+    dp, dfb = tc.decay_plus, tc.decay_fb
+    dm, de, di, dmi, dth = c.decay_m, c.decay_e, c.decay_i, c.decay_minus, c.decay_theta
+    v_rest, v_reset, v_th, w_inh, th_plus, a_minus = c.v_rest, c.v_reset, c.v_thresh, c.w_inh, c.theta_plus, \
+        c.a_minus
+    a_plus, a_fb, f_max = tc.a_plus, tc.a_fb, tc.f_max
+    adapt_d = c.adapt
+    zero_d = c.zero
+    v, isyn_exc, isyn_inh, apost, theta, bias = (nrn.v, nrn.isyn_exc, nrn.isyn_inh, nrn.apost, nrn.theta,
+                                                  nrn.bias)
+    w_max_row, wmax_d, pop_of_row, inv_pop = rows.w_max_row, rows.wmax_d, rows.pop_of_row, rows.inv_pop
+    ptr, idx, n_steps = inp.ptr, inp.idx, inp.n_steps
     last = np.empty(n_c, np.int64)
     apre = np.zeros(n_in)
     xl = np.zeros(n_in)
@@ -145,8 +242,8 @@ def reference_loop(W, F, theta, bias, fc, fd, ic, w_max_row, wmax_d, pop_of_row,
         if t % per == 0:
             for j in range(n_c):
                 v[j] = v_rest
-                ge[j] = 0.0
-                gi[j] = 0.0
+                isyn_exc[j] = 0.0
+                isyn_inh[j] = 0.0
                 apost[j] = 0.0
                 last[j] = NEVER
             apre[:] = 0.0
@@ -155,10 +252,10 @@ def reference_loop(W, F, theta, bias, fc, fd, ic, w_max_row, wmax_d, pop_of_row,
         # groups: integrate
         for j in range(n_c):
             if t - last[j] >= n_ref:
-                drive = v_rest + ge[j] - gi[j] + bias[j]
+                drive = v_rest + isyn_exc[j] - isyn_inh[j] + bias[j]
                 v[j] = drive + (v[j] - drive) * dm
-            ge[j] *= de
-            gi[j] *= di
+            isyn_exc[j] *= de
+            isyn_inh[j] *= di
             apost[j] *= dmi
             theta[j] *= dth
         for i in range(n_in):
@@ -188,14 +285,14 @@ def reference_loop(W, F, theta, bias, fc, fd, ic, w_max_row, wmax_d, pop_of_row,
             wmax = wmax_d[i]
             c = a_minus * wmax
             for j in range(n_c):
-                ge[j] += W[i, j]
+                isyn_exc[j] += W[i, j]
                 if learn:
                     W[i, j] = min(max(W[i, j] - c * apost[j], zero_d), wmax)
         # synapses: inhibition
         if nz > 0 and w_inh > 0:
             for j in range(n_c):
                 own = 1 if (last[j] == t and self_inh == 0) else 0
-                gi[j] += w_inh * (nz - own)
+                isyn_inh[j] += w_inh * (nz - own)
         # synapses: concept spikes (post pathway)
         for k in range(nz):
             j = z[k]
@@ -251,20 +348,21 @@ def _apply_pending(W, i, lo, hi, seen, ev_j, ev_t, ev_x, n_ev, a_last, t_last, p
 
 
 @njit(nogil=True, cache=True)
-def _integrate(lo, hi, t, v, ge, gi, apost, theta, last, bias, n_ref, dm, de, di, dmi, dth, v_rest, v_th, adapt):
+def _integrate(lo, hi, t, v, isyn_exc, isyn_inh, apost, theta, last, bias, n_ref, dm, de, di, dmi, dth, v_rest,
+               v_th, adapt):
     """One step of neurons [lo, hi) (branch-free, so that it vectorises); returns the threshold crossings."""
     # views indexed from 0: numba then knows the index is non-negative (no wrap-around test), and LLVM vectorises
-    v, ge, gi, apost, theta, last, bias = v[lo:hi], ge[lo:hi], gi[lo:hi], apost[lo:hi], theta[lo:hi], last[lo:hi], \
-        bias[lo:hi]
+    v, isyn_exc, isyn_inh, apost = v[lo:hi], isyn_exc[lo:hi], isyn_inh[lo:hi], apost[lo:hi]
+    theta, last, bias = theta[lo:hi], last[lo:hi], bias[lo:hi]
     crossings = 0
     for j in range(v.shape[0]):
         nr = t - last[j] >= n_ref
-        drive = v_rest + ge[j] - gi[j] + bias[j]
+        drive = v_rest + isyn_exc[j] - isyn_inh[j] + bias[j]
         vn = drive + (v[j] - drive) * dm
         vj = vn if nr else v[j]
         v[j] = vj
-        ge[j] *= de
-        gi[j] *= di
+        isyn_exc[j] *= de
+        isyn_inh[j] *= di
         apost[j] *= dmi
         th = theta[j] * dth
         theta[j] = th
@@ -273,40 +371,48 @@ def _integrate(lo, hi, t, v, ge, gi, apost, theta, last, bias, n_ref, dm, de, di
 
 
 @njit(nogil=True, cache=True)
-def _stream_row(w, ge, apost, c, wmax, zero, learn):
-    """``ge += w``, then ``w <- clip(w - c apost, 0, wmax)`` (views of one block of a weight row)."""
+def _stream_row(w, isyn_exc, apost, c, wmax, zero, learn):
+    """``isyn_exc += w``, then ``w <- clip(w - c apost, 0, wmax)`` (views of one block of a weight row)."""
     if learn:
         for j in range(w.shape[0]):
             x = w[j]
-            ge[j] += x
+            isyn_exc[j] += x
             w[j] = min(max(x - c * apost[j], zero), wmax)
     else:
         for j in range(w.shape[0]):
-            ge[j] += w[j]
+            isyn_exc[j] += w[j]
 
 
 @njit(nogil=True, cache=True)
-def fused_loop(tid, n_threads, lo, hi, W, F, theta, bias, fc, fd, ic, w_max_row, wmax_d, pop_of_row, inv_pop, ptr, idx,
-               n_steps, learn, adapt, v, ge, gi, apost, last, pow_p, pow_fb, spk_buf, spk_cnt, arrive,
-               a_last, xl_last, t_last, seen, ev_j, ev_t, ev_x):
+def fused_loop(tid, n_threads, lo, hi, W, F, nrn, c, tc, ic, rows, inp, learn, sh, own):
     """Thread ``tid`` of ``n_threads`` simulates concept neurons ``[lo, hi)`` for the whole drive.
 
-    ``v, ge, gi, apost, last`` (n_c) are shared, each thread writing its own
-    block; ``spk_buf (2, n_threads, n_c)``, ``spk_cnt (2, n_threads)`` and
-    ``arrive`` are shared exchange buffers; ``a_last, xl_last, t_last, seen``
-    (n_in) and the event buffers ``ev_j, ev_t, ev_x`` are this thread's own.
-    ``pow_p[k] = exp(-k dt / tau_plus)`` and ``pow_fb[k]`` for ``k < steps_per_trial``.
+    ``nrn`` (:class:`Neurons`) arrays are shared, each thread writing its own block; ``sh``
+    (:class:`SharedBuffers`) holds the exchange buffers ``spk_buf (2, n_threads, n_c)``,
+    ``spk_cnt (2, n_threads)``, ``arrive`` and ``pow_p[k] = exp(-k dt / tau_plus)``, ``pow_fb[k]`` for
+    ``k < steps_per_trial``; ``own`` (:class:`ThreadBuffers`) is this thread's (per input ``a_last, xl_last,
+    t_last, seen``; event buffers ``ev_j, ev_t, ev_x``). ``c, tc, ic, rows, inp, learn`` as in
+    :func:`reference_loop`.
 
     Returns ``(spike_neuron, spike_step, n_spikes, checksum)`` of this thread's neurons (``checksum``: a
     by-product of the cache prefetch, without meaning).
     """
-    n_in, n_c, per, n_ref, self_inh, subtractive, n_pop = ic[0], ic[1], ic[2], ic[3], ic[4], ic[5], ic[6]
-    dp = fc[3]
-    dm, de, di, dmi, dth = fd[0], fd[1], fd[2], fd[4], fd[6]
-    v_rest, v_reset, v_th, w_inh, th_plus, a_minus = fd[7], fd[8], fd[9], fd[10], fd[11], fd[13]
-    a_plus, a_fb, f_max = fc[12], fc[14], fc[15]
-    adapt_d = fd[16]  # the adapt flag in the state's type
-    zero_d = fd[16] - fd[16]
+    n_in, n_c, per, n_ref = ic.n_in, ic.n_c, ic.steps_per_trial, ic.n_ref
+    self_inh, subtractive, n_pop = ic.self_inhibition, ic.subtractive, ic.n_pop
+    dp = tc.decay_plus
+    dm, de, di, dmi, dth = c.decay_m, c.decay_e, c.decay_i, c.decay_minus, c.decay_theta
+    v_rest, v_reset, v_th, w_inh, th_plus, a_minus = c.v_rest, c.v_reset, c.v_thresh, c.w_inh, c.theta_plus, \
+        c.a_minus
+    a_plus, a_fb, f_max = tc.a_plus, tc.a_fb, tc.f_max
+    adapt_d = c.adapt
+    zero_d = c.zero
+    v, isyn_exc, isyn_inh, apost = nrn.v, nrn.isyn_exc, nrn.isyn_inh, nrn.apost
+    theta, bias, last = nrn.theta, nrn.bias, nrn.last
+    w_max_row, wmax_d, pop_of_row, inv_pop = rows.w_max_row, rows.wmax_d, rows.pop_of_row, rows.inv_pop
+    ptr, idx, n_steps = inp.ptr, inp.idx, inp.n_steps
+    spk_buf, spk_cnt, arrive, pow_p, pow_fb = sh.spk_buf, sh.spk_cnt, sh.arrive, sh.pow_p, sh.pow_fb
+    a_last, xl_last, t_last, seen = own.a_last, own.xl_last, own.t_last, own.seen
+    ev_j, ev_t, ev_x = own.ev_j, own.ev_t, own.ev_x
     cap = ev_j.shape[0]
     xpop = np.zeros(n_pop)
     z_all = np.empty(n_c, np.int64)
@@ -324,16 +430,16 @@ def fused_loop(tid, n_threads, lo, hi, W, F, theta, bias, fc, fd, ic, w_max_row,
         if r == 0:
             for j in range(lo, hi):
                 v[j] = v_rest
-                ge[j] = 0.0
-                gi[j] = 0.0
+                isyn_exc[j] = 0.0
+                isyn_inh[j] = 0.0
                 apost[j] = 0.0
                 last[j] = NEVER
             xpop[:] = 0.0
         # groups + thresholds for this thread's neurons
         par = t & 1
         nz_own = 0
-        crossings = _integrate(lo, hi, t, v, ge, gi, apost, theta, last, bias, n_ref, dm, de, di, dmi, dth, v_rest,
-                               v_th, adapt_d)
+        crossings = _integrate(lo, hi, t, v, isyn_exc, isyn_inh, apost, theta, last, bias, n_ref, dm, de, di, dmi,
+                               dth, v_rest, v_th, adapt_d)
         if crossings > 0:
             for j in range(lo, hi):
                 if t - last[j] >= n_ref and v[j] > v_th + adapt_d * theta[j]:
@@ -376,12 +482,12 @@ def fused_loop(tid, n_threads, lo, hi, W, F, theta, bias, fc, fd, ic, w_max_row,
                 xl_last[i] = 1.0
             t_last[i] = t
             xpop[m] += inv_pop[m]
-            _stream_row(W[i, lo:hi], ge[lo:hi], apost[lo:hi], a_minus * wmd, wmd, zero_d, learn)
+            _stream_row(W[i, lo:hi], isyn_exc[lo:hi], apost[lo:hi], a_minus * wmd, wmd, zero_d, learn)
         # inhibition
         if nz > 0 and w_inh > 0:
             for j in range(lo, hi):
                 own = 1 if (last[j] == t and self_inh == 0) else 0
-                gi[j] += w_inh * (nz - own)
+                isyn_inh[j] += w_inh * (nz - own)
         # concept spikes: postponed potentiation events, own traces, resets
         if learn and nz > 0:
             if n_ev + nz > cap:  # flush every row, then start a new event list

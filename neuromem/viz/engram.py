@@ -1,4 +1,4 @@
-"""Figures of the engram-formation experiment (matplotlib, Agg backend, PNG)."""
+"""Figures of the engram-formation experiment, drawn from its results object (``EngramResults``; PNG)."""
 
 from __future__ import annotations
 
@@ -44,9 +44,9 @@ def raster(path, *, concepts, spec, test_res, test_labels, test_modality, resp, 
             trials += [(int(t), m, k) for t in idx]
     fig, ax = plt.subplots(figsize=(max(10, 0.25 * len(trials)), 5))
     for pos, (t, m, k) in enumerate(trials):
-        sel = (test_res.spike_steps // per) == t
-        xs = pos * spec.sim.trial_period_ms + (test_res.spike_steps[sel] % per) * spec.sim.dt_ms
-        ys = [rank.get(int(n), -1) for n in test_res.spike_indices[sel]]
+        sel = (test_res.steps // per) == t
+        xs = pos * spec.sim.trial_period_ms + (test_res.steps[sel] % per) * spec.sim.dt_ms
+        ys = [rank.get(int(n), -1) for n in test_res.indices[sel]]
         keep = np.array(ys) >= 0
         ax.scatter(xs[keep], np.array(ys)[keep], s=4, color=_COLORS[m], marker="|")
         ax.axvspan(pos * spec.sim.trial_period_ms, pos * spec.sim.trial_period_ms + spec.sim.stimulus_ms,
@@ -158,21 +158,25 @@ def concepts_per_neuron(path, *, metrics):
     plt.close(fig)
 
 
-def write_all(out: Path, *, concepts, spec, test_res, test_labels, test_modality, counts, resp, init, trained,
-              metrics) -> list[str]:
-    """Write every figure into ``out``; returns the file names."""
+def write_all(results, out) -> list[str]:
+    """Write every figure of ``results`` (an ``EngramResults``) into ``out``; returns the file names."""
     out = Path(out)
+    out.mkdir(parents=True, exist_ok=True)
+    r = results
+    test = r.test_trials
+    concepts, spec, counts, resp = r.concepts, r.spec, r.test_counts, r.responsive
     files = {
-        "raster_concept_neurons.png": lambda p: raster(p, concepts=concepts, spec=spec, test_res=test_res,
-                                                       test_labels=test_labels, test_modality=test_modality,
+        "raster_concept_neurons.png": lambda p: raster(p, concepts=concepts, spec=spec, test_res=r.test_spikes,
+                                                       test_labels=test.labels, test_modality=test.kind,
                                                        resp=resp, counts=counts),
-        "weights_before_after.png": lambda p: weights(p, concepts=concepts, spec=spec, init=init, trained=trained,
-                                                      resp=resp, counts=counts, test_labels=test_labels),
+        "weights_before_after.png": lambda p: weights(p, concepts=concepts, spec=spec, init=r.initial,
+                                                      trained=r.trained, resp=resp, counts=counts,
+                                                      test_labels=test.labels),
         "concept_cells_pictures_vs_names.png": lambda p: concept_cells(p, concepts=concepts, resp=resp,
-                                                                       counts=counts, test_labels=test_labels,
-                                                                       test_modality=test_modality,
+                                                                       counts=counts, test_labels=test.labels,
+                                                                       test_modality=test.kind,
                                                                        window_ms=spec.sim.stimulus_ms),
-        "concepts_per_neuron_vs_human.png": lambda p: concepts_per_neuron(p, metrics=metrics),
+        "concepts_per_neuron_vs_human.png": lambda p: concepts_per_neuron(p, metrics=r.metrics),
     }
     for name, fn in files.items():
         fn(out / name)
