@@ -15,7 +15,7 @@ from pathlib import Path
 
 import numpy as np
 
-from neuromem.data.base import ConceptDataset, split_pictures
+from neuromem.data.base import ConceptDataset, check_split_sizes, split_pictures
 from neuromem.encoders import audio as _audio
 from neuromem.encoders import text as _text
 from neuromem.encoders.backbones import BACKBONES, FEATURE_VERSION, load_backbone, set_threads
@@ -170,6 +170,8 @@ def encode_dataset(dataset: ConceptDataset, *, seed: int = 0, config: EncoderCon
     fit_local = np.full(dataset.n_concepts, -1)
     fit_local[fit_idx] = np.arange(len(fit_idx))
     set_threads()
+    check_split_sizes({f"concept {c!r} of {dataset.name}": int(n) for c, n in zip(dataset.concepts, dataset.counts())},
+                      heldout_fraction=config.heldout_fraction)  # before any encoding
     heldout = split_pictures(dataset.picture_labels, seed=seed, heldout_fraction=config.heldout_fraction)
     data_hash = dataset.content_hash()
     backbone = load_backbone(config.backbone, input_size=config.input_size_px, weights=config.weights)
@@ -183,8 +185,20 @@ def encode_dataset(dataset: ConceptDataset, *, seed: int = 0, config: EncoderCon
     if use_cache:
         hit = load_cached("encoded", result_key)
         if hit is not None:
-            log(f"latents for {dataset.name} (seed {seed}) found in cache")
-            return _result_from_arrays(hit)
+            try:
+                result = _result_from_arrays(hit)
+            except Exception as exc:  # an entry from an incompatible or damaged write: recompute
+                import warnings
+
+                from neuromem.encoders.cache import CacheWarning, cache_path
+
+                warnings.warn(f"cache entry {cache_path('encoded', result_key)} is unusable "
+                              f"({type(exc).__name__}: {exc}); it is discarded and recomputed", CacheWarning,
+                              stacklevel=2)
+                cache_path("encoded", result_key).unlink(missing_ok=True)
+            else:
+                log(f"latents for {dataset.name} (seed {seed}) from cache")
+                return result
 
     # 1. pictures -> backbone features (cached separately: the expensive step)
     feat_key = cache_key(backbone=config.backbone, weights=backbone.weights_id, size=config.input_size_px,
@@ -193,7 +207,7 @@ def encode_dataset(dataset: ConceptDataset, *, seed: int = 0, config: EncoderCon
     cached = load_cached("features", feat_key) if use_cache else None
     if cached is not None:
         feats, pps, feats_cached = cached["features"], float(cached["pictures_per_second"]), True
-        log(f"backbone features of {len(feats)} pictures found in cache")
+        log(f"backbone features of {len(feats)} pictures from cache")
     else:
         log(f"extracting {config.backbone} features of {len(dataset.pictures)} pictures at "
             f"{config.input_size_px}x{config.input_size_px} px")
@@ -241,8 +255,7 @@ def encode_dataset(dataset: ConceptDataset, *, seed: int = 0, config: EncoderCon
         from neuromem.data.speech import spoken_name_items, synthesise
 
         utts, sp_labels, sp_split = spoken_name_items(dataset.names, dataset.concepts)
-        log(f"synthesising {len(utts)} spoken names with espeak-ng")
-        waves = synthesise(utts, progress=progress)
+        waves = synthesise(utts, progress=progress, log=log)
         sp_feats = _audio.audio_features(waves)
         sp_fit = (sp_split == "train") & (fit_local[sp_labels] >= 0)
         sp_proj = fit_projection_to_targets(sp_feats[sp_fit], fit_local[sp_labels[sp_fit]],

@@ -585,6 +585,8 @@ def run_engram_formation(space: LatentSpace, config: EngramConfig | None = None,
         if figures:
             from neuromem.viz.engram import write_all
 
+            if progress:
+                print("drawing figures (up to half a minute) ...", flush=True)
             metrics["figures"] = write_all(results, out)
         metrics["timings_s"]["total_s"] = time.perf_counter() - t_start
         results.save(out)
@@ -624,7 +626,7 @@ def add_cli_arguments(parser: argparse.ArgumentParser) -> argparse.ArgumentParse
     parser.add_argument("--presentations", type=int, default=None, help="learning presentations per concept (K)")
     parser.add_argument("--seed", type=int, default=0, help="split and simulation seed")
     parser.add_argument("--preset", default=None, help="network preset name (shipped or in models/) or a TOML path")
-    parser.add_argument("--out", default=None, help="output directory for metrics.json, results.npz, figures")
+    parser.add_argument("--out", default=None, help=f"output directory for metrics.json, {RESULTS_FILE}, figures")
     parser.add_argument("--no-spoken", action="store_true", help="ignore the spoken-name modality")
     parser.add_argument("--max-test-pictures", type=int, default=None,
                         help="cap on held-out test pictures per concept (default: all)")
@@ -666,7 +668,7 @@ def main_from_args(space: LatentSpace, args: argparse.Namespace, *, dataset: str
     for name, m in metrics["controls"].items():
         print(f"control {name:24s} picture->name {m['picture_to_name_recall_at_1']:.3f}  "
               f"concepts_with_engram {m['concepts_with_engram']:.2f}")
-    print(f"total time {metrics['timings_s']['total_s']:.1f} s")
+    print(f"experiment time (encoding not included) {metrics['timings_s']['total_s']:.1f} s")
     if args.out:
         print(f"results: {Path(args.out) / METRICS_FILE} (+ {RESULTS_FILE}, figures)")
     return 0
