@@ -111,6 +111,10 @@ def _add_dataset_args(p):
     p.add_argument("--latent-dim", type=int, default=64, help="latent size (default 64)")
     p.add_argument("--heldout-fraction", type=float, default=0.2, help="held-out fraction per concept (0.2)")
     p.add_argument("--no-spoken", action="store_true", help="skip spoken names (no espeak-ng needed)")
+    p.add_argument("--fit-concepts", default=None, metavar="NAMES|FRACTION",
+                   help="concept split: comma-separated concept names, or a fraction with a decimal point (0.5) "
+                        "of the concepts chosen by --seed, fit the encoder parts; the others are novel "
+                        "(default: all concepts fit them, no split)")
     p.add_argument("--no-cache", action="store_true", help="recompute everything")
     p.add_argument("--quiet", action="store_true", help="no progress bars")
 
@@ -154,6 +158,13 @@ def encode_from_args(args, *, min_train: int = 1, config=None):
         print(f"reading pictures of {args.dataset}", flush=True)
     dataset = load_dataset(args.dataset, per_concept=args.per_concept, seed=args.seed, data_dir=args.data_dir,
                            heldout_fraction=args.heldout_fraction, min_train=min_train)
+    from dataclasses import replace
+
+    from neuromem.data.concept_split import resolve_fit_concepts
+
+    fit = resolve_fit_concepts(getattr(args, "fit_concepts", None), dataset.concepts, seed=args.seed)
+    if fit is not None:
+        config = replace(config, fit_concepts=fit)
     return encode_dataset(dataset, seed=args.seed, config=config, progress=not args.quiet,
                           use_cache=not args.no_cache, log=(lambda *_: None) if args.quiet else _log)
 

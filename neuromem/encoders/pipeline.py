@@ -49,6 +49,12 @@ class EncoderConfig:
         Training epochs of the picture head (1..1000).
     weights : str or None
         Backbone weights file (ResNets; EfficientNet-Lite0 defaults to the packaged file).
+    fit_concepts : tuple of str or None
+        Concept split: only these concepts' training items fit the picture
+        head, the name and spoken projections and the decoder; the other
+        (novel) concepts are encoded but never influence a fitted parameter.
+        None: every concept fits them. Resolve ``--fit-concepts`` values with
+        :func:`neuromem.data.concept_split.resolve_fit_concepts`.
     """
 
     backbone: str = "efficientnet_lite0"
@@ -58,8 +64,14 @@ class EncoderConfig:
     spoken: bool = True
     head_epochs: int = 40
     weights: str | None = None
+    fit_concepts: tuple[str, ...] | None = None
 
     def __post_init__(self):
+        if self.fit_concepts is not None:
+            fit = tuple(str(c) for c in self.fit_concepts)
+            if not fit:
+                raise ValueError("fit_concepts=() names no concept; give at least one (or None for no split)")
+            object.__setattr__(self, "fit_concepts", fit)
         if self.backbone not in BACKBONES:
             raise ValueError(f"backbone={self.backbone!r} is unknown; choose one of {BACKBONES}")
         for name, lo, hi in (("input_size_px", 32, 512), ("latent_dim", 2, 1024), ("head_epochs", 1, 1000)):
@@ -145,6 +157,18 @@ def encode_dataset(dataset: ConceptDataset, *, seed: int = 0, config: EncoderCon
     import torch
 
     config = config or EncoderConfig()
+    fit_idx = np.arange(dataset.n_concepts)
+    if config.fit_concepts is not None:
+        unknown = [c for c in config.fit_concepts if c not in dataset.concepts]
+        if unknown:
+            raise ValueError(f"fit_concepts {unknown} are not concepts of {dataset.name!r} ({list(dataset.concepts)})")
+        fit_idx = np.array([k for k, c in enumerate(dataset.concepts) if c in set(config.fit_concepts)])
+        if len(fit_idx) == dataset.n_concepts:
+            raise ValueError(f"fit_concepts names every concept of {dataset.name!r}, which leaves no novel concept; "
+                             f"leave at least one out (or use fit_concepts=None for no split)")
+    # fitted parts see only fit concepts, relabelled 0..n_fit-1 (fit_local[label] = -1 for novel concepts)
+    fit_local = np.full(dataset.n_concepts, -1)
+    fit_local[fit_idx] = np.arange(len(fit_idx))
     set_threads()
     check_split_sizes({f"concept {c!r} of {dataset.name}": int(n) for c, n in zip(dataset.concepts, dataset.counts())},
                       heldout_fraction=config.heldout_fraction)  # before any encoding
@@ -152,7 +176,10 @@ def encode_dataset(dataset: ConceptDataset, *, seed: int = 0, config: EncoderCon
     data_hash = dataset.content_hash()
     backbone = load_backbone(config.backbone, input_size=config.input_size_px, weights=config.weights)
 
-    result_key = cache_key(version=PIPELINE_VERSION, data=data_hash, seed=seed, config=asdict(config),
+    key_config = asdict(config)
+    if key_config["fit_concepts"] is None:  # no split: the same key (and cache entries) as before splits existed
+        del key_config["fit_concepts"]
+    result_key = cache_key(version=PIPELINE_VERSION, data=data_hash, seed=seed, config=key_config,
                            weights=backbone.weights_id, text=_text.TEXT_MODEL_ID, audio=_audio.AUDIO_FEATURE_VERSION,
                            torch=torch.__version__.split("+")[0])
     if use_cache:
@@ -192,11 +219,14 @@ def encode_dataset(dataset: ConceptDataset, *, seed: int = 0, config: EncoderCon
 
     labels = dataset.picture_labels
     train = ~heldout
-    # 2. transfer-learned picture head (train split only)
-    head = fit_picture_head(feats[train], labels[train], n_concepts=dataset.n_concepts,
+    fit_rows = train & (fit_local[labels] >= 0)   # train split of the fit concepts: all a fitted part sees
+    # 2. transfer-learned picture head (train split of the fit concepts only)
+    head = fit_picture_head(feats[fit_rows], fit_local[labels[fit_rows]], n_concepts=len(fit_idx),
                               latent_dim=config.latent_dim, epochs=config.head_epochs, seed=seed, progress=progress)
     z_pic = head(feats)
+    # every concept's centroid (quality report only); the projections' targets are the fit concepts' centroids
     centroids = np.stack([z_pic[train & (labels == k)].mean(0) for k in range(dataset.n_concepts)])
+    fit_centroids = centroids[fit_idx]
 
     # 3. written names -> MiniLM -> linear projection onto picture centroids (train forms only)
     name_texts, name_labels, name_split = [], [], []
@@ -208,8 +238,9 @@ def encode_dataset(dataset: ConceptDataset, *, seed: int = 0, config: EncoderCon
     name_labels, name_split = np.asarray(name_labels), np.asarray(name_split)
     log(f"embedding {len(name_texts)} written name forms with {_text.TEXT_MODEL_ID}")
     emb = _text.embed_texts(name_texts)
-    text_proj = fit_projection_to_targets(emb[name_split == "train"], name_labels[name_split == "train"],
-                                          centroids, hidden=None, seed=seed, desc="name projection",
+    name_fit = (name_split == "train") & (fit_local[name_labels] >= 0)
+    text_proj = fit_projection_to_targets(emb[name_fit], fit_local[name_labels[name_fit]],
+                                          fit_centroids, hidden=None, seed=seed, desc="name projection",
                                           progress=progress)
     modalities = {
         "picture": ModalityLatents(z_pic, labels, np.where(heldout, "heldout", "train"),
@@ -217,7 +248,7 @@ def encode_dataset(dataset: ConceptDataset, *, seed: int = 0, config: EncoderCon
         "name": ModalityLatents(text_proj(emb), name_labels, name_split, tuple(name_texts)),
     }
     state = {**_flatten_state("picture_head", head), **_flatten_state("name_projection", text_proj),
-             "centroids": centroids.astype(np.float32)}
+             "centroids": fit_centroids.astype(np.float32)}
 
     # 4. spoken names -> log-mel -> MLP projection onto picture centroids (training voices only)
     if config.spoken:
@@ -226,15 +257,16 @@ def encode_dataset(dataset: ConceptDataset, *, seed: int = 0, config: EncoderCon
         utts, sp_labels, sp_split = spoken_name_items(dataset.names, dataset.concepts)
         waves = synthesise(utts, progress=progress, log=log)
         sp_feats = _audio.audio_features(waves)
-        sp_proj = fit_projection_to_targets(sp_feats[sp_split == "train"], sp_labels[sp_split == "train"],
-                                            centroids, hidden=128, seed=seed, epochs=150,
+        sp_fit = (sp_split == "train") & (fit_local[sp_labels] >= 0)
+        sp_proj = fit_projection_to_targets(sp_feats[sp_fit], fit_local[sp_labels[sp_fit]],
+                                            fit_centroids, hidden=128, seed=seed, epochs=150,
                                             desc="spoken-name projection", progress=progress)
         modalities["spoken"] = ModalityLatents(sp_proj(sp_feats), sp_labels, sp_split,
                                                tuple(u.describe() for u in utts))
         state.update(_flatten_state("spoken_projection", sp_proj))
 
     # 5. decoder: latent -> picture; reconstruction error is the match signal
-    decoder = fit_decoder(z_pic[train], dataset.pictures[train], seed=seed, progress=progress)
+    decoder = fit_decoder(z_pic[fit_rows], dataset.pictures[fit_rows], seed=seed, progress=progress)
     err_heldout = decoder.error(z_pic[heldout], dataset.pictures[heldout])
     novel = novel_pictures(int(min(500, heldout.sum())), dataset.picture_shape, seed=seed)
     z_novel = head(backbone.features(novel))
@@ -242,7 +274,8 @@ def encode_dataset(dataset: ConceptDataset, *, seed: int = 0, config: EncoderCon
     state.update({f"decoder/{k}": v.detach().numpy() for k, v in decoder.module.state_dict().items()})
 
     space = LatentSpace(concepts=dataset.concepts, modalities=modalities, seed=seed,
-                        encoder={**asdict(config), "dataset": dataset.name, "pipeline": PIPELINE_VERSION})
+                        encoder={**asdict(config), "dataset": dataset.name, "pipeline": PIPELINE_VERSION},
+                        fit_concepts=config.fit_concepts)
     metrics = quality_metrics(space, centroids, err_heldout, err_novel, config=config,
                               pictures_per_second=pps, features_from_cache=feats_cached, dataset=dataset)
     idx_h = np.flatnonzero(heldout)[:N_RECON_EXAMPLES]
@@ -296,6 +329,12 @@ def quality_metrics(space: LatentSpace, centroids: np.ndarray, err_heldout: np.n
             *space["spoken"].select("train"), centroids)
     else:
         metrics["spoken_to_picture_centroid_fraction"] = None
+    if space.fit_concepts is not None:
+        fit_mask = np.isin(y_h, [space.concepts.index(c) for c in space.fit_concepts])
+        metrics["fit_concepts"] = list(space.fit_concepts)
+        metrics["novel_concepts"] = list(space.novel_concepts)
+        metrics["heldout_picture_accuracy_fitted"] = float(np.mean(pred[fit_mask] == y_h[fit_mask]))
+        metrics["heldout_picture_accuracy_novel"] = float(np.mean(pred[~fit_mask] == y_h[~fit_mask]))
     metrics.update({
         "recon_error_measure": "mean squared error per pixel, intensities in [0, 1]",
         "recon_error_heldout": float(err_heldout.mean()),

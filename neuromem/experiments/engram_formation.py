@@ -48,6 +48,10 @@ The trials come from :mod:`neuromem.protocols`; the options are one
 :class:`EngramConfig` (CLI, tests and TOML files share it); the results are
 one :class:`EngramResults` whose ``save`` / ``load`` own the file schema;
 figures are drawn by :mod:`neuromem.viz.engram` from that object.
+
+With a concept split (``--fit-concepts``) the metrics also hold
+``fit_concepts`` and ``novel_concepts`` (lists of names); every other metric
+then refers to the novel concepts, the only ones learned and tested.
 """
 
 from __future__ import annotations
@@ -404,7 +408,10 @@ def run(space: LatentSpace, config: EngramConfig | None = None, *, progress: boo
     ----------
     space : LatentSpace
         Needs ``"picture"`` and ``"name"``; ``"spoken"`` is used when present
-        and ``config.use_spoken``.
+        and ``config.use_spoken``. With a concept split (``space.fit_concepts``),
+        only the novel concepts are learned and tested; ``fit_concepts`` and
+        ``novel_concepts`` are written into the metrics, and every other
+        metric refers to the novel concepts.
     config : EngramConfig, optional
         Every option (defaults if None).
     progress : bool
@@ -433,6 +440,13 @@ def run(space: LatentSpace, config: EngramConfig | None = None, *, progress: boo
         if m not in space.modalities:
             raise ValueError(f"engram formation needs a {m!r} modality; the space has {sorted(space.modalities)}")
     K = int(cfg.presentations)
+    split = None
+    if space.fit_concepts is not None:  # concept split: learn and test the novel concepts only
+        split = {"fit_concepts": list(space.fit_concepts), "novel_concepts": list(space.novel_concepts)}
+        if not split["novel_concepts"]:
+            raise ValueError("the latent space's concept split leaves no novel concept to learn; encode with fewer "
+                             "--fit-concepts")
+        space = space.subset(space.novel_concepts)
     modalities = ("picture", "name") + (("spoken",) if cfg.use_spoken and "spoken" in space.modalities else ())
     spec = load_preset(cfg.preset, modalities=modalities, latent_dim=space.latent_dim, **cfg.spec_overrides)
     n_c = len(space.concepts)
@@ -518,6 +532,7 @@ def run(space: LatentSpace, config: EngramConfig | None = None, *, progress: boo
         "split_seed": int(space.seed),
         "modalities": list(modalities),
         "n_concepts": n_c,
+        **(split or {}),
         "n_concept_neurons": spec.concept.n_neurons,
         "latent_dim": space.latent_dim,
         "n_test_trials": {m: int((test.kind == m).sum()) for m in modalities + ("blank",)},
