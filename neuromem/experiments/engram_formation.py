@@ -82,6 +82,10 @@ The trials come from :mod:`neuromem.protocols`; the options are one
 :class:`EngramConfig` (CLI, tests and TOML files share it); the results are
 one :class:`EngramResults` whose ``save`` / ``load`` own the file schema;
 figures are drawn by :mod:`neuromem.viz.engram` from that object.
+
+With a concept split (``--fit-concepts``) the metrics also hold
+``fit_concepts`` and ``novel_concepts`` (lists of names); every other metric
+then refers to the novel concepts, the only ones learned and tested.
 """
 
 from __future__ import annotations
@@ -504,7 +508,10 @@ def run(space: LatentSpace, config: EngramConfig | None = None, *, progress: boo
     ----------
     space : LatentSpace
         Needs ``"picture"`` and ``"name"``; ``"spoken"`` is used when present
-        and ``config.use_spoken``.
+        and ``config.use_spoken``. With a concept split (``space.fit_concepts``),
+        only the novel concepts are learned and tested; ``fit_concepts`` and
+        ``novel_concepts`` are written into the metrics, and every other
+        metric refers to the novel concepts.
     config : EngramConfig, optional
         Every option (defaults if None).
     progress : bool
@@ -540,6 +547,13 @@ def run(space: LatentSpace, config: EngramConfig | None = None, *, progress: boo
         raise ValueError(f"backbone_features has {np.shape(backbone_features)[0]} rows; the space has "
                          f"{len(space['picture'].latents)} pictures (pass the features of the same dataset)")
     K = int(cfg.presentations)
+    split = None
+    if space.fit_concepts is not None:  # concept split: learn and test the novel concepts only
+        split = {"fit_concepts": list(space.fit_concepts), "novel_concepts": list(space.novel_concepts)}
+        if not split["novel_concepts"]:
+            raise ValueError("the latent space's concept split leaves no novel concept to learn; encode with fewer "
+                             "--fit-concepts")
+        space = space.subset(space.novel_concepts)
     modalities = ("picture", "name") + (("spoken",) if cfg.use_spoken and "spoken" in space.modalities else ())
     spec = load_preset(cfg.preset, modalities=modalities, latent_dim=space.latent_dim, **cfg.spec_overrides)
     n_c = len(space.concepts)
@@ -649,6 +663,7 @@ def run(space: LatentSpace, config: EngramConfig | None = None, *, progress: boo
         "split_seed": int(space.seed),
         "modalities": list(modalities),
         "n_concepts": n_c,
+        **(split or {}),
         "n_concept_neurons": spec.concept.n_neurons,
         "latent_dim": space.latent_dim,
         "n_test_trials": {m: int((test.kind == m).sum()) for m in modalities + ("blank",)},
@@ -708,6 +723,8 @@ def run_engram_formation(space: LatentSpace, config: EngramConfig | None = None,
         if figures:
             from neuromem.viz.engram import write_all
 
+            if progress:
+                print("drawing figures (up to half a minute) ...", flush=True)
             metrics["figures"] = write_all(results, out)
         metrics["timings_s"]["total_s"] = time.perf_counter() - t_start
         results.save(out)
@@ -778,7 +795,7 @@ def add_cli_arguments(parser: argparse.ArgumentParser) -> argparse.ArgumentParse
                              "(default: report seeds 3,4,5,6,7; tuning seeds are 0,1,2)")
     parser.add_argument("--seed", type=int, default=None, help="one seed only (same as --seeds S)")
     parser.add_argument("--preset", default=None, help="network preset name (shipped or in models/) or a TOML path")
-    parser.add_argument("--out", default=None, help="output directory for metrics.json, results.npz, figures")
+    parser.add_argument("--out", default=None, help=f"output directory for metrics.json, {RESULTS_FILE}, figures")
     parser.add_argument("--no-spoken", action="store_true", help="ignore the spoken-name modality")
     parser.add_argument("--max-test-pictures", type=int, default=None,
                         help="cap on held-out test pictures per concept (default: all)")
@@ -824,6 +841,7 @@ def main_from_args(space: LatentSpace | None, args: argparse.Namespace, *, datas
 
     Returns the exit status (0).
     """
+<<<<<<< HEAD
     from neuromem.data import load_dataset
     from neuromem.encoders import EncoderConfig, backbone_features
     from neuromem.engines import engine_names
@@ -873,4 +891,20 @@ def main_from_args(space: LatentSpace | None, args: argparse.Namespace, *, datas
               f"{inv if inv is None else round(inv, 3)}")
     if out is not None:
         print(f"results: {out / METRICS_FILE}" + (" (+ seed_<S>/ per seed)" if len(seeds) > 1 else ""))
+=======
+    metrics = run_engram_formation(space, config_from_args(args), out_dir=args.out, progress=not args.quiet,
+                                   figures=not args.no_figures, dataset=dataset or getattr(args, "dataset", None))
+    keys = ("picture_to_name_recall_at_1", "name_to_picture_recall_at_1", "prototype_ceiling_recall_at_1",
+            "chance_recall_at_1", "concepts_with_engram", "invariance_index", "invariance_index_spoken",
+            "population_sparseness", "lifetime_sparseness")
+    for k in keys:
+        v = metrics.get(k)
+        print(f"{k:34s} {v:.3f}" if isinstance(v, float) else f"{k:34s} {v}")
+    for name, m in metrics["controls"].items():
+        print(f"control {name:24s} picture->name {m['picture_to_name_recall_at_1']:.3f}  "
+              f"concepts_with_engram {m['concepts_with_engram']:.2f}")
+    print(f"experiment time (encoding not included) {metrics['timings_s']['total_s']:.1f} s")
+    if args.out:
+        print(f"results: {Path(args.out) / METRICS_FILE} (+ {RESULTS_FILE}, figures)")
+>>>>>>> main
     return 0
