@@ -248,7 +248,7 @@ def check_run_args(args, exp) -> None:
     """The options of ``run EXPERIMENT`` checked before any work (raises ``ValueError``)."""
     from neuromem.engines import engine_names
 
-    if getattr(exp, "NEEDS_LATENT_SPACE", False):
+    if getattr(exp, "NEEDS_LATENT_SPACE", False) or getattr(exp, "ENCODES_PER_SEED", False):
         _check_dataset_args(args)
     engine = getattr(args, "engine", None)
     if engine is not None and engine not in engine_names():
@@ -284,26 +284,18 @@ def cmd_run(args) -> int:
         print(f"results will be written to {args.out}", flush=True)
     space, t_enc = None, 0.0
     if exp.NEEDS_LATENT_SPACE:
-<<<<<<< HEAD
-        from neuromem.engines import engine_names
-
-        engine = getattr(args, "engine", None)
-        if engine is not None and engine not in engine_names():  # fail before the (long) encoding step
-            raise ValueError(f"unknown engine {engine!r}; known engines: {engine_names()}")
-        space = encode_from_args(args).space
-    if getattr(exp, "ENCODES_PER_SEED", False):  # one latent space per seed, encoded when the experiment asks
-        args.encode_seed = lambda seed: encode_from_args(argparse.Namespace(**{**vars(args), "seed": int(seed)}))
-    return int(exp.main_from_args(space, args) or 0)
-=======
         config = _encoder_config(args)
         k = getattr(args, "presentations", None)
         space = encode_from_args(args, min_train=k or 1, config=config).space
         t_enc = time.perf_counter() - t0
+    if getattr(exp, "ENCODES_PER_SEED", False):  # one latent space per seed, encoded when the experiment asks
+        k = getattr(args, "presentations", None)
+        args.encode_seed = lambda seed: encode_from_args(argparse.Namespace(**{**vars(args), "seed": int(seed)}),
+                                                         min_train=k or 1)
     status = int(exp.main_from_args(space, args) or 0)
     total = time.perf_counter() - t0
     print(f"time: encoding {t_enc:.1f} s, experiment {total - t_enc:.1f} s, total {total:.1f} s")
     return status
->>>>>>> main
 
 
 def cmd_demo(args) -> int:

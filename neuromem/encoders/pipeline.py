@@ -145,7 +145,7 @@ def _backbone_features(dataset, config, backbone, data_hash, *, progress, use_ca
                          data=data_hash, torch=torch.__version__.split("+")[0])
     cached = load_cached("features", feat_key) if use_cache else None
     if cached is not None:
-        log(f"backbone features of {len(cached['features'])} pictures found in cache")
+        log(f"backbone features of {len(cached['features'])} pictures from cache")
         return cached["features"], float(cached["pictures_per_second"]), True
     log(f"extracting {config.backbone} features of {len(dataset.pictures)} pictures at "
         f"{config.input_size_px}x{config.input_size_px} px")
@@ -235,26 +235,8 @@ def encode_dataset(dataset: ConceptDataset, *, seed: int = 0, config: EncoderCon
                 return result
 
     # 1. pictures -> backbone features (cached separately: the expensive step)
-<<<<<<< HEAD
     feats, pps, feats_cached = _backbone_features(dataset, config, backbone, data_hash, progress=progress,
                                                   use_cache=use_cache, log=log)
-=======
-    feat_key = cache_key(backbone=config.backbone, weights=backbone.weights_id, size=config.input_size_px,
-                         layout=FEATURE_VERSION,
-                         data=data_hash, torch=torch.__version__.split("+")[0])
-    cached = load_cached("features", feat_key) if use_cache else None
-    if cached is not None:
-        feats, pps, feats_cached = cached["features"], float(cached["pictures_per_second"]), True
-        log(f"backbone features of {len(feats)} pictures from cache")
-    else:
-        log(f"extracting {config.backbone} features of {len(dataset.pictures)} pictures at "
-            f"{config.input_size_px}x{config.input_size_px} px")
-        t0 = time.perf_counter()
-        feats = backbone.features(dataset.pictures, progress=progress)
-        pps = len(feats) / (time.perf_counter() - t0)
-        save_cached("features", feat_key, {"features": feats, "pictures_per_second": np.float64(pps)})
-        feats_cached = False
->>>>>>> main
 
     labels = dataset.picture_labels
     train = ~heldout

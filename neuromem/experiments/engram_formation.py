@@ -841,7 +841,6 @@ def main_from_args(space: LatentSpace | None, args: argparse.Namespace, *, datas
 
     Returns the exit status (0).
     """
-<<<<<<< HEAD
     from neuromem.data import load_dataset
     from neuromem.encoders import EncoderConfig, backbone_features
     from neuromem.engines import engine_names
@@ -891,20 +890,4 @@ def main_from_args(space: LatentSpace | None, args: argparse.Namespace, *, datas
               f"{inv if inv is None else round(inv, 3)}")
     if out is not None:
         print(f"results: {out / METRICS_FILE}" + (" (+ seed_<S>/ per seed)" if len(seeds) > 1 else ""))
-=======
-    metrics = run_engram_formation(space, config_from_args(args), out_dir=args.out, progress=not args.quiet,
-                                   figures=not args.no_figures, dataset=dataset or getattr(args, "dataset", None))
-    keys = ("picture_to_name_recall_at_1", "name_to_picture_recall_at_1", "prototype_ceiling_recall_at_1",
-            "chance_recall_at_1", "concepts_with_engram", "invariance_index", "invariance_index_spoken",
-            "population_sparseness", "lifetime_sparseness")
-    for k in keys:
-        v = metrics.get(k)
-        print(f"{k:34s} {v:.3f}" if isinstance(v, float) else f"{k:34s} {v}")
-    for name, m in metrics["controls"].items():
-        print(f"control {name:24s} picture->name {m['picture_to_name_recall_at_1']:.3f}  "
-              f"concepts_with_engram {m['concepts_with_engram']:.2f}")
-    print(f"experiment time (encoding not included) {metrics['timings_s']['total_s']:.1f} s")
-    if args.out:
-        print(f"results: {Path(args.out) / METRICS_FILE} (+ {RESULTS_FILE}, figures)")
->>>>>>> main
     return 0
