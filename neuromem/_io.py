@@ -1,13 +1,42 @@
-"""Atomic file writes: a reader never sees a half-written file."""
+"""Atomic file writes: a reader never sees a half-written file.
+
+Files are written to a temporary file in the target folder and renamed into
+place; they get the permissions a plain ``open(path, "w")`` would give
+(``0o666`` less the process umask), not the owner-only mode of temporary files.
+"""
 
 from __future__ import annotations
 
 import json
 import os
 import tempfile
+import threading
 from pathlib import Path
 
 import numpy as np
+
+
+_UMASK_LOCK = threading.Lock()
+
+
+def current_umask() -> int:
+    """The process umask, read without changing it where the system allows (``/proc/self/status``)."""
+    try:
+        with open("/proc/self/status", encoding="ascii") as fh:
+            for line in fh:
+                if line.startswith("Umask:"):
+                    return int(line.split()[1], 8)
+    except (OSError, ValueError):
+        pass
+    with _UMASK_LOCK:  # os.umask can only be read by setting it
+        mask = os.umask(0o022)
+        os.umask(mask)
+    return mask
+
+
+def plain_file_mode() -> int:
+    """Permission bits of a file created by a plain write: ``0o666 & ~umask``."""
+    return 0o666 & ~current_umask()
 
 
 def _atomic(path: Path, write) -> Path:
@@ -19,6 +48,7 @@ def _atomic(path: Path, write) -> Path:
             write(fh)
             fh.flush()
             os.fsync(fh.fileno())
+        os.chmod(tmp, plain_file_mode())
         os.replace(tmp, path)
     except BaseException:
         try:

@@ -1,16 +1,20 @@
-"""The ``neuromem`` command line.
+"""neuromem: memory engrams and concept cells, from pictures and names to spiking concept neurons.
 
-Sub-commands: ``info`` (versions, engines, offline assets, device), ``encode``
-(dataset -> latent space + quality report), ``figures`` (rebuild figures from
-saved results), ``run`` (experiments), ``bench`` (engines side by side) and
-``demo`` (the main job on the embedded default data).
+Sub-commands: info (versions, engines, offline assets, device), encode
+(dataset -> latent space + quality report), figures (rebuild figures from
+saved results), run (experiments), bench (engines side by side) and demo (the
+main job on the embedded default data), learn / recall / memory (saved
+memories and their concept store) and bench-store.
 """
 
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 import time
+import warnings
+from datetime import datetime, timezone
 from pathlib import Path
 
 REPORT_KEYS = (
@@ -43,7 +47,8 @@ def cmd_info(args) -> int:
 
     print(f"neuromem {_version('neuromem')}  (Python {platform.python_version()}, {platform.machine()})")
     print("\nlibraries:")
-    for mod in ("numpy", "scipy", "torch", "torchvision", "brian2", "norse", "scikit-learn", "networkx",
+    for mod in ("numpy", "scipy", "torch", "torchvision", "brian2", "numba", "Pillow", "norse", "scikit-learn",
+                "networkx",
                 "matplotlib", "librosa", "sentence-transformers"):
         print(f"  {mod:22s} {_version(mod)}")
     print("\nengines:")
@@ -106,19 +111,66 @@ def _add_dataset_args(p):
     p.add_argument("--latent-dim", type=int, default=64, help="latent size (default 64)")
     p.add_argument("--heldout-fraction", type=float, default=0.2, help="held-out fraction per concept (0.2)")
     p.add_argument("--no-spoken", action="store_true", help="skip spoken names (no espeak-ng needed)")
+    p.add_argument("--fit-concepts", default=None, metavar="NAMES|FRACTION",
+                   help="concept split: comma-separated concept names, or a fraction with a decimal point (0.5) "
+                        "of the concepts chosen by --seed, fit the encoder parts; the others are novel "
+                        "(default: all concepts fit them, no split)")
     p.add_argument("--no-cache", action="store_true", help="recompute everything")
     p.add_argument("--quiet", action="store_true", help="no progress bars")
 
 
-def encode_from_args(args):
-    from neuromem.data import load_dataset
-    from neuromem.encoders import EncoderConfig, encode_dataset
+def _encoder_config(args):
+    from neuromem.encoders import EncoderConfig
 
-    config = EncoderConfig(backbone=args.backbone, input_size_px=args.input_size, latent_dim=args.latent_dim,
-                           heldout_fraction=args.heldout_fraction, spoken=not args.no_spoken, weights=args.weights)
-    dataset = load_dataset(args.dataset, per_concept=args.per_concept, seed=args.seed, data_dir=args.data_dir)
+    return EncoderConfig(backbone=args.backbone, input_size_px=args.input_size, latent_dim=args.latent_dim,
+                         heldout_fraction=args.heldout_fraction, spoken=not args.no_spoken, weights=args.weights)
+
+
+def check_out_dir(out, *, option: str = "--out") -> Path:
+    """Create ``out`` (a folder) now, before any work, or raise a one-line ``ValueError`` saying why not."""
+    out = Path(out).expanduser()
+    if out.exists() and not out.is_dir():
+        raise ValueError(f"{option} {out} is an existing file, not a folder; choose a folder path")
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise ValueError(f"{option} {out} cannot be created ({exc.strerror or exc}); choose a writable folder") \
+            from None
+    if not os.access(out, os.W_OK | os.X_OK):
+        raise ValueError(f"{option} {out} is not writable; choose a writable folder")
+    return out
+
+
+def _check_dataset_args(args) -> None:
+    if args.per_concept is not None and (args.per_concept < 0 or args.per_concept == 1):
+        raise ValueError(f"--per-concept {args.per_concept} must be 0 (all) or at least 2")
+
+
+def encode_from_args(args, *, min_train: int = 1, config=None):
+    """Load the dataset named by ``args`` (folder checks first) and encode it; returns the ``EncodeResult``."""
+    from neuromem.data import load_dataset
+    from neuromem.encoders import encode_dataset
+
+    config = config or _encoder_config(args)
+    if not args.quiet and not args.dataset.startswith("folder:"):
+        print(f"loading dataset {args.dataset}", flush=True)
+    elif not args.quiet:
+        print(f"reading pictures of {args.dataset}", flush=True)
+    dataset = load_dataset(args.dataset, per_concept=args.per_concept, seed=args.seed, data_dir=args.data_dir,
+                           heldout_fraction=args.heldout_fraction, min_train=min_train)
+    from dataclasses import replace
+
+    from neuromem.data.concept_split import resolve_fit_concepts
+
+    fit = resolve_fit_concepts(getattr(args, "fit_concepts", None), dataset.concepts, seed=args.seed)
+    if fit is not None:
+        config = replace(config, fit_concepts=fit)
     return encode_dataset(dataset, seed=args.seed, config=config, progress=not args.quiet,
-                          use_cache=not args.no_cache)
+                          use_cache=not args.no_cache, log=(lambda *_: None) if args.quiet else _log)
+
+
+def _log(msg: str) -> None:
+    print(msg, flush=True)
 
 
 def print_report(metrics: dict) -> None:
@@ -135,15 +187,24 @@ def print_report(metrics: dict) -> None:
 
 def cmd_encode(args) -> int:
     t0 = time.perf_counter()
-    result = encode_from_args(args)
+    _check_dataset_args(args)
+    config = _encoder_config(args)
+    check_out_dir(args.out)
+    result = encode_from_args(args, config=config)
+    t_enc = time.perf_counter() - t0
     paths = result.save(args.out)
     print_report(result.metrics)
+    t_fig = 0.0
     if not args.no_figures:
         from neuromem.viz.encoding import make_encoding_figures
 
+        print("\ndrawing figures (up to half a minute) ...", flush=True)
+        t1 = time.perf_counter()
         figs = make_encoding_figures(args.out)
-        print("\nfigures: " + ", ".join(str(f) for f in figs))
-    print(f"results: {paths['metrics']} (+ latents.npz, encoder_state.npz)  [{time.perf_counter() - t0:.1f} s]")
+        t_fig = time.perf_counter() - t1
+        print("figures: " + ", ".join(str(f) for f in figs))
+    print(f"results: {paths['metrics']} (+ latents.npz, encoder_state.npz)")
+    print(f"time: encoding {t_enc:.1f} s, figures {t_fig:.1f} s, total {time.perf_counter() - t0:.1f} s")
     return 0
 
 
@@ -152,52 +213,109 @@ def cmd_figures(args) -> int:
     from neuromem.viz.encoding import make_encoding_figures
 
     results = Path(args.results)
+    if not results.is_dir():
+        raise FileNotFoundError(f"--results {results} is not a folder; pass a folder written by encode, run or demo")
+    if args.out is not None:
+        check_out_dir(args.out)
+    exps = [load_experiment(name) for name in experiment_names()]
+    # the folder itself, or (as ``demo`` writes) one sub-folder per stage
+    folders = [results] + sorted(d for d in results.iterdir() if d.is_dir())
     made = []
-    if (results / "latents.npz").exists() and (results / "reconstructions.npz").exists():
-        made += make_encoding_figures(results, args.out)
-    for name in experiment_names():
-        exp = load_experiment(name)
-        if hasattr(exp, "results_exist") and exp.results_exist(results):
-            made += list(exp.make_figures(results, args.out))
+    for d in folders:
+        out = args.out if args.out is None or d == results else Path(args.out) / d.name
+        if (d / "latents.npz").exists() and (d / "reconstructions.npz").exists():
+            made += make_encoding_figures(d, out)
+        for exp in exps:
+            if hasattr(exp, "results_exist") and exp.results_exist(d):
+                made += list(exp.make_figures(d, out))
+        if made and d == results:
+            break
     if not made:
-        raise FileNotFoundError(f"no results to plot in {results}; run `neuromem encode --out {results}` first")
+        raise FileNotFoundError(
+            f"no results to plot in {results} or its sub-folders: expected latents.npz + reconstructions.npz "
+            f"(written by `neuromem encode --out DIR`) or an experiment's results (written by "
+            f"`neuromem run EXPERIMENT --out DIR`); `neuromem demo` writes both under results/demo/")
     print("figures: " + ", ".join(str(f) for f in made))
     return 0
+
+
+def default_out_dir(experiment: str) -> Path:
+    """``results/<experiment>-<UTC timestamp>/`` (the default output folder of ``run``)."""
+    return Path("results") / f"{experiment}-{datetime.now(timezone.utc).strftime('%Y%m%d-%H%M%S')}"
+
+
+def check_run_args(args, exp) -> None:
+    """The options of ``run EXPERIMENT`` checked before any work (raises ``ValueError``)."""
+    from neuromem.engines import engine_names
+
+    if getattr(exp, "NEEDS_LATENT_SPACE", False):
+        _check_dataset_args(args)
+    engine = getattr(args, "engine", None)
+    if engine is not None and engine not in engine_names():
+        raise ValueError(f"unknown engine {engine!r}; known engines: {engine_names()}")
+    k = getattr(args, "presentations", None)
+    if k is not None and not 1 <= k <= 100:
+        raise ValueError(f"--presentations {k} is out of range; allowed 1..100")
+    cap = getattr(args, "max_test_pictures", None)
+    if cap is not None and cap < 1:
+        raise ValueError(f"--max-test-pictures {cap} must be at least 1")
+    controls = getattr(args, "controls", None)
+    if controls is not None and hasattr(exp, "CONTROLS"):
+        unknown = {c.strip() for c in controls.split(",") if c.strip()} - set(exp.CONTROLS)
+        if unknown:
+            raise ValueError(f"--controls: unknown {sorted(unknown)}; allowed {','.join(exp.CONTROLS)}")
+    preset = getattr(args, "preset", None)
+    if preset is not None:
+        from neuromem.network.presets import _read
+
+        _read(preset)  # FileNotFoundError naming where it looked
 
 
 def cmd_run(args) -> int:
     from neuromem.experiments.registry import load_experiment
 
     exp = load_experiment(args.experiment)
-    space = None
+    t0 = time.perf_counter()
+    check_run_args(args, exp)
+    if hasattr(args, "out"):
+        if args.out is None:
+            args.out = str(default_out_dir(args.experiment))
+        args.out = str(check_out_dir(args.out))
+        print(f"results will be written to {args.out}", flush=True)
+    space, t_enc = None, 0.0
     if exp.NEEDS_LATENT_SPACE:
-        from neuromem.engines import engine_names
-
-        engine = getattr(args, "engine", None)
-        if engine is not None and engine not in engine_names():  # fail before the (long) encoding step
-            raise ValueError(f"unknown engine {engine!r}; known engines: {engine_names()}")
-        space = encode_from_args(args).space
-    return int(exp.main_from_args(space, args) or 0)
+        config = _encoder_config(args)
+        k = getattr(args, "presentations", None)
+        space = encode_from_args(args, min_train=k or 1, config=config).space
+        t_enc = time.perf_counter() - t0
+    status = int(exp.main_from_args(space, args) or 0)
+    total = time.perf_counter() - t0
+    print(f"time: encoding {t_enc:.1f} s, experiment {total - t_enc:.1f} s, total {total:.1f} s")
+    return status
 
 
 def cmd_demo(args) -> int:
     """The main job: encode the embedded digits dataset, report, and draw the figures."""
     from neuromem.experiments.registry import load_experiment
 
-    out = Path(args.out)
+    t0 = time.perf_counter()
+    out = check_out_dir(args.out)
     args.dataset, args.per_concept, args.data_dir = "digits", None, None
     args.backbone, args.weights, args.input_size, args.latent_dim = "efficientnet_lite0", None, 64, 64
     args.heldout_fraction, args.no_spoken, args.no_cache, args.no_figures = 0.2, False, False, False
     args.out = out / "encode-digits"
     cmd_encode(args)
+    t_enc = time.perf_counter() - t0
     exp = load_experiment("engram-formation")
     ef_out = out / "engram-formation-digits"
-    print(f"\nengram formation on digits (brian2, 3 presentations per concept, seed {args.seed}) ...")
+    print(f"\nengram formation on digits (brian2, 3 presentations per concept, seed {args.seed}) ...", flush=True)
     m = exp.demo(ef_out, seed=args.seed, progress=not args.quiet)
     for key in ("picture_to_name_recall_at_1", "prototype_ceiling_recall_at_1", "name_to_picture_recall_at_1",
                 "concepts_with_engram", "invariance_index", "population_sparseness"):
         print(f"  {key:34s} {m[key]:.3f}")
     print(f"results and figures: {ef_out}")
+    total = time.perf_counter() - t0
+    print(f"time: encoding stage {t_enc:.1f} s, engram formation {total - t_enc:.1f} s, total {total:.1f} s")
     return 0
 
 
@@ -207,10 +325,20 @@ def cmd_bench(args) -> int:
     return int(suite.main_from_args(args) or 0)
 
 
+def _draw_imagined(imagined, answer, path):
+    from neuromem.viz.store import imagine_figure
+
+    return imagine_figure(imagined, answer, path)
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="neuromem", description=__doc__.split("\n\n")[0])
+    parser.add_argument("--version", action="version", version=f"neuromem {_version('neuromem')}")
     sub = parser.add_subparsers(dest="command", required=True)
-    sub.add_parser("info", help="versions, engines, offline assets, device").set_defaults(func=cmd_info)
+    sub.add_parser("info", help="versions, engines, offline assets, device",
+                   description="Print library versions, the engines and whether they work, the offline assets "
+                               "(weights, datasets, espeak-ng), the device and the cache folder.").set_defaults(
+        func=cmd_info)
 
     p = sub.add_parser("encode", help="encode a dataset into a latent space and report its quality")
     _add_dataset_args(p)
@@ -223,10 +351,13 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--out", default=None, help="where to write the PNGs (default: the results folder)")
     p.set_defaults(func=cmd_figures)
 
-    p = sub.add_parser("demo", help="main job on the embedded digits data: encode, report, figures")
-    p.add_argument("--out", default="results/demo", help="output folder (default results/demo)")
-    p.add_argument("--seed", type=int, default=0)
-    p.add_argument("--quiet", action="store_true")
+    p = sub.add_parser("demo", help="main job on the embedded digits data: encode, report, figures",
+                       description="Encode the embedded digits, report the latent-space quality, run engram "
+                                   "formation (brian2) and draw every figure; one sub-folder per stage.")
+    p.add_argument("--out", default="results/demo",
+                   help="output folder (default results/demo): encode-digits/ and engram-formation-digits/")
+    p.add_argument("--seed", type=int, default=0, help="split and simulation seed (default 0)")
+    p.add_argument("--quiet", action="store_true", help="no progress bars or progress messages")
     p.set_defaults(func=cmd_demo)
 
     p = sub.add_parser("bench", help="time the same network on every installed engine, side by side")
@@ -246,7 +377,33 @@ def build_parser() -> argparse.ArgumentParser:
             _add_dataset_args(e)
         exp.add_cli_arguments(e)
         e.set_defaults(func=cmd_run)
+
+    from neuromem.store.cli import add_commands as _add_store_commands
+
+    _add_store_commands(sub, _add_dataset_args, _draw_imagined)
     return parser
+
+
+_FORMATWARNING = warnings.formatwarning
+
+
+def _one_line_warnings(message, category, filename, lineno, line=None):
+    """neuromem's own warnings as one line each (they name the file or folder); others as Python prints them."""
+    if category.__module__.startswith("neuromem"):
+        return f"neuromem: warning: {message}\n"
+    return _FORMATWARNING(message, category, filename, lineno, line)
+
+
+def _quiet_progress_bars_off_terminal() -> bool:
+    """Progress bars only on a terminal: in a file or a pipe their carriage returns and escape codes are noise."""
+    try:
+        tty = sys.stderr.isatty()
+    except (AttributeError, ValueError):
+        tty = False
+    if not tty and "TQDM_DISABLE" not in os.environ:
+        os.environ["TQDM_DISABLE"] = "1"
+        return True
+    return False
 
 
 def main(argv=None) -> int:
@@ -254,11 +411,18 @@ def main(argv=None) -> int:
 
     parser = build_parser()
     args = parser.parse_args(argv)
+    previous_format = warnings.formatwarning
+    warnings.formatwarning = _one_line_warnings
+    set_tqdm = _quiet_progress_bars_off_terminal()
     try:
         return args.func(args)
     except (FileNotFoundError, ValueError, EngineUnavailable) as exc:  # bad input; other errors keep their traceback
         print(f"neuromem {args.command}: error: {exc}", file=sys.stderr)
         return 2
+    finally:
+        warnings.formatwarning = previous_format
+        if set_tqdm:
+            os.environ.pop("TQDM_DISABLE", None)
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -96,12 +96,16 @@ class LatentSpace:
         Seed of the train / held-out split.
     encoder : dict
         The encoder configuration that produced the latents (JSON-serialisable).
+    fit_concepts : tuple of str or None
+        Concepts whose training items fitted the encoder parts; the others are
+        novel (no fitted part has seen them). None: every concept fitted them.
     """
 
     concepts: tuple[str, ...]
     modalities: dict[str, ModalityLatents]
     seed: int
     encoder: dict = field(default_factory=dict)
+    fit_concepts: tuple[str, ...] | None = None
 
     def __post_init__(self):
         if not self.modalities:
@@ -115,6 +119,41 @@ class LatentSpace:
         for m, v in self.modalities.items():
             if len(v.labels) and (v.labels.min() < 0 or v.labels.max() >= len(self.concepts)):
                 raise ValueError(f"{m} labels must index the {len(self.concepts)} concepts")
+        if self.fit_concepts is not None:
+            object.__setattr__(self, "fit_concepts", tuple(self.fit_concepts))
+            unknown = [c for c in self.fit_concepts if c not in self.concepts]
+            if unknown:
+                raise ValueError(f"fit_concepts {unknown} are not concepts of this space ({list(self.concepts)})")
+
+    @property
+    def novel_concepts(self) -> tuple[str, ...]:
+        """Concepts no fitted encoder part has seen (empty without a concept split)."""
+        if self.fit_concepts is None:
+            return ()
+        fit = set(self.fit_concepts)
+        return tuple(c for c in self.concepts if c not in fit)
+
+    def subset(self, concepts) -> "LatentSpace":
+        """The items of ``concepts`` only, relabelled ``0..len(concepts)-1`` in the given order.
+
+        ``fit_concepts`` keeps those of ``concepts`` that fitted the encoders
+        (so a subset of novel concepts has ``fit_concepts == ()``).
+        """
+        concepts = tuple(concepts)
+        unknown = [c for c in concepts if c not in self.concepts]
+        if unknown or not concepts:
+            raise ValueError(f"subset needs concepts of this space; unknown {unknown} (known {list(self.concepts)})")
+        old = np.array([self.concepts.index(c) for c in concepts])
+        remap = np.full(len(self.concepts), -1)
+        remap[old] = np.arange(len(concepts))
+        mods = {}
+        for m, v in self.modalities.items():
+            keep = remap[v.labels] >= 0
+            mods[m] = ModalityLatents(v.latents[keep], remap[v.labels[keep]], v.split[keep],
+                                      tuple(d for d, k in zip(v.descriptions, keep) if k))
+        fit = None if self.fit_concepts is None else tuple(c for c in concepts if c in set(self.fit_concepts))
+        return LatentSpace(concepts=concepts, modalities=mods, seed=self.seed, encoder=self.encoder,
+                           fit_concepts=fit)
 
     @property
     def latent_dim(self) -> int:
@@ -147,7 +186,8 @@ class LatentSpace:
             arrays[f"{prefix}{m}__split"] = v.split.astype("U7")
             arrays[f"{prefix}{m}__descriptions"] = np.array(v.descriptions, dtype=str)
         meta = {"concepts": list(self.concepts), "seed": self.seed, "encoder": self.encoder,
-                "modalities": list(self.modalities)}
+                "modalities": list(self.modalities),
+                "fit_concepts": None if self.fit_concepts is None else list(self.fit_concepts)}
         arrays[f"{prefix}__meta__"] = np.array(json.dumps(meta))
         return arrays
 
@@ -164,8 +204,9 @@ class LatentSpace:
             )
             for m in meta["modalities"]
         }
+        fit = meta.get("fit_concepts")
         return cls(concepts=tuple(meta["concepts"]), modalities=mods, seed=int(meta["seed"]),
-                   encoder=meta["encoder"])
+                   encoder=meta["encoder"], fit_concepts=None if fit is None else tuple(fit))
 
     def save(self, path: str | Path) -> Path:
         """Write everything to one ``.npz`` file (atomically)."""

@@ -257,9 +257,9 @@ def run_benchmark(sizes=None, engines=None, repeats: int = 3, out_dir=None, quic
     if out_dir is not None:
         out = Path(out_dir)
         out.mkdir(parents=True, exist_ok=True)
-        tmp = out / "bench.json.tmp"
-        tmp.write_text(json.dumps(result, indent=1))
-        os.replace(tmp, out / "bench.json")
+        from neuromem._io import atomic_write_json
+
+        atomic_write_json(out / "bench.json", result)
         log(f"\nwrote {out / 'bench.json'}")
     return result
 
@@ -274,11 +274,27 @@ def add_cli_arguments(parser) -> None:
     parser.add_argument("--repeats", type=int, default=3, help="timed runs per engine and size; median reported")
     parser.add_argument("--seed", type=int, default=0, help="seed of inputs and initial weights")
     parser.add_argument("--timeout", type=float, default=1800.0, help="limit per engine and size, seconds")
-    parser.add_argument("--out", required=True, help="folder for bench.json")
+    parser.add_argument("--loaded", action="store_true",
+                        help="instead: each experiment phase alone vs beside one busy process per core "
+                             "(bench_loaded.json; target within 3x)")
+    parser.add_argument("--out", required=True, help="folder for bench.json (bench_loaded.json with --loaded)")
 
 
 def main_from_args(args) -> int:
     """Run the benchmark from parsed ``add_cli_arguments`` options; 0 if every engine ran, 1 otherwise."""
+    if getattr(args, "loaded", False):
+        from neuromem._io import atomic_write_json
+        from neuromem.benchmarks.loaded import format_loaded_table, run_loaded_benchmark
+
+        try:
+            result = run_loaded_benchmark(engines=args.engines, repeats=args.repeats, seed=args.seed)
+        except ValueError as exc:
+            print(f"neuromem bench: {exc}", file=sys.stderr)
+            return 2
+        print(format_loaded_table(result))
+        path = atomic_write_json(Path(args.out) / "bench_loaded.json", {**result, "command": " ".join(sys.argv)})
+        print(f"\nwrote {path}")
+        return 0
     try:
         sizes = parse_sizes(args.sizes) if args.sizes else None
         result = run_benchmark(sizes=sizes, engines=args.engines, repeats=args.repeats, out_dir=args.out,

@@ -16,11 +16,13 @@ from neuromem.data.base import (
 )
 from neuromem.data.builtin import FASHION_DEFAULT_PER_CONCEPT, load_digits, load_fashion_mnist
 from neuromem.data.folder import load_image_folder
+from neuromem.data.pictures import PictureError, read_picture
 
 DATASETS = ("digits", "fashion-mnist", "folder:PATH")
 
 
-def load_dataset(name: str, *, per_concept: int | None = None, seed: int = 0, data_dir=None) -> ConceptDataset:
+def load_dataset(name: str, *, per_concept: int | None = None, seed: int = 0, data_dir=None,
+                 heldout_fraction: float | None = None, min_train: int = 1) -> ConceptDataset:
     """Load a concept dataset by name.
 
     Parameters
@@ -34,6 +36,12 @@ def load_dataset(name: str, *, per_concept: int | None = None, seed: int = 0, da
         Seed of the per-concept subset.
     data_dir : path, optional
         Fashion-MNIST only: a folder holding the idx files.
+    heldout_fraction : float, optional
+        Image folders only: check before decoding any picture that every
+        concept has enough pictures for this held-out fraction.
+    min_train : int
+        Image folders only: training pictures each concept needs (the
+        experiment's presentations).
     """
     if name == "digits":
         return load_digits()
@@ -44,11 +52,11 @@ def load_dataset(name: str, *, per_concept: int | None = None, seed: int = 0, da
         path = name.split(":", 1)[1]
         if not path:
             raise ValueError("folder datasets are named folder:PATH, e.g. folder:~/faces")
-        return load_image_folder(path)
+        return load_image_folder(path, heldout_fraction=heldout_fraction, min_train=min_train)
     raise ValueError(f"unknown dataset {name!r}; choose one of {', '.join(DATASETS)}")
 
 
 __all__ = [
     "ConceptDataset", "NameForms", "load_dataset", "load_digits", "load_fashion_mnist",
-    "load_image_folder", "split_pictures", "subsample_per_concept", "validate_pictures", "DATASETS",
+    "load_image_folder", "PictureError", "read_picture", "split_pictures", "subsample_per_concept", "validate_pictures", "DATASETS",
 ]

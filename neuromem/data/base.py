@@ -179,6 +179,53 @@ def split_pictures(labels: np.ndarray, *, seed: int, heldout_fraction: float) ->
     return heldout
 
 
+def _n_heldout(n: int, heldout_fraction: float) -> int:
+    """Held-out pictures of a concept with ``n`` pictures (the rule of :func:`~neuromem.data.split_pictures`)."""
+    return int(np.clip(round(heldout_fraction * n), 1, max(n - 1, 1)))
+
+
+def check_split_sizes(counts: dict, *, heldout_fraction: float, min_train: int = 1, min_heldout: int = 2) -> None:
+    """Raise before any work when a concept has too few pictures for the split and the experiment.
+
+    Parameters
+    ----------
+    counts : dict of str -> int
+        Pictures per concept, keyed by a label that names it (a folder path).
+    heldout_fraction : float
+        Fraction of each concept's pictures held out (``--heldout-fraction``).
+    min_train : int
+        Training pictures each concept needs (the experiment's presentations K).
+    min_heldout : int
+        Held-out pictures each concept needs (2: a within-concept distance
+        needs two pictures).
+
+    Raises
+    ------
+    ValueError
+        Naming every concept that falls short, and the two fixes (add
+        pictures, or change ``--heldout-fraction``).
+    """
+    need_n = next(n for n in range(2, 100_000)
+                  if _n_heldout(n, heldout_fraction) >= min_heldout and n - _n_heldout(n, heldout_fraction) >= min_train)
+    short = {k: n for k, n in counts.items()
+             if _n_heldout(n, heldout_fraction) < min_heldout or n - _n_heldout(n, heldout_fraction) < min_train}
+    if not short:
+        return
+    n_min = min(short.values())
+    fractions = [f / 100 for f in range(5, 91) if all(
+        _n_heldout(n, f / 100) >= min_heldout and n - _n_heldout(n, f / 100) >= min_train for n in counts.values())]
+    listed = "; ".join(f"{k}: {n} picture(s) -> {_n_heldout(n, heldout_fraction)} held out, "
+                       f"{n - _n_heldout(n, heldout_fraction)} for training" for k, n in list(short.items())[:5])
+    more = f" (and {len(short) - 5} more)" if len(short) > 5 else ""
+    fix = f"add pictures (at least {need_n} per concept at --heldout-fraction {heldout_fraction:g})"
+    if fractions:
+        fix += f", or use --heldout-fraction {fractions[0]:g}" + (
+            f" .. {fractions[-1]:g}" if len(fractions) > 1 else "")
+    raise ValueError(f"too few pictures: each concept needs at least {min_heldout} held-out pictures and "
+                     f"{min_train} training picture(s) (the experiment's presentations); {listed}{more}. "
+                     f"Fix: {fix}. (smallest concept: {n_min} pictures)")
+
+
 def subsample_per_concept(labels: np.ndarray, per_concept: int | None, *, seed: int) -> np.ndarray:
     """Indices of at most ``per_concept`` items of each concept, chosen by ``seed``, sorted."""
     labels = np.asarray(labels)

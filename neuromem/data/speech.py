@@ -16,7 +16,6 @@ from dataclasses import dataclass
 import numpy as np
 
 from neuromem._hashing import sha256_hex
-from neuromem._io import atomic_write_bytes
 from neuromem.config import cache_dir
 
 #: Voices used to fit the audio projection (espeak-ng ``-v`` values).
@@ -56,47 +55,130 @@ def espeak_binary() -> str:
     return exe
 
 
+#: Seconds one espeak-ng call may take before it is stopped.
+ESPEAK_TIMEOUT_S = 60.0
+
+
+class SpeechWarning(UserWarning):
+    """A cached spoken name could not be read and was synthesised again."""
+
+
 def _espeak_version(exe: str) -> str:
-    out = subprocess.run([exe, "--version"], capture_output=True, text=True, check=False)
+    out = subprocess.run([exe, "--version"], capture_output=True, text=True, check=False, stdin=subprocess.DEVNULL,
+                         timeout=ESPEAK_TIMEOUT_S)
     return out.stdout.strip()
 
 
-def synthesise(utterances, *, workers: int = 4, progress: bool = False) -> list[tuple[np.ndarray, int]]:
+def _read_wav(path):
+    """``(waveform float32 mono, sample_rate_hz)`` of a WAV file; raises on anything that is not real audio."""
+    import soundfile as sf
+
+    wave, sr = sf.read(path, dtype="float32")
+    if wave.ndim > 1:
+        wave = wave.mean(axis=1)
+    if sr <= 0 or len(wave) < sr // 50 or not np.all(np.isfinite(wave)):
+        raise ValueError(f"not a usable utterance: {len(wave)} samples at {sr} Hz")
+    return wave, int(sr)
+
+
+def speak_to_wav(exe: str, u: Utterance, path, *, timeout_s: float = ESPEAK_TIMEOUT_S) -> None:
+    """Synthesise ``u`` into the WAV file ``path`` with espeak-ng, validated before it is kept.
+
+    The text is handed over in a UTF-8 file (``-f``), never on the command
+    line, so no text (``-1``, ``--help``, ``--stdin``) is read as an option;
+    standard input is closed and the call is stopped after ``timeout_s``.
+    The WAV is written to a temporary file, read back as audio and only then
+    renamed into place.
+
+    Raises
+    ------
+    RuntimeError
+        espeak-ng failed, timed out or wrote something that is not audio.
+    """
+    import os
+    import tempfile
+    from pathlib import Path
+
+    from neuromem._io import plain_file_mode
+
+    path = Path(path)
+    fd, txt = tempfile.mkstemp(dir=path.parent, prefix=".speak.", suffix=".txt")
+    wav = txt[:-4] + ".wav"
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as fh:
+            fh.write(u.text)
+        try:
+            res = subprocess.run([exe, "-b", "1", "-v", u.voice, "-s", str(int(u.rate_wpm)), "-w", wav, "-f", txt],
+                                 stdin=subprocess.DEVNULL, capture_output=True, check=False, timeout=timeout_s)
+        except subprocess.TimeoutExpired:
+            raise RuntimeError(f"espeak-ng took more than {timeout_s:g} s for {u.describe()!r} and was stopped")
+        if res.returncode != 0:
+            raise RuntimeError(f"espeak-ng failed for {u.describe()!r} (exit {res.returncode}): "
+                               f"{res.stderr.decode(errors='replace').strip()}")
+        try:
+            _read_wav(wav)
+        except Exception as exc:
+            raise RuntimeError(f"espeak-ng wrote no usable audio for {u.describe()!r} ({exc})") from exc
+        os.chmod(wav, plain_file_mode())
+        os.replace(wav, path)
+    finally:
+        for f in (txt, wav):
+            try:
+                os.unlink(f)
+            except FileNotFoundError:
+                pass
+
+
+def utterance_cache_path(folder, u: Utterance, version: str):
+    """Cache file of an utterance: a hash of text, voice, rate and espeak-ng version (never the text itself)."""
+    key = sha256_hex(repr((u.text, u.voice, u.rate_wpm, version)), length=24)
+    return folder / f"{key}.wav"
+
+
+def synthesise(utterances, *, workers: int = 4, progress: bool = False, log=None) -> list[tuple[np.ndarray, int]]:
     """Speak each utterance; return ``(waveform float32 in [-1, 1], sample_rate_hz)`` per item.
 
-    WAV files are cached under ``cache_dir("speech")`` keyed by text, voice,
-    rate and the espeak-ng version; a cached file is reused.
+    WAV files are cached under ``cache_dir("speech")`` keyed by a hash of
+    text, voice, rate and the espeak-ng version; a cached file is reused. A
+    cached file that cannot be read as audio is discarded and synthesised
+    again, with a :class:`SpeechWarning`.
+
+    Parameters
+    ----------
+    log : callable, optional
+        Receives one line saying how many names come from the cache and how
+        many are synthesised.
     """
-    import soundfile as sf
+    import warnings
+
     from tqdm.auto import tqdm
 
     exe = espeak_binary()
     version = _espeak_version(exe)
     folder = cache_dir("speech")
-
-    def one(u: Utterance):
-        key = sha256_hex(repr((u.text, u.voice, u.rate_wpm, version)), length=24)
-        path = folder / f"{key}.wav"
-        if not path.exists():
-            res = subprocess.run(
-                [exe, "-v", u.voice, "-s", str(u.rate_wpm), "--stdout", u.text],
-                capture_output=True, check=False,
-            )
-            if res.returncode != 0 or len(res.stdout) < 100:
-                raise RuntimeError(
-                    f"espeak-ng failed for {u.describe()!r}: {res.stderr.decode(errors='replace').strip()}"
-                )
-            atomic_write_bytes(path, res.stdout)
-        wave, sr = sf.read(path, dtype="float32")
-        if wave.ndim > 1:
-            wave = wave.mean(axis=1)
-        return wave, int(sr)
-
     utterances = list(utterances)
+    paths = [utterance_cache_path(folder, u, version) for u in utterances]
+    if log is not None:
+        n_new = sum(not p.exists() for p in paths)
+        log(f"spoken names: {len(utterances) - n_new} of {len(utterances)} from cache"
+            + (f", synthesising {n_new} with espeak-ng" if n_new else ""))
+
+    def one(item):
+        u, path = item
+        if path.exists():
+            try:
+                return _read_wav(path)
+            except Exception as exc:
+                warnings.warn(f"cached spoken name {path} ({u.describe()}) is unreadable ({exc}); synthesising it "
+                              "again", SpeechWarning, stacklevel=2)
+                path.unlink(missing_ok=True)
+        speak_to_wav(exe, u, path)
+        return _read_wav(path)
+
     with ThreadPoolExecutor(max_workers=workers) as pool:
-        it = pool.map(one, utterances)
+        it = pool.map(one, zip(utterances, paths))
         if progress:
-            it = tqdm(it, total=len(utterances), desc="speaking names", unit="utt")
+            it = tqdm(it, total=len(utterances), desc="spoken names", unit="name")
         return list(it)
 
 

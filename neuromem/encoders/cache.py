@@ -6,6 +6,7 @@ temporary file and renamed, so an interrupted run never leaves a partial entry.
 
 from __future__ import annotations
 
+import warnings
 from pathlib import Path
 
 import numpy as np
@@ -13,6 +14,10 @@ import numpy as np
 from neuromem._hashing import json_digest
 from neuromem._io import atomic_write_npz
 from neuromem.config import cache_dir
+
+
+class CacheWarning(UserWarning):
+    """A cache entry could not be read; it was discarded and is recomputed."""
 
 
 def cache_key(**parts) -> str:
@@ -32,7 +37,9 @@ def load_cached(kind: str, key: str) -> dict | None:
     try:
         with np.load(path, allow_pickle=False) as f:
             return {k: f[k] for k in f.files}
-    except Exception:
+    except Exception as exc:
+        warnings.warn(f"cache entry {path} is unreadable ({type(exc).__name__}: {exc}); it is discarded and "
+                      "recomputed", CacheWarning, stacklevel=2)
         path.unlink(missing_ok=True)
         return None
 

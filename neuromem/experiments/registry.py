@@ -27,6 +27,7 @@ __all__ = ["EXPERIMENTS", "REQUIRED_ATTRIBUTES", "experiment_names", "load_exper
 #: name (the ``neuromem run`` sub-command) -> module
 EXPERIMENTS: dict[str, str] = {
     "engram-formation": "neuromem.experiments.engram_formation",
+    "compare-binding": "neuromem.experiments.compare_binding",
 }
 
 REQUIRED_ATTRIBUTES = ("DESCRIPTION", "NEEDS_LATENT_SPACE", "add_cli_arguments", "main_from_args")

@@ -233,11 +233,72 @@ def _spike_table(drive: SpikeTrains, n_table: int, step_offset: int = 0) -> tupl
 
 
 # ---- standalone build management -------------------------------------------------
+# Processes share one compiled project per structure in the cache. Three rules keep any number of overlapping
+# processes safe: (1) a build holds the project's lock exclusively and every run of the compiled program holds it
+# shared, so the program and its static arrays are never rewritten under a running process; (2) run-argument
+# files carry a per-process token in their names (Brian2 names them by content, so two processes with equal
+# arguments would share, and delete, one file); (3) each process writes its own results folder.
 _ACTIVE: dict = {"key": None, "objects": None, "device": None}
 _BUILD_COUNT = [0]
+_TOKEN: dict = {}
 
 
 _CLEANUP: set = set()
+
+
+def _process_token() -> str:
+    """A name part unique to this process (recomputed after a fork)."""
+    pid = os.getpid()
+    if _TOKEN.get("pid") != pid:
+        _TOKEN.update(pid=pid, token=f"p{pid}x{os.urandom(3).hex()}")
+    return _TOKEN["token"]
+
+
+class _ProjectLock:
+    """Shared (run) / exclusive (build) lock on a standalone project folder (``flock``; exclusive-only elsewhere)."""
+
+    def __init__(self, project, exclusive: bool):
+        self.path, self.exclusive, self._fh, self._fallback = str(project) + ".rwlock", exclusive, None, None
+
+    def __enter__(self):
+        try:
+            import fcntl
+        except ImportError:  # pragma: no cover - not POSIX: one process at a time
+            from brian2.utils.filelock import FileLock
+
+            self._fallback = FileLock(self.path)
+            self._fallback.acquire()
+            return self
+        self._fh = open(self.path, "a+")
+        fcntl.flock(self._fh.fileno(), fcntl.LOCK_EX if self.exclusive else fcntl.LOCK_SH)
+        return self
+
+    def __exit__(self, *exc):
+        if self._fallback is not None:  # pragma: no cover
+            self._fallback.release()
+        if self._fh is not None:
+            import fcntl
+
+            fcntl.flock(self._fh.fileno(), fcntl.LOCK_UN)
+            self._fh.close()
+        return False
+
+
+def _private_run_arg_files(dev, token: str) -> None:
+    """Make Brian2 name this process's run-argument files ``<token>_<name>`` (see rule 2 above)."""
+    cls = type(dev)
+
+    def wrap(prepare):
+        def prepare_private(key, value):
+            name, string_value, value_name, value_ar = prepare(dev, key, value)
+            if value_name:
+                value_name = f"{token}_{value_name}"
+                string_value = os.path.join("static_arrays", value_name)
+            return name, string_value, value_name, value_ar
+        return prepare_private
+
+    dev._prepare_variableview_run_arg = wrap(cls._prepare_variableview_run_arg)
+    dev._prepare_timed_array_run_arg = wrap(cls._prepare_timed_array_run_arg)
 
 
 def _remove_results_dirs():
@@ -251,7 +312,10 @@ def standalone_build_count() -> int:
     return _BUILD_COUNT[0]
 
 
-def _standalone_objects(spec: NetworkSpec, block_steps: int, n_table: int):
+def _standalone_objects(spec: NetworkSpec, block_steps: int, n_table: int, *, announce: bool = False):
+    import json
+    import sys
+
     key = json_digest([_structure(spec), block_steps, n_table], length=16)
     if _ACTIVE["key"] == key:
         return _ACTIVE["objects"], _ACTIVE["device"]
@@ -259,29 +323,46 @@ def _standalone_objects(spec: NetworkSpec, block_steps: int, n_table: int):
 
     _configure_prefs()
     project = cache_dir("brian2", "standalone", key)
+    token = _process_token()
+    results = f"results_{token}"
     dev = all_devices["cpp_standalone"]
     if _ACTIVE["key"] is not None or dev.has_been_run or dev.build_on_run is False:
         dev.reinit()
     b2.set_device("cpp_standalone", build_on_run=False, directory=str(project), with_output=False)
-    from brian2.utils.filelock import FileLock
-
+    marker = project / "neuromem_built.json"
+    stamp = {"brian2": b2.__version__, "key": key}
     try:
         objs = _build_objects(spec, n_table)
         objs.net.run(block_steps * spec.sim.dt_ms * ms)
-        with FileLock(str(project) + ".lock"):  # processes sharing the cache build one at a time
-            dev.build(directory=str(project), results_directory=f"results_{os.getpid()}", compile=True, run=False,
+        with _ProjectLock(project, exclusive=True):  # never while another process runs the program
+            try:
+                built = json.loads(marker.read_text()) == stamp and (project / "main").is_file()
+            except (OSError, ValueError):
+                built = False
+            if announce and not built:
+                print("building the Brian2 network once (C++ code generation and compilation, about a minute; "
+                      "later runs reuse it) ...", file=sys.stderr, flush=True)
+            # Brian2's generated main.cpp differs from process to process in the order of its clock set-up
+            # lines (set iteration order), so compiling again would relink the program every time: once built,
+            # the code is only regenerated (Brian2 needs that to run it), never compiled again
+            dev.build(directory=str(project), results_directory=results, compile=not built, run=False,
                       with_output=False)
+            if not built:
+                from neuromem._io import atomic_write_json
+
+                atomic_write_json(marker, stamp)
     except RuntimeError as exc:
         raise RuntimeError(f"building the Brian2 cpp_standalone project failed ({exc}); the compiler output is in "
                            f"{project / 'make.log'}; a C++ compiler (g++) and make are needed, or use the "
                            f"'brian2-runtime' engine") from exc
     finally:
         b2.set_device("runtime")
+    _private_run_arg_files(dev, token)
     if not _CLEANUP:
         atexit.register(_remove_results_dirs)
-    _CLEANUP.add(os.path.join(str(project), f"results_{os.getpid()}"))
+    _CLEANUP.add(os.path.join(str(project), results))
     _BUILD_COUNT[0] += 1
-    _ACTIVE.update(key=key, objects=objs, device=dev)
+    _ACTIVE.update(key=key, objects=objs, device=dev, project=project, results=results)
     return objs, dev
 
 
@@ -413,7 +494,7 @@ class Brian2Engine(Engine):
             start = stop
 
     def _run_standalone(self, drive: SpikeTrains, flags: RunFlags, bias) -> RunResult:
-        objs, dev = _standalone_objects(self.spec, self._block_steps, self._n_table)
+        objs, dev = _standalone_objects(self.spec, self._block_steps, self._n_table, announce=self.progress)
         per = self.spec.sim.steps_per_trial
         learn, adapt = float(flags.learn), float(flags.adapt)
         plastic = flags.keep_theta
@@ -440,15 +521,17 @@ class Brian2Engine(Engine):
                 args[objs.syn_in[m].w] = w * mV
                 args[objs.syn_fb[m].f] = f
             t_block = time.perf_counter()
-            dev.run(results_directory=f"results_{os.getpid()}", with_output=False, run_args=args)
+            with _ProjectLock(_ACTIVE["project"], exclusive=False):
+                dev.run(results_directory=_ACTIVE["results"], with_output=False, run_args=args)
             # the compiled program's own simulation time (Brian2 records it); the whole call otherwise
             own = getattr(dev, "_last_run_time", None)
             wall += float(own) if own is not None else time.perf_counter() - t_block
-            for fname in list(dev.run_args_arrays):
-                try:
-                    os.remove(os.path.join(dev.project_dir, "static_arrays", fname))
-                except FileNotFoundError:
-                    pass
+            for fname in list(dev.run_args_arrays):  # this process's own files (token in the name)
+                for f in (fname, fname + ".lock"):
+                    try:
+                        os.remove(os.path.join(dev.project_dir, "static_arrays", f))
+                    except FileNotFoundError:
+                        pass
             i = np.asarray(objs.mon.i[:])
             s = np.round(np.asarray(objs.mon.t_[:]) / (self.spec.sim.dt_ms * 1e-3)).astype(np.int64)
             keep = s < (t1 - t0) * per  # padded silent trials produce no spikes; be strict anyway

@@ -1,0 +1,151 @@
+"""``stdp``: the spiking concept-cell network, Hebbian binding by spike-timing-dependent plasticity.
+
+The binder is :class:`~neuromem.network.EngramNetwork` on any registered
+engine (``numba`` by default): each presentation is one trial with every
+modality's population code driven at once and learning on; a recall cue is
+one trial with the cue modality alone and learning off. The completed target
+is the concept layer's spike counts read through the learned feedback
+weights (:func:`neuromem.analysis.recall_from_counts`), compared with the
+prototypes in the squashed coordinates of the population code (exactly as
+the engram-formation experiment does).
+
+Cost, counted from the spikes of each run (``synaptic_events``):
+
+* every input spike is delivered to all ``N_c`` concept neurons;
+* every concept spike inhibits the other ``N_c - 1`` concept neurons;
+* while learning, every input spike depresses its row (``N_c`` weights) and
+  every concept spike potentiates its column (``N_in`` weights) and updates
+  its feedback row (``N_in`` weights).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from neuromem.binding.base import Binder, RecallResult
+
+__all__ = ["STDPBinder"]
+
+
+class STDPBinder(Binder):
+    """Spiking concept layer with STDP (see the module docstring).
+
+    Parameters
+    ----------
+    engine : str
+        Registered engine name (default ``"numba"``).
+    preset : str
+        Network preset (``models/<preset>.toml``); ``n_units`` sets its
+        concept-layer size.
+    spec_overrides : dict, optional
+        Further preset section overrides.
+    **kwargs
+        See :class:`~neuromem.binding.base.Binder`; ``reference`` is required
+        (it fits the population code's squash).
+    """
+
+    name = "stdp"
+    has_units = True
+    spiking = True
+    learning_rule = "hebbian"
+
+    def __init__(self, *, engine: str = "numba", preset: str = "default", spec_overrides: dict | None = None,
+                 **kwargs):
+        super().__init__(**kwargs)
+        from neuromem.coding import LatentSquash
+        from neuromem.engram import EngramNetwork
+        from neuromem.network import load_preset
+
+        if self.reference is None:
+            raise ValueError("the stdp binder needs reference latents (they fit the population code's squash)")
+        ov = {k: dict(v) for k, v in (spec_overrides or {}).items()}
+        ov.setdefault("concept", {})["n_neurons"] = self.n_units
+        self.spec = load_preset(preset, modalities=self.modalities, latent_dim=self.latent_dim, **ov)
+        squash = {m: LatentSquash.fit(self.reference[m]) for m in self.modalities}
+        ss = self.seed if isinstance(self.seed, np.random.SeedSequence) else np.random.SeedSequence(self.seed)
+        s_init, self._s_learn, self._s_cue = ss.spawn(3)
+        self.net = EngramNetwork(self.spec, squash, engine=engine, seed=s_init)
+        self.engine_name = getattr(self.net.engine, "name", engine)
+        self._n_learn_calls = 0
+        self._n_cue_calls = 0
+
+    # ---- cost ---------------------------------------------------------------------------
+    def _count(self, phase: str, drive, res, plastic: bool) -> None:
+        n_in, n_c = self.spec.n_inputs, self.spec.concept.n_neurons
+        n_in_spikes, n_c_spikes = len(drive.indices), len(res.spike_indices)
+        events = n_in_spikes * n_c + n_c_spikes * (n_c - 1)
+        if plastic:
+            events += n_in_spikes * n_c + 2 * n_c_spikes * n_in
+        self.cost.add(phase, "synaptic_events", events)
+
+    def _run(self, rates, *, plastic: bool, seed):
+        drive = self.net.drive(rates, seed=np.random.default_rng(seed))
+        res = self.net.engine.run(drive, plastic=plastic)
+        self._count("learn" if plastic else "recall", drive, res, plastic)
+        return res
+
+    # ---- interface ----------------------------------------------------------------------
+    def _learn(self, presentations) -> None:
+        stim = {m: np.stack([p.latents[m] for p in presentations]) for m in self.modalities}
+        seed = self._s_learn.spawn(1)[0]
+        self._n_learn_calls += 1
+        self._run(self.net.rates(stim), plastic=True, seed=seed)
+
+    def _cue(self, modality: str, z: np.ndarray):
+        seed = self._s_cue.spawn(1)[0]
+        self._n_cue_calls += 1
+        res = self._run(self.net.rates({modality: z}), plastic=False, seed=seed)
+        per, win = self.spec.sim.steps_per_trial, self.spec.sim.stimulus_steps
+        return res, res.counts(per, window_steps=win)
+
+    def recall(self, cue_modality, latents, target_modality) -> RecallResult:
+        from neuromem.analysis.recall import complete_pattern
+        from neuromem.coding import decode_rates
+
+        z = self._check_cue(cue_modality, latents, target_modality)
+        res, counts = self._cue(cue_modality, z)
+        pattern = complete_pattern(counts, self.net.get_state().w_fb[target_modality])
+        u, _ = decode_rates(pattern, self.spec.coding, self.net.squash[target_modality])
+        out = self.net.squash[target_modality].inverse(np.clip(u, 1e-4, 1 - 1e-4))
+        empty = pattern.sum(axis=1) <= 0
+        out[empty] = np.nan
+        self._cache = (cue_modality, z, res, counts)
+        return RecallResult(target_latents=out, no_response=empty, latency_ms=self._latency(res, len(z)))
+
+    def predict(self, cue_modality, latents, target_modality, prototypes, *, rng=None):
+        """As the engram-formation experiment: nearest prototype in the squashed coordinates."""
+        from neuromem.analysis.recall import recall_from_counts
+
+        z = self._check_cue(cue_modality, latents, target_modality)
+        res, counts = self._cue(cue_modality, z)
+        self._cache = (cue_modality, z, res, counts)
+        rng = rng if isinstance(rng, np.random.Generator) else np.random.default_rng(rng)
+        return recall_from_counts(counts, self.net.get_state().w_fb[target_modality], np.asarray(prototypes),
+                                  self.spec.coding, self.net.squash[target_modality], rng)
+
+    def _latency(self, res, n_trials: int) -> np.ndarray:
+        per, win, dt = self.spec.sim.steps_per_trial, self.spec.sim.stimulus_steps, self.spec.sim.dt_ms
+        trial, r = np.divmod(res.spike_steps, per)
+        keep = r < win
+        out = np.full(n_trials, np.nan)
+        for t, step in zip(trial[keep][::-1], r[keep][::-1]):  # earliest spike of each trial wins
+            out[t] = step * dt
+        return out
+
+    def recall_latency_ms(self, cue_modality, latents) -> np.ndarray:
+        z = self._check_cue(cue_modality, latents)
+        res, _ = self._cue(cue_modality, z)
+        return self._latency(res, len(z))
+
+    def unit_activations(self, modality, latents) -> np.ndarray:
+        z = self._check_cue(modality, latents)
+        _, counts = self._cue(modality, z)
+        return counts.astype(np.float64)
+
+    @property
+    def n_plastic(self) -> int:
+        return 2 * self.spec.n_inputs * self.spec.concept.n_neurons  # feedforward + feedback
+
+    def describe(self) -> dict:
+        return {**super().describe(), "engine": self.engine_name, "preset": self.spec.name,
+                "dt_ms": self.spec.sim.dt_ms, "stimulus_ms": self.spec.sim.stimulus_ms}

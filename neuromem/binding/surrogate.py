@@ -1,0 +1,299 @@
+"""``surrogate``: the spiking concept layer of ``stdp``, trained by backprop through time.
+
+Same neurons, different plasticity. The architecture is the ``stdp``
+binder's: each modality's latent is population-coded
+(:func:`neuromem.coding.encode_rates` with the squash fitted on the
+reference latents) and drawn as Poisson spikes (Bernoulli per step with
+probability ``rate x dt``); they drive ``n_units`` LIF concept neurons with the
+preset's neuron parameters and lateral inhibition, integrated step by step
+with the norse engine's neuron step (Norse's ``lif_refrac_feed_forward_step``
+with the engine's effective rates, so the update is Brian2's exponential
+Euler; see :mod:`neuromem.engines.norse.engine`). The only difference is the
+spike function: in the backward pass the Heaviside step is replaced by
+Norse's SuperSpike surrogate gradient (Zenke & Ganguli 2018),
+``d z / d v = 1 / (alpha |v - v_th| + 1)^2``.
+
+Learning: every presentation gives one cue trial per modality (that modality
+alone, the others at background rate); the concept layer's spike counts in
+the stimulus window are read out linearly into every *other* modality's
+standardised latent (the completed target), and the input weights (clipped
+to ``[0, w_max]``, excitatory as in the STDP network) and the readouts are
+trained by Adam on the mean squared error for ``epochs`` passes over the
+presentations of one ``learn`` call (backprop through every time step).
+There is no adaptive threshold (the STDP network uses one during learning
+only).
+
+Time grid: BPTT over 2,000 steps per trial at the preset's 0.1 ms is beyond a
+two-core budget, so the binder simulates at ``dt_ms`` (default 0.25 ms, the
+largest step at which the spec keeps winner-take-all) for a ``stimulus_ms``
+window (default 50 ms); everything else is the preset's.
+The neuron step itself is the engine's (``tests/binding`` checks identical
+voltages and spikes against the norse engine on the engine's grid).
+
+Cost: forward ``synaptic_events`` counted from the spikes (input spike x
+``n_units`` deliveries, concept spike x ``n_units - 1`` inhibitory ones); the
+backward pass in ``macs`` (per step and trial ``n_inputs x n_units`` for the
+weight gradient plus as many for the gradient through the synaptic current,
+plus the readout).
+"""
+
+from __future__ import annotations
+
+import warnings
+
+import numpy as np
+
+from neuromem.binding._backprop import BackpropConfig, Standardise, torch_generator, torch_threads
+from neuromem.binding.base import Binder, RecallResult
+
+__all__ = ["SurrogateBinder", "simulate_concept_layer"]
+
+
+def _norse():
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        from norse.torch.functional.lif import LIFFeedForwardState, LIFParameters
+        from norse.torch.functional.lif_refrac import (
+            LIFRefracFeedForwardState,
+            LIFRefracParameters,
+            lif_refrac_feed_forward_step,
+        )
+    return LIFFeedForwardState, LIFParameters, LIFRefracFeedForwardState, LIFRefracParameters, \
+        lif_refrac_feed_forward_step
+
+
+def simulate_concept_layer(spikes, W, k, *, method: str = "heaviside", alpha: float = 100.0,
+                           record_v: bool = False):
+    """Concept-layer spikes of one trial per batch row (the norse engine's step and order, frozen weights).
+
+    Parameters
+    ----------
+    spikes : torch.Tensor (n_steps, batch, n_in)
+        Input spikes (0/1) per step; trial start at step 0.
+    W : torch.Tensor (n_in, n_c)
+        Input weights, mV.
+    k : StepConstants
+        :func:`neuromem.engines.discrete.step_constants` of the spec on the simulated grid.
+    method : str
+        Norse spike function: ``"heaviside"`` (forward only) or ``"super"`` (SuperSpike surrogate gradient).
+    alpha : float
+        Sharpness of the surrogate, 1/mV.
+    record_v : bool
+        Also return the membrane voltage after every step.
+
+    Returns
+    -------
+    z : torch.Tensor (n_steps, batch, n_c)
+    v : torch.Tensor (n_steps, batch, n_c) or None
+        Membrane voltage after each step, mV.
+    """
+    import torch
+
+    FFState, LIFP, RState, RP, step = _norse()
+    T, B, _ = spikes.shape
+    n_c = W.shape[1]
+    dt = W.dtype
+    dev = W.device
+    # dimensionless voltage u = (v - v_rest) / (v_thresh - v_rest): the same linear dynamics (identical
+    # spikes), threshold at 1 as Norse's surrogates assume; the reset then passes a gradient of order 1
+    # instead of 13 mV, which keeps BPTT from exploding
+    scale = k.v_thresh - k.v_rest
+    u = torch.zeros(B, n_c, dtype=dt, device=dev)
+    ge = torch.zeros(B, n_c, dtype=dt, device=dev)
+    gi = torch.zeros(B, n_c, dtype=dt, device=dev)
+    rho = torch.zeros(B, n_c, dtype=dt, device=dev)
+    jump = torch.zeros(B, n_c, dtype=dt, device=dev)
+    c = lambda x: torch.as_tensor(x, dtype=dt, device=dev)  # noqa: E731
+    k_m, k_e = c(1 - k.decay_m), c(1 - k.decay_e)
+    u_th, u_reset = c(1.0), c((k.v_reset - k.v_rest) / scale)
+    rho_reset = c(max(k.n_ref - 1, 0))
+    w_inh = k.w_inh / scale
+    other = 0.0 if k.self_inhibition else 1.0
+    Wu = W / scale
+    zs, vs = [], []
+    for t in range(T):
+        p = RP(LIFP(tau_syn_inv=k_e, tau_mem_inv=k_m, v_leak=-gi, v_th=u_th, v_reset=u_reset,
+                    method=method, alpha=torch.as_tensor(alpha)), rho_reset)
+        z, s = step(jump, RState(FFState(u, ge), rho), p, dt=1.0)
+        # the refractory counter is bookkeeping, not a voltage: no gradient flows through it (the surrogate
+        # of Norse's refractory mask is largest at rho = 0, i.e. at every step of every neuron)
+        u, ge, rho = s.lif.v, s.lif.i, s.rho.detach()
+        gi = gi * k.decay_i
+        jump = spikes[t] @ Wu
+        zd = z.detach()  # lateral inhibition (100 mV per spike) is not differentiated: through it BPTT explodes
+        gi = gi + w_inh * (zd.sum(dim=1, keepdim=True) - other * zd)
+        zs.append(z)
+        if record_v:
+            vs.append(u * scale + k.v_rest)
+    return torch.stack(zs), (torch.stack(vs) if record_v else None)
+
+
+class SurrogateBinder(Binder):
+    """Spiking concept layer trained by BPTT with a surrogate gradient (see the module docstring).
+
+    Parameters
+    ----------
+    config : BackpropConfig, optional
+    threads : int
+        torch intra-op threads while learning and recalling (default 1, see
+        :class:`~neuromem.binding._backprop.torch_threads`).
+        Epochs, learning rate, weight decay.
+    preset : str
+        Network preset; ``n_units`` sets the concept-layer size.
+    dt_ms, stimulus_ms : float
+        Simulation grid and stimulus window of every trial, ms.
+    alpha : float
+        SuperSpike sharpness, 1/mV (Norse's default 100 is for dimensionless
+        voltages; 8 mV below threshold it would pass a gradient of 1e-6).
+    lr_w_mv : float
+        Adam step size of the input weights, mV.
+    device : str
+        ``"cpu"`` or ``"cuda"``.
+    **kwargs
+        See :class:`~neuromem.binding.base.Binder`; ``reference`` is required.
+    """
+
+    name = "surrogate"
+    has_units = True
+    spiking = True
+    learning_rule = "backprop"
+
+    def __init__(self, *, config: BackpropConfig | None = None, threads: int = 1, preset: str = "default",
+                 dt_ms: float = 0.25, stimulus_ms: float = 50.0, alpha: float = 2.0, lr_w_mv: float = 0.05,
+                 device: str = "cpu", **kwargs):
+        super().__init__(**kwargs)
+        import torch
+
+        self.threads = int(threads)
+
+        from neuromem.coding import LatentSquash
+        from neuromem.engines.discrete import step_constants
+        from neuromem.network import initial_state, load_preset
+
+        if self.reference is None:
+            raise ValueError("the surrogate binder needs reference latents (they fit the population code's squash)")
+        self.config = config or BackpropConfig(epochs=30, learning_rate=0.01)
+        self.spec = load_preset(preset, modalities=self.modalities, latent_dim=self.latent_dim,
+                                concept={"n_neurons": self.n_units},
+                                sim={"dt_ms": dt_ms, "stimulus_ms": stimulus_ms, "trial_period_ms": stimulus_ms})
+        self.k = step_constants(self.spec)
+        self.alpha = float(alpha)
+        if not 0 < float(lr_w_mv) <= 10:
+            raise ValueError(f"SurrogateBinder.lr_w_mv={lr_w_mv!r} is out of range; allowed (0, 10] mV")
+        self.lr_w_mv = float(lr_w_mv)
+        self.device = torch.device(device)
+        self.squash = {m: LatentSquash.fit(self.reference[m]) for m in self.modalities}
+        self._std = {m: Standardise(self.reference[m], self.latent_dim) for m in self.modalities}
+        ss = self.seed if isinstance(self.seed, np.random.SeedSequence) else np.random.SeedSequence(self.seed)
+        s_init, s_read, self._s_spikes = ss.spawn(3)
+        st = initial_state(self.spec, s_init)
+        W0 = np.concatenate([st.w_in_mv[m] for m in self.modalities], axis=0)
+        self.W = torch.tensor(W0, dtype=torch.float32, device=self.device, requires_grad=True)
+        self.w_max = torch.tensor(self.k.w_max_row[:, None], dtype=torch.float32, device=self.device)
+        g = torch_generator(s_read)
+        self.R = {m: (0.01 * torch.randn(self.n_units, self.latent_dim, generator=g)).to(self.device).requires_grad_()
+                  for m in self.modalities}
+        self.r0 = {m: torch.zeros(self.latent_dim, device=self.device, requires_grad=True) for m in self.modalities}
+
+    # ---- input --------------------------------------------------------------------------
+    def _spikes(self, modality: str, z: np.ndarray):
+        """Poisson spikes (n_steps, n_trials, n_in) for cues of one modality (others at background)."""
+        import torch
+
+        from neuromem.coding import encode_rates
+
+        s = self.spec
+        rates = np.full((len(z), s.n_inputs), s.coding.rate_background_hz)
+        rates[:, s.input_slice(modality)] = encode_rates(z, s.coding, self.squash[modality])
+        p = torch.tensor(rates * s.sim.dt_ms * 1e-3, dtype=torch.float32, device=self.device)
+        g = torch_generator(self._s_spikes.spawn(1)[0])
+        T = s.sim.stimulus_steps
+        u = torch.rand((T, len(z), s.n_inputs), generator=g).to(self.device)
+        return (u < p[None]).float()
+
+    def _forward(self, modality: str, z: np.ndarray, *, method: str):
+        x = self._spikes(modality, z)
+        spikes, _ = simulate_concept_layer(x, self.W, self.k, method=method, alpha=self.alpha)
+        n_in_spk = int(x.sum().item())
+        n_c_spk = int(spikes.detach().sum().item())
+        return spikes, n_in_spk * self.n_units + n_c_spk * (self.n_units - 1)
+
+    # ---- interface ----------------------------------------------------------------------
+    def _learn(self, presentations) -> None:
+        with torch_threads(self.threads):
+            self._learn_torch(presentations)
+
+    def _learn_torch(self, presentations) -> None:
+        import torch
+
+        # weights are in mV (mean ~0.3 mV per synapse): their own step size, lr_w_mv
+        opt = torch.optim.Adam([{"params": [self.W], "lr": self.lr_w_mv},
+                                {"params": [*self.R.values(), *self.r0.values()]}],
+                               lr=self.config.learning_rate, weight_decay=self.config.weight_decay)
+        lat = {m: np.stack([p.latents[m] for p in presentations]) for m in self.modalities}
+        tgt = {m: torch.from_numpy(self._std[m](lat[m])).to(self.device) for m in self.modalities}
+        T, n_in, N, D = self.spec.sim.stimulus_steps, self.spec.n_inputs, self.n_units, self.latent_dim
+        P, M = len(presentations), len(self.modalities)
+        for _ in range(self.config.epochs):
+            opt.zero_grad()
+            loss = 0.0
+            for cue in self.modalities:
+                spikes, events = self._forward(cue, lat[cue], method="super")
+                self.cost.add("learn", "synaptic_events", events)
+                counts = spikes.sum(dim=0)
+                for t in self.modalities:
+                    if t != cue:
+                        loss = loss + torch.mean((counts @ self.R[t] + self.r0[t] - tgt[t]) ** 2)
+            loss.backward()
+            opt.step()
+            with torch.no_grad():
+                self.W.clamp_(min=0.0)
+                torch.minimum(self.W, self.w_max, out=self.W)
+        self.cost.add("learn", "macs", self.config.epochs * M * P * (2 * T * n_in * N + 2 * (M - 1) * N * D))
+
+    def _counts(self, modality: str, z: np.ndarray):
+        import torch
+
+        with torch.no_grad(), torch_threads(self.threads):
+            spikes, events = self._forward(modality, z, method="heaviside")
+        self.cost.add("recall", "synaptic_events", events)
+        return spikes
+
+    def recall(self, cue_modality, latents, target_modality) -> RecallResult:
+        with torch_threads(self.threads):
+            return self._recall(cue_modality, latents, target_modality)
+
+    def _recall(self, cue_modality, latents, target_modality) -> RecallResult:
+        import torch
+
+        z = self._check_cue(cue_modality, latents, target_modality)
+        spikes = self._counts(cue_modality, z)
+        counts = spikes.sum(dim=0)
+        with torch.no_grad():
+            out_std = (counts @ self.R[target_modality] + self.r0[target_modality]).cpu().double().numpy()
+        self.cost.add("recall", "macs", len(z) * self.n_units * self.latent_dim)
+        st = self._std[target_modality]
+        out = out_std * st.std + st.mean
+        empty = counts.sum(dim=1).cpu().numpy() <= 0
+        return RecallResult(target_latents=out, no_response=empty, latency_ms=self._latency(spikes))
+
+    def _latency(self, spikes) -> np.ndarray:
+        any_t = spikes.sum(dim=2).cpu().numpy() > 0  # (T, n)
+        first = np.where(any_t.any(axis=0), any_t.argmax(axis=0).astype(float), np.nan)
+        return first * self.spec.sim.dt_ms  # the engines' convention: a spike at step t is at t x dt
+
+    def recall_latency_ms(self, cue_modality, latents) -> np.ndarray:
+        return self._latency(self._counts(cue_modality, self._check_cue(cue_modality, latents)))
+
+    def unit_activations(self, modality, latents) -> np.ndarray:
+        return self._counts(modality, self._check_cue(modality, latents)).sum(dim=0).cpu().double().numpy()
+
+    @property
+    def n_plastic(self) -> int:
+        return self.spec.n_inputs * self.n_units + len(self.modalities) * (self.n_units + 1) * self.latent_dim
+
+    def describe(self) -> dict:
+        return {**super().describe(), **self.config.to_dict(), "dt_ms": self.spec.sim.dt_ms,
+                "stimulus_ms": self.spec.sim.stimulus_ms, "surrogate": "SuperSpike", "alpha_per_mv": self.alpha,
+                "lr_w_mv": self.lr_w_mv,
+                "device": str(self.device)}

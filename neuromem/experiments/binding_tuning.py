@@ -1,0 +1,105 @@
+"""Choosing the backprop binders' hyper-parameters once, on a validation split carved from the train split.
+
+For a tuning seed's concept-split latent space, each condition (fitted and
+novel concepts) and K, the K presentations per concept come from the train
+split as in the comparison; the *other* train pictures of every concept are
+the validation cues (held-out items are never looked at). Each candidate
+configuration is scored by its mean picture -> name recall@1 on them over
+conditions and K; the best is written to ``models/binders.toml`` and used
+unchanged for every seed and condition of the comparison.
+"""
+
+from __future__ import annotations
+
+import itertools
+import json
+import time
+from pathlib import Path
+
+import numpy as np
+
+from neuromem.binding import make_binder
+from neuromem.binding._backprop import BackpropConfig
+
+__all__ = ["validation_score", "tune", "load_tuned", "TUNED_FILE", "SEARCH"]
+
+#: Written by :func:`tune`; read by the comparison.
+TUNED_FILE = Path(__file__).resolve().parents[2] / "models" / "binders.toml"
+#: The candidate grids (epochs x learning rate; the surrogate's weight step in mV too).
+SEARCH = {
+    "readout": {"epochs": (50, 200), "learning_rate": (0.003, 0.03)},
+    "contrastive": {"epochs": (50, 200), "learning_rate": (0.003, 0.03)},
+    "surrogate": {"epochs": (15, 30), "learning_rate": (0.01,), "lr_w_mv": (0.02, 0.05)},
+}
+
+
+def validation_score(name, space, K, seed, options, *, n_units=100, max_cues_per_concept=20) -> float:
+    """Picture -> name recall@1 on train pictures not presented (validation), one configuration."""
+    from neuromem.experiments.compare_binding import MODALITIES, _prototypes, _reference, build_presentations
+
+    rng = np.random.default_rng([int(seed), int(K), 0x7A1])
+    pres, chosen = build_presentations(space, K, rng, MODALITIES)
+    used = np.concatenate([chosen[k]["picture"] for k in chosen])
+    train = np.nonzero(space["picture"].split == "train")[0]
+    val = np.setdiff1d(train, used)
+    y = space["picture"].labels[val]
+    val = np.concatenate([rng.permutation(val[y == k])[:max_cues_per_concept] for k in range(len(space.concepts))])
+    b = make_binder(name, modalities=MODALITIES, latent_dim=space.latent_dim, n_units=n_units,
+                    seed=np.random.SeedSequence([int(seed), 0xB1D]), reference=_reference(space), **options)
+    b.learn(pres)
+    pred, _ = b.predict("picture", space["picture"].latents[val], "name", _prototypes(space, chosen)["name"],
+                        rng=np.random.default_rng(0))
+    return float(np.mean(pred == space["picture"].labels[val]))
+
+
+def _options(name, cand: dict) -> dict:
+    cfg = BackpropConfig(epochs=int(cand["epochs"]), learning_rate=float(cand["learning_rate"]))
+    extra = {k: v for k, v in cand.items() if k not in ("epochs", "learning_rate")}
+    return {"config": cfg, **extra}
+
+
+def tune(spaces: dict, binders=("readout", "contrastive", "surrogate"), shots=(1, 5), out=TUNED_FILE,
+         log=print) -> dict:
+    """Grid search on the tuning seeds' validation splits; writes ``out`` (TOML) and returns the table."""
+    table = {}
+    for name in binders:
+        grid = SEARCH[name]
+        keys = list(grid)
+        rows = []
+        for values in itertools.product(*(grid[k] for k in keys)):
+            cand = dict(zip(keys, values))
+            t0 = time.perf_counter()
+            scores = []
+            for seed, space in spaces.items():
+                for concepts in (space.fit_concepts, space.novel_concepts):
+                    sub = space.subset(concepts)
+                    for K in shots:
+                        scores.append(validation_score(name, sub, K, seed, _options(name, cand)))
+            rows.append({**cand, "validation_recall_at_1": float(np.mean(scores)),
+                         "seconds": time.perf_counter() - t0})
+            log(f"{name} {cand} -> {rows[-1]['validation_recall_at_1']:.3f}")
+        best = max(rows, key=lambda r: r["validation_recall_at_1"])
+        table[name] = {"chosen": {k: best[k] for k in keys}, "candidates": rows}
+    lines = ["# Backprop binders' hyper-parameters, chosen once by neuromem.experiments.binding_tuning.tune",
+             "# on the validation",
+             "# split (train pictures not presented) of the tuning seeds; used for every seed and condition.",
+             f"# tuning seeds: {sorted(int(s) for s in spaces)}; K: {list(shots)}; conditions: fitted, novel"]
+    for name, t in table.items():
+        lines.append(f"\n[{name}]")
+        lines += [f"{k} = {json.dumps(v)}" for k, v in t["chosen"].items()]
+        lines.append("# candidates (validation recall@1): " + "; ".join(
+            f"{ {k: r[k] for k in t['chosen']} } -> {r['validation_recall_at_1']:.3f}" for r in t["candidates"]))
+    Path(out).write_text("\n".join(lines) + "\n")
+    return table
+
+
+def load_tuned(path=TUNED_FILE) -> dict:
+    """Binder options from ``models/binders.toml`` (``{}`` when absent): ``{binder: {"config": ..., ...}}``."""
+    import tomllib
+
+    path = Path(path)
+    if not path.exists():
+        return {}
+    with open(path, "rb") as fh:
+        d = tomllib.load(fh)
+    return {name: _options(name, vals) for name, vals in d.items()}

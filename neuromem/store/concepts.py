@@ -1,0 +1,563 @@
+"""Concept nodes and the concept store: a hippocampal index over latent spaces.
+
+A concept node is a key (the concept's name) linked to values: its points in
+each latent space (pictures, written names, spoken names), each with an item
+id and its provenance (file, form, voice), plus the concept neurons of its
+engram with their weights, hierarchy links (``footwear -> sneaker``) and
+association links (kept apart from the hierarchy), with creation and update
+times. The index points at content; it does not hold it (the decoder and the
+encoders do), as the hippocampal indexing theory puts it (Teyler & DiScenna
+1986, Behav. Neurosci. 100:147).
+
+Locality
+--------
+A new latent ``z`` finds its nearest stored items through an approximate
+nearest-neighbour index (:class:`~neuromem.store.index.LatentIndex`). Each of
+the ``k`` nearest items (``k`` = 10, or all items when fewer) votes for its
+concept with weight ``1 / (d + eps)`` (``d``: its Euclidean distance to ``z``;
+``eps`` = 0.001 x the link radius), so an item the query nearly coincides with
+outweighs a crowd of farther ones (a concept learned from one picture is
+found again). The answer is the concept with the largest vote, and
+
+* ``confidence`` = the answer's share of the total vote, in [0, 1] (1 when
+  all ``k`` neighbours belong to it);
+* ``distance`` = Euclidean distance from ``z`` to the answer's centroid in the
+  cue's modality (all modalities when it has no item of that modality);
+* ``linked`` = ``distance <= link_radius``. The **link radius** is the 95th
+  percentile of the distances of the stored items to their own concept's
+  centroid (:meth:`ConceptStore.fit_locality`), so 95 % of the items a
+  concept was built from would be linked to it. Outside the radius the item
+  is proposed as a new concept; a picture is also proposed as new when the
+  decoder's match error exceeds ``match_error_threshold`` (see
+  :mod:`neuromem.store.memory`).
+
+Persistence
+-----------
+One SQLite file per generation of a memory (``store.sqlite``). SQLite because
+it is in Python's standard library (no server to start, nothing to install),
+keeps the whole store in one file written in one transaction, is readable
+from any language and checks its own page structure (``PRAGMA
+quick_check``). The database is written once, inside a new generation folder
+(:mod:`neuromem.store.persist`), and never modified afterwards; readers open
+it read-only with ``immutable=1``. Write-ahead logging (WAL) would let
+readers share a database with a live writer; here readers never see a
+database being written, so the database is closed in ``DELETE`` journal mode
+and the generation is exactly one file. Crash safety and snapshot reads come
+from the generation folders plus the atomically replaced pointer.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as _dt
+import json
+import sqlite3
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import networkx as nx
+import numpy as np
+
+from neuromem.store.errors import CorruptStoreError, MemoryMismatchError, NewerSchemaError, UnknownConceptError
+from neuromem.store.index import IndexParams, LatentIndex, latents_digest
+
+__all__ = ["ConceptNode", "ConceptStore", "Lookup", "STORE_SCHEMA_VERSION", "MODALITY_CODES"]
+
+#: Version of the SQLite schema; a reader refuses anything newer.
+STORE_SCHEMA_VERSION = 1
+MODALITY_CODES = {"picture": 0, "name": 1, "spoken": 2}
+_MODALITY_NAMES = {v: k for k, v in MODALITY_CODES.items()}
+LINK_QUANTILE = 0.95
+DEFAULT_K = 10
+
+_SCHEMA = """
+CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE concepts (
+    id INTEGER PRIMARY KEY,
+    name TEXT NOT NULL UNIQUE,
+    engram_json TEXT NOT NULL,
+    created_utc TEXT NOT NULL,
+    updated_utc TEXT NOT NULL
+);
+CREATE TABLE items (
+    id INTEGER PRIMARY KEY,
+    concept_id INTEGER NOT NULL REFERENCES concepts(id),
+    modality INTEGER NOT NULL,
+    provenance TEXT NOT NULL,
+    latent BLOB NOT NULL
+);
+CREATE TABLE edges (
+    source INTEGER NOT NULL REFERENCES concepts(id),
+    target INTEGER NOT NULL REFERENCES concepts(id),
+    kind TEXT NOT NULL CHECK (kind IN ('hierarchy', 'association')),
+    PRIMARY KEY (source, target, kind)
+);
+"""
+
+
+def _now() -> str:
+    return _dt.datetime.now(_dt.timezone.utc).replace(microsecond=0).isoformat()
+
+
+@dataclass(frozen=True, kw_only=True)
+class ConceptNode:
+    """One concept of the store (a read-only view).
+
+    Parameters
+    ----------
+    name : str
+        The key.
+    points : dict of str -> ndarray (n_items, latent_dim), float32
+        Latent points per modality.
+    item_ids : dict of str -> tuple of int
+        Store item id of every point.
+    provenance : dict of str -> tuple of str
+        Where every point came from (a picture file, a written form, ``form / voice``).
+    engram_neurons : tuple of int
+        Concept-layer neurons of the concept's engram (empty for a superordinate concept).
+    engram_weights : tuple of float
+        Their weights (mean spike count in the assignment trials).
+    parents, children : tuple of str
+        Hierarchy links (``parent -> child`` = "child is a kind of parent").
+    associations : tuple of str
+        Association links (symmetric; not part of the hierarchy).
+    created_utc, updated_utc : str
+        ISO 8601 times.
+    """
+
+    name: str
+    points: dict
+    item_ids: dict
+    provenance: dict
+    engram_neurons: tuple = ()
+    engram_weights: tuple = ()
+    parents: tuple = ()
+    children: tuple = ()
+    associations: tuple = ()
+    created_utc: str = ""
+    updated_utc: str = ""
+
+    @property
+    def n_items(self) -> int:
+        return sum(len(v) for v in self.item_ids.values())
+
+
+@dataclass(frozen=True)
+class Lookup:
+    """Result of :meth:`ConceptStore.lookup` for one query (see the module docstring)."""
+
+    concept: str
+    confidence: float
+    distance: float
+    linked: bool
+    neighbour_ids: tuple = field(default=())
+    neighbour_distances: tuple = field(default=())
+
+
+class ConceptStore:
+    """Concept nodes, item latents, hierarchy / association graphs and an ANN index.
+
+    Parameters
+    ----------
+    latent_dim : int
+        Size of the shared latent space (1..4096).
+    index_params : IndexParams, optional
+    """
+
+    def __init__(self, latent_dim: int, *, index_params: IndexParams | None = None):
+        if not isinstance(latent_dim, (int, np.integer)) or not 1 <= latent_dim <= 4096:
+            raise ValueError(f"latent_dim={latent_dim!r} is out of range; allowed integers 1..4096")
+        self.latent_dim = int(latent_dim)
+        self.index_params = index_params or IndexParams()
+        self._names: list[str] = []
+        self._ids: dict[str, int] = {}
+        self._engram: list[dict] = []
+        self._created: list[str] = []
+        self._updated: list[str] = []
+        self._z = np.zeros((0, self.latent_dim), np.float32)
+        self._concept = np.zeros(0, np.int64)
+        self._modality = np.zeros(0, np.int8)
+        self._prov: list[str] = []
+        self.hierarchy = nx.DiGraph()
+        self.associations = nx.Graph()
+        self.link_radius: float | None = None
+        self._index: LatentIndex | None = None
+        self._centroid_cache: dict = {}
+        self.index_loaded_ = False
+
+    # ---- building --------------------------------------------------------------------
+    @property
+    def concepts(self) -> tuple[str, ...]:
+        return tuple(self._names)
+
+    @property
+    def n_items(self) -> int:
+        return len(self._z)
+
+    def __contains__(self, name) -> bool:
+        return name in self._ids
+
+    def _id(self, name: str) -> int:
+        try:
+            return self._ids[name]
+        except KeyError:
+            close = [c for c in self._names if c.lower() == str(name).lower()]
+            hint = f"; did you mean {close[0]!r}?" if close else ""
+            shown = ", ".join(self._names[:12]) + (" ..." if len(self._names) > 12 else "")
+            raise UnknownConceptError(f"unknown concept {name!r}{hint} The store holds: {shown}") from None
+
+    def add_concept(self, name: str, *, parents=(), when: str | None = None) -> int:
+        """Add a concept (no-op if it exists; new parents are linked). Returns its id."""
+        if not isinstance(name, str) or not name.strip():
+            raise ValueError(f"a concept name must be a non-empty string; got {name!r}")
+        if name not in self._ids:
+            self._ids[name] = len(self._names)
+            self._names.append(name)
+            self._engram.append({"neurons": [], "weights": []})
+            t = when or _now()
+            self._created.append(t)
+            self._updated.append(t)
+            self.hierarchy.add_node(name)
+            self.associations.add_node(name)
+        for p in parents:
+            self.link_hierarchy(p, name)
+        return self._ids[name]
+
+    def link_hierarchy(self, parent: str, child: str) -> None:
+        """``child`` is a kind of ``parent`` (both created when absent); cycles are refused."""
+        for n in (parent, child):
+            if n not in self._ids:
+                self.add_concept(n)
+        if parent == child or nx.has_path(self.hierarchy, child, parent):
+            raise ValueError(f"linking {parent!r} -> {child!r} would make the hierarchy cyclic")
+        self.hierarchy.add_edge(parent, child)
+
+    def associate(self, a: str, b: str) -> None:
+        """Association link between two existing concepts (symmetric, outside the hierarchy)."""
+        self._id(a), self._id(b)
+        if a == b:
+            raise ValueError(f"a concept cannot be associated with itself ({a!r})")
+        self.associations.add_edge(a, b)
+
+    def add_items(self, concept: str, modality: str, latents: np.ndarray, provenance, *,
+                  when: str | None = None) -> np.ndarray:
+        """Add latent points of one concept and modality; returns their item ids.
+
+        Raises
+        ------
+        MemoryMismatchError
+            Wrong latent size, NaN / inf values.
+        ValueError
+            Unknown modality, provenance count differs from the number of latents.
+        UnknownConceptError
+            The concept does not exist (create it with :meth:`add_concept`).
+        """
+        cid = self._id(concept)
+        if modality not in MODALITY_CODES:
+            raise ValueError(f"modality {modality!r} is unknown; allowed: {sorted(MODALITY_CODES)}")
+        z = np.atleast_2d(np.asarray(latents, dtype=np.float32))
+        if z.ndim != 2 or z.shape[1] != self.latent_dim:
+            raise MemoryMismatchError(f"items of {concept!r} have latent shape {z.shape}; the store holds "
+                                      f"{self.latent_dim}-d latents. Encode them with the memory's encoder")
+        if not np.all(np.isfinite(z)):
+            raise MemoryMismatchError(f"items of {concept!r} contain NaN or inf latents; re-encode them")
+        prov = [str(p) for p in provenance]
+        if len(prov) != len(z):
+            raise ValueError(f"{len(prov)} provenance entries for {len(z)} latents; give one per item")
+        ids = np.arange(self.n_items, self.n_items + len(z))
+        self._z = np.concatenate([self._z, z])
+        self._concept = np.concatenate([self._concept, np.full(len(z), cid)])
+        self._modality = np.concatenate([self._modality, np.full(len(z), MODALITY_CODES[modality], np.int8)])
+        self._prov += prov
+        self._updated[cid] = when or _now()
+        self._centroid_cache.clear()
+        if self._index is not None:
+            self._index.add(z)
+        return ids
+
+    def add_items_many(self, concepts, modality: str, latents: np.ndarray, provenance) -> np.ndarray:
+        """Add items of many concepts at once (``concepts``: one existing name per item); returns item ids."""
+        names = list(concepts)
+        z = np.atleast_2d(np.asarray(latents, dtype=np.float32))
+        if len(names) != len(z):
+            raise ValueError(f"{len(names)} concept names for {len(z)} latents; give one per item")
+        cids = np.fromiter((self._id(n) for n in names), np.int64, len(names))
+        if modality not in MODALITY_CODES:
+            raise ValueError(f"modality {modality!r} is unknown; allowed: {sorted(MODALITY_CODES)}")
+        if z.shape[1] != self.latent_dim:
+            raise MemoryMismatchError(f"items have latent shape {z.shape}; the store holds {self.latent_dim}-d "
+                                      "latents. Encode them with the memory's encoder")
+        if not np.all(np.isfinite(z)):
+            raise MemoryMismatchError("items contain NaN or inf latents; re-encode them")
+        prov = [str(p) for p in provenance]
+        if len(prov) != len(z):
+            raise ValueError(f"{len(prov)} provenance entries for {len(z)} latents; give one per item")
+        ids = np.arange(self.n_items, self.n_items + len(z))
+        self._z = np.concatenate([self._z, z])
+        self._concept = np.concatenate([self._concept, cids])
+        self._modality = np.concatenate([self._modality, np.full(len(z), MODALITY_CODES[modality], np.int8)])
+        self._prov += prov
+        t = _now()
+        for cid in np.unique(cids):
+            self._updated[cid] = t
+        self._centroid_cache.clear()
+        if self._index is not None:
+            self._index.add(z)
+        return ids
+
+    def set_engram(self, concept: str, neurons, weights) -> None:
+        """The concept neurons of ``concept``'s engram and their weights."""
+        cid = self._id(concept)
+        neurons = [int(n) for n in neurons]
+        weights = [float(w) for w in weights]
+        if len(neurons) != len(weights):
+            raise ValueError(f"{len(neurons)} engram neurons but {len(weights)} weights")
+        self._engram[cid] = {"neurons": neurons, "weights": weights}
+        self._updated[cid] = _now()
+
+    # ---- queries ----------------------------------------------------------------------
+    def node(self, name: str) -> ConceptNode:
+        cid = self._id(name)
+        sel = np.flatnonzero(self._concept == cid)
+        points, ids, prov = {}, {}, {}
+        for m, code in MODALITY_CODES.items():
+            s = sel[self._modality[sel] == code]
+            if len(s):
+                points[m] = self._z[s].copy()
+                ids[m] = tuple(int(i) for i in s)
+                prov[m] = tuple(self._prov[i] for i in s)
+        e = self._engram[cid]
+        return ConceptNode(name=name, points=points, item_ids=ids, provenance=prov,
+                           engram_neurons=tuple(e["neurons"]), engram_weights=tuple(e["weights"]),
+                           parents=tuple(sorted(self.hierarchy.predecessors(name))),
+                           children=tuple(sorted(self.hierarchy.successors(name))),
+                           associations=tuple(sorted(self.associations.neighbors(name))),
+                           created_utc=self._created[cid], updated_utc=self._updated[cid])
+
+    def item(self, item_id: int) -> tuple[str, str, str]:
+        """``(concept, modality, provenance)`` of a stored item."""
+        if not 0 <= item_id < self.n_items:
+            raise KeyError(f"no item {item_id}; the store holds items 0..{self.n_items - 1}")
+        return (self._names[self._concept[item_id]], _MODALITY_NAMES[int(self._modality[item_id])],
+                self._prov[item_id])
+
+    def item_latents(self) -> np.ndarray:
+        return self._z
+
+    def item_concepts(self) -> np.ndarray:
+        """Concept id of every item, shape (n_items,)."""
+        return self._concept
+
+    def ancestors(self, name: str) -> set[str]:
+        self._id(name)
+        return nx.ancestors(self.hierarchy, name)
+
+    def descendants(self, name: str) -> set[str]:
+        self._id(name)
+        return nx.descendants(self.hierarchy, name)
+
+    def summary(self, name: str, modality: str | None = "picture") -> np.ndarray:
+        """A concept's point in latent space: mean over its own and all descendants' items.
+
+        For a superordinate concept (``footwear``) this is the centroid of all its
+        subordinate concepts' items, shape (latent_dim,).
+        """
+        members = [self._ids[n] for n in {name} | self.descendants(name)]
+        mask = np.isin(self._concept, members)
+        if modality is not None:
+            mm = mask & (self._modality == MODALITY_CODES[modality])
+            mask = mm if mm.any() else mask
+        if not mask.any():
+            raise ValueError(f"concept {name!r} and its descendants hold no items yet")
+        return self._z[mask].astype(np.float64).mean(axis=0)
+
+    def _centroid_table(self, modality: str | None) -> tuple[np.ndarray, np.ndarray]:
+        """``(centroids (n_concepts, d), has_items (n_concepts,))`` over ``modality``'s items (all when None)."""
+        if modality not in self._centroid_cache:
+            n_c = len(self._names)
+            mask = np.ones(self.n_items, bool) if modality is None else self._modality == MODALITY_CODES[modality]
+            sums = np.zeros((n_c, self.latent_dim))
+            np.add.at(sums, self._concept[mask], self._z[mask].astype(np.float64))
+            counts = np.bincount(self._concept[mask], minlength=n_c)
+            self._centroid_cache[modality] = (sums / np.maximum(counts, 1)[:, None], counts > 0)
+        return self._centroid_cache[modality]
+
+    def centroid(self, concept_id: int, modality: str | None = None) -> np.ndarray | None:
+        """Mean of a concept's items of ``modality`` (all its items when it has none of that modality)."""
+        if modality is not None:
+            c, has = self._centroid_table(modality)
+            if has[concept_id]:
+                return c[concept_id]
+        c, has = self._centroid_table(None)
+        return c[concept_id] if has[concept_id] else None
+
+    def fit_locality(self, quantile: float = LINK_QUANTILE) -> float:
+        """Set :attr:`link_radius` from the stored items (module docstring); returns it."""
+        if not 0.5 <= quantile <= 1.0:
+            raise ValueError(f"quantile={quantile} is out of range; allowed 0.5..1.0")
+        if not self.n_items:
+            raise ValueError("the store holds no items; add items before fitting the locality radius")
+        d = np.empty(self.n_items)
+        for m, code in MODALITY_CODES.items():
+            sel = self._modality == code
+            if sel.any():
+                c, _ = self._centroid_table(m)
+                d[sel] = np.linalg.norm(self._z[sel] - c[self._concept[sel]], axis=1)
+        self.link_radius = float(np.quantile(d, quantile))
+        return self.link_radius
+
+    @property
+    def index(self) -> LatentIndex:
+        if self._index is None:
+            self._index = LatentIndex(self.latent_dim, self.index_params).build(self._z)
+        return self._index
+
+    def lookup(self, latents: np.ndarray, *, modality: str | None = None, k: int = DEFAULT_K) -> list[Lookup]:
+        """Nearest concept of each query latent (see the module docstring).
+
+        Parameters
+        ----------
+        latents : ndarray (n_queries, latent_dim) or (latent_dim,)
+        modality : str, optional
+            The cue's modality (for the centroid distance).
+        k : int
+            Neighbours that vote (1..1000).
+        """
+        if not 1 <= k <= 1000:
+            raise ValueError(f"k={k} is out of range; allowed 1..1000")
+        if self.n_items == 0:
+            raise ValueError("the store holds no items; learn or add items first")
+        q = np.atleast_2d(np.asarray(latents, dtype=np.float32))
+        if q.ndim != 2 or q.shape[1] != self.latent_dim:
+            raise MemoryMismatchError(f"query latents have shape {np.shape(latents)}; the store holds "
+                                      f"{self.latent_dim}-d latents. Was the query encoded with another encoder "
+                                      "configuration? Use the memory's own encoder")
+        if not np.all(np.isfinite(q)):
+            raise MemoryMismatchError("query latents contain NaN or inf; re-encode the cue")
+        k = min(k, self.n_items)
+        d2, ids = self.index.search(q, k)
+        out = []
+        for row_d, row_i in zip(d2, ids):
+            ok = row_i >= 0
+            row_d, row_i = row_d[ok], row_i[ok]
+            cids = self._concept[row_i]
+            dist = np.sqrt(np.maximum(row_d, 0.0)).astype(np.float64)
+            eps = 1e-3 * (self.link_radius or 1.0)
+            votes = np.bincount(cids, weights=1.0 / (dist + eps), minlength=len(self._names))
+            cid = int(np.argmax(votes))
+            c = self.centroid(cid, modality)
+            d_c = float(np.linalg.norm(q[len(out)] - c))
+            linked = self.link_radius is None or d_c <= self.link_radius
+            out.append(Lookup(concept=self._names[cid], confidence=float(votes[cid] / votes.sum()), distance=d_c,
+                              linked=bool(linked), neighbour_ids=tuple(int(i) for i in row_i),
+                              neighbour_distances=tuple(float(x) for x in dist)))
+        return out
+
+    # ---- persistence ------------------------------------------------------------------
+    def digest(self) -> str:
+        """Stamp of the item latents (the ANN index must match it)."""
+        return latents_digest(self._z)
+
+    def save(self, folder: str | Path, *, index: bool = True) -> dict:
+        """Write ``store.sqlite`` (and ``index.faiss`` + stamp) into ``folder``.
+
+        Returns the names of the files written, ``{"store": ..., "derived": [...]}``.
+        """
+        folder = Path(folder)
+        path = folder / "store.sqlite"
+        if path.exists():
+            path.unlink()
+        digest = self.digest()
+        con = sqlite3.connect(path)
+        try:
+            con.executescript(_SCHEMA)
+            with con:
+                meta = {"schema_version": STORE_SCHEMA_VERSION, "latent_dim": self.latent_dim,
+                        "items_digest": digest, "link_radius": self.link_radius,
+                        "index_params": dataclasses.asdict(self.index_params)}
+                con.executemany("INSERT INTO meta VALUES (?, ?)", [(k, json.dumps(v)) for k, v in meta.items()])
+                con.executemany("INSERT INTO concepts VALUES (?, ?, ?, ?, ?)",
+                                [(i, n, json.dumps(self._engram[i]), self._created[i], self._updated[i])
+                                 for i, n in enumerate(self._names)])
+                z = np.ascontiguousarray(self._z, dtype="<f4")
+                con.executemany("INSERT INTO items VALUES (?, ?, ?, ?, ?)",
+                                ((i, int(self._concept[i]), int(self._modality[i]), self._prov[i], z[i].tobytes())
+                                 for i in range(self.n_items)))
+                edges = [(self._ids[a], self._ids[b], "hierarchy") for a, b in self.hierarchy.edges]
+                edges += [(self._ids[a], self._ids[b], "association") for a, b in self.associations.edges]
+                con.executemany("INSERT INTO edges VALUES (?, ?, ?)", edges)
+            con.execute("PRAGMA journal_mode=DELETE")
+        finally:
+            con.close()
+        derived = []
+        if index:
+            self.index.save(folder / "index.faiss", digest)
+            derived = ["index.faiss", "index.faiss.stamp.json"]
+        return {"store": path.name, "derived": derived}
+
+    @classmethod
+    def load(cls, folder: str | Path, *, index_params: IndexParams | None = None) -> "ConceptStore":
+        """Read ``store.sqlite`` from ``folder``; the ANN index is loaded if its stamp matches, else rebuilt.
+
+        Raises
+        ------
+        CorruptStoreError
+            The database is not readable or inconsistent.
+        NewerSchemaError
+            Written by a newer schema.
+        """
+        folder = Path(folder)
+        path = folder / "store.sqlite"
+        if not path.is_file():
+            raise CorruptStoreError(f"{path} is missing; the memory folder is incomplete. Re-run `neuromem learn`")
+        try:
+            con = sqlite3.connect(f"file:{path}?mode=ro&immutable=1", uri=True)
+        except sqlite3.Error as exc:
+            raise CorruptStoreError(f"cannot open {path}: {exc}") from exc
+        try:
+            try:
+                meta = {k: json.loads(v) for k, v in con.execute("SELECT key, value FROM meta")}
+            except (sqlite3.Error, ValueError) as exc:
+                raise CorruptStoreError(f"{path} is not a readable concept store ({exc}); restore the memory from a "
+                                        "backup or re-run `neuromem learn`") from exc
+            version = meta.get("schema_version")
+            if not isinstance(version, int):
+                raise CorruptStoreError(f"{path} has no schema version")
+            if version > STORE_SCHEMA_VERSION:
+                raise NewerSchemaError(f"{path} was written with store schema version {version}; this neuromem reads "
+                                       f"up to {STORE_SCHEMA_VERSION}. Upgrade neuromem to read it")
+            try:
+                store = cls(int(meta["latent_dim"]), index_params=index_params)
+                for cid, name, engram, created, updated in con.execute(
+                        "SELECT id, name, engram_json, created_utc, updated_utc FROM concepts ORDER BY id"):
+                    if cid != len(store._names):
+                        raise ValueError("concept ids are not consecutive")
+                    store.add_concept(name, when=created)
+                    store._engram[cid] = json.loads(engram)
+                    store._updated[cid] = updated
+                rows = con.execute("SELECT id, concept_id, modality, provenance, latent FROM items ORDER BY id"
+                                   ).fetchall()
+                n = len(rows)
+                if n and rows[-1][0] != n - 1:
+                    raise ValueError("item ids are not consecutive")
+                store._concept = np.fromiter((r[1] for r in rows), np.int64, n)
+                store._modality = np.fromiter((r[2] for r in rows), np.int8, n)
+                store._prov = [r[3] for r in rows]
+                blob = b"".join(r[4] for r in rows)
+                store._z = np.frombuffer(blob, dtype="<f4").reshape(n, store.latent_dim).astype(np.float32)
+                for s, t, kind in con.execute("SELECT source, target, kind FROM edges"):
+                    a, b = store._names[s], store._names[t]
+                    (store.hierarchy.add_edge if kind == "hierarchy" else store.associations.add_edge)(a, b)
+                store.link_radius = meta.get("link_radius")
+            except (sqlite3.Error, ValueError, KeyError, IndexError) as exc:
+                raise CorruptStoreError(f"{path} is inconsistent ({exc}); restore the memory from a backup or "
+                                        "re-run `neuromem learn`") from exc
+            if store.digest() != meta.get("items_digest"):
+                raise CorruptStoreError(f"{path}: the item latents do not match their stored digest (corrupt)")
+        finally:
+            con.close()
+        idx = LatentIndex(store.latent_dim, store.index_params)
+        store.index_loaded_ = idx.load_if_fresh(folder / "index.faiss", meta["items_digest"], store.n_items)
+        if store.index_loaded_:  # else rebuilt from the latents on first use (derived data)
+            store._index = idx
+        return store

@@ -1,0 +1,139 @@
+"""Binders: registry, bad input, hand-counted cost, identical inputs, surrogate vs engine voltages."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from neuromem.binding import BindingPresentation, binder_names, hash_presentations, make_binder
+
+MODS = ("picture", "name")
+
+
+def _toy(n_concepts=4, D=6, per=3, seed=0):
+    rng = np.random.default_rng(seed)
+    cp, cn = rng.standard_normal((n_concepts, D)), rng.standard_normal((n_concepts, D))
+    pres = [BindingPresentation(concept=k, latents={"picture": cp[k] + 0.1 * rng.standard_normal(D),
+                                                    "name": cn[k] + 0.1 * rng.standard_normal(D)},
+                                items={"picture": k * per + r, "name": k})
+            for r in range(per) for k in range(n_concepts)]
+    ref = {"picture": np.stack([p.latents["picture"] for p in pres]), "name": np.stack([p.latents["name"] for p in pres])}
+    return pres, ref, cp, cn
+
+
+def test_registry_names_every_binder_and_unknown_is_a_clear_error():
+    assert set(binder_names()) >= {"stdp", "surrogate", "contrastive", "readout", "hopfield"}
+    with pytest.raises(KeyError, match="unknown binder 'hebb'.*known binders"):
+        make_binder("hebb", modalities=MODS, latent_dim=4, n_units=3)
+
+
+def test_bad_presentations_and_cues_are_clear_errors():
+    b = make_binder("hopfield", modalities=MODS, latent_dim=6, n_units=8)
+    with pytest.raises(ValueError, match="empty"):
+        b.learn([])
+    with pytest.raises(ValueError, match="lacks modalities"):
+        b.learn([BindingPresentation(concept=0, latents={"picture": np.zeros(6)})])
+    with pytest.raises(ValueError, match="not bound"):
+        b.recall("spoken", np.zeros((1, 6)), "name")
+    with pytest.raises(ValueError, match="n_units"):
+        make_binder("readout", modalities=MODS, latent_dim=6, n_units=0)
+
+
+@pytest.mark.parametrize("name", ["hopfield", "readout", "contrastive"])
+def test_rate_binders_recall_toy_concepts_and_identical_runs_agree(name):
+    pres, ref, cp, cn = _toy()
+    outs = []
+    for _ in range(2):
+        b = make_binder(name, modalities=MODS, latent_dim=6, n_units=8, seed=1, reference=ref)
+        b.learn(pres)
+        pred, empty = b.predict("picture", cp + 0.1, "name", cn, rng=0)
+        outs.append(pred)
+        assert np.mean(pred == np.arange(4)) == 1.0 and not empty.any()
+    np.testing.assert_array_equal(*outs)
+
+
+def test_cost_counters_match_a_hand_count():
+    pres, ref, cp, cn = _toy(n_concepts=2, D=3, per=1)
+    h = make_binder("hopfield", modalities=MODS, latent_dim=3, n_units=5, reference=ref)
+    h.learn(pres)                       # 2 patterns x 2 modalities x (key + value) x 3 dims
+    assert h.cost.to_dict()["learn"] == {"memory_writes": 24}
+    h.recall("picture", cp[:1], "name")  # 1 cue x 2 stored x 3 dims, similarities + weighted sum
+    assert h.cost.to_dict()["recall"] == {"macs": 12}
+    from neuromem.binding._backprop import BackpropConfig
+
+    r = make_binder("readout", modalities=MODS, latent_dim=3, n_units=5, reference=ref,
+                    config=BackpropConfig(epochs=4))
+    r.learn(pres)                       # 4 epochs x 4 rows (2 presentations x 2 modalities) x 3 x 5 x (fwd + dW)
+    assert r.cost.get("learn", "macs") == 4 * 4 * 3 * 5 * 2 == 480
+
+
+def test_stdp_synaptic_events_match_a_hand_count_from_the_spikes():
+    pres, ref, _, _ = _toy(n_concepts=2, D=2, per=1)
+    b = make_binder("stdp", modalities=MODS, latent_dim=2, n_units=3, reference=ref, engine="numba")
+    seen = []
+    run = b.net.engine.run
+
+    def spy(drive, *, plastic, bias_mv=None):
+        res = run(drive, plastic=plastic)
+        seen.append((len(drive.indices), len(res.spike_indices), plastic))
+        return res
+
+    b.net.engine.run = spy
+    b.learn(pres)
+    b.recall("picture", ref["picture"], "name")
+    (n_in_l, n_c_l, p1), (n_in_r, n_c_r, p2) = seen
+    assert p1 and not p2 and n_in_l > 0
+    # 40 inputs (2 modalities x 2 dims x 10 neurons), 3 concept neurons:
+    # learning: each input spike reaches 3 neurons and depresses 3 weights; each concept spike inhibits 2,
+    # potentiates 40 weights and updates 40 feedback weights
+    assert b.cost.get("learn", "synaptic_events") == n_in_l * 3 + n_c_l * 2 + n_in_l * 3 + n_c_l * 80
+    assert b.cost.get("recall", "synaptic_events") == n_in_r * 3 + n_c_r * 2
+
+
+def test_surrogate_step_integrates_the_same_voltages_and_spikes_as_the_norse_engine():
+    torch = pytest.importorskip("torch")
+    pytest.importorskip("norse")
+    from neuromem.binding.surrogate import simulate_concept_layer
+    from neuromem.coding.spikes import SpikeTrains
+    from neuromem.engines import make_engine
+    from neuromem.engines.discrete import stack_state, step_constants
+    from neuromem.network import load_preset
+
+    spec = load_preset("default", modalities=MODS, latent_dim=2, concept={"n_neurons": 4},
+                       sim={"stimulus_ms": 30.0, "trial_period_ms": 30.0})
+    k = step_constants(spec)
+    T = spec.sim.steps_per_trial
+    rng = np.random.default_rng(0)
+    dense = rng.random((T, spec.n_inputs)) < 0.02
+    dense[:, :10] |= rng.random((T, 10)) < 0.2   # a strongly driven picture dimension
+    steps, idx = np.nonzero(dense)
+    drive = SpikeTrains(indices=idx.astype(np.int32), steps=steps.astype(np.int64), n_neurons=spec.n_inputs,
+                        n_steps=T, dt_ms=spec.sim.dt_ms)
+    eng = make_engine("norse", spec, seed=2, dtype="float64")
+    W, _, _ = stack_state(eng.get_state(), spec, np.float64)
+    res = eng.run(drive, plastic=False)
+    z, v = simulate_concept_layer(torch.tensor(dense[:, None, :], dtype=torch.float64),
+                                  torch.tensor(W), k, record_v=True)
+    t, j = np.nonzero(z[:, 0].numpy())
+    assert len(res.spike_steps) > 0
+    np.testing.assert_array_equal(np.lexsort((j, t)), np.arange(len(t)))
+    np.testing.assert_array_equal(t, res.spike_steps)
+    np.testing.assert_array_equal(j, res.spike_indices)
+    # voltages: the discrete model (neuromem.engines.discrete) written out, every neuron, every step
+    vv, ge, gi = np.full(4, k.v_rest), np.zeros(4), np.zeros(4)
+    last = np.full(4, -10**9)
+    ref, spk_ref = [], []
+    for s in range(T):
+        refractory = (s - last) < k.n_ref
+        I = k.v_rest + ge - gi
+        vv = np.where(refractory, vv, I + (vv - I) * k.decay_m)
+        ge, gi = ge * k.decay_e, gi * k.decay_i
+        spk = ~refractory & (vv > k.v_thresh)
+        vv = np.where(spk, k.v_reset, vv)
+        last = np.where(spk, s, last)
+        ge = ge + W[dense[s]].sum(axis=0)
+        gi = gi + k.w_inh * (spk.sum() - spk)
+        ref.append(vv.copy())
+        spk_ref.append(spk)
+    np.testing.assert_array_equal(np.array(spk_ref), z[:, 0].numpy() > 0)
+    np.testing.assert_allclose(v[:, 0].numpy(), np.array(ref), atol=1e-9)

@@ -1,0 +1,104 @@
+"""compare-binding: identical inputs for every binder, tidy results, reuse of finished cells, bad input."""
+
+from __future__ import annotations
+
+import csv
+import json
+
+import numpy as np
+import pytest
+
+from neuromem.experiments.compare_binding import COLUMNS, GridConfig, run_compare_binding, synthetic_concepts
+from neuromem.latents import LatentSpace
+
+
+def _split_space(seed=3):
+    base = synthetic_concepts(6, 8, 0.4, n_train=6, n_test=4, seed=seed)
+    return LatentSpace(concepts=base.concepts, modalities=base.modalities, seed=seed,
+                       fit_concepts=base.concepts[:3])
+
+
+GRID = dict(shots=(1, 3), seeds=(3,), n_units=12, interference_k=2, capacity_sizes=(12,), capacity_concepts=(4, 8),
+            test_per_concept=4, word_repeats=1)
+
+
+def test_every_binder_gets_identical_presentations_and_cues_and_cells_are_reused(tmp_path):
+    binders = ("hopfield", "readout", "contrastive", "stdp")
+    received = {}
+    spaces = {3: _split_space(3)}
+    m = run_compare_binding(spaces, dataset="toy", out_dir=tmp_path, binders=binders, grid=GridConfig(**GRID),
+                            progress=False, received=received)
+    keys = {(c, K, s) for (_, c, K, s) in received}
+    assert keys == {(c, K, 3) for c in ("fitted", "novel") for K in (1, 3)}
+    for key in keys:
+        got = {received[(b,) + key] for b in binders}
+        assert len(got) == 1, f"binders received different inputs for {key}: {got}"
+    # fitted and novel conditions bind different concepts: different inputs
+    assert received[("hopfield", "fitted", 1, 3)] != received[("hopfield", "novel", 1, 3)]
+    with open(tmp_path / "results.csv") as fh:
+        rows = list(csv.DictReader(fh))
+    assert tuple(rows[0].keys()) == COLUMNS
+    assert {r["experiment"] for r in rows} == {"shots", "interference", "capacity", "cost", "units"}
+    assert {r["engine"] for r in rows if r["binder"] == "stdp"} == {"numba"}
+    assert "shots/novel/prototype/k=1/picture_to_name_recall_at_1" in m
+    assert "shots/novel/hopfield/k=3/picture_to_name_recall_at_1_ci95" in m
+    assert "capacity/synthetic/stdp/n_units=12/capacity" in m
+    assert json.loads((tmp_path / "metrics.json").read_text())["_meta"]["novel_concepts"]["3"] == ["c3", "c4", "c5"]
+    for f in ("binding_shots.png", "binding_interference.png", "binding_capacity.png", "binding_cost.png",
+              "binding_units.png"):
+        assert (tmp_path / f).stat().st_size > 1000
+    # a second run with the same arguments computes nothing
+    again = {}
+    m2 = run_compare_binding(spaces, dataset="toy", out_dir=tmp_path, binders=binders, grid=GridConfig(**GRID),
+                             progress=False, received=again)
+    assert again == {}
+    assert m2["shots/novel/stdp/k=3/picture_to_name_recall_at_1"] == m["shots/novel/stdp/k=3/picture_to_name_recall_at_1"]
+
+
+def test_bad_input_is_refused_before_any_work(tmp_path):
+    spaces = {3: _split_space(3)}
+    with pytest.raises(KeyError, match="unknown binder"):
+        run_compare_binding(spaces, dataset="toy", out_dir=tmp_path, binders=("hebb",), grid=GridConfig(**GRID))
+    with pytest.raises(ValueError, match="larger than the train items"):
+        run_compare_binding(spaces, dataset="toy", out_dir=tmp_path, binders=("hopfield",),
+                            grid=GridConfig(**{**GRID, "shots": (1, 7)}))
+    sp = spaces[3]
+    no_split = LatentSpace(concepts=sp.concepts, modalities=sp.modalities, seed=3)
+    with pytest.raises(ValueError, match="no concept split"):
+        run_compare_binding({3: no_split}, dataset="toy", out_dir=tmp_path, binders=("hopfield",),
+                            grid=GridConfig(**GRID))
+    assert not (tmp_path / "results.csv").exists()
+
+
+def test_synthetic_sets_match_the_requested_distance_ratio():
+    from neuromem.encoders.pipeline import within_between_ratio
+
+    sp = synthetic_concepts(200, 64, 0.44, n_train=1, n_test=4, seed=0)
+    z, y = sp["picture"].select("heldout")
+    assert within_between_ratio(z, y) == pytest.approx(0.44, abs=0.02)
+
+
+@pytest.mark.slow
+def test_cli_quick_on_digits_every_binder_above_chance(tmp_path):
+    """``neuromem run compare-binding --quick`` end to end on digits (encodes when the cache is cold)."""
+    from neuromem.cli import main
+
+    assert main(["run", "compare-binding", "--dataset", "digits", "--quick", "--quiet", "--out", str(tmp_path)]) == 0
+    m = json.loads((tmp_path / "metrics.json").read_text())
+    chance = m["shots/fitted/chance/k=5/picture_to_name_recall_at_1"]
+    for b in ("stdp", "surrogate", "contrastive", "readout", "hopfield"):
+        assert m[f"shots/fitted/{b}/k=5/picture_to_name_recall_at_1"] > chance + 0.3, b
+        assert m[f"shots/novel/{b}/k=5/picture_to_name_recall_at_1"] > chance, b
+
+
+def test_cli_refuses_unknown_binder_and_too_many_shots_before_encoding(tmp_path, capsys):
+    from neuromem.cli import main
+
+    assert main(["run", "compare-binding", "--dataset", "digits", "--binders", "stdp,hebb", "--out",
+                 str(tmp_path)]) == 2
+    assert "unknown binder" in capsys.readouterr().err
+    assert main(["run", "compare-binding", "--dataset", "digits", "--shots", "1,500", "--out", str(tmp_path)]) == 2
+    assert "larger than the train items" in capsys.readouterr().err
+    assert main(["encode", "--dataset", "digits", "--fit-concepts", "zero,one,two,three,four,five,six,seven,eight,"
+                 "nine", "--out", str(tmp_path)]) == 2
+    assert "no novel concept" in capsys.readouterr().err
