@@ -43,7 +43,7 @@ def add_cli_arguments(parser):
     return parser
 
 def main_from_args(space, args):
-    Path(args.out).write_text("1 2 3")
+    (Path(args.out) / "counted.txt").write_text("1 2 3")
     return 0
 '''
 
@@ -110,9 +110,9 @@ def test_toy_experiment_through_one_registry_line(toys, monkeypatch, tmp_path):
     from neuromem.experiments import registry
 
     monkeypatch.setitem(registry.EXPERIMENTS, "toy", "nm_toy_experiment")  # the one line
-    out = tmp_path / "counted.txt"
+    out = tmp_path / "toy-results"
     assert main(["run", "toy", "--out", str(out)]) == 0
-    assert out.read_text() == "1 2 3"
+    assert (out / "counted.txt").read_text() == "1 2 3"
 
 
 def test_toy_binder_through_one_registry_line(toys):

@@ -1,4 +1,4 @@
-"""A regular (non-editable) wheel install, in a fresh virtualenv, run from outside the repository, loads the default preset.
+"""A regular (non-editable) wheel install in a fresh virtualenv, run from outside the repository, loads the default preset.
 
 The fresh virtualenv borrows the test environment's third-party packages through a ``.pth`` file (so nothing is
 downloaded); ``neuromem`` itself must come from the wheel installed into that virtualenv, which the test asserts.
@@ -27,7 +27,6 @@ print(json.dumps({"file": neuromem.__file__, "presets": available_presets(), "n_
 """
 
 
-@pytest.mark.slow
 def test_wheel_installs_and_loads_the_default_preset(tmp_path):
     pytest.importorskip("setuptools")
     wheels = tmp_path / "wheels"
@@ -43,7 +42,7 @@ def test_wheel_installs_and_loads_the_default_preset(tmp_path):
                                capture_output=True, text=True, check=True).stdout.strip())
     # third-party packages of the test environment, after the venv's own site-packages
     (site / "zz_borrowed.pth").write_text(sysconfig.get_paths()["purelib"] + "\n")
-    r = subprocess.run([sys.executable, "-m", "pip", "--python", str(py), "install", "--no-deps", "--no-index", "-q",
+    r = subprocess.run([sys.executable, "-m", "pip", "--python", str(py), "install", "--no-deps", "--no-index", "--ignore-installed", "-q",
                         str(wheel)], capture_output=True, text=True, timeout=600, cwd=tmp_path)
     assert r.returncode == 0, r.stderr[-3000:]
 
