@@ -248,7 +248,7 @@ def check_run_args(args, exp) -> None:
     """The options of ``run EXPERIMENT`` checked before any work (raises ``ValueError``)."""
     from neuromem.engines import engine_names
 
-    if getattr(exp, "NEEDS_LATENT_SPACE", False):
+    if getattr(exp, "NEEDS_LATENT_SPACE", False) or getattr(exp, "ENCODES_PER_SEED", False):
         _check_dataset_args(args)
     engine = getattr(args, "engine", None)
     if engine is not None and engine not in engine_names():
@@ -288,6 +288,10 @@ def cmd_run(args) -> int:
         k = getattr(args, "presentations", None)
         space = encode_from_args(args, min_train=k or 1, config=config).space
         t_enc = time.perf_counter() - t0
+    if getattr(exp, "ENCODES_PER_SEED", False):  # one latent space per seed, encoded when the experiment asks
+        k = getattr(args, "presentations", None)
+        args.encode_seed = lambda seed: encode_from_args(argparse.Namespace(**{**vars(args), "seed": int(seed)}),
+                                                         min_train=k or 1)
     status = int(exp.main_from_args(space, args) or 0)
     total = time.perf_counter() - t0
     print(f"time: encoding {t_enc:.1f} s, experiment {total - t_enc:.1f} s, total {total:.1f} s")
@@ -373,7 +377,7 @@ def build_parser() -> argparse.ArgumentParser:
     for name in experiment_names():
         exp = load_experiment(name)
         e = exps.add_parser(name, help=exp.DESCRIPTION, conflict_handler="resolve")
-        if exp.NEEDS_LATENT_SPACE:
+        if exp.NEEDS_LATENT_SPACE or getattr(exp, "ENCODES_PER_SEED", False):
             _add_dataset_args(e)
         exp.add_cli_arguments(e)
         e.set_defaults(func=cmd_run)

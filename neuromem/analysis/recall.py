@@ -17,7 +17,8 @@ import numpy as np
 from neuromem.coding.population import LatentSquash, PopulationCode, decode_rates
 from neuromem.latents import nearest_centroid
 
-__all__ = ["complete_pattern", "recall_from_counts", "nearest_prototype", "recall_at_1"]
+__all__ = ["complete_pattern", "recall_from_counts", "recall_from_readout", "nearest_prototype", "recall_at_1",
+           "no_response_fraction"]
 
 
 def complete_pattern(counts: np.ndarray, w_fb: np.ndarray) -> np.ndarray:
@@ -67,3 +68,53 @@ def recall_at_1(predicted, labels) -> float:
     p = np.asarray(predicted)
     y = np.asarray(labels)
     return float((p == y).mean()) if len(y) else float("nan")
+
+
+def no_response_fraction(counts) -> float:
+    """Fraction of cue trials on which no concept neuron fired (all counts zero).
+
+    Parameters
+    ----------
+    counts : ndarray (n_trials, n_concept)
+        Concept spike counts per cue trial (in the window the recall reads).
+
+    Returns
+    -------
+    float
+        NaN when there are no trials.
+    """
+    c = np.asarray(counts)
+    if c.ndim != 2:
+        raise ValueError(f"counts must be (n_trials, n_concept); got shape {c.shape}")
+    return float((c.sum(axis=1) == 0).mean()) if len(c) else float("nan")
+
+
+def recall_from_readout(readout_counts: np.ndarray, prototypes: np.ndarray, code: PopulationCode,
+                        squash: LatentSquash, rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray]:
+    """Answer concept per cue trial from the spikes of the target modality's readout population.
+
+    The readout spike counts are decoded like any activity pattern of the
+    latent population (population vector, :func:`neuromem.coding.decode_rates`)
+    and the answer is the nearest target prototype in squashed coordinates; a
+    trial on which no readout neuron fired is answered by a seeded guess.
+
+    Parameters
+    ----------
+    readout_counts : ndarray (n_trials, n_target_inputs)
+        Readout spike counts per cue trial (see :mod:`neuromem.readout`).
+    prototypes : ndarray (n_concepts, latent_dim)
+    code, squash : population code and squash of the target modality.
+    rng : numpy.random.Generator
+
+    Returns
+    -------
+    predicted : ndarray of int (n_trials,)
+    silent : ndarray of bool (n_trials,)
+        Trials on which the readout population did not fire (guessed).
+    """
+    counts = np.asarray(readout_counts, dtype=np.float64)
+    u, _ = decode_rates(counts, code, squash)
+    pred = nearest_prototype(u, squash(prototypes))
+    silent = counts.sum(axis=1) <= 0
+    pred[silent] = rng.integers(0, len(prototypes), size=int(silent.sum()))
+    return pred, silent

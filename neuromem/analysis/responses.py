@@ -40,6 +40,8 @@ __all__ = [
     "concepts_with_engram",
     "invariance_index",
     "concepts_per_neuron_distribution",
+    "binding_index",
+    "spontaneous_rate_hz",
 ]
 
 #: Fraction of responsive human MTL neurons answering to 1, 2, 3, 4 concepts
@@ -182,3 +184,86 @@ def concepts_per_neuron_distribution(resp: np.ndarray) -> list[float]:
     if len(n) == 0:
         return [0.0] * r.shape[1]
     return (np.bincount(n, minlength=r.shape[1] + 1)[1:] / len(n)).tolist()
+
+
+def _mean_evoked(counts, labels, n_concepts, baseline_counts):
+    """Mean count per (concept, neuron) minus the neuron's blank-trial mean, clipped at 0."""
+    c, y = _check(counts, labels, n_concepts)
+    base = np.zeros(c.shape[1]) if baseline_counts is None else np.asarray(baseline_counts, np.float64).mean(axis=0)
+    if base.shape != (c.shape[1],):
+        raise ValueError(f"baseline_counts must have {c.shape[1]} neurons; got shape {np.shape(baseline_counts)}")
+    out = np.full((n_concepts, c.shape[1]), np.nan)
+    for k in range(n_concepts):
+        if (y == k).any():
+            out[k] = np.maximum(c[y == k].mean(axis=0) - base, 0.0)
+    return out
+
+
+def binding_index(counts_a, labels_a, counts_b, labels_b, n_concepts: int, baseline_counts=None) -> float:
+    """How far two cue modalities of one concept drive the same concept neurons, in [0, 1].
+
+    For concept ``k`` let ``a_k`` and ``b_k`` (n_neurons,) be the evoked
+    responses to its cues of modality a and b: each neuron's mean spike count
+    over those cue trials minus its mean count in blank trials, clipped at 0.
+    With ``p_k = a_k / sum(a_k)`` and ``q_k = b_k / sum(b_k)`` (how the evoked
+    spikes are shared out among the neurons),
+
+    .. math:: B_k = \\sum_n \\min(p_{kn}, q_{kn}) = 1 - \\mathrm{TV}(p_k, q_k),
+
+    the overlap of the two distributions (one minus their total-variation
+    distance). ``B_k = 0`` when the modalities drive disjoint neurons (or one
+    of them drives none: nothing is shared), ``B_k = 1`` exactly when they
+    drive the same neurons in the same proportions. The index is the mean of
+    ``B_k`` over the concepts that have cue trials in both modalities.
+
+    Parameters
+    ----------
+    counts_a, counts_b : ndarray (n_trials_a, n_neurons), (n_trials_b, n_neurons)
+        Spike counts in the stimulus window of each cue trial of modality a / b.
+    labels_a, labels_b : ndarray of int
+        Concept of each trial.
+    n_concepts : int
+    baseline_counts : ndarray (n_blank, n_neurons), optional
+        Counts in blank trials (spontaneous activity), subtracted so that a
+        uniform spontaneous floor does not count as shared drive.
+
+    Returns
+    -------
+    float
+        NaN if no concept has trials in both modalities.
+
+    Raises
+    ------
+    ValueError
+        On shapes that do not match or labels outside ``[0, n_concepts)``.
+    """
+    ea = _mean_evoked(counts_a, labels_a, n_concepts, baseline_counts)
+    eb = _mean_evoked(counts_b, labels_b, n_concepts, baseline_counts)
+    if ea.shape != eb.shape:
+        raise ValueError(f"counts_a and counts_b differ in neurons: {ea.shape[1]} vs {eb.shape[1]}")
+    vals = []
+    for k in range(n_concepts):
+        a, b = ea[k], eb[k]
+        if np.isnan(a).any() or np.isnan(b).any():
+            continue
+        sa, sb = a.sum(), b.sum()
+        vals.append(float(np.minimum(a / sa, b / sb).sum()) if sa > 0 and sb > 0 else 0.0)
+    return float(np.mean(vals)) if vals else float("nan")
+
+
+def spontaneous_rate_hz(blank_counts, window_ms: float) -> float:
+    """Mean firing rate of the concept neurons in blank trials (background input only), Hz.
+
+    Parameters
+    ----------
+    blank_counts : ndarray (n_blank, n_neurons)
+        Spike counts in a window of ``window_ms`` of each blank trial.
+    window_ms : float
+        Window length, ms (> 0).
+    """
+    b = np.asarray(blank_counts, dtype=np.float64)
+    if b.ndim != 2 or b.size == 0:
+        raise ValueError(f"blank_counts must be a non-empty (n_blank, n_neurons) array; got shape {b.shape}")
+    if not window_ms > 0:
+        raise ValueError(f"window_ms={window_ms!r} must be > 0")
+    return float(b.mean() / (window_ms * 1e-3))

@@ -5,7 +5,13 @@ into a :class:`~neuromem.latents.LatentSpace` plus its quality report.
 """
 
 from neuromem.encoders.backbones import BACKBONES, ImageBackbone, imagenet_categories, load_backbone
-from neuromem.encoders.pipeline import EncodeResult, EncoderConfig, encode_dataset, nearest_centroid
+from neuromem.encoders.pipeline import (
+    EncodeResult,
+    EncoderConfig,
+    backbone_features,
+    encode_dataset,
+    nearest_centroid,
+)
 
-__all__ = ["BACKBONES", "ImageBackbone", "imagenet_categories", "load_backbone", "EncodeResult",
+__all__ = ["BACKBONES", "ImageBackbone", "imagenet_categories", "load_backbone", "EncodeResult", "backbone_features",
            "EncoderConfig", "encode_dataset", "nearest_centroid"]

@@ -137,6 +137,40 @@ def _flatten_state(prefix: str, proj) -> dict:
     return out
 
 
+def _backbone_features(dataset, config, backbone, data_hash, *, progress, use_cache, log):
+    import torch
+
+    feat_key = cache_key(backbone=config.backbone, weights=backbone.weights_id, size=config.input_size_px,
+                         layout=FEATURE_VERSION,
+                         data=data_hash, torch=torch.__version__.split("+")[0])
+    cached = load_cached("features", feat_key) if use_cache else None
+    if cached is not None:
+        log(f"backbone features of {len(cached['features'])} pictures from cache")
+        return cached["features"], float(cached["pictures_per_second"]), True
+    log(f"extracting {config.backbone} features of {len(dataset.pictures)} pictures at "
+        f"{config.input_size_px}x{config.input_size_px} px")
+    t0 = time.perf_counter()
+    feats = backbone.features(dataset.pictures, progress=progress)
+    pps = len(feats) / (time.perf_counter() - t0)
+    save_cached("features", feat_key, {"features": feats, "pictures_per_second": np.float64(pps)})
+    return feats, pps, False
+
+
+def backbone_features(dataset: ConceptDataset, *, config: EncoderConfig | None = None, progress: bool = False,
+                      use_cache: bool = True, log=print) -> np.ndarray:
+    """Frozen backbone features of every picture (no fitted head), shape (n_pictures, n_features).
+
+    The same features :func:`encode_dataset` fits its head on (shared cache),
+    in the dataset's picture order; the reference "what the pretrained network
+    alone gives" for every downstream number.
+    """
+    config = config or EncoderConfig()
+    set_threads()
+    backbone = load_backbone(config.backbone, input_size=config.input_size_px, weights=config.weights)
+    return _backbone_features(dataset, config, backbone, dataset.content_hash(), progress=progress,
+                              use_cache=use_cache, log=log)[0]
+
+
 def encode_dataset(dataset: ConceptDataset, *, seed: int = 0, config: EncoderConfig | None = None,
                    progress: bool = True, use_cache: bool = True, log=print) -> EncodeResult:
     """Encode every modality of ``dataset`` into one latent space and measure its quality.
@@ -201,21 +235,8 @@ def encode_dataset(dataset: ConceptDataset, *, seed: int = 0, config: EncoderCon
                 return result
 
     # 1. pictures -> backbone features (cached separately: the expensive step)
-    feat_key = cache_key(backbone=config.backbone, weights=backbone.weights_id, size=config.input_size_px,
-                         layout=FEATURE_VERSION,
-                         data=data_hash, torch=torch.__version__.split("+")[0])
-    cached = load_cached("features", feat_key) if use_cache else None
-    if cached is not None:
-        feats, pps, feats_cached = cached["features"], float(cached["pictures_per_second"]), True
-        log(f"backbone features of {len(feats)} pictures from cache")
-    else:
-        log(f"extracting {config.backbone} features of {len(dataset.pictures)} pictures at "
-            f"{config.input_size_px}x{config.input_size_px} px")
-        t0 = time.perf_counter()
-        feats = backbone.features(dataset.pictures, progress=progress)
-        pps = len(feats) / (time.perf_counter() - t0)
-        save_cached("features", feat_key, {"features": feats, "pictures_per_second": np.float64(pps)})
-        feats_cached = False
+    feats, pps, feats_cached = _backbone_features(dataset, config, backbone, data_hash, progress=progress,
+                                                  use_cache=use_cache, log=log)
 
     labels = dataset.picture_labels
     train = ~heldout

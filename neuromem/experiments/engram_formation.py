@@ -9,22 +9,53 @@ with learning off, held-out pictures, held-out written names (and held-out
 spoken names) are presented alone and the concept neurons' responses are
 analysed (:mod:`neuromem.analysis`).
 
-Controls, run on the same engine with the same initial weights and test
-stimuli: a non-spiking nearest-prototype classifier built from the same K
-pictures (``prototype_ceiling_recall_at_1``), chance (1 / n_concepts), an
-untrained network, shuffled picture/name pairings during learning (every
-presentation gets the name of a random concept), and asynchronous
-presentation (picture and name in consecutive trials, one trial period apart,
-far beyond the STDP window).
+Recall runs two ways from the same concept spikes: through the network's own
+dynamics (the learned feedback synapses drive LIF readout populations of the
+target modality, whose spikes are decoded, :mod:`neuromem.readout`) and
+offline (the concept counts weight the feedback matrix, ``counts @ w_fb``,
+decoded the same way: the reference the network readout is compared with).
+
+References and controls, on the same latents, engine, initial weights and
+test stimuli: non-spiking nearest-prototype classifiers for each cue modality
+(from the same K pictures, or the train name / spoken forms), the same for the
+frozen backbone's features without the fitted head (when given), chance
+(1 / n_concepts, with its binomial 95 % interval for the control's number of
+trials), an untrained network (recall through the same synapses: its feedback
+weights hold their random initial values), shuffled picture/name pairings
+during learning (every presentation gets the name of a random concept), and
+asynchronous presentation: picture and words inside one trial, the words
+``asynchronous_offset_ms`` after the picture's onset (beyond the measured
+binding window, :mod:`neuromem.experiments.binding_window`), nothing reset in
+between. Its binding measures (``invariance_index``, ``binding_index``) are
+the metrics that can fail: binding at that offset would show in them.
+
+Seeds: 0-2 are tuning seeds, 3-7 report seeds (the CLI default); over several
+seeds ``metrics.json`` holds the mean of every number with its 95 %
+t-interval half-width under ``<metric>_ci95`` and each seed's own results in
+``seed_<S>/``.
 
 Metrics (``metrics.json``)
 --------------------------
 ``picture_to_name_recall_at_1``, ``name_to_picture_recall_at_1`` (and
 ``spoken_to_name_recall_at_1``, ``spoken_to_picture_recall_at_1``)
-    Recall@1 through the concept layer and the learned feedback (see
-    :mod:`neuromem.analysis.recall`) for held-out pictures / held-out name forms.
+    Offline recall@1: concept counts times the learned feedback weights,
+    decoded (see :mod:`neuromem.analysis.recall`), for held-out pictures /
+    held-out name forms.
+``<cue>_to_<target>_network_recall_at_1``
+    The same through the network: decoded from the spikes of the target
+    modality's readout population (:mod:`neuromem.readout`);
+    ``<cue>_to_<target>_network_silent_fraction``: cue trials on which that
+    population did not fire.
 ``<cue>_cue_no_response_fraction``
-    Cue trials on which no concept neuron fired (answered by a seeded guess).
+    Cue trials on which no concept neuron fired in the stimulus window.
+``spontaneous_rate_hz``
+    Mean concept-neuron rate in the blank trials (background input only).
+``binding_index`` (picture vs written name), ``binding_index_spoken``
+    Overlap of the concept neurons driven by a concept's pictures and by its
+    names (:func:`neuromem.analysis.binding_index`), in [0, 1].
+``frozen_backbone_prototype_recall_at_1``
+    Nearest-prototype classifier from the same K pictures on the frozen
+    backbone features (no fitted head), when the features are given.
 ``prototype_ceiling_recall_at_1``
     Non-spiking nearest-prototype classifier from the same K pictures, on the
     same latents; ``prototype_ceiling_name_recall_at_1`` (``..._spoken_...``)
@@ -37,10 +68,13 @@ Metrics (``metrics.json``)
 ``concepts_per_responsive_neuron`` (fractions answering 1, 2, ... concepts)
 next to ``human_concepts_per_responsive_neuron``
     See :mod:`neuromem.analysis.responses`; ``criterion`` holds the thresholds
-    used and ``criterion_sensitivity`` the same metrics for other thresholds.
+    used and ``criterion_sensitivity`` the same metrics for other thresholds
+    (``criterion_sensitivity_n_responsive_change``: ``(max - min) / max`` of
+    the responsive-neuron counts across that table).
 ``controls``
     ``untrained``, ``shuffled_pairing``, ``asynchronous``: the same metrics
-    (on at most ``control_test_pictures_per_concept`` pictures per concept).
+    (on at most ``control_test_pictures_per_concept`` pictures per concept;
+    ``n_control_test_trials``), next to ``chance_recall_at_1_interval95``.
 ``timings_s``
     Wall-clock seconds per phase (the first standalone run includes the build).
 
@@ -69,16 +103,23 @@ import numpy as np
 from neuromem._io import atomic_write_json, atomic_write_npz
 from neuromem.analysis import (
     HUMAN_CONCEPTS_PER_NEURON,
+    REPORT_SEEDS,
     ResponseCriterion,
+    binding_index,
+    chance_interval,
     concepts_per_neuron_distribution,
     concepts_with_engram,
     invariance_index,
     lifetime_sparseness,
     nearest_prototype,
+    no_response_fraction,
     population_sparseness,
     recall_at_1,
     recall_from_counts,
+    recall_from_readout,
     responsive,
+    spontaneous_rate_hz,
+    summarise_seeds,
     trial_responses,
 )
 from neuromem.coding import LatentSquash, SpikeTrains
@@ -86,20 +127,28 @@ from neuromem.engram import EngramNetwork
 from neuromem.latents import LatentSpace
 from neuromem.network import NetworkSpec, NetworkState, load_preset, spec_from_dict
 from neuromem.network.presets import RENAMED_KEYS
-from neuromem.protocols import TrialSequence, choose_training, heldout_trials, training_trials
+from neuromem.protocols import StimulusWindow, TrialSequence, choose_training, heldout_trials, training_trials
+from neuromem.readout import ReadoutLayer, ReadoutPopulations
 
 __all__ = ["CONTROLS", "RESULTS_FILE", "METRICS_FILE", "EngramConfig", "EngramResults", "run", "run_engram_formation",
            "add_cli_arguments", "config_from_args", "main_from_args", "make_figures", "results_exist", "demo",
-           "NEEDS_LATENT_SPACE", "DESCRIPTION"]
+           "NEEDS_LATENT_SPACE", "ENCODES_PER_SEED", "DESCRIPTION"]
 
 #: One line for ``neuromem run --help``.
 DESCRIPTION = "multimodal engram formation and recall"
-#: The CLI encodes a dataset into a latent space before calling :func:`main_from_args`.
-NEEDS_LATENT_SPACE = True
+#: The CLI does not encode once: it gives ``args.encode_seed(seed) -> EncodeResult`` (one split per seed).
+NEEDS_LATENT_SPACE = False
+ENCODES_PER_SEED = True
 CONTROLS = ("untrained", "shuffled_pairing", "asynchronous")
 #: Raw results written next to ``metrics.json``.
 RESULTS_FILE = "engram_results.npz"
 METRICS_FILE = "metrics.json"
+#: Thresholds of the criterion-sensitivity table (``min_median_count`` x ``n_sd``): from a criterion that
+#: admits weak, occasional responses to one that only the strongest responses pass.
+SENSITIVITY_MIN_MEDIAN_COUNTS = (0.0, 1.0, 2.0, 5.0, 20.0)
+SENSITIVITY_N_SD = (0.0, 0.5, 1.0, 3.0, 5.0, 7.0)
+#: Silence after the words of an asynchronous trial, ms.
+_ASYNC_PAUSE_MS = 50.0
 
 
 def _progress(iterable, enabled, **kw):
@@ -152,6 +201,15 @@ class EngramConfig:
         Preset section overrides, e.g. ``{"concept": {"n_neurons": 200}}``.
     engine_options : dict
         Extra keyword arguments for the engine.
+    asynchronous_offset_ms : float
+        Asynchronous control: onset of the words after the picture's onset
+        inside one trial, ms, in (0, 5000] (default 300: the words start 100 ms
+        after a 200 ms picture ends, beyond the measured binding window).
+    network_recall : bool
+        Also recall through the readout populations (a second network per
+        target modality on the same engine).
+    readout : ReadoutLayer
+        Parameters of the readout populations.
     """
 
     engine: str = "brian2"
@@ -167,6 +225,9 @@ class EngramConfig:
     criterion: ResponseCriterion = field(default_factory=ResponseCriterion)
     spec_overrides: dict = field(default_factory=dict)
     engine_options: dict = field(default_factory=dict)
+    asynchronous_offset_ms: float = 300.0
+    network_recall: bool = True
+    readout: ReadoutLayer = field(default_factory=ReadoutLayer)
 
     def __post_init__(self):
         p = self.presentations
@@ -190,6 +251,13 @@ class EngramConfig:
             object.__setattr__(self, "criterion", ResponseCriterion(**self.criterion))
         if not isinstance(self.criterion, ResponseCriterion):
             raise TypeError(f"EngramConfig.criterion must be a ResponseCriterion; got {type(self.criterion).__name__}")
+        if not 0 < float(self.asynchronous_offset_ms) <= 5000:
+            raise ValueError(f"EngramConfig.asynchronous_offset_ms={self.asynchronous_offset_ms!r} is out of range; "
+                             f"allowed (0, 5000]")
+        if isinstance(self.readout, dict):
+            object.__setattr__(self, "readout", ReadoutLayer(**self.readout))
+        if not isinstance(self.readout, ReadoutLayer):
+            raise TypeError(f"EngramConfig.readout must be a ReadoutLayer; got {type(self.readout).__name__}")
         for f in ("spec_overrides", "engine_options"):
             v = getattr(self, f)
             if v is None:
@@ -341,8 +409,9 @@ class EngramResults:
                    responsive={m: d[f"responsive__{m}"] for m in mods}, control_test_counts=controls)
 
 
-def _analyse(space, spec, net, test: TrialSequence, counts, state, proto, criterion, rng, modalities):
-    """Every metric of one trained network from its test responses."""
+def _analyse(space, spec, net, test: TrialSequence, counts, state, proto, criterion, rng, modalities,
+             readout_counts=None):
+    """Every metric of one trained network from its test responses (and its readout populations' spikes)."""
     n_c = len(space.concepts)
     resp, tresp = {}, {}
     blank = counts[test.kind == "blank"]
@@ -351,7 +420,14 @@ def _analyse(space, spec, net, test: TrialSequence, counts, state, proto, criter
         resp[m] = responsive(counts[sel], test.labels[sel], n_c, criterion, blank)
         tresp[m] = trial_responses(counts[sel], test.labels[sel], n_c, criterion, blank)
     union = np.logical_or.reduce([resp[m] for m in modalities])
+    sel = {m: test.kind == m for m in modalities}
     out = {
+        "spontaneous_rate_hz": spontaneous_rate_hz(blank, spec.sim.stimulus_ms),
+        "binding_index": binding_index(counts[sel["picture"]], test.labels[sel["picture"]], counts[sel["name"]],
+                                       test.labels[sel["name"]], n_c, blank),
+        "binding_index_spoken": (binding_index(counts[sel["picture"]], test.labels[sel["picture"]],
+                                               counts[sel["spoken"]], test.labels[sel["spoken"]], n_c, blank)
+                                 if "spoken" in modalities else None),
         "population_sparseness": population_sparseness(np.concatenate([tresp[m] for m in modalities])),
         "population_sparseness_by_modality": {m: population_sparseness(tresp[m]) for m in modalities},
         "lifetime_sparseness": lifetime_sparseness(union),
@@ -368,10 +444,15 @@ def _analyse(space, spec, net, test: TrialSequence, counts, state, proto, criter
         if cue not in modalities or target not in modalities:
             continue
         sel = test.kind == cue
-        pred, empty = recall_from_counts(counts[sel], state.w_fb[target], proto[target], spec.coding,
-                                         net.squash[target], rng)
+        pred, _ = recall_from_counts(counts[sel], state.w_fb[target], proto[target], spec.coding,
+                                     net.squash[target], rng)
         recall[f"{cue}_to_{target}_recall_at_1"] = recall_at_1(pred, test.labels[sel])
-        recall[f"{cue}_cue_no_response_fraction"] = float(empty.mean())
+        if readout_counts is not None:
+            pred, silent = recall_from_readout(readout_counts[target][sel], proto[target], spec.coding,
+                                               net.squash[target], rng)
+            recall[f"{cue}_to_{target}_network_recall_at_1"] = recall_at_1(pred, test.labels[sel])
+            recall[f"{cue}_to_{target}_network_silent_fraction"] = float(silent.mean())
+        recall[f"{cue}_cue_no_response_fraction"] = no_response_fraction(counts[sel])
     out.update(recall)
     return out, resp
 
@@ -380,8 +461,8 @@ def _criterion_sensitivity(space, test: TrialSequence, counts, modalities):
     n_c = len(space.concepts)
     blank = counts[test.kind == "blank"]
     rows = []
-    for mm in (1.0, 2.0, 3.0):
-        for nsd in (3.0, 5.0, 7.0):
+    for mm in SENSITIVITY_MIN_MEDIAN_COUNTS:
+        for nsd in SENSITIVITY_N_SD:
             crit = ResponseCriterion(min_median_count=mm, n_sd=nsd)
             resp = {m: responsive(counts[test.kind == m], test.labels[test.kind == m], n_c, crit, blank)
                     for m in modalities}
@@ -400,8 +481,27 @@ def _drive(trials: TrialSequence, net: EngramNetwork, space, rng):
     return net.drive(trials.rates(net, space), seed=rng, windows_ms=trials.windows_ms())
 
 
+def _asynchronous_network(space, spec, squash, cfg, s_init, modalities):
+    """The asynchronous control's network: same initial weights, trials long enough for the word offset."""
+    period = cfg.asynchronous_offset_ms + spec.sim.stimulus_ms + _ASYNC_PAUSE_MS
+    period = float(np.ceil(period / spec.sim.dt_ms - 1e-9) * spec.sim.dt_ms)
+    overrides = {k: dict(v) for k, v in cfg.spec_overrides.items()}
+    overrides.setdefault("sim", {})["trial_period_ms"] = period
+    spec_a = load_preset(cfg.preset, modalities=modalities, latent_dim=space.latent_dim, **overrides)
+    net_a = EngramNetwork(spec_a, squash, engine=cfg.engine, seed=s_init, **cfg.engine_options)
+    windows = {m: StimulusWindow(onset_ms=0.0 if m == "picture" else float(cfg.asynchronous_offset_ms),
+                                 duration_ms=spec.sim.stimulus_ms) for m in modalities}
+    return net_a, windows
+
+
+def _relative_change(values) -> float:
+    """``(max - min) / max`` of a list of counts (0 when all are zero)."""
+    hi = max(values)
+    return float((hi - min(values)) / hi) if hi > 0 else 0.0
+
+
 def run(space: LatentSpace, config: EngramConfig | None = None, *, progress: bool = True,
-        dataset: str | None = None) -> EngramResults:
+        dataset: str | None = None, backbone_features=None) -> EngramResults:
     """Run the engram-formation experiment on a latent space.
 
     Parameters
@@ -418,6 +518,10 @@ def run(space: LatentSpace, config: EngramConfig | None = None, *, progress: boo
         Show progress bars.
     dataset : str, optional
         Dataset name recorded in the metrics.
+    backbone_features : ndarray (n_pictures, n_features), optional
+        Frozen backbone features of every picture of ``space`` (same order,
+        :func:`neuromem.encoders.backbone_features`): adds the reference
+        without the fitted head.
 
     Returns
     -------
@@ -439,6 +543,9 @@ def run(space: LatentSpace, config: EngramConfig | None = None, *, progress: boo
     for m in ("picture", "name"):
         if m not in space.modalities:
             raise ValueError(f"engram formation needs a {m!r} modality; the space has {sorted(space.modalities)}")
+    if backbone_features is not None and np.shape(backbone_features)[0] != len(space["picture"].latents):
+        raise ValueError(f"backbone_features has {np.shape(backbone_features)[0]} rows; the space has "
+                         f"{len(space['picture'].latents)} pictures (pass the features of the same dataset)")
     K = int(cfg.presentations)
     split = None
     if space.fit_concepts is not None:  # concept split: learn and test the novel concepts only
@@ -479,9 +586,16 @@ def run(space: LatentSpace, config: EngramConfig | None = None, *, progress: boo
     timings["test_s"] = time.perf_counter() - t0
     counts = test_res.counts(per, window_steps=stim_steps)
     train_counts = train_res.counts(per, window_steps=stim_steps)
+    targets = tuple(m for m in ("name", "picture") if m in modalities)
+    readouts = (ReadoutPopulations(spec, targets, engine=cfg.engine, layer=cfg.readout, **cfg.engine_options)
+                if cfg.network_recall else None)
+    t0 = time.perf_counter()
+    ro_counts = readouts.run(test_res, trained.w_fb) if readouts else None
+    timings["readout_s"] = time.perf_counter() - t0
 
     rng_recall = np.random.default_rng(s_recall)
-    metrics, resp = _analyse(space, spec, net, test, counts, trained, proto, cfg.criterion, rng_recall, modalities)
+    metrics, resp = _analyse(space, spec, net, test, counts, trained, proto, cfg.criterion, rng_recall, modalities,
+                             ro_counts)
 
     # non-spiking references on the same latents
     sel = test.kind == "picture"
@@ -496,6 +610,12 @@ def run(space: LatentSpace, config: EngramConfig | None = None, *, progress: boo
             z = space[m].latents[test.items[m][sel]]
             metrics[f"prototype_ceiling_{m}_recall_at_1"] = recall_at_1(nearest_prototype(z, proto[m]),
                                                                         test.labels[sel])
+    if backbone_features is not None:  # what the pretrained network alone gives: no fitted head
+        feats = np.asarray(backbone_features, dtype=np.float64)
+        proto_f = np.stack([feats[plan.chosen[k]["picture"]].mean(axis=0) for k in range(n_c)])
+        sel = test.kind == "picture"
+        metrics["frozen_backbone_prototype_recall_at_1"] = recall_at_1(
+            nearest_prototype(feats[test.items["picture"][sel]], proto_f), test.labels[sel])
 
     # controls -----------------------------------------------------------------
     ctrl_rng = np.random.default_rng(s_ctrl_test)
@@ -507,22 +627,33 @@ def run(space: LatentSpace, config: EngramConfig | None = None, *, progress: boo
     ctrl_out, ctrl_counts = {}, {}
     for name in _progress(list(cfg.controls), progress, desc="controls", leave=False):
         t0 = time.perf_counter()
-        eng.set_state(init)
-        if name == "shuffled_pairing":
-            st = training_trials(space, plan, modalities, shuffle_rng=np.random.default_rng(s_shuffle))
-            eng.run(_drive(st, net, space, np.random.default_rng(s_train)), plastic=True)
-        elif name == "asynchronous":
-            st = training_trials(space, plan, modalities, asynchronous=True)
-            eng.run(_drive(st, net, space, np.random.default_rng(s_async)), plastic=True)
-        state = eng.get_state()
-        res = eng.run(ctrl_drive, plastic=False)
-        c = res.counts(per, window_steps=stim_steps)
+        c_net, c_drive, c_per = net, ctrl_drive, per
+        if name == "asynchronous":  # picture and words in one trial, the words beyond the binding window
+            c_net, windows = _asynchronous_network(space, spec, squash, cfg, s_init, modalities)
+            c_per = c_net.spec.sim.steps_per_trial
+            st = dataclasses.replace(training_trials(space, plan, modalities), windows=windows)
+            c_net.engine.set_state(init)
+            c_net.engine.run(_drive(st, c_net, space, np.random.default_rng(s_async)), plastic=True)
+            c_drive = _drive(ctrl_test, c_net, space, np.random.default_rng(s_ctrl_test))
+        else:
+            eng.set_state(init)
+            if name == "shuffled_pairing":
+                st = training_trials(space, plan, modalities, shuffle_rng=np.random.default_rng(s_shuffle))
+                eng.run(_drive(st, net, space, np.random.default_rng(s_train)), plastic=True)
+        state = c_net.engine.get_state()
+        res = c_net.engine.run(c_drive, plastic=False)
+        c = res.counts(c_per, window_steps=stim_steps)
+        c_ro = None
+        if readouts is not None:
+            c_ro = (ReadoutPopulations(c_net.spec, targets, engine=cfg.engine, layer=cfg.readout,
+                                       **cfg.engine_options) if c_net is not net else readouts).run(res, state.w_fb)
         m_ctrl, _ = _analyse(space, spec, net, ctrl_test, c, state, proto, cfg.criterion,
-                             np.random.default_rng(s_recall), modalities)
+                             np.random.default_rng(s_recall), modalities, c_ro)
         ctrl_out[name] = m_ctrl
         ctrl_counts[name] = c
         timings[f"control_{name}_s"] = time.perf_counter() - t0
 
+    sensitivity = _criterion_sensitivity(space, test, counts, modalities)
     metrics = {
         "dataset": dataset,
         "engine": getattr(eng, "name", cfg.engine),
@@ -536,10 +667,15 @@ def run(space: LatentSpace, config: EngramConfig | None = None, *, progress: boo
         "n_concept_neurons": spec.concept.n_neurons,
         "latent_dim": space.latent_dim,
         "n_test_trials": {m: int((test.kind == m).sum()) for m in modalities + ("blank",)},
+        "n_control_test_trials": {m: int((ctrl_test.kind == m).sum()) for m in modalities + ("blank",)},
         **metrics,
         "human_concepts_per_responsive_neuron": list(HUMAN_CONCEPTS_PER_NEURON),
         "criterion": cfg.criterion.to_dict(),
-        "criterion_sensitivity": _criterion_sensitivity(space, test, counts, modalities),
+        "criterion_sensitivity": sensitivity,
+        "criterion_sensitivity_n_responsive_change": _relative_change(
+            [r["n_responsive_neurons"] for r in sensitivity]),
+        "chance_recall_at_1_interval95": list(chance_interval(int((ctrl_test.kind == "picture").sum()), 1.0 / n_c)),
+        "asynchronous_offset_ms": float(cfg.asynchronous_offset_ms),
         "controls": ctrl_out,
         "training_spikes_per_presentation": float(train_counts.sum(axis=1).mean()),
         "timings_s": {**timings, "total_s": time.perf_counter() - t_start},
@@ -552,7 +688,7 @@ def run(space: LatentSpace, config: EngramConfig | None = None, *, progress: boo
 
 def run_engram_formation(space: LatentSpace, config: EngramConfig | None = None, *, out_dir=None,
                          progress: bool = True, figures: bool = True, dataset: str | None = None,
-                         **options) -> dict:
+                         backbone_features=None, **options) -> dict:
     """Run the experiment (see :func:`run`), write results and figures to ``out_dir``; return the metrics.
 
     Parameters
@@ -568,6 +704,8 @@ def run_engram_formation(space: LatentSpace, config: EngramConfig | None = None,
         Write PNG figures into ``out_dir``.
     dataset : str, optional
         Dataset name recorded in the metrics.
+    backbone_features : ndarray (n_pictures, n_features), optional
+        Frozen backbone features of the pictures (see :func:`run`).
 
     Returns
     -------
@@ -578,7 +716,7 @@ def run_engram_formation(space: LatentSpace, config: EngramConfig | None = None,
     if config is not None and options:
         raise TypeError("give either config or keyword options, not both")
     cfg = config if config is not None else EngramConfig.from_dict(options)
-    results = run(space, cfg, progress=progress, dataset=dataset)
+    results = run(space, cfg, progress=progress, dataset=dataset, backbone_features=backbone_features)
     metrics = results.metrics
     if out_dir is not None:
         out = Path(out_dir)
@@ -619,12 +757,43 @@ def demo(out_dir, *, seed: int = 0, progress: bool = True, engine: str = "brian2
 
 
 # ---- command line ---------------------------------------------------------------------
+#: Keys printed by the command line (mean ± 95 % CI over seeds), each next to its reference.
+_PRINTED = (("picture_to_name_network_recall_at_1", "picture -> name, through the readout population"),
+            ("picture_to_name_recall_at_1", "picture -> name, offline feedback readout"),
+            ("prototype_ceiling_recall_at_1", "  reference: picture prototypes (same latents)"),
+            ("frozen_backbone_prototype_recall_at_1", "  reference: frozen backbone, no fitted head"),
+            ("name_to_picture_network_recall_at_1", "name -> picture, through the readout population"),
+            ("name_to_picture_recall_at_1", "name -> picture, offline feedback readout"),
+            ("prototype_ceiling_name_recall_at_1", "  reference: name prototypes (same latents)"),
+            ("spoken_to_name_recall_at_1", "spoken -> name, offline feedback readout"),
+            ("prototype_ceiling_spoken_recall_at_1", "  reference: spoken prototypes (same latents)"),
+            ("chance_recall_at_1", "chance"),
+            ("invariance_index", "invariance, pictures vs written names"),
+            ("invariance_index_spoken", "invariance, pictures vs spoken names"),
+            ("binding_index", "binding index, pictures vs written names"),
+            ("spontaneous_rate_hz", "spontaneous rate in blank trials (Hz)"),
+            ("population_sparseness", "population sparseness"))
+
+
+def _int_list(text: str) -> tuple:
+    try:
+        out = tuple(int(x) for x in text.split(",") if x.strip())
+    except ValueError:
+        out = ()
+    if not out or min(out) < 0:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a comma-separated list of seeds >= 0, e.g. 3,4,5,6,7")
+    return out
+
+
 def add_cli_arguments(parser: argparse.ArgumentParser) -> argparse.ArgumentParser:
-    """Add the experiment's options (all but the dataset / latent space) to ``parser``."""
+    """Add the experiment's options (the CLI adds the dataset options) to ``parser``."""
     parser.add_argument("--config", default=None, help="TOML file of EngramConfig options (flags given override it)")
     parser.add_argument("--engine", default=None, help="engine name (default: brian2 = cpp_standalone)")
     parser.add_argument("--presentations", type=int, default=None, help="learning presentations per concept (K)")
-    parser.add_argument("--seed", type=int, default=0, help="split and simulation seed")
+    parser.add_argument("--seeds", type=_int_list, default=REPORT_SEEDS,
+                        help="split and network seeds, one run each, summarised with 95 %% t-intervals "
+                             "(default: report seeds 3,4,5,6,7; tuning seeds are 0,1,2)")
+    parser.add_argument("--seed", type=int, default=None, help="one seed only (same as --seeds S)")
     parser.add_argument("--preset", default=None, help="network preset name (shipped or in models/) or a TOML path")
     parser.add_argument("--out", default=None, help=f"output directory for metrics.json, {RESULTS_FILE}, figures")
     parser.add_argument("--no-spoken", action="store_true", help="ignore the spoken-name modality")
@@ -637,14 +806,17 @@ def add_cli_arguments(parser: argparse.ArgumentParser) -> argparse.ArgumentParse
     return parser
 
 
-def config_from_args(args: argparse.Namespace) -> EngramConfig:
+def config_from_args(args: argparse.Namespace, seed: int | None = None) -> EngramConfig:
     """The :class:`EngramConfig` of parsed :func:`add_cli_arguments` options (flags override ``--config``)."""
     base = EngramConfig.from_toml(args.config).to_dict() if getattr(args, "config", None) else {}
     flags = {"engine": getattr(args, "engine", None), "presentations": getattr(args, "presentations", None),
              "preset": getattr(args, "preset", None),
              "max_test_pictures_per_concept": getattr(args, "max_test_pictures", None)}
     base.update({k: v for k, v in flags.items() if v is not None})
-    base["seed"] = args.seed
+    if seed is not None:
+        base["seed"] = int(seed)
+    elif getattr(args, "seed", None) is not None:
+        base["seed"] = args.seed
     if getattr(args, "no_spoken", False):
         base["use_spoken"] = False
     if getattr(args, "controls", None) is not None:
@@ -652,23 +824,70 @@ def config_from_args(args: argparse.Namespace) -> EngramConfig:
     return EngramConfig.from_dict(base)
 
 
-def main_from_args(space: LatentSpace, args: argparse.Namespace, *, dataset: str | None = None) -> int:
-    """Run the experiment from parsed :func:`add_cli_arguments` options, print the main metrics.
+def _seeds_of(args) -> tuple:
+    return (args.seed,) if getattr(args, "seed", None) is not None else tuple(getattr(args, "seeds", REPORT_SEEDS))
 
-    Returns the exit status (0); the metrics are in ``args.out/metrics.json``.
+
+def main_from_args(space: LatentSpace | None, args: argparse.Namespace, *, dataset: str | None = None) -> int:
+    """Run the experiment on every seed (each on its own split), print mean ± 95 % CI of the main metrics.
+
+    With one seed, ``args.out`` holds that run's results; with several,
+    ``args.out/seed_<S>/`` holds each run and ``args.out/metrics.json`` the
+    summary (every number's mean over seeds and ``<metric>_ci95``, plus
+    ``per_seed``). ``space``, when given, is used for a single seed;
+    otherwise ``args.encode_seed(seed)`` (set by ``neuromem run``) encodes each
+    seed's split. The frozen-backbone reference is computed for spaces
+    encoded here (from ``args.dataset``).
+
+    Returns the exit status (0).
     """
-    metrics = run_engram_formation(space, config_from_args(args), out_dir=args.out, progress=not args.quiet,
-                                   figures=not args.no_figures, dataset=dataset or getattr(args, "dataset", None))
-    keys = ("picture_to_name_recall_at_1", "name_to_picture_recall_at_1", "prototype_ceiling_recall_at_1",
-            "chance_recall_at_1", "concepts_with_engram", "invariance_index", "invariance_index_spoken",
-            "population_sparseness", "lifetime_sparseness")
-    for k in keys:
-        v = metrics.get(k)
-        print(f"{k:34s} {v:.3f}" if isinstance(v, float) else f"{k:34s} {v}")
-    for name, m in metrics["controls"].items():
-        print(f"control {name:24s} picture->name {m['picture_to_name_recall_at_1']:.3f}  "
-              f"concepts_with_engram {m['concepts_with_engram']:.2f}")
-    print(f"experiment time (encoding not included) {metrics['timings_s']['total_s']:.1f} s")
-    if args.out:
-        print(f"results: {Path(args.out) / METRICS_FILE} (+ {RESULTS_FILE}, figures)")
+    from neuromem.data import load_dataset
+    from neuromem.encoders import EncoderConfig, backbone_features
+    from neuromem.engines import engine_names
+
+    seeds = _seeds_of(args)
+    configs = [config_from_args(args, seed=s) for s in seeds]  # option errors before any encoding
+    if configs[0].engine not in engine_names():
+        raise KeyError(f"unknown engine {configs[0].engine!r}; known engines: {engine_names()}")
+    dataset = dataset or getattr(args, "dataset", None)
+    out = Path(args.out) if args.out else None
+    per_seed = []
+    for seed, cfg in zip(seeds, configs):
+        if space is not None and len(seeds) == 1:
+            sp = space
+        elif hasattr(args, "encode_seed"):
+            sp = args.encode_seed(seed).space
+        else:
+            raise ValueError("no latent space: give one (single seed) or run through `neuromem run`, which encodes "
+                             "each seed's split")
+        feats = None
+        if dataset and sp is not space:  # features of the dataset the space was just encoded from
+            enc = EncoderConfig(backbone=args.backbone, input_size_px=args.input_size, weights=args.weights)
+            data = load_dataset(dataset, per_concept=args.per_concept, seed=seed, data_dir=args.data_dir)
+            feats = backbone_features(data, config=enc, progress=not args.quiet, log=lambda *_: None)
+        seed_out = None if out is None else (out if len(seeds) == 1 else out / f"seed_{seed}")
+        per_seed.append(run_engram_formation(sp, cfg, out_dir=seed_out, progress=not args.quiet,
+                                             figures=not args.no_figures, dataset=dataset,
+                                             backbone_features=feats))
+    summary = per_seed[0] if len(seeds) == 1 else {
+        **summarise_seeds(per_seed, keep=("dataset", "engine", "preset", "modalities",
+                                          "human_concepts_per_responsive_neuron", "criterion")),
+        "seeds": list(seeds), "per_seed": {str(s): m for s, m in zip(seeds, per_seed)}}
+    if out is not None and len(seeds) > 1:
+        atomic_write_json(out / METRICS_FILE, summary)
+    print(f"seeds {','.join(str(s) for s in seeds)} (mean ± 95 % t-interval over seeds)" if len(seeds) > 1
+          else f"seed {seeds[0]}")
+    for key, label in _PRINTED:
+        v = summary.get(key)
+        if isinstance(v, float):
+            ci = summary.get(f"{key}_ci95")
+            print(f"  {label:50s} {v:.3f}" + (f" ± {ci:.3f}" if isinstance(ci, float) and np.isfinite(ci) else ""))
+    lo, hi = (per_seed[0]["chance_recall_at_1_interval95"])
+    for name, m in summary.get("controls", {}).items():
+        v = m.get("picture_to_name_recall_at_1")
+        inv = m.get("invariance_index")
+        print(f"  control {name:22s} picture->name {v:.3f} (chance band {lo:.3f}-{hi:.3f})  invariance "
+              f"{inv if inv is None else round(inv, 3)}")
+    if out is not None:
+        print(f"results: {out / METRICS_FILE}" + (" (+ seed_<S>/ per seed)" if len(seeds) > 1 else ""))
     return 0

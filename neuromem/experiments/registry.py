@@ -11,7 +11,9 @@ An experiment is a module of :mod:`neuromem.experiments` that defines
 ``main_from_args(space, args) -> int``
     Runs it (``space`` is the encoded LatentSpace, or None) and returns the exit status.
 
-and optionally ``results_exist(folder) -> bool`` with
+and optionally ``ENCODES_PER_SEED = True`` (the CLI then adds the dataset
+options and sets ``args.encode_seed(seed) -> EncodeResult``, so the experiment
+can run several seeds, each on its own split), ``results_exist(folder) -> bool`` with
 ``make_figures(folder, out) -> list[Path]`` (used by ``neuromem figures``).
 Adding an experiment is one module plus one line in :data:`EXPERIMENTS`
 (or one :func:`register_experiment` call). Modules are imported when used,
@@ -27,6 +29,7 @@ __all__ = ["EXPERIMENTS", "REQUIRED_ATTRIBUTES", "experiment_names", "load_exper
 #: name (the ``neuromem run`` sub-command) -> module
 EXPERIMENTS: dict[str, str] = {
     "engram-formation": "neuromem.experiments.engram_formation",
+    "binding-window": "neuromem.experiments.binding_window",
     "compare-binding": "neuromem.experiments.compare_binding",
 }
 

@@ -289,16 +289,23 @@ class Feedback:
         Latent-neuron trace time constant, ms, (0, 1000].
     f_max : float
         Upper bound of a feedback weight (dimensionless), (0, 1e3].
+    init_weight_max : float
+        Initial feedback weights are uniform in ``[0, init_weight_max]``
+        (dimensionless), ``[0, f_max]``: an untrained network completes a
+        cue through the same synapses as a trained one, into an unstructured
+        pattern.
     """
 
     a_fb: float = 0.005
     tau_fb_ms: float = 20.0
     f_max: float = 1.0
+    init_weight_max: float = 0.0
 
     def __post_init__(self):
         _check_range("Feedback", "a_fb", self.a_fb, 0, 1)
         _check_range("Feedback", "tau_fb_ms", self.tau_fb_ms, 0, 1000, lo_open=True)
         _check_range("Feedback", "f_max", self.f_max, 0, 1e3, lo_open=True)
+        _check_range("Feedback", "init_weight_max", self.init_weight_max, 0, self.f_max)
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -481,7 +488,9 @@ def initial_state(spec: NetworkSpec, seed: int | np.random.SeedSequence) -> Netw
     """Seeded initial weights, identical for every engine.
 
     Latent->concept weights are uniform in ``mean * [1 - spread, 1 + spread]``
-    (mean from :meth:`NetworkSpec.w_mean_mv`); feedback weights and theta start at 0.
+    (mean from :meth:`NetworkSpec.w_mean_mv`); feedback weights are uniform in
+    ``[0, Feedback.init_weight_max]`` (drawn after every latent->concept
+    weight); theta starts at 0.
     """
     ss = seed if isinstance(seed, np.random.SeedSequence) else np.random.SeedSequence(seed)
     rng = np.random.default_rng(ss)
@@ -491,5 +500,7 @@ def initial_state(spec: NetworkSpec, seed: int | np.random.SeedSequence) -> Netw
         mean = spec.w_mean_mv(p.modality)
         s = spec.stdp.init_weight_spread
         w_in[p.modality] = rng.uniform(mean * (1 - s), mean * (1 + s), size=(p.n_neurons, nc))
-        w_fb[p.modality] = np.zeros((nc, p.n_neurons))
+    for p in spec.populations:  # after every latent->concept weight, so those do not depend on this
+        f0 = spec.feedback.init_weight_max
+        w_fb[p.modality] = rng.uniform(0.0, f0, size=(nc, p.n_neurons)) if f0 > 0 else np.zeros((nc, p.n_neurons))
     return NetworkState(w_in_mv=w_in, w_fb=w_fb, theta_mv=np.zeros(nc))

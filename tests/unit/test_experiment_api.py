@@ -57,7 +57,10 @@ def test_results_save_load_round_trip(tmp_path):
 
 def test_registry_lists_the_experiment_and_surfaces_real_import_errors(tmp_path, monkeypatch):
     assert "engram-formation" in registry.experiment_names()
-    assert registry.load_experiment("engram-formation").NEEDS_LATENT_SPACE is True
+    assert "binding-window" in registry.experiment_names()
+    for name in ("engram-formation", "binding-window"):  # one split per seed, encoded on request of the experiment
+        exp = registry.load_experiment(name)
+        assert exp.NEEDS_LATENT_SPACE is False and exp.ENCODES_PER_SEED is True
     (tmp_path / "nm_broken_experiment.py").write_text("import neuromem_no_such_dependency\n")
     monkeypatch.syspath_prepend(str(tmp_path))
     monkeypatch.setitem(registry.EXPERIMENTS, "broken", "nm_broken_experiment")
