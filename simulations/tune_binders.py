@@ -4,7 +4,7 @@
 
 Encodes (cached) each tuning seed with half of the concepts fitting the encoders, scores every candidate
 of ``neuromem.experiments.binding_tuning.SEARCH`` on train pictures that were not presented, and writes the best
-configuration per binder to ``models/binders.toml``, which ``neuromem run compare-binding`` reads.
+configuration per binder to ``neuromem/binding/binders.toml``, which ``neuromem run compare-binding`` reads.
 """
 
 import argparse

@@ -33,10 +33,10 @@ class ReadoutBinder(Binder):
     Parameters
     ----------
     config : BackpropConfig, optional
+        Epochs, learning rate, weight decay.
     threads : int
         torch intra-op threads while learning and recalling (default 1, see
         :class:`~neuromem.binding._backprop.torch_threads`).
-        Epochs, learning rate, weight decay.
     **kwargs
         See :class:`~neuromem.binding.base.Binder`; ``n_units`` concept units
         (concept labels must be below it).

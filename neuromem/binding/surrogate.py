@@ -134,10 +134,10 @@ class SurrogateBinder(Binder):
     Parameters
     ----------
     config : BackpropConfig, optional
+        Epochs, learning rate, weight decay.
     threads : int
         torch intra-op threads while learning and recalling (default 1, see
         :class:`~neuromem.binding._backprop.torch_threads`).
-        Epochs, learning rate, weight decay.
     preset : str
         Network preset; ``n_units`` sets the concept-layer size.
     dt_ms, stimulus_ms : float

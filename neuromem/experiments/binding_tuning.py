@@ -5,7 +5,7 @@ novel concepts) and K, the K presentations per concept come from the train
 split as in the comparison; the *other* train pictures of every concept are
 the validation cues (held-out items are never looked at). Each candidate
 configuration is scored by its mean picture -> name recall@1 on them over
-conditions and K; the best is written to ``models/binders.toml`` and used
+conditions and K; the best is written to ``neuromem/binding/binders.toml`` and used
 unchanged for every seed and condition of the comparison.
 """
 
@@ -24,7 +24,7 @@ from neuromem.binding._backprop import BackpropConfig
 __all__ = ["validation_score", "tune", "load_tuned", "TUNED_FILE", "SEARCH"]
 
 #: Written by :func:`tune`; read by the comparison.
-TUNED_FILE = Path(__file__).resolve().parents[2] / "models" / "binders.toml"
+TUNED_FILE = Path(__file__).resolve().parents[1] / "binding" / "binders.toml"  # package data (wheel installs too)
 #: The candidate grids (epochs x learning rate; the surrogate's weight step in mV too).
 SEARCH = {
     "readout": {"epochs": (50, 200), "learning_rate": (0.003, 0.03)},
@@ -94,7 +94,7 @@ def tune(spaces: dict, binders=("readout", "contrastive", "surrogate"), shots=(1
 
 
 def load_tuned(path=TUNED_FILE) -> dict:
-    """Binder options from ``models/binders.toml`` (``{}`` when absent): ``{binder: {"config": ..., ...}}``."""
+    """Binder options from ``neuromem/binding/binders.toml`` (``{}`` when absent): ``{binder: {"config": ..., ...}}``."""
     import tomllib
 
     path = Path(path)

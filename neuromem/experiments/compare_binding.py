@@ -697,7 +697,7 @@ def main_from_args(space, args=None) -> int:
     t0 = time.perf_counter()
     from neuromem.experiments.binding_tuning import load_tuned
 
-    options = load_tuned()  # backprop hyper-parameters chosen once on the tuning seeds (models/binders.toml)
+    options = load_tuned()  # backprop hyper-parameters chosen once on the tuning seeds (neuromem/binding/binders.toml)
     options["stdp"] = {"engine": args.engine}
     m = run_compare_binding(spaces, dataset=args.dataset, out_dir=args.out, binders=binders, grid=grid,
                             binder_options=options, progress=not args.quiet)
