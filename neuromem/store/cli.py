@@ -22,8 +22,6 @@ def _learn(args) -> int:
     from neuromem.encoders import EncoderConfig
     from neuromem.store.memory import LearnConfig, learn
 
-    if getattr(args, "fit_concepts", None):
-        raise ValueError("--fit-concepts is not supported by this installation's encoder yet; learn without it")
     config = LearnConfig(presentations=args.presentations, engine=args.engine, preset=args.preset, seed=args.seed,
                          concept_neurons=args.concept_neurons)
     enc = EncoderConfig(backbone=args.backbone, input_size_px=args.input_size, latent_dim=args.latent_dim,
@@ -43,6 +41,13 @@ def _learn(args) -> int:
         from neuromem.data import load_dataset
 
         dataset = load_dataset(args.dataset, per_concept=args.per_concept, seed=args.seed, data_dir=args.data_dir)
+    from dataclasses import replace
+
+    from neuromem.data.concept_split import resolve_fit_concepts
+
+    fit = resolve_fit_concepts(getattr(args, "fit_concepts", None), dataset.concepts, seed=args.seed)
+    if fit is not None:  # encoder parts fitted on these concepts only; the memory learns every concept
+        enc = replace(enc, fit_concepts=fit)
     mem = learn(dataset, config=config, encoder_config=enc, provenance=provenance, progress=not args.quiet,
                 log=(lambda m: None) if args.quiet else print)
     gen = mem.save(memory_dir)
@@ -178,7 +183,7 @@ def add_commands(sub, add_dataset_args, draw_imagined) -> None:
     p.add_argument("--seed", type=int, default=defaults.seed, help=f"seed (default {defaults.seed})")
     p.add_argument("--concept-neurons", type=int, default=None,
                    help="concept layer size (default: the preset's, grown to 4 per concept when needed)")
-    p.add_argument("--fit-concepts", default=None, help="concepts the encoder heads are fitted on (as for encode)")
+    p.add_argument("--fit-concepts", default=None, help="NAMES|FRACTION: concepts the encoder parts are fitted on (as for encode); the memory learns all")
     p.set_defaults(func=_learn)
 
     p = sub.add_parser("recall", help="recall a concept from a picture, a written name or a sound")
