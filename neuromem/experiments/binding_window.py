@@ -355,6 +355,7 @@ def add_cli_arguments(parser: argparse.ArgumentParser) -> argparse.ArgumentParse
                         help="onset asynchronies t_word - t_picture in ms (default -150,-125,...,150)")
     parser.add_argument("--seeds", type=_int_list, default=REPORT_SEEDS,
                         help="network and split seeds (default: report seeds 3,4,5,6,7)")
+    parser.add_argument("--seed", type=int, default=None, help="one seed only (same as --seeds S)")
     parser.add_argument("--engine", default="numba", help="engine name (default numba)")
     parser.add_argument("--presentations", type=int, default=3, help="learning presentations per concept (K)")
     parser.add_argument("--preset", default="default", help="network preset name in models/ or a TOML path")
@@ -370,7 +371,8 @@ def main_from_args(space, args: argparse.Namespace) -> int:
 
     Returns the exit status (0).
     """
-    cfg = BindingWindowConfig(offsets_ms=args.offsets_ms, seeds=args.seeds, engine=args.engine,
+    seeds = (args.seed,) if getattr(args, "seed", None) is not None else args.seeds
+    cfg = BindingWindowConfig(offsets_ms=args.offsets_ms, seeds=seeds, engine=args.engine,
                               presentations=args.presentations, preset=args.preset,
                               use_spoken=args.spoken)
     from neuromem.engines import engine_names
@@ -389,6 +391,7 @@ def main_from_args(space, args: argparse.Namespace) -> int:
     for i, off in enumerate(m["onset_asynchrony_ms"]):
         print(f"{off:10.0f} " + " ".join(f"{m[k][i]:6.3f}±{m[k + '_ci95'][i]:.3f}" for k in _PER_OFFSET))
     lo, hi = m["binding_half_width_ms"]
-    print(f"binding index falls to half at {lo:.0f} ms (word first) and +{hi:.0f} ms (word after)")
+    side = [f"{v:+.0f} ms" if np.isfinite(v) else "not reached" for v in (lo, hi)]
+    print(f"binding index falls to half at {side[0]} (word first) and {side[1]} (word after)")
     print(f"results: {Path(args.out) / METRICS_FILE}")
     return 0

@@ -615,13 +615,16 @@ def summarise(rows) -> dict:
 
 
 # ---- command line ---------------------------------------------------------------------------------
-def _int_list(text: str, what: str) -> tuple[int, ...]:
+def _int_list(text: str, what: str, minimum: int = 0) -> tuple[int, ...]:
     try:
         vals = tuple(int(v) for v in text.split(",") if v.strip())
     except ValueError:
         raise ValueError(f"--{what} must be comma-separated integers; got {text!r}") from None
     if not vals:
         raise ValueError(f"--{what} is empty")
+    low = [v for v in vals if v < minimum]
+    if low:
+        raise ValueError(f"--{what} values must be >= {minimum}; got {low}")
     return vals
 
 
@@ -669,11 +672,11 @@ def main_from_args(space, args=None) -> int:
     if unknown:
         raise ValueError(f"unknown binder(s) {unknown}; known binders: {binder_names()}")
     if args.quick:
-        grid = GridConfig.quick(shots=_int_list(args.shots, "shots") if args.shots else None,
+        grid = GridConfig.quick(shots=_int_list(args.shots, "shots", minimum=1) if args.shots else None,
                                 seeds=_int_list(args.seeds, "seeds") if args.seeds else None)
     else:
         full = args.shots is not None  # an explicit K list runs the full capacity grid too
-        grid = GridConfig(shots=_int_list(args.shots, "shots") if args.shots else REDUCED_SHOTS,
+        grid = GridConfig(shots=_int_list(args.shots, "shots", minimum=1) if args.shots else REDUCED_SHOTS,
                           seeds=_int_list(args.seeds, "seeds") if args.seeds else REDUCED_SEEDS,
                           test_per_concept=20, **({} if full else REDUCED_CAPACITY))
     if args.engine:
