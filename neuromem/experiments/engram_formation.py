@@ -746,7 +746,7 @@ def make_figures(results, out=None) -> list[Path]:
     return [out / n for n in names]
 
 
-def demo(out_dir, *, seed: int = 0, progress: bool = True, engine: str = "brian2") -> dict:
+def demo(out_dir, *, seed: int = 3, progress: bool = True, engine: str = "brian2") -> dict:
     """The default experiment on digits (latents from the encoder cache), written to ``out_dir``."""
     from neuromem.data import load_dataset
     from neuromem.encoders import encode_dataset
