@@ -66,7 +66,7 @@ def _train(module, params, step_loss, n: int, *, epochs: int, batch_size: int, l
     sched = torch.optim.lr_scheduler.CosineAnnealingLR(opt, T_max=epochs)
     gen = torch.Generator().manual_seed(seed)
     module.train()
-    bar = tqdm(range(epochs), desc=desc, unit="epoch", disable=not progress, leave=False)
+    bar = tqdm(range(epochs), desc=desc, unit="epoch", disable=None if progress else True, leave=False)
     loss_val = float("nan")
     # dropout draws from torch's global generator: fork it so training is reproducible
     # and the caller's random state is left untouched

@@ -499,7 +499,7 @@ def run_compare_binding(spaces: dict, *, dataset: str, out_dir, binders=DEFAULT_
                     for n in grid.capacity_concepts:
                         jobs.append(("capacity", b, (N, n, ratio, space.latent_dim), "synthetic", 1, seed))
     rows = []
-    bar = tqdm(jobs, desc="compare-binding", disable=not progress)
+    bar = tqdm(jobs, desc="compare-binding", disable=None if progress else True)
     for kind, b, sub, cond, K, seed in bar:
         opts = binder_options.get(b, {}) if b else {}
         if kind == "capacity":
