@@ -58,8 +58,9 @@ from pathlib import Path
 import networkx as nx
 import numpy as np
 
-from neuromem.store.errors import CorruptStoreError, MemoryMismatchError, NewerSchemaError, UnknownConceptError
+from neuromem.store.errors import CorruptStoreError, MemoryMismatchError, UnknownConceptError
 from neuromem.store.index import IndexParams, LatentIndex, latents_digest
+from neuromem.store.persist import check_version
 
 __all__ = ["ConceptNode", "ConceptStore", "Lookup", "STORE_SCHEMA_VERSION", "MODALITY_CODES"]
 
@@ -520,12 +521,8 @@ class ConceptStore:
             except (sqlite3.Error, ValueError) as exc:
                 raise CorruptStoreError(f"{path} is not a readable concept store ({exc}); restore the memory from a "
                                         "backup or re-run `neuromem learn`") from exc
-            version = meta.get("schema_version")
-            if not isinstance(version, int):
-                raise CorruptStoreError(f"{path} has no schema version")
-            if version > STORE_SCHEMA_VERSION:
-                raise NewerSchemaError(f"{path} was written with store schema version {version}; this neuromem reads "
-                                       f"up to {STORE_SCHEMA_VERSION}. Upgrade neuromem to read it")
+            check_version(meta.get("schema_version"), newest=STORE_SCHEMA_VERSION, where=str(path),
+                          what="store schema version")
             try:
                 store = cls(int(meta["latent_dim"]), index_params=index_params)
                 for cid, name, engram, created, updated in con.execute(

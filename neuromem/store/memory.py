@@ -60,7 +60,7 @@ import numpy as np
 
 from neuromem.store import persist
 from neuromem.store.concepts import ConceptStore
-from neuromem.store.errors import CorruptStoreError, MemoryMismatchError, NewerSchemaError, StoreError
+from neuromem.store.errors import CorruptStoreError, MemoryMismatchError, StoreError
 
 __all__ = ["LearnConfig", "Memory", "learn", "load_memory", "MEMORY_FORMAT_VERSION"]
 
@@ -609,12 +609,8 @@ def _read_generation(path: Path, gen: Path) -> Memory:
         raise
     except (OSError, ValueError) as exc:
         raise CorruptStoreError(f"{gen / 'memory.json'} is unreadable ({exc}); re-run `neuromem learn`") from exc
-    v = meta.get("format_version")
-    if not isinstance(v, int):
-        raise CorruptStoreError(f"{gen / 'memory.json'} has no format version")
-    if v > MEMORY_FORMAT_VERSION:
-        raise NewerSchemaError(f"memory {path} was written with format version {v}; this neuromem reads up to "
-                               f"{MEMORY_FORMAT_VERSION}. Upgrade neuromem to read it")
+    persist.check_version(meta.get("format_version"), newest=MEMORY_FORMAT_VERSION,
+                          where=f"memory {path} ({gen.name}/memory.json)", what="format version")
     try:
         with np.load(gen / "memory.npz", allow_pickle=False) as f:
             arrays = {k: f[k] for k in f.files}

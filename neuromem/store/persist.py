@@ -44,7 +44,8 @@ from pathlib import Path
 
 from neuromem.store.errors import CorruptStoreError, NewerSchemaError, StoreError
 
-__all__ = ["POINTER", "SCHEMA_VERSION", "commit_generation", "current_generation", "file_sha256", "fsync_dir",
+__all__ = ["POINTER", "SCHEMA_VERSION", "check_version", "commit_generation", "current_generation", "file_sha256",
+           "fsync_dir",
            "list_generations", "read_snapshot", "set_phase_hook"]
 
 #: Version of the on-disk layout; a reader refuses anything newer.
@@ -120,12 +121,44 @@ def _read_pointer(root: Path) -> dict | None:
     return data
 
 
-def _check_schema(version, where) -> None:
+def check_version(version, *, newest: int, where: str, what: str = "schema version") -> int:
+    """Refuse saved data without a valid version number, or written by a newer neuromem.
+
+    One rule for every versioned part of a memory: the pointer file and the
+    manifests (:data:`SCHEMA_VERSION`), the concept store's database
+    (``STORE_SCHEMA_VERSION``) and ``memory.json`` (``MEMORY_FORMAT_VERSION``).
+
+    Parameters
+    ----------
+    version : object
+        The version number as read (``None`` when the key is absent).
+    newest : int
+        The newest version this neuromem reads.
+    where : str
+        What was read, as the message names it (``"memory DIR"``, a file path).
+    what : str
+        Which version number it is (``"schema version"``, ``"store schema
+        version"``, ``"format version"``).
+
+    Returns
+    -------
+    int
+        ``version``, checked.
+
+    Raises
+    ------
+    CorruptStoreError
+        ``version`` is missing or not an integer.
+    NewerSchemaError
+        ``version`` is newer than ``newest``; nothing is read or changed.
+    """
     if not isinstance(version, int):
-        raise CorruptStoreError(f"{where} has no valid schema version ({version!r})")
-    if version > SCHEMA_VERSION:
-        raise NewerSchemaError(f"{where} was written with schema version {version}; this neuromem reads up to "
-                               f"version {SCHEMA_VERSION}. Upgrade neuromem to read it (nothing was changed)")
+        raise CorruptStoreError(f"{where} has no valid {what} ({version!r}); it was altered after saving. Restore it "
+                                "from a backup or re-run `neuromem learn`")
+    if version > newest:
+        raise NewerSchemaError(f"{where} was written with {what} {version}; this neuromem reads up to version "
+                               f"{newest}. Upgrade neuromem to read it (nothing was changed)")
+    return version
 
 
 def current_generation(root: str | Path, *, verify: bool = True) -> tuple[Path, dict]:
@@ -156,7 +189,7 @@ def current_generation(root: str | Path, *, verify: bool = True) -> tuple[Path, 
     if ptr is None:
         raise FileNotFoundError(f"{root} is not a saved memory (no {POINTER} file); create one with "
                                 f"`neuromem learn --memory {root}`")
-    _check_schema(ptr.get("schema_version"), f"memory {root}")
+    check_version(ptr.get("schema_version"), newest=SCHEMA_VERSION, where=f"memory {root}")
     gen = root / str(ptr["generation"])
     man_path = gen / MANIFEST
     if not man_path.is_file():
@@ -167,7 +200,7 @@ def current_generation(root: str | Path, *, verify: bool = True) -> tuple[Path, 
         raise CorruptStoreError(f"memory {root}: {man_path} does not match its checksum in {POINTER} (truncated or "
                                 "modified). Restore it from a backup or re-run `neuromem learn`")
     manifest = json.loads(raw)
-    _check_schema(manifest.get("schema_version"), f"memory {root}")
+    check_version(manifest.get("schema_version"), newest=SCHEMA_VERSION, where=f"memory {root}")
     if verify:
         for name, info in manifest["files"].items():
             p = gen / name

@@ -229,6 +229,31 @@ def test_store_database_from_a_newer_schema_is_refused(tmp_path):
         ConceptStore.load(tmp_path)
 
 
+def test_store_database_without_a_schema_version_is_corrupt(tmp_path):
+    make_store(1).save(tmp_path)
+    con = sqlite3.connect(tmp_path / "store.sqlite")
+    with con:
+        con.execute("DELETE FROM meta WHERE key = 'schema_version'")
+    con.close()
+    with pytest.raises(CorruptStoreError, match=r"store\.sqlite has no valid store schema version \(None\)"):
+        ConceptStore.load(tmp_path)
+
+
+@pytest.mark.parametrize("version, error, message", [
+    (1, None, None),
+    (2, NewerSchemaError, "thing was written with format version 2; this neuromem reads up to version 1. Upgrade"),
+    (None, CorruptStoreError, r"thing has no valid format version \(None\)"),
+    ("1", CorruptStoreError, r"thing has no valid format version \('1'\)"),
+])
+def test_one_version_rule_for_pointer_store_and_memory(version, error, message):
+    """``persist.check_version`` is the one check used by the pointer, the manifests, the store and memory.json."""
+    if error is None:
+        assert persist.check_version(version, newest=1, where="thing", what="format version") == 1
+    else:
+        with pytest.raises(error, match=message):
+            persist.check_version(version, newest=1, where="thing", what="format version")
+
+
 def test_garbage_database_is_a_clear_error(tmp_path):
     (tmp_path / "store.sqlite").write_bytes(b"this is not a database" * 100)
     with pytest.raises(CorruptStoreError, match="not a readable concept store"):
