@@ -5,6 +5,9 @@ sklearn digits pictures written as PNG files; held-out PNG files of other
 digits pictures are written outside the folder, so they are really different
 items. The default suite uses a small memory (4 concepts x 20 pictures, 32 px
 backbone input); the done-when check (10 concepts x 60 pictures) is ``slow``.
+Recall "from a fresh process" runs in a subprocess; the other commands run
+in-process through ``neuromem.cli.main`` (same exit codes and messages, without
+a new process loading torch and the text model each time).
 """
 
 from __future__ import annotations
@@ -40,6 +43,16 @@ def neuromem(*args, **kw):
     return run([sys.executable, "-m", "neuromem.cli", *map(str, args)], **kw)
 
 
+def neuromem_here(capsys, *args):
+    """``neuromem ARGS`` in this process: (exit code, stdout, stderr)."""
+    from neuromem.cli import main
+
+    capsys.readouterr()
+    code = main([str(a) for a in args])
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
 def _learn(base, *, concepts, per_concept, heldout, extra=(), groups=None):
     held = write_digit_folder(base / "digits", per_concept=per_concept, heldout_per_concept=heldout, seed=0,
                               concepts=concepts, groups=groups)
@@ -55,13 +68,28 @@ def learned(tmp_path_factory):
                   heldout=HELDOUT, extra=("--input-size", 32), groups=SMALL_GROUPS)
 
 
-def _recall_in_fresh_process(memory, held):
+def _recall_in_fresh_process(memory, held, single=None):
+    """Recall every held-out file (one batch) in a process that only loads the memory.
+
+    Returns the answers and their accuracy; with ``single`` (a file), also that
+    file's answer from ``recall_picture`` alone, as ``recall --picture`` gives it.
+    """
     files = [str(f) for c, fs in held.items() for f in fs]
     truth = [c for c, fs in held.items() for _ in fs]
     script = ("import json, sys\nfrom neuromem.store.memory import load_memory\n"
-              "m = load_memory(sys.argv[1])\nprint(json.dumps(m.recall_pictures(sys.argv[2:])))\n")
-    answers = json.loads(run([sys.executable, "-c", script, str(memory), *files]).stdout)
-    return answers, float(np.mean([a["concept"] == t for a, t in zip(answers, truth)]))
+              "m = load_memory(sys.argv[1])\nanswers = m.recall_pictures(sys.argv[3:])\n"
+              "print(json.dumps([answers, m.recall_picture(sys.argv[2]) if sys.argv[2] else None]))\n")
+    answers, one = json.loads(run([sys.executable, "-c", script, str(memory), str(single or ""), *files]).stdout)
+    acc = float(np.mean([a["concept"] == t for a, t in zip(answers, truth)]))
+    return (answers, acc, one) if single is not None else (answers, acc)
+
+
+@pytest.fixture(scope="module")
+def fresh_recall(learned):
+    """The small memory's held-out files recalled in a fresh process (and seven #0 alone, for the CLI check)."""
+    answers, acc, seven = _recall_in_fresh_process(learned["memory"], learned["held"],
+                                                   single=learned["held"]["seven"][0])
+    return {"answers": answers, "accuracy": acc, "seven": seven}
 
 
 @pytest.mark.slow
@@ -78,9 +106,9 @@ def test_done_when_learn_then_recall_heldout_digits_from_a_fresh_process(tmp_pat
     assert cli["concept"] == next(a for a in answers if a["cue"]["file"] == str(f))["concept"]
 
 
-def test_learn_then_recall_heldout_pictures_from_a_fresh_process(learned):
+def test_learn_then_recall_heldout_pictures_from_a_fresh_process(fresh_recall):
     """The small memory: held-out picture files answer their own concept, in a process that only loads."""
-    answers, acc = _recall_in_fresh_process(learned["memory"], learned["held"])
+    answers, acc = fresh_recall["answers"], fresh_recall["accuracy"]
     print(f"held-out picture recall from a fresh process (4 digits): {acc:.3f} over {len(answers)} files")
     assert acc >= 0.9
     assert all(0.0 <= a["confidence"] <= 1.0 for a in answers)
@@ -88,12 +116,14 @@ def test_learn_then_recall_heldout_pictures_from_a_fresh_process(learned):
     assert sum(bool(a["engram_neurons"]) for a in answers) >= 0.8 * len(answers)
 
 
-def test_recall_json_contract_and_identical_answers_across_processes(learned):
+def test_recall_json_contract_and_identical_answers_across_processes(learned, fresh_recall):
     f = learned["held"]["seven"][0]
-    outs = [neuromem("recall", "--memory", learned["memory"], "--picture", f, "--json").stdout for _ in range(2)]
-    assert outs[0] == outs[1]  # two fresh processes, same memory, same cue: identical recall
-    assert len(outs[0].strip().splitlines()) == 1
-    ans = json.loads(outs[0])
+    out = neuromem("recall", "--memory", learned["memory"], "--picture", f, "--json").stdout
+    assert len(out.strip().splitlines()) == 1
+    ans = json.loads(out)
+    # two fresh processes (this command, and one that only loads the memory and recalls a batch before this
+    # cue), same memory, same cue: identical recall, to the last bit of every number
+    assert ans == fresh_recall["seven"]
     for key in ("concept", "confidence", "engram_neurons", "match_error", "novel"):
         assert key in ans
     assert ans["concept"] == "seven" and isinstance(ans["match_error"], float)
@@ -118,21 +148,24 @@ def test_save_load_recall_is_identical(learned, tmp_path):
     np.testing.assert_array_equal(again.network_state().w_in_mv["picture"], fresh.network.get_state().w_in_mv["picture"])
 
 
-def test_imagine_writes_the_decoders_picture_and_nearest_real_ones(learned, tmp_path):
+def test_imagine_writes_the_decoders_picture_and_nearest_real_ones(learned, tmp_path, capsys):
     out = tmp_path / "imagined-three.png"
-    ans = json.loads(neuromem("recall", "--memory", learned["memory"], "--name", "three", "--json", "--imagine",
-                              out).stdout)
+    code, stdout, _ = neuromem_here(capsys, "recall", "--memory", learned["memory"], "--name", "three", "--json",
+                                    "--imagine", out)
+    assert code == 0
+    ans = json.loads(stdout)
     assert out.is_file() and out.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
     assert ans["concept"] == "three" and ans["match_error"] is None  # a name cue has no match error
     assert ans["imagined"]["source"] == "engram feedback"
     assert [n["concept"] for n in ans["imagined"]["nearest"]].count("three") >= 3
-    bad = neuromem("recall", "--memory", learned["memory"], "--picture", learned["held"]["one"][0], "--imagine",
-                   tmp_path / "x.png", check=False)
-    assert bad.returncode == 2 and "--imagine needs a name or sound cue" in bad.stderr
+    code, _, err = neuromem_here(capsys, "recall", "--memory", learned["memory"], "--picture",
+                                 learned["held"]["one"][0], "--imagine", tmp_path / "x.png")
+    assert code == 2 and "--imagine needs a name or sound cue" in err
 
 
-def test_memory_show_lists_concepts_items_and_engrams(learned):
-    out = neuromem("memory", "show", learned["memory"]).stdout
+def test_memory_show_lists_concepts_items_and_engrams(learned, capsys):
+    code, out, _ = neuromem_here(capsys, "memory", "show", learned["memory"])
+    assert code == 0
     for c in learned["held"]:
         assert f"\n{c:20s} {int(PER_CONCEPT):8d}" in out
     assert "link radius" in out
@@ -151,7 +184,7 @@ def test_nested_folders_become_the_stores_hierarchy(learned):
     assert store.node("straight").n_items == 0 and not store.node("straight").engram_neurons
 
 
-def test_memory_add_links_a_familiar_picture_and_learns_a_named_novel_one(learned, tmp_path):
+def test_memory_add_links_a_familiar_picture_and_learns_a_named_novel_one(learned, tmp_path, capsys):
     from PIL import Image
     from skimage import data
 
@@ -164,8 +197,8 @@ def test_memory_add_links_a_familiar_picture_and_learns_a_named_novel_one(learne
     Image.fromarray(data.astronaut()[::8, ::8]).save(photo)
     # a novel picture without a name is refused by the command, and nothing is saved
     gen_before = persist.current_generation(mem_dir)[0].name
-    bad = neuromem("memory", "add", "--memory", mem_dir, "--picture", photo, check=False)
-    assert bad.returncode == 2 and "is novel" in bad.stderr and "--concept NAME" in bad.stderr
+    code, _, err = neuromem_here(capsys, "memory", "add", "--memory", mem_dir, "--picture", photo)
+    assert code == 2 and "is novel" in err and "--concept NAME" in err
     assert persist.current_generation(mem_dir)[0].name == gen_before
     m = load_memory(mem_dir)
     n_three = m.store.node("three").n_items
@@ -186,14 +219,14 @@ def test_memory_add_links_a_familiar_picture_and_learns_a_named_novel_one(learne
     assert set(node.engram_neurons) - others  # at least one neuron of its own
 
 
-def test_bad_cues_are_clear_errors(learned, tmp_path):
+def test_bad_cues_are_clear_errors(learned, tmp_path, capsys):
     from neuromem.store import MemoryMismatchError
     from neuromem.store.memory import load_memory
 
     fake = tmp_path / "not-a-picture.png"
     fake.write_text("hello, I am text")
-    r = neuromem("recall", "--memory", learned["memory"], "--picture", fake, check=False)
-    assert r.returncode == 2 and "not-a-picture.png" in r.stderr and "Traceback" not in r.stderr
+    code, _, err = neuromem_here(capsys, "recall", "--memory", learned["memory"], "--picture", fake)
+    assert code == 2 and "not-a-picture.png" in err and len(err.strip().splitlines()) == 1
     m = load_memory(learned["memory"])
     with pytest.raises(FileNotFoundError, match="does not exist"):
         m.recall_picture(tmp_path / "missing.png")
@@ -231,3 +264,4 @@ def test_memory_written_by_a_newer_format_is_refused(learned, tmp_path):
     with pytest.raises(NewerSchemaError, match="format version 99"):
         load_memory(tmp_path / "newer")
     assert persist.current_generation(tmp_path / "newer")[0].is_dir()
+
