@@ -265,3 +265,30 @@ def test_memory_written_by_a_newer_format_is_refused(learned, tmp_path):
         load_memory(tmp_path / "newer")
     assert persist.current_generation(tmp_path / "newer")[0].is_dir()
 
+
+def test_learn_with_fit_concepts_records_the_split_and_refuses_bad_values_first(learned, tmp_path, capsys,
+                                                                                 monkeypatch):
+    """`learn --fit-concepts 0.5` saves which concepts fitted the encoder parts (the others are novel) and still
+    learns every concept; bad values are one-line errors (exit 2) naming the option, raised before learning."""
+    import neuromem.store.memory as memory_module
+    from neuromem.data.concept_split import novel_concepts, resolve_fit_concepts
+
+    args = ("learn", "--dataset", f"folder:{learned['base'] / 'digits'}", "--no-spoken", "--quiet", "--seed", SEED,
+            "--input-size", 32)
+    code, _, err = neuromem_here(capsys, *args, "--memory", tmp_path / "split", "--fit-concepts", "0.5")
+    assert code == 0, err
+    m = memory_module.load_memory(tmp_path / "split")
+    concepts = m.meta["dataset"]["concepts"]
+    fit = m.meta["encoder"]["config"]["fit_concepts"]
+    assert fit == list(resolve_fit_concepts("0.5", concepts, seed=SEED)) and len(fit) == 2  # chosen by --seed
+    novel = novel_concepts(concepts, fit)
+    assert len(novel) == 2 and not set(novel) & set(fit)
+    assert all(len(m.store.node(c).item_ids["picture"]) == PER_CONCEPT for c in concepts)  # every concept learned
+    # bad values: refused before any learning (learn itself is never reached) and nothing is saved
+    monkeypatch.setattr(memory_module, "learn", lambda *a, **k: pytest.fail("learn ran despite a bad --fit-concepts"))
+    for value, why in [("1.5", "out of range"), ("0.1", "at least one concept on each side"),
+                       ("zero,dog", "unknown concepts ['dog']"), (",".join(SMALL_CONCEPTS), "names every concept")]:
+        code, out, err = neuromem_here(capsys, *args, "--memory", tmp_path / "bad", "--fit-concepts", value)
+        assert code == 2 and why in err, (value, err)
+        assert err.startswith("neuromem learn: error: --fit-concepts") and len(err.strip().splitlines()) == 1
+    assert not (tmp_path / "bad").exists()
