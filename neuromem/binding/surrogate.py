@@ -6,9 +6,10 @@ binder's: each modality's latent is population-coded
 reference latents) and drawn as Poisson spikes (Bernoulli per step with
 probability ``rate x dt``); they drive ``n_units`` LIF concept neurons with the
 preset's neuron parameters and lateral inhibition, integrated step by step
-with the norse engine's neuron step (Norse's ``lif_refrac_feed_forward_step``
-with the engine's effective rates, so the update is Brian2's exponential
-Euler; see :mod:`neuromem.engines.norse.engine`). The only difference is the
+with the norse engine's neuron step (:func:`neuromem.engines.norse.step.lif_step`,
+Norse's ``lif_refrac_feed_forward_step`` written over named tuples with an
+injectable spike function; with the engine's effective rates the update is
+Brian2's exponential Euler, see :mod:`neuromem.engines.norse.engine`). The only difference is the
 spike function: in the backward pass the Heaviside step is replaced by
 Norse's SuperSpike surrogate gradient (Zenke & Ganguli 2018),
 ``d z / d v = 1 / (alpha |v - v_th| + 1)^2``.
@@ -18,8 +19,15 @@ alone, the others at background rate); the concept layer's spike counts in
 the stimulus window are read out linearly into every *other* modality's
 standardised latent (the completed target), and the input weights (clipped
 to ``[0, w_max]``, excitatory as in the STDP network) and the readouts are
-trained by Adam on the mean squared error for ``epochs`` passes over the
-presentations of one ``learn`` call (backprop through every time step).
+trained by Adam for ``epochs`` passes over the presentations of one
+``learn`` call, in shuffled mini-batches of ``batch_size`` presentations,
+with the step sizes decayed to zero along a half cosine (backprop through
+every time step). Two losses: ``"mse"``, the mean squared error between the
+completed and the presented target latent; ``"prototype_ce"``, cross-entropy
+over the concepts of the ``learn`` call with logits ``-d^2 / tau``, ``d^2``
+the mean squared distance of the completed latent to each concept's target
+prototype (the mean of its presented target latents), which trains for what
+recall asks: the completed latent nearest its own concept's prototype.
 There is no adaptive threshold (the STDP network uses one during learning
 only).
 
@@ -39,32 +47,29 @@ plus the readout).
 
 from __future__ import annotations
 
-import warnings
 
 import numpy as np
 
 from neuromem.binding._backprop import BackpropConfig, Standardise, torch_generator, torch_threads
 from neuromem.binding.base import Binder, RecallResult
 
-__all__ = ["SurrogateBinder", "simulate_concept_layer"]
+__all__ = ["SurrogateBinder", "simulate_concept_layer", "LOSSES"]
+
+#: Training losses of the completed target latent (see the module docstring).
+LOSSES = ("mse", "prototype_ce")
 
 
-def _norse():
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        from norse.torch.functional.lif import LIFFeedForwardState, LIFParameters
-        from norse.torch.functional.lif_refrac import (
-            LIFRefracFeedForwardState,
-            LIFRefracParameters,
-            lif_refrac_feed_forward_step,
-        )
-    return LIFFeedForwardState, LIFParameters, LIFRefracFeedForwardState, LIFRefracParameters, \
-        lif_refrac_feed_forward_step
-
-
-def simulate_concept_layer(spikes, W, k, *, method: str = "heaviside", alpha: float = 100.0,
+def simulate_concept_layer(spikes, W, k, *, method: str = "heaviside", alpha: float = 2.0,
                            record_v: bool = False):
-    """Concept-layer spikes of one trial per batch row (the norse engine's step and order, frozen weights).
+    """Concept-layer spikes of one trial per batch row (the norse engine's neuron step and order, frozen weights).
+
+    The step is :func:`neuromem.engines.norse.step.lif_step`, the one the
+    norse engine integrates with, on a dimensionless voltage ``u = (v -
+    v_rest) / (v_thresh - v_rest)`` (the same linear dynamics, hence the same
+    spikes; threshold at 1 as SuperSpike assumes, and a reset that passes a
+    gradient of order 1 instead of 13 mV). Lateral inhibition acts through the
+    leak potential as in the engine and is not differentiated (through it
+    BPTT explodes); the refractory counter carries no gradient.
 
     Parameters
     ----------
@@ -75,9 +80,9 @@ def simulate_concept_layer(spikes, W, k, *, method: str = "heaviside", alpha: fl
     k : StepConstants
         :func:`neuromem.engines.discrete.step_constants` of the spec on the simulated grid.
     method : str
-        Norse spike function: ``"heaviside"`` (forward only) or ``"super"`` (SuperSpike surrogate gradient).
+        Spike function: ``"heaviside"`` (forward only) or ``"super"`` (Norse's SuperSpike surrogate gradient).
     alpha : float
-        Sharpness of the surrogate, 1/mV.
+        SuperSpike sharpness on the dimensionless voltage.
     record_v : bool
         Also return the membrane voltage after every step.
 
@@ -86,24 +91,28 @@ def simulate_concept_layer(spikes, W, k, *, method: str = "heaviside", alpha: fl
     z : torch.Tensor (n_steps, batch, n_c)
     v : torch.Tensor (n_steps, batch, n_c) or None
         Membrane voltage after each step, mV.
+
+    Raises
+    ------
+    ValueError
+        For an unknown ``method``.
     """
     import torch
 
-    FFState, LIFP, RState, RP, step = _norse()
+    from neuromem.engines.norse.step import LIFParameters, LIFState, heaviside, lif_step, superspike
+
+    if method not in ("heaviside", "super"):
+        raise ValueError(f"method={method!r}; allowed 'heaviside', 'super'")
+    spike_fn = heaviside if method == "heaviside" else superspike(alpha)
     T, B, _ = spikes.shape
     n_c = W.shape[1]
-    dt = W.dtype
-    dev = W.device
-    # dimensionless voltage u = (v - v_rest) / (v_thresh - v_rest): the same linear dynamics (identical
-    # spikes), threshold at 1 as Norse's surrogates assume; the reset then passes a gradient of order 1
-    # instead of 13 mV, which keeps BPTT from exploding
+    dt, dev = W.dtype, W.device
     scale = k.v_thresh - k.v_rest
-    u = torch.zeros(B, n_c, dtype=dt, device=dev)
-    ge = torch.zeros(B, n_c, dtype=dt, device=dev)
-    gi = torch.zeros(B, n_c, dtype=dt, device=dev)
-    rho = torch.zeros(B, n_c, dtype=dt, device=dev)
-    jump = torch.zeros(B, n_c, dtype=dt, device=dev)
     c = lambda x: torch.as_tensor(x, dtype=dt, device=dev)  # noqa: E731
+    zero = torch.zeros(B, n_c, dtype=dt, device=dev)
+    state = LIFState(v=zero, i=zero, rho=zero)
+    gi = zero
+    jump = zero
     k_m, k_e = c(1 - k.decay_m), c(1 - k.decay_e)
     u_th, u_reset = c(1.0), c((k.v_reset - k.v_rest) / scale)
     rho_reset = c(max(k.n_ref - 1, 0))
@@ -112,19 +121,17 @@ def simulate_concept_layer(spikes, W, k, *, method: str = "heaviside", alpha: fl
     Wu = W / scale
     zs, vs = [], []
     for t in range(T):
-        p = RP(LIFP(tau_syn_inv=k_e, tau_mem_inv=k_m, v_leak=-gi, v_th=u_th, v_reset=u_reset,
-                    method=method, alpha=torch.as_tensor(alpha)), rho_reset)
-        z, s = step(jump, RState(FFState(u, ge), rho), p, dt=1.0)
-        # the refractory counter is bookkeeping, not a voltage: no gradient flows through it (the surrogate
-        # of Norse's refractory mask is largest at rho = 0, i.e. at every step of every neuron)
-        u, ge, rho = s.lif.v, s.lif.i, s.rho.detach()
+        p = LIFParameters(tau_syn_inv=k_e, tau_mem_inv=k_m, v_leak=-gi, v_th=u_th, v_reset=u_reset,
+                          rho_reset=rho_reset)
+        z, state = lif_step(jump, state, p, spike_fn)
+        state = state._replace(rho=state.rho.detach())
         gi = gi * k.decay_i
         jump = spikes[t] @ Wu
-        zd = z.detach()  # lateral inhibition (100 mV per spike) is not differentiated: through it BPTT explodes
+        zd = z.detach()
         gi = gi + w_inh * (zd.sum(dim=1, keepdim=True) - other * zd)
         zs.append(z)
         if record_v:
-            vs.append(u * scale + k.v_rest)
+            vs.append(state.v * scale + k.v_rest)
     return torch.stack(zs), (torch.stack(vs) if record_v else None)
 
 
@@ -147,6 +154,12 @@ class SurrogateBinder(Binder):
         voltages; 8 mV below threshold it would pass a gradient of 1e-6).
     lr_w_mv : float
         Adam step size of the input weights, mV.
+    batch_size : int or None
+        Presentations per Adam step (``None``: all of one ``learn`` call).
+    loss : str
+        ``"mse"`` or ``"prototype_ce"`` (see the module docstring).
+    tau : float
+        Temperature of ``"prototype_ce"`` (mean squared distance units of the standardised latents).
     device : str
         ``"cpu"`` or ``"cuda"``.
     **kwargs
@@ -160,7 +173,8 @@ class SurrogateBinder(Binder):
 
     def __init__(self, *, config: BackpropConfig | None = None, threads: int = 1, preset: str = "default",
                  dt_ms: float = 0.25, stimulus_ms: float = 50.0, alpha: float = 2.0, lr_w_mv: float = 0.05,
-                 device: str = "cpu", **kwargs):
+                 batch_size: int | None = None, loss: str = "mse", tau: float = 0.1, device: str = "cpu",
+                 **kwargs):
         super().__init__(**kwargs)
         import torch
 
@@ -185,7 +199,16 @@ class SurrogateBinder(Binder):
         self.squash = {m: LatentSquash.fit(self.reference[m]) for m in self.modalities}
         self._std = {m: Standardise(self.reference[m], self.latent_dim) for m in self.modalities}
         ss = self.seed if isinstance(self.seed, np.random.SeedSequence) else np.random.SeedSequence(self.seed)
-        s_init, s_read, self._s_spikes = ss.spawn(3)
+        s_init, s_read, self._s_spikes, self._s_order = ss.spawn(4)
+        if batch_size is not None and (isinstance(batch_size, bool) or int(batch_size) != batch_size
+                                       or batch_size < 1):
+            raise ValueError(f"SurrogateBinder.batch_size={batch_size!r}; allowed a positive integer or None (all)")
+        self.batch_size = None if batch_size is None else int(batch_size)
+        if loss not in LOSSES:
+            raise ValueError(f"SurrogateBinder.loss={loss!r}; allowed {', '.join(LOSSES)}")
+        if not 0 < float(tau) <= 10:
+            raise ValueError(f"SurrogateBinder.tau={tau!r} is out of range; allowed (0, 10]")
+        self.loss, self.tau = loss, float(tau)
         st = initial_state(self.spec, s_init)
         W0 = np.concatenate([st.w_in_mv[m] for m in self.modalities], axis=0)
         self.W = torch.tensor(W0, dtype=torch.float32, device=self.device, requires_grad=True)
@@ -234,21 +257,37 @@ class SurrogateBinder(Binder):
         tgt = {m: torch.from_numpy(self._std[m](lat[m])).to(self.device) for m in self.modalities}
         T, n_in, N, D = self.spec.sim.stimulus_steps, self.spec.n_inputs, self.n_units, self.latent_dim
         P, M = len(presentations), len(self.modalities)
+        concepts = sorted({p.concept for p in presentations})
+        cid = torch.tensor([concepts.index(p.concept) for p in presentations])
+        protos = {m: torch.stack([tgt[m][cid == c].mean(dim=0) for c in range(len(concepts))]) for m in self.modalities}
+        order_rng = np.random.default_rng(self._s_order)
+        bs = self.batch_size or P
+        n_steps = self.config.epochs * (-(-P // bs))
+        sched = torch.optim.lr_scheduler.LambdaLR(opt, lambda i: 0.5 * (1 + np.cos(np.pi * min(i, n_steps) / n_steps)))
         for _ in range(self.config.epochs):
-            opt.zero_grad()
-            loss = 0.0
-            for cue in self.modalities:
-                spikes, events = self._forward(cue, lat[cue], method="super")
-                self.cost.add("learn", "synaptic_events", events)
-                counts = spikes.sum(dim=0)
-                for t in self.modalities:
-                    if t != cue:
-                        loss = loss + torch.mean((counts @ self.R[t] + self.r0[t] - tgt[t]) ** 2)
-            loss.backward()
-            opt.step()
-            with torch.no_grad():
-                self.W.clamp_(min=0.0)
-                torch.minimum(self.W, self.w_max, out=self.W)
+            order = order_rng.permutation(P)
+            for b0 in range(0, P, bs):
+                idx = order[b0:b0 + bs]
+                opt.zero_grad()
+                loss = 0.0
+                for cue in self.modalities:
+                    spikes, events = self._forward(cue, lat[cue][idx], method="super")
+                    self.cost.add("learn", "synaptic_events", events)
+                    counts = spikes.sum(dim=0)
+                    for t in self.modalities:
+                        if t != cue:
+                            pred = counts @ self.R[t] + self.r0[t]
+                            if self.loss == "prototype_ce":
+                                d2 = ((pred[:, None, :] - protos[t][None]) ** 2).mean(dim=2)
+                                loss = loss + torch.nn.functional.cross_entropy(-d2 / self.tau, cid[idx])
+                            else:
+                                loss = loss + torch.mean((pred - tgt[t][idx]) ** 2)
+                loss.backward()
+                opt.step()
+                sched.step()
+                with torch.no_grad():
+                    self.W.clamp_(min=0.0)
+                    torch.minimum(self.W, self.w_max, out=self.W)
         self.cost.add("learn", "macs", self.config.epochs * M * P * (2 * T * n_in * N + 2 * (M - 1) * N * D))
 
     def _counts(self, modality: str, z: np.ndarray):
@@ -295,5 +334,5 @@ class SurrogateBinder(Binder):
     def describe(self) -> dict:
         return {**super().describe(), **self.config.to_dict(), "dt_ms": self.spec.sim.dt_ms,
                 "stimulus_ms": self.spec.sim.stimulus_ms, "surrogate": "SuperSpike", "alpha_per_mv": self.alpha,
-                "lr_w_mv": self.lr_w_mv,
+                "lr_w_mv": self.lr_w_mv, "batch_size": self.batch_size, "loss": self.loss, "tau": self.tau,
                 "device": str(self.device)}

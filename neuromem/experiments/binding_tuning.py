@@ -29,7 +29,8 @@ TUNED_FILE = Path(__file__).resolve().parents[1] / "binding" / "binders.toml"  #
 SEARCH = {
     "readout": {"epochs": (50, 200), "learning_rate": (0.003, 0.03)},
     "contrastive": {"epochs": (50, 200), "learning_rate": (0.003, 0.03)},
-    "surrogate": {"epochs": (15, 30), "learning_rate": (0.01,), "lr_w_mv": (0.02, 0.05)},
+    "surrogate": {"epochs": (30, 100), "learning_rate": (0.05,), "lr_w_mv": (0.002, 0.005), "batch_size": (5,),
+                  "loss": ("mse", "prototype_ce")},
 }
 
 
@@ -84,6 +85,9 @@ def tune(spaces: dict, binders=("readout", "contrastive", "surrogate"), shots=(1
              "# on the validation",
              "# split (train pictures not presented) of the tuning seeds; used for every seed and condition.",
              f"# tuning seeds: {sorted(int(s) for s in spaces)}; K: {list(shots)}; conditions: fitted, novel"]
+    for name, text in _sections(out).items():  # binders not tuned in this call keep their section
+        if name not in table:
+            lines.append(f"\n{text}")
     for name, t in table.items():
         lines.append(f"\n[{name}]")
         lines += [f"{k} = {json.dumps(v)}" for k, v in t["chosen"].items()]
@@ -91,6 +95,21 @@ def tune(spaces: dict, binders=("readout", "contrastive", "surrogate"), shots=(1
             f"{ {k: r[k] for k in t['chosen']} } -> {r['validation_recall_at_1']:.3f}" for r in t["candidates"]))
     Path(out).write_text("\n".join(lines) + "\n")
     return table
+
+
+def _sections(path) -> dict:
+    """``{binder: its section's text}`` of an existing tuned file (``{}`` when absent)."""
+    path = Path(path)
+    if not path.exists():
+        return {}
+    sections, name = {}, None
+    for line in path.read_text().splitlines():
+        if line.startswith("[") and line.rstrip().endswith("]"):
+            name = line.strip()[1:-1]
+            sections[name] = [line]
+        elif name is not None and line.strip():
+            sections[name].append(line)
+    return {k: "\n".join(v) for k, v in sections.items()}
 
 
 def load_tuned(path=TUNED_FILE) -> dict:

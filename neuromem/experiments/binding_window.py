@@ -366,11 +366,10 @@ def add_cli_arguments(parser: argparse.ArgumentParser) -> argparse.ArgumentParse
     return parser
 
 
-def main_from_args(space, args: argparse.Namespace) -> int:
-    """Encode each seed's split (``args.encode_seed``, set by ``neuromem run``), run every offset, print the curve.
-
-    Returns the exit status (0).
-    """
+def _config(args) -> "BindingWindowConfig":
+    if args.spoken and getattr(args, "no_spoken", False):
+        raise ValueError("--spoken (shift the spoken names too) and --no-spoken (encode no spoken names) "
+                         "contradict each other; give one of them")
     seeds = (args.seed,) if getattr(args, "seed", None) is not None else args.seeds
     cfg = BindingWindowConfig(offsets_ms=args.offsets_ms, seeds=seeds, engine=args.engine,
                               presentations=args.presentations, preset=args.preset,
@@ -378,7 +377,21 @@ def main_from_args(space, args: argparse.Namespace) -> int:
     from neuromem.engines import engine_names
 
     if cfg.engine not in engine_names():  # before the long encoding
-        raise KeyError(f"unknown engine {cfg.engine!r}; known engines: {engine_names()}")
+        raise ValueError(f"unknown engine {cfg.engine!r}; known engines: {engine_names()}")
+    return cfg
+
+
+def check_args(args) -> None:
+    """The options checked before ``neuromem run`` creates ``--out`` (raises ``ValueError``)."""
+    _config(args)
+
+
+def main_from_args(space, args: argparse.Namespace) -> int:
+    """Encode each seed's split (``args.encode_seed``, set by ``neuromem run``), run every offset, print the curve.
+
+    Returns the exit status (0).
+    """
+    cfg = _config(args)
 
     def space_of(seed):
         if space is not None and len(cfg.seeds) == 1:

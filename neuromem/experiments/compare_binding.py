@@ -659,14 +659,7 @@ DESCRIPTION = "Hebbian vs backprop binders on the same latents, presentations an
 NEEDS_LATENT_SPACE = False
 
 
-def main_from_args(space, args=None) -> int:
-    """Run from parsed :func:`add_cli_arguments` options (``space`` is unused: each seed is encoded here)."""
-    if args is None:  # called as main_from_args(args)
-        space, args = None, space
-    from neuromem.data import load_dataset
-    from neuromem.data.concept_split import resolve_fit_concepts
-    from neuromem.encoders import EncoderConfig, encode_dataset
-
+def _binders_and_grid(args):
     binders = tuple(b.strip() for b in args.binders.split(",") if b.strip())
     unknown = [b for b in binders if b not in binder_names()]
     if unknown:
@@ -684,6 +677,23 @@ def main_from_args(space, args=None) -> int:
 
         if args.engine not in engine_names():
             raise ValueError(f"unknown engine {args.engine!r}; known engines: {engine_names()}")
+    return binders, grid
+
+
+def check_args(args) -> None:
+    """The options checked before ``neuromem run`` creates ``--out`` (raises ``ValueError``)."""
+    _binders_and_grid(args)
+
+
+def main_from_args(space, args=None) -> int:
+    """Run from parsed :func:`add_cli_arguments` options (``space`` is unused: each seed is encoded here)."""
+    if args is None:  # called as main_from_args(args)
+        space, args = None, space
+    from neuromem.data import load_dataset
+    from neuromem.data.concept_split import resolve_fit_concepts
+    from neuromem.encoders import EncoderConfig, encode_dataset
+
+    binders, grid = _binders_and_grid(args)
     spaces = {}
     for seed in grid.seeds:
         ds = load_dataset(args.dataset, per_concept=args.per_concept, seed=seed, data_dir=args.data_dir)

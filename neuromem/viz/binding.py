@@ -7,6 +7,7 @@ from pathlib import Path
 import numpy as np
 
 from neuromem.network.spec import STDP
+from neuromem.viz import bounded_yerr
 
 __all__ = ["plot_binding_window"]
 
@@ -16,7 +17,7 @@ def plot_binding_window(metrics: dict, out) -> Path:
 
     Top: invariance index, binding index and picture -> name recall@1 against
     the onset asynchrony ``t_word - t_picture`` (means over seeds, 95 %
-    t-interval bars), with the offsets where the binding index falls to half
+    t-interval bars, cut at 0 and 1), with the offsets where the binding index falls to half
     its value at 0 ms. Bottom, on the same time axis: the pair-STDP window of
     the preset (``Delta w / w_max`` against ``t_post - t_pre``), to compare
     the two time scales.
@@ -33,7 +34,7 @@ def plot_binding_window(metrics: dict, out) -> Path:
               "picture_to_name_recall_at_1": ("picture -> name recall@1", "0.45", "^")}
     for key, (label, colour, marker) in styles.items():
         y = np.asarray(metrics[key], dtype=float)
-        err = np.nan_to_num(np.asarray(metrics[f"{key}_ci95"], dtype=float))
+        err = bounded_yerr(y, metrics[f"{key}_ci95"])
         ax.errorbar(x, y, yerr=err, label=label, color=colour, marker=marker, ms=4, capsize=3, lw=1.5)
     lo, hi = metrics.get("binding_half_width_ms", [np.nan, np.nan])
     for v in (lo, hi):
@@ -56,11 +57,11 @@ def plot_binding_window(metrics: dict, out) -> Path:
     ax2.axhline(0, color="0.6", lw=0.8)
     stim = float(metrics.get("stimulus_ms", 200.0))
     fig.text(0.01, 0.005, f"stimuli last {stim:.0f} ms each: they overlap for {stim:.0f} - |offset| ms. Dotted: "
-             f"binding index at half its value at 0 ms. Dashed: chance recall.", fontsize=7, color="0.3")
+             f"binding index at half its value at 0 ms. Dashed: chance recall. CI bars cut at 0 and 1.", fontsize=7, color="0.3")
     ax2.set_xlim(d.min(), d.max())
     ax2.set_xlabel("onset asynchrony t_word - t_picture (ms)   |   STDP: t_post - t_pre (ms)")
     ax2.set_ylabel("Δw / w_max")
-    ax2.legend(fontsize=8, loc="lower right")
+    ax2.legend(fontsize=8, loc="upper left")
     fig.tight_layout(rect=(0, 0.02, 1, 1))
     tmp = out.with_suffix(".tmp.png")
     fig.savefig(tmp, dpi=110)

@@ -7,6 +7,8 @@ from pathlib import Path
 
 import numpy as np
 
+from neuromem.viz import bounded_yerr
+
 __all__ = ["write_figures", "FIGURES"]
 
 FIGURES = {"shots": "binding_shots.png", "interference": "binding_interference.png",
@@ -70,7 +72,7 @@ def _shots(rows, out, plt):
                     continue
                 style = dict(ls="--", lw=1) if b in ("prototype", "chance") else dict(marker="o")
                 label = {"prototype": "prototype ceiling (non-spiking)", "chance": "chance"}.get(b, b)
-                ax.errorbar(x, y, yerr=c, color=_COLORS.get(b), label=label, capsize=3, **style)
+                ax.errorbar(x, y, yerr=bounded_yerr(y, c), color=_COLORS.get(b), label=label, capsize=3, **style)
             ax.set_title(f"{cond} concepts: {metric.replace('_recall_at_1', '').replace('_', ' ')}")
             ax.set_xscale("log")
             ks = sorted({r["k"] for r in _select(rows, experiment="shots")})
@@ -97,7 +99,8 @@ def _interference(rows, out, plt):
             _, y, c = _mean_ci(rows, "k", experiment="interference", condition=cond, binder=b, metric="retention")
             means.append(y[0] if len(y) else np.nan)
             cis.append(c[0] if len(c) else 0)
-        ax.bar(np.arange(len(binders)) + (i - 0.5) * width, means, width, yerr=cis, capsize=3, label=cond,
+        ax.bar(np.arange(len(binders)) + (i - 0.5) * width, means, width, yerr=bounded_yerr(means, cis, hi=None), capsize=3,
+               label=cond,
                color=["tab:gray", "tab:cyan"][i])
     ax.axhline(1.0, color="k", lw=0.8, ls="--")
     ax.set_xticks(np.arange(len(binders)), binders)
@@ -116,7 +119,7 @@ def _capacity(rows, out, plt):
             x, y, c = _mean_ci(rows, "n_concepts", experiment="capacity", binder=b, n_units=N,
                                metric="picture_to_name_recall_at_1")
             if len(x):
-                ax.errorbar(x, y, yerr=c, color=_COLORS.get(b), marker="os^"[s_i % 3], capsize=3,
+                ax.errorbar(x, y, yerr=bounded_yerr(y, c), color=_COLORS.get(b), marker="os^"[s_i % 3], capsize=3,
                             ls=["-", "--", ":"][s_i % 3], label=f"{b} N={N}")
     for s_i, N in enumerate(sizes):
         ax.axvline(N, color="grey", lw=0.6, ls=["-", "--", ":"][s_i % 3])
@@ -215,7 +218,7 @@ def _units(rows, out, plt):
             _, y, c = _mean_ci(rows, "k", experiment="units", condition="novel", binder=b, metric=m, k=kmax)
             vals.append(y[0] if len(y) else np.nan)
             cis.append(c[0] if len(c) else 0)
-        ax.bar(np.arange(len(metrics)) + i * width, vals, width, yerr=cis, capsize=2, label=b,
+        ax.bar(np.arange(len(metrics)) + i * width, vals, width, yerr=bounded_yerr(vals, cis), capsize=2, label=b,
                color=_COLORS.get(b))
     ax.set_xticks(np.arange(len(metrics)) + 0.4 - width / 2, [m.replace("_", " ") for m in metrics], fontsize=8)
     ax.set_title(f"novel concepts, K={kmax}")

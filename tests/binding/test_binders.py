@@ -137,3 +137,40 @@ def test_surrogate_step_integrates_the_same_voltages_and_spikes_as_the_norse_eng
         spk_ref.append(spk)
     np.testing.assert_array_equal(np.array(spk_ref), z[:, 0].numpy() > 0)
     np.testing.assert_allclose(v[:, 0].numpy(), np.array(ref), atol=1e-9)
+
+
+def test_surrogate_options_are_checked():
+    pytest.importorskip("torch")
+    pytest.importorskip("norse")
+    _, ref, _, _ = _toy()
+    for bad, match in (({"loss": "hinge"}, "loss='hinge'.*mse"), ({"batch_size": 0}, "batch_size=0"),
+                       ({"tau": -1.0}, "tau=-1.0"), ({"lr_w_mv": 0.0}, "lr_w_mv")):
+        with pytest.raises(ValueError, match=match):
+            make_binder("surrogate", modalities=MODS, latent_dim=6, n_units=4, reference=ref, **bad)
+
+
+@pytest.mark.parametrize("loss", ["mse", "prototype_ce"])
+def test_surrogate_training_lowers_its_loss_on_toy_concepts(loss):
+    """BPTT through the spiking layer must reduce the training loss (a no-op optimiser would not)."""
+    torch = pytest.importorskip("torch")
+    pytest.importorskip("norse")
+    from neuromem.binding._backprop import BackpropConfig
+
+    pres, ref, _, _ = _toy(n_concepts=3, per=2)
+    b = make_binder("surrogate", modalities=MODS, latent_dim=6, n_units=6, seed=3, reference=ref, loss=loss,
+                    batch_size=3, stimulus_ms=20.0, lr_w_mv=0.01, config=BackpropConfig(epochs=1, learning_rate=0.05))
+    losses = []
+    orig = torch.Tensor.backward
+
+    def spy(t, *a, **k):
+        losses.append(float(t.detach()))
+        return orig(t, *a, **k)
+
+    torch.Tensor.backward = spy
+    try:
+        b.config = BackpropConfig(epochs=40, learning_rate=0.05)
+        b.learn(pres)
+    finally:
+        torch.Tensor.backward = orig
+    assert len(losses) == 40 * 2  # 6 presentations in batches of 3, 40 epochs: every pass counted
+    assert np.mean(losses[-10:]) < 0.8 * np.mean(losses[:10])

@@ -90,7 +90,11 @@ def superspike(alpha: float = 100.0) -> Callable[[torch.Tensor], torch.Tensor]:
 
     Zenke & Ganguli (2018), Neural Comput. 30:1514, section 3.3.2.
     """
-    from norse.torch.functional.superspike import super_fn
+    import warnings
+
+    with warnings.catch_warnings():  # norse's import warns about torch.jit deprecations
+        warnings.simplefilter("ignore")
+        from norse.torch.functional.superspike import super_fn
 
     a = torch.as_tensor(float(alpha))
     return lambda x: super_fn(x, a)
