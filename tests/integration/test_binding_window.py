@@ -44,9 +44,9 @@ def test_binding_falls_with_asynchrony(window):
     assert b[1] >= 0.6 and b[2] >= 0.6 and inv[1] >= 0.8
     assert b[0] <= 0.2 and b[3] <= 0.2
     assert np.nan_to_num(inv[0]) <= 0.2 and np.nan_to_num(inv[3]) <= 0.2
-    # recall@1 is not a binding measure: at +-200 ms it is no proof of binding either way, but it must be
-    # reported for every offset
-    assert all(0.0 <= r <= 1.0 for r in m["picture_to_name_recall_at_1"])
+    # recall@1 is reported for every offset; simultaneous presentation binds pictures to names (chance 0.1)
+    r = np.array(m["picture_to_name_recall_at_1"])
+    assert r.shape == (len(OFFSETS),) and r[1] >= 0.8
 
 
 def test_half_width_interpolation():

@@ -167,3 +167,11 @@ def test_chance_interval_covers_a_guesser():
     assert 0.93 <= inside <= 0.99
     with pytest.raises(ValueError, match="n_trials"):
         chance_interval(0, 0.1)
+
+
+def test_bounded_error_bars_stop_at_the_metric_range():
+    from neuromem.viz import bounded_yerr
+
+    err = bounded_yerr([0.02, 0.5, 0.97, 0.3], [0.05, 0.1, 0.1, float("nan")])
+    np.testing.assert_allclose(err, [[0.02, 0.1, 0.1, 0.0], [0.05, 0.1, 0.03, 0.0]])
+    np.testing.assert_allclose(bounded_yerr([1.2], [0.5], hi=None), [[0.5], [0.5]])
