@@ -7,7 +7,8 @@ items. The default suite uses a small memory (4 concepts x 20 pictures, 32 px
 backbone input); the done-when check (10 concepts x 60 pictures) is ``slow``.
 Recall "from a fresh process" runs in a subprocess; the other commands run
 in-process through ``neuromem.cli.main`` (same exit codes and messages, without
-a new process loading torch and the text model each time).
+a new process loading torch and the text model each time). Tests of the small
+memory run on one CPU (see :func:`one_cpu`).
 """
 
 from __future__ import annotations
@@ -63,7 +64,34 @@ def _learn(base, *, concepts, per_concept, heldout, extra=(), groups=None):
 
 
 @pytest.fixture(scope="module")
-def learned(tmp_path_factory):
+def one_cpu():
+    """Pin this process, and so every process it starts, to one CPU until the module ends.
+
+    The encoders use one torch thread per CPU of the process
+    (:func:`neuromem.encoders.backbones.set_threads`). Fitting their small heads
+    with two threads on a busy two-core machine is spent mostly waiting for the
+    other thread: with two other jobs running, this module's `neuromem learn`
+    took 62 s on two threads and 20 s on one, `learn --fit-concepts` in-process
+    8.9 s and 3.4 s; these fits are too small to gain from a second thread.
+    Every process here has the same single CPU, so answers compared across
+    processes come from the same thread count.
+    """
+    if not hasattr(os, "sched_setaffinity"):  # not Linux: leave the threads as they are
+        yield
+        return
+    cpus = os.sched_getaffinity(0)
+    torch_threads = sys.modules["torch"].get_num_threads() if "torch" in sys.modules else None
+    os.sched_setaffinity(0, {min(cpus)})
+    try:
+        yield
+    finally:
+        os.sched_setaffinity(0, cpus)
+        if "torch" in sys.modules:
+            sys.modules["torch"].set_num_threads(torch_threads or len(cpus))
+
+
+@pytest.fixture(scope="module")
+def learned(tmp_path_factory, one_cpu):
     return _learn(tmp_path_factory.mktemp("user"), concepts=SMALL_CONCEPTS, per_concept=PER_CONCEPT,
                   heldout=HELDOUT, extra=("--input-size", 32), groups=SMALL_GROUPS)
 
