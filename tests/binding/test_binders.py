@@ -174,3 +174,30 @@ def test_surrogate_training_lowers_its_loss_on_toy_concepts(loss):
         torch.Tensor.backward = orig
     assert len(losses) == 40 * 2  # 6 presentations in batches of 3, 40 epochs: every pass counted
     assert np.mean(losses[-10:]) < 0.8 * np.mean(losses[:10])
+
+
+def test_every_binder_learns_digits_well_above_chance(digits_encoding):
+    """Each binder with its tuned options (``binders.toml``), digits, K = 5, held-out pictures -> name.
+
+    Chance is 0.1 (10 concepts); the non-spiking prototype reference on the same latents is ~0.97.
+    """
+    pytest.importorskip("torch")
+    pytest.importorskip("norse")
+    pytest.importorskip("numba")
+    from neuromem.experiments.binding_tuning import load_tuned
+    from neuromem.experiments.compare_binding import MODALITIES, _make, _prototypes, build_presentations
+
+    space = digits_encoding.space
+    rng = np.random.default_rng(5)
+    pres, chosen = build_presentations(space, 5, rng, MODALITIES)
+    z, y = space["picture"].select("heldout")
+    keep = np.concatenate([np.nonzero(y == k)[0][:8] for k in range(len(space.concepts))])
+    protos = _prototypes(space, chosen)["name"]
+    tuned = load_tuned()
+    scores = {}
+    for name in ("stdp", "hopfield", "readout", "contrastive", "surrogate"):
+        b = _make(name, space, 50, 3, tuned)
+        b.learn(pres)
+        pred, _ = b.predict("picture", z[keep], "name", protos, rng=0)
+        scores[name] = float(np.mean(pred == y[keep]))
+    assert all(s >= 0.4 for s in scores.values()), scores
