@@ -177,9 +177,11 @@ def test_surrogate_training_lowers_its_loss_on_toy_concepts(loss):
 
 
 def test_every_binder_learns_digits_well_above_chance(digits_encoding):
-    """Each binder with its tuned options (``binders.toml``), digits, K = 5, held-out pictures -> name.
+    """Each binder with its tuned options (``binders.toml``): 5 digit concepts, K = 5, held-out pictures -> name.
 
-    Chance is 0.1 (10 concepts); the non-spiking prototype reference on the same latents is ~0.97.
+    Chance is 0.2; the non-spiking prototype reference on the same latents is ~0.97. The rate binders and
+    ``stdp`` reach 0.9-1.0 here; ``surrogate`` learns far less (BPTT through hard winner-take-all, see the
+    README), so its bar is twice chance.
     """
     pytest.importorskip("torch")
     pytest.importorskip("norse")
@@ -187,11 +189,10 @@ def test_every_binder_learns_digits_well_above_chance(digits_encoding):
     from neuromem.experiments.binding_tuning import load_tuned
     from neuromem.experiments.compare_binding import MODALITIES, _make, _prototypes, build_presentations
 
-    space = digits_encoding.space
-    rng = np.random.default_rng(5)
-    pres, chosen = build_presentations(space, 5, rng, MODALITIES)
+    space = digits_encoding.space.subset(digits_encoding.space.concepts[:5])
+    pres, chosen = build_presentations(space, 5, np.random.default_rng(5), MODALITIES)
     z, y = space["picture"].select("heldout")
-    keep = np.concatenate([np.nonzero(y == k)[0][:8] for k in range(len(space.concepts))])
+    keep = np.concatenate([np.nonzero(y == k)[0][:10] for k in range(len(space.concepts))])
     protos = _prototypes(space, chosen)["name"]
     tuned = load_tuned()
     scores = {}
@@ -200,4 +201,5 @@ def test_every_binder_learns_digits_well_above_chance(digits_encoding):
         b.learn(pres)
         pred, _ = b.predict("picture", z[keep], "name", protos, rng=0)
         scores[name] = float(np.mean(pred == y[keep]))
-    assert all(s >= 0.4 for s in scores.values()), scores
+    assert all(scores[b] >= 0.8 for b in ("stdp", "hopfield", "readout", "contrastive")), scores
+    assert scores["surrogate"] >= 0.4, scores
