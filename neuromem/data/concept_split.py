@@ -74,8 +74,10 @@ def resolve_fit_concepts(value, concepts, *, seed: int) -> tuple[str, ...] | Non
     names = [s for s in names if s]
     unknown = [s for s in names if s not in concepts]
     if unknown:
+        hint = ("; a fraction needs a decimal point, e.g. 0.5"
+                if any(u.lstrip("+-").isdigit() for u in unknown) else "")
         raise ValueError(f"--fit-concepts names unknown concepts {unknown}; the dataset's concepts are "
-                         f"{list(concepts)}")
+                         f"{list(concepts)}{hint}")
     fit = tuple(c for c in concepts if c in set(names))
     if not fit:
         raise ValueError("--fit-concepts names no concept; give names or a fraction such as 0.5")

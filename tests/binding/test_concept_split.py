@@ -26,6 +26,7 @@ def test_fraction_is_seeded_rounded_down_and_names_keep_dataset_order():
     ("0.1", "at least one concept on each side"),
     ("1.5", "out of range"),
     ("apple,zebra", "unknown concepts"),
+    ("1", "a fraction needs a decimal point"),
 ])
 def test_bad_split_is_a_clear_error(value, match):
     with pytest.raises(ValueError, match=match):
