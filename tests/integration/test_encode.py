@@ -86,7 +86,7 @@ def _cli(*args, **kw):
 
 def test_cli_encode_writes_metrics_and_figures(tmp_path):
     out = tmp_path / "enc"
-    r = _cli("encode", "--dataset", "digits", "--out", str(out), "--quiet")
+    r = _cli("encode", "--dataset", "digits", "--seed", "0", "--out", str(out), "--quiet")
     assert r.returncode == 0, r.stderr
     metrics = json.loads((out / "metrics.json").read_text())
     for k in REQUIRED_KEYS:
@@ -105,3 +105,9 @@ def test_cli_info_and_bad_input():
     assert r.returncode == 2 and "latent_dim" in r.stderr
     r = _cli("run", "engram-formation", "--dataset", "digits", "--engine", "nest", "--out", "/tmp/x")
     assert r.returncode == 2 and "unknown engine 'nest'" in r.stderr and "Traceback" not in r.stderr
+
+
+def test_encode_defaults_to_a_report_seed():
+    from neuromem.cli import build_parser
+
+    assert build_parser().parse_args(["encode", "--out", "x"]).seed == 3  # 0-2 are tuning seeds
