@@ -37,7 +37,10 @@ def _mean_ci(rows, x_key, **kw):
         if isinstance(r["value"], (int, float)):
             pts.setdefault(r[x_key], []).append(float(r["value"]))
     xs = sorted(pts)
-    return np.array(xs), np.array([np.nanmean(pts[x]) for x in xs]), np.array([_ci(pts[x]) for x in xs])
+    # an all-nan cell (e.g. no responsive unit on any seed) is drawn as a gap, silently
+    means = [float(np.mean([v for v in pts[x] if not math.isnan(v)])) if any(not math.isnan(v) for v in pts[x])
+             else math.nan for x in xs]
+    return np.array(xs), np.array(means), np.array([_ci(pts[x]) for x in xs])
 
 
 def _binders(rows, experiment):
