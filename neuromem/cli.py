@@ -186,12 +186,33 @@ def print_report(metrics: dict) -> None:
         print("  (features came from the cache; pictures_per_second is from the run that computed them)")
 
 
+class _out_dir_removed_if_unused:
+    """Context manager: if the block fails, remove ``out`` when the block created it and it is still empty.
+
+    Bad input found while loading the dataset (an unknown name, a bad ``--fit-concepts``) then leaves no
+    empty output folder behind.
+    """
+
+    def __init__(self, out, existed: bool | None = None):
+        self.out = Path(out) if out else None
+        self.existed = self.out is None or (self.out.exists() if existed is None else existed)
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, exc_type, exc, tb):
+        if exc_type is not None and not self.existed and self.out.is_dir() and not any(self.out.iterdir()):
+            self.out.rmdir()
+        return False
+
+
 def cmd_encode(args) -> int:
     t0 = time.perf_counter()
     _check_dataset_args(args)
     config = _encoder_config(args)
-    check_out_dir(args.out)
-    result = encode_from_args(args, config=config)
+    with _out_dir_removed_if_unused(args.out):
+        check_out_dir(args.out)
+        result = encode_from_args(args, config=config)
     t_enc = time.perf_counter() - t0
     paths = result.save(args.out)
     print_report(result.metrics)
@@ -284,19 +305,23 @@ def cmd_run(args) -> int:
     if hasattr(args, "out"):
         if args.out is None:
             args.out = str(default_out_dir(args.experiment))
-        args.out = str(check_out_dir(args.out))
+        args._out_existed = Path(args.out).exists()
+        with _out_dir_removed_if_unused(args.out):
+            args.out = str(check_out_dir(args.out))
         print(f"results will be written to {args.out}", flush=True)
     space, t_enc = None, 0.0
     if exp.NEEDS_LATENT_SPACE:
         config = _encoder_config(args)
         k = getattr(args, "presentations", None)
-        space = encode_from_args(args, min_train=k or 1, config=config).space
+        with _out_dir_removed_if_unused(getattr(args, "out", None), getattr(args, "_out_existed", True)):
+            space = encode_from_args(args, min_train=k or 1, config=config).space
         t_enc = time.perf_counter() - t0
     if getattr(exp, "ENCODES_PER_SEED", False):  # one latent space per seed, encoded when the experiment asks
         k = getattr(args, "presentations", None)
         args.encode_seed = lambda seed: encode_from_args(argparse.Namespace(**{**vars(args), "seed": int(seed)}),
                                                          min_train=k or 1)
-    status = int(exp.main_from_args(space, args) or 0)
+    with _out_dir_removed_if_unused(getattr(args, "out", None), getattr(args, "_out_existed", True)):
+        status = int(exp.main_from_args(space, args) or 0)
     total = time.perf_counter() - t0
     print(f"time: encoding {t_enc:.1f} s, experiment {total - t_enc:.1f} s, total {total:.1f} s")
     return status

@@ -150,8 +150,9 @@ class SurrogateBinder(Binder):
     dt_ms, stimulus_ms : float
         Simulation grid and stimulus window of every trial, ms.
     alpha : float
-        SuperSpike sharpness, 1/mV (Norse's default 100 is for dimensionless
-        voltages; 8 mV below threshold it would pass a gradient of 1e-6).
+        SuperSpike sharpness on the dimensionless voltage ``(v - v_rest) /
+        (v_thresh - v_rest)`` (threshold at 1); Norse's default 100 would pass
+        a gradient of ~1e-4 at half-way to threshold, 2 passes ~0.25 there.
     lr_w_mv : float
         Adam step size of the input weights, mV.
     batch_size : int or None
@@ -258,7 +259,7 @@ class SurrogateBinder(Binder):
         T, n_in, N, D = self.spec.sim.stimulus_steps, self.spec.n_inputs, self.n_units, self.latent_dim
         P, M = len(presentations), len(self.modalities)
         concepts = sorted({p.concept for p in presentations})
-        cid = torch.tensor([concepts.index(p.concept) for p in presentations])
+        cid = torch.tensor([concepts.index(p.concept) for p in presentations], device=self.device)
         protos = {m: torch.stack([tgt[m][cid == c].mean(dim=0) for c in range(len(concepts))]) for m in self.modalities}
         order_rng = np.random.default_rng(self._s_order)
         bs = self.batch_size or P
@@ -333,6 +334,6 @@ class SurrogateBinder(Binder):
 
     def describe(self) -> dict:
         return {**super().describe(), **self.config.to_dict(), "dt_ms": self.spec.sim.dt_ms,
-                "stimulus_ms": self.spec.sim.stimulus_ms, "surrogate": "SuperSpike", "alpha_per_mv": self.alpha,
+                "stimulus_ms": self.spec.sim.stimulus_ms, "surrogate": "SuperSpike", "alpha_dimensionless": self.alpha,
                 "lr_w_mv": self.lr_w_mv, "batch_size": self.batch_size, "loss": self.loss, "tau": self.tau,
                 "device": str(self.device)}

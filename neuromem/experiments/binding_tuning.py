@@ -104,13 +104,14 @@ def write_tuned(table: dict, seeds, shots, out=TUNED_FILE) -> None:
     lines = ["# Backprop binders' hyper-parameters, chosen once by neuromem.experiments.binding_tuning.tune",
              "# on the validation",
              "# split (train pictures not presented) of the tuning seeds; used for every seed and condition.",
-             f"# tuning seeds: {list(seeds)}; K: {list(shots)}; conditions: fitted, novel"]
+             "# Each section names the tuning seeds and K it was chosen on; conditions: fitted, novel."]
     for name, text in _sections(out).items():  # binders not tuned in this call keep their section
         if name not in table:
             lines.append(f"\n{text}")
     for name, t in table.items():
         lines.append(f"\n[{name}]")
         lines += [f"{k} = {json.dumps(v)}" for k, v in t["chosen"].items()]
+        lines.append(f"# tuning seeds: {list(seeds)}; K: {list(shots)}")
         if BUDGET.get(name):
             lines.append(f"# chosen within the budget {BUDGET[name]} (see binding_tuning.BUDGET)")
         lines.append("# candidates (validation recall@1): " + "; ".join(

@@ -331,15 +331,25 @@ def make_figures(results, out=None) -> list[Path]:
 
 # ---- command line ---------------------------------------------------------------------
 def _float_list(text: str) -> tuple:
+    parts = [x.strip() for x in text.split(",")]
+    if any(not x for x in parts):
+        raise argparse.ArgumentTypeError(f"{text!r} has an empty entry; write e.g. -50,0,50")
+    if len(set(parts)) != len(parts):
+        raise argparse.ArgumentTypeError(f"{text!r} repeats a value; give each once")
     try:
-        return tuple(float(x) for x in text.split(",") if x.strip())
+        return tuple(float(x) for x in parts)
     except ValueError:
         raise argparse.ArgumentTypeError(f"{text!r} is not a comma-separated list of numbers, e.g. -50,0,50")
 
 
 def _int_list(text: str) -> tuple:
+    parts = [x.strip() for x in text.split(",")]
+    if any(not x for x in parts):
+        raise argparse.ArgumentTypeError(f"{text!r} has an empty entry; write e.g. 3,4,5,6,7")
+    if len(set(parts)) != len(parts):
+        raise argparse.ArgumentTypeError(f"{text!r} repeats a value; give each once")
     try:
-        return tuple(int(x) for x in text.split(",") if x.strip())
+        return tuple(int(x) for x in parts)
     except ValueError:
         raise argparse.ArgumentTypeError(f"{text!r} is not a comma-separated list of ints, e.g. 3,4,5,6,7")
 

@@ -616,12 +616,15 @@ def summarise(rows) -> dict:
 
 # ---- command line ---------------------------------------------------------------------------------
 def _int_list(text: str, what: str, minimum: int = 0) -> tuple[int, ...]:
+    parts = [v.strip() for v in text.split(",")]
+    if any(not v for v in parts):
+        raise ValueError(f"--{what} has an empty entry in {text!r}; write e.g. 1,5")
     try:
-        vals = tuple(int(v) for v in text.split(",") if v.strip())
+        vals = tuple(int(v) for v in parts)
     except ValueError:
         raise ValueError(f"--{what} must be comma-separated integers; got {text!r}") from None
-    if not vals:
-        raise ValueError(f"--{what} is empty")
+    if len(set(vals)) != len(vals):
+        raise ValueError(f"--{what} repeats a value in {text!r}; give each once")
     low = [v for v in vals if v < minimum]
     if low:
         raise ValueError(f"--{what} values must be >= {minimum}; got {low}")

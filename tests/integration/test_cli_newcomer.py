@@ -120,3 +120,15 @@ def test_check_out_dir_creates_the_folder(tmp_path):
         ro.mkdir(mode=0o500)
         with pytest.raises(ValueError, match="cannot be created"):
             cli.check_out_dir(ro / "x")
+
+
+@pytest.mark.parametrize("command", [["encode", "--dataset", "nope"], ["run", "engram-formation", "--dataset", "nope"],
+                                     ["encode", "--dataset", "digits", "--fit-concepts", "1"]])
+def test_bad_dataset_options_leave_no_empty_out_folder(tmp_path, capsys, command):
+    out = tmp_path / "new"
+    assert cli.main([*command, "--out", str(out), "--quiet"]) == 2
+    assert "error" in _one_line_error(capsys)
+    assert not out.exists()
+    (tmp_path / "mine").mkdir()  # a folder the user made stays
+    assert cli.main([*command, "--out", str(tmp_path / "mine"), "--quiet"]) == 2
+    assert (tmp_path / "mine").is_dir()
