@@ -68,8 +68,9 @@ def validation_score(name, space, K, seed, options, *, n_units=100, max_cues_per
 
 
 def _options(name, cand: dict) -> dict:
-    cfg = BackpropConfig(epochs=int(cand["epochs"]), learning_rate=float(cand["learning_rate"]))
-    extra = {k: v for k, v in cand.items() if k not in ("epochs", "learning_rate")}
+    cfg = BackpropConfig(epochs=int(cand["epochs"]), learning_rate=float(cand["learning_rate"]),
+                         weight_decay=float(cand.get("weight_decay", 0.0)))
+    extra = {k: v for k, v in cand.items() if k not in ("epochs", "learning_rate", "weight_decay")}
     return {"config": cfg, **extra}
 
 
