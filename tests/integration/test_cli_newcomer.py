@@ -58,11 +58,18 @@ def test_run_without_out_writes_to_a_printed_default_folder(monkeypatch, tmp_pat
     import neuromem.encoders as enc
 
     monkeypatch.chdir(tmp_path)
-    monkeypatch.setattr(enc, "encode_dataset", lambda *a, **k: (_ for _ in ()).throw(ValueError("stop here")))
+    seen = []
+
+    def stop(*a, **k):  # the folder exists when the work starts; the failed run then removes it, still empty
+        seen.extend(p.name for p in (tmp_path / "results").glob("engram-formation-*") if p.is_dir())
+        raise ValueError("stop here")
+
+    monkeypatch.setattr(enc, "encode_dataset", stop)
     assert cli.main(["run", "engram-formation", "--dataset", "digits", "--quiet"]) == 2
     out = capsys.readouterr().out
-    m = re.search(r"results will be written to (results/engram-formation-\d{8}-\d{6})", out)
-    assert m and (tmp_path / m.group(1)).is_dir()
+    m = re.search(r"results will be written to results/(engram-formation-\d{8}-\d{6})", out)
+    assert m and seen == [m.group(1)]
+    assert not (tmp_path / "results" / m.group(1)).exists()
 
 
 def test_version_info_and_help_texts(capsys):
