@@ -260,11 +260,13 @@ class SurrogateBinder(Binder):
         P, M = len(presentations), len(self.modalities)
         concepts = sorted({p.concept for p in presentations})
         cid = torch.tensor([concepts.index(p.concept) for p in presentations], device=self.device)
-        protos = {m: torch.stack([tgt[m][cid == c].mean(dim=0) for c in range(len(concepts))]) for m in self.modalities}
+        protos = {m: torch.stack([tgt[m][cid == c].mean(dim=0) for c in range(len(concepts))])
+                  for m in self.modalities}
         order_rng = np.random.default_rng(self._s_order)
         bs = self.batch_size or P
         n_steps = self.config.epochs * (-(-P // bs))
-        sched = torch.optim.lr_scheduler.LambdaLR(opt, lambda i: 0.5 * (1 + np.cos(np.pi * min(i, n_steps) / n_steps)))
+        sched = torch.optim.lr_scheduler.LambdaLR(  # half-cosine decay of every step size to zero
+            opt, lambda i: 0.5 * (1 + np.cos(np.pi * min(i, n_steps) / n_steps)))
         for _ in range(self.config.epochs):
             order = order_rng.permutation(P)
             for b0 in range(0, P, bs):

@@ -57,7 +57,8 @@ def plot_binding_window(metrics: dict, out) -> Path:
     ax2.axhline(0, color="0.6", lw=0.8)
     stim = float(metrics.get("stimulus_ms", 200.0))
     fig.text(0.01, 0.005, f"stimuli last {stim:.0f} ms each: they overlap for {stim:.0f} - |offset| ms. Dotted: "
-             f"binding index at half its value at 0 ms. Dashed: chance recall. CI bars cut at 0 and 1.", fontsize=7, color="0.3")
+             f"binding index at half its value at 0 ms. Dashed: chance recall. CI bars cut at 0 and 1.",
+             fontsize=7, color="0.3")
     ax2.set_xlim(d.min(), d.max())
     ax2.set_xlabel("onset asynchrony t_word - t_picture (ms)   |   STDP: t_post - t_pre (ms)")
     ax2.set_ylabel("Δw / w_max")

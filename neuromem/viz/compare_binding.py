@@ -102,9 +102,8 @@ def _interference(rows, out, plt):
             _, y, c = _mean_ci(rows, "k", experiment="interference", condition=cond, binder=b, metric="retention")
             means.append(y[0] if len(y) else np.nan)
             cis.append(c[0] if len(c) else 0)
-        ax.bar(np.arange(len(binders)) + (i - 0.5) * width, means, width, yerr=bounded_yerr(means, cis, hi=None), capsize=3,
-               label=cond,
-               color=["tab:gray", "tab:cyan"][i])
+        ax.bar(np.arange(len(binders)) + (i - 0.5) * width, means, width, yerr=bounded_yerr(means, cis, hi=None),
+               capsize=3, label=cond, color=["tab:gray", "tab:cyan"][i])
     ax.axhline(1.0, color="k", lw=0.8, ls="--")
     ax.set_xticks(np.arange(len(binders)), binders)
     ax.set_ylabel("retention (recall of group 1 after / before group 2)")
