@@ -193,9 +193,9 @@ class _out_dir_removed_if_unused:
     empty output folder behind.
     """
 
-    def __init__(self, out, existed: bool | None = None):
+    def __init__(self, out):
         self.out = Path(out) if out else None
-        self.existed = self.out is None or (self.out.exists() if existed is None else existed)
+        self.existed = self.out is None or self.out.exists()
 
     def __enter__(self):
         return self
@@ -302,25 +302,22 @@ def cmd_run(args) -> int:
     exp = load_experiment(args.experiment)
     t0 = time.perf_counter()
     check_run_args(args, exp)
-    if hasattr(args, "out"):
-        if args.out is None:
-            args.out = str(default_out_dir(args.experiment))
-        args._out_existed = Path(args.out).exists()
-        with _out_dir_removed_if_unused(args.out):
+    if hasattr(args, "out") and args.out is None:
+        args.out = str(default_out_dir(args.experiment))
+    with _out_dir_removed_if_unused(getattr(args, "out", None)):
+        if hasattr(args, "out"):
             args.out = str(check_out_dir(args.out))
-        print(f"results will be written to {args.out}", flush=True)
-    space, t_enc = None, 0.0
-    if exp.NEEDS_LATENT_SPACE:
-        config = _encoder_config(args)
-        k = getattr(args, "presentations", None)
-        with _out_dir_removed_if_unused(getattr(args, "out", None), getattr(args, "_out_existed", True)):
+            print(f"results will be written to {args.out}", flush=True)
+        space, t_enc = None, 0.0
+        if exp.NEEDS_LATENT_SPACE:
+            config = _encoder_config(args)
+            k = getattr(args, "presentations", None)
             space = encode_from_args(args, min_train=k or 1, config=config).space
-        t_enc = time.perf_counter() - t0
-    if getattr(exp, "ENCODES_PER_SEED", False):  # one latent space per seed, encoded when the experiment asks
-        k = getattr(args, "presentations", None)
-        args.encode_seed = lambda seed: encode_from_args(argparse.Namespace(**{**vars(args), "seed": int(seed)}),
-                                                         min_train=k or 1)
-    with _out_dir_removed_if_unused(getattr(args, "out", None), getattr(args, "_out_existed", True)):
+            t_enc = time.perf_counter() - t0
+        if getattr(exp, "ENCODES_PER_SEED", False):  # one latent space per seed, encoded when the experiment asks
+            k = getattr(args, "presentations", None)
+            args.encode_seed = lambda seed: encode_from_args(
+                argparse.Namespace(**{**vars(args), "seed": int(seed)}), min_train=k or 1)
         status = int(exp.main_from_args(space, args) or 0)
     total = time.perf_counter() - t0
     print(f"time: encoding {t_enc:.1f} s, experiment {total - t_enc:.1f} s, total {total:.1f} s")

@@ -330,28 +330,26 @@ def make_figures(results, out=None) -> list[Path]:
 
 
 # ---- command line ---------------------------------------------------------------------
-def _float_list(text: str) -> tuple:
+def _comma_list(text: str, cast, kind: str, example: str) -> tuple:
+    """``"a,b,c"`` -> tuple of ``cast`` values; empty, repeated or unreadable entries are argparse errors."""
     parts = [x.strip() for x in text.split(",")]
     if any(not x for x in parts):
-        raise argparse.ArgumentTypeError(f"{text!r} has an empty entry; write e.g. -50,0,50")
-    if len(set(parts)) != len(parts):
-        raise argparse.ArgumentTypeError(f"{text!r} repeats a value; give each once")
+        raise argparse.ArgumentTypeError(f"{text!r} has an empty entry; write e.g. {example}")
     try:
-        return tuple(float(x) for x in parts)
+        vals = tuple(cast(x) for x in parts)
     except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a comma-separated list of numbers, e.g. -50,0,50")
+        raise argparse.ArgumentTypeError(f"{text!r} is not a comma-separated list of {kind}, e.g. {example}")
+    if len(set(vals)) != len(vals):
+        raise argparse.ArgumentTypeError(f"{text!r} repeats a value; give each once")
+    return vals
+
+
+def _float_list(text: str) -> tuple:
+    return _comma_list(text, float, "numbers", "-50,0,50")
 
 
 def _int_list(text: str) -> tuple:
-    parts = [x.strip() for x in text.split(",")]
-    if any(not x for x in parts):
-        raise argparse.ArgumentTypeError(f"{text!r} has an empty entry; write e.g. 3,4,5,6,7")
-    if len(set(parts)) != len(parts):
-        raise argparse.ArgumentTypeError(f"{text!r} repeats a value; give each once")
-    try:
-        return tuple(int(x) for x in parts)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a comma-separated list of ints, e.g. 3,4,5,6,7")
+    return _comma_list(text, int, "ints", "3,4,5,6,7")
 
 
 def add_cli_arguments(parser: argparse.ArgumentParser) -> argparse.ArgumentParser:
