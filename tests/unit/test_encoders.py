@@ -109,6 +109,23 @@ def test_heads_reject_nan_and_missing_concepts():
         fit_picture_head(x[y < 3], y[y < 3], n_concepts=4)
 
 
+def test_standardiser_floors_features_that_barely_vary_on_the_training_items():
+    """An unseen concept's value of a feature (almost) constant on the fitted ones stays in range."""
+    from neuromem.encoders.heads import STD_FLOOR_OF_MEDIAN, Standardiser
+
+    rng = np.random.default_rng(0)
+    x = rng.normal(size=(200, 20))
+    x[:, 0] = 1e-5 * rng.normal(size=200)   # barely varies on the training items
+    x[:, 1] = 0.0                           # constant
+    st = Standardiser.fit(x)
+    unseen = np.zeros((1, 20))
+    unseen[0, :2] = 1.0
+    z = st(unseen)[0]
+    median_std = np.median(x.std(0)[2:])
+    assert np.all(np.abs(z[:2]) <= 1.0 / (STD_FLOOR_OF_MEDIAN * 0.9 * median_std))
+    np.testing.assert_allclose(st(x)[:, 2:].std(0), 1.0, rtol=1e-4)   # ordinary features: z-scores
+
+
 def test_projection_to_targets_lands_on_targets():
     x, y = _clusters(k=3, d=30)
     targets = np.eye(3, 8) * 5
