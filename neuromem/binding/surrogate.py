@@ -22,7 +22,10 @@ to ``[0, w_max]``, excitatory as in the STDP network) and the readouts are
 trained by Adam for ``epochs`` passes over the presentations of one
 ``learn`` call, in shuffled mini-batches of ``batch_size`` presentations,
 with the step sizes decayed to zero along a half cosine (backprop through
-every time step). Two losses: ``"mse"``, the mean squared error between the
+every time step), and at least ``min_steps`` steps per call. The steps of the
+input weights are centred per neuron and modality (the subtractive weight
+normalisation of the preset's STDP rule: each neuron's summed input weight per
+modality is kept). Two losses: ``"mse"``, the mean squared error between the
 completed and the presented target latent; ``"prototype_ce"``, cross-entropy
 over the concepts of the ``learn`` call with logits ``-d^2 / tau``, ``d^2``
 the mean squared distance of the completed latent to each concept's target
@@ -161,6 +164,16 @@ class SurrogateBinder(Binder):
         ``"mse"`` or ``"prototype_ce"`` (see the module docstring).
     tau : float
         Temperature of ``"prototype_ce"`` (mean squared distance units of the standardised latents).
+    normalisation : str
+        ``"preset"`` (default: the preset's ``stdp.normalisation``), ``"subtractive"`` or ``"none"``.
+        Subtractive: every Adam step of the input weights is centred per neuron and modality, so a
+        neuron's summed input weight from each modality is kept (up to the clipping to ``[0, w_max]``),
+        the constraint the STDP rule's subtractive normalisation imposes. Without it one neuron's
+        weights grow until it wins every cue (measured on tuning seed 0: one neuron won all 25 validation
+        cues).
+    min_steps : int
+        Fewest Adam steps per ``learn`` call: with few presentations the passes over them are repeated
+        (``epochs = max(epochs, ceil(min_steps / batches per epoch))``); every pass is counted.
     device : str
         ``"cpu"`` or ``"cuda"``.
     **kwargs
@@ -174,7 +187,8 @@ class SurrogateBinder(Binder):
 
     def __init__(self, *, config: BackpropConfig | None = None, threads: int = 1, preset: str = "default",
                  dt_ms: float = 0.25, stimulus_ms: float = 50.0, alpha: float = 2.0, lr_w_mv: float = 0.05,
-                 batch_size: int | None = None, loss: str = "mse", tau: float = 0.1, device: str = "cpu",
+                 batch_size: int | None = None, loss: str = "mse", tau: float = 0.1,
+                 normalisation: str = "preset", min_steps: int = 0, device: str = "cpu",
                  **kwargs):
         super().__init__(**kwargs)
         import torch
@@ -210,6 +224,15 @@ class SurrogateBinder(Binder):
         if not 0 < float(tau) <= 10:
             raise ValueError(f"SurrogateBinder.tau={tau!r} is out of range; allowed (0, 10]")
         self.loss, self.tau = loss, float(tau)
+        if isinstance(min_steps, bool) or int(min_steps) != min_steps or not 0 <= min_steps <= 100_000:
+            raise ValueError(f"SurrogateBinder.min_steps={min_steps!r}; allowed an integer in [0, 100000]")
+        self.min_steps = int(min_steps)
+        if normalisation not in ("preset", "subtractive", "none"):
+            raise ValueError(f"SurrogateBinder.normalisation={normalisation!r}; "
+                             "allowed 'preset', 'subtractive', 'none'")
+        self.subtractive = (self.spec.stdp.normalisation == "subtractive" if normalisation == "preset"
+                            else normalisation == "subtractive")
+        self._rows = {m: self.spec.input_slice(m) for m in self.modalities}
         st = initial_state(self.spec, s_init)
         W0 = np.concatenate([st.w_in_mv[m] for m in self.modalities], axis=0)
         self.W = torch.tensor(W0, dtype=torch.float32, device=self.device, requires_grad=True)
@@ -264,10 +287,12 @@ class SurrogateBinder(Binder):
                   for m in self.modalities}
         order_rng = np.random.default_rng(self._s_order)
         bs = self.batch_size or P
-        n_steps = self.config.epochs * (-(-P // bs))
+        n_batches = -(-P // bs)
+        epochs = max(self.config.epochs, -(-self.min_steps // n_batches))  # few presentations: more passes
+        n_steps = epochs * n_batches
         sched = torch.optim.lr_scheduler.LambdaLR(  # half-cosine decay of every step size to zero
             opt, lambda i: 0.5 * (1 + np.cos(np.pi * min(i, n_steps) / n_steps)))
-        for _ in range(self.config.epochs):
+        for _ in range(epochs):
             order = order_rng.permutation(P)
             for b0 in range(0, P, bs):
                 idx = order[b0:b0 + bs]
@@ -286,12 +311,18 @@ class SurrogateBinder(Binder):
                             else:
                                 loss = loss + torch.mean((pred - tgt[t][idx]) ** 2)
                 loss.backward()
+                w_before = self.W.detach().clone()
                 opt.step()
                 sched.step()
                 with torch.no_grad():
+                    if self.subtractive:  # each neuron's summed input weight per modality is kept, as under STDP
+                        step = self.W - w_before
+                        for rows in self._rows.values():
+                            step[rows] -= step[rows].mean(dim=0, keepdim=True)
+                        self.W.copy_(w_before + step)
                     self.W.clamp_(min=0.0)
                     torch.minimum(self.W, self.w_max, out=self.W)
-        self.cost.add("learn", "macs", self.config.epochs * M * P * (2 * T * n_in * N + 2 * (M - 1) * N * D))
+        self.cost.add("learn", "macs", epochs * M * P * (2 * T * n_in * N + 2 * (M - 1) * N * D))
 
     def _counts(self, modality: str, z: np.ndarray):
         import torch
@@ -338,4 +369,5 @@ class SurrogateBinder(Binder):
         return {**super().describe(), **self.config.to_dict(), "dt_ms": self.spec.sim.dt_ms,
                 "stimulus_ms": self.spec.sim.stimulus_ms, "surrogate": "SuperSpike", "alpha_dimensionless": self.alpha,
                 "lr_w_mv": self.lr_w_mv, "batch_size": self.batch_size, "loss": self.loss, "tau": self.tau,
+                "normalisation": "subtractive" if self.subtractive else "none", "min_steps": self.min_steps,
                 "device": str(self.device)}
