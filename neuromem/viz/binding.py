@@ -56,14 +56,14 @@ def plot_binding_window(metrics: dict, out) -> Path:
              label=f"pair STDP, latent -> concept (tau+ {stdp.tau_plus_ms:.0f} ms, tau- {stdp.tau_minus_ms:.0f} ms)")
     ax2.axhline(0, color="0.6", lw=0.8)
     stim = float(metrics.get("stimulus_ms", 200.0))
-    fig.text(0.01, 0.005, f"stimuli last {stim:.0f} ms each: they overlap for {stim:.0f} - |offset| ms. Dotted: "
+    fig.text(0.01, 0.005, f"stimuli last {stim:.0f} ms each: they overlap for {stim:.0f} - |offset| ms.\nDotted: "
              f"binding index at half its value at 0 ms. Dashed: chance recall. CI bars cut at 0 and 1.",
              fontsize=7, color="0.3")
     ax2.set_xlim(d.min(), d.max())
     ax2.set_xlabel("onset asynchrony t_word - t_picture (ms)   |   STDP: t_post - t_pre (ms)")
     ax2.set_ylabel("Δw / w_max")
     ax2.legend(fontsize=8, loc="upper left")
-    fig.tight_layout(rect=(0, 0.02, 1, 1))
+    fig.tight_layout(rect=(0, 0.035, 1, 1))
     tmp = out.with_suffix(".tmp.png")
     fig.savefig(tmp, dpi=110)
     plt.close(fig)

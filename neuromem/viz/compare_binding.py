@@ -160,6 +160,7 @@ def _capacity(rows, out, plt):
     ax.axhline(math.log(2), color="k", ls="--", lw=0.8, label="Willshaw ln 2 bits / synapse")
     ax.axhline(0.138, color="k", ls=":", lw=0.8, label="Hopfield 0.138 N patterns (0.138 bits / synapse)")
     ax.set_xscale("log")
+    ax.xaxis.set_minor_formatter(plt.NullFormatter())  # minor labels of a narrow decade overlap
     ax.set_yscale("log")
     ax.set_ylim(5e-6, 2)
     ax.set_xlabel("plastic synapses / parameters")
