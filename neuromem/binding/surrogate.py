@@ -23,9 +23,10 @@ trained by Adam for ``epochs`` passes over the presentations of one
 ``learn`` call, in shuffled mini-batches of ``batch_size`` presentations,
 with the step sizes decayed to zero along a half cosine (backprop through
 every time step), and at least ``min_steps`` steps per call. The steps of the
-input weights are centred per neuron and modality (the subtractive weight
-normalisation of the preset's STDP rule: each neuron's summed input weight per
-modality is kept). Two losses: ``"mse"``, the mean squared error between the
+input weights are centred per neuron and modality, so each step keeps a
+neuron's summed input weight per modality (up to the clipping): the
+subtractive normalisation the preset's STDP rule applies to its potentiation
+steps. Two losses: ``"mse"``, the mean squared error between the
 completed and the presented target latent; ``"prototype_ce"``, cross-entropy
 over the concepts of the ``learn`` call with logits ``-d^2 / tau``, ``d^2``
 the mean squared distance of the completed latent to each concept's target
@@ -50,11 +51,17 @@ plus the readout).
 
 from __future__ import annotations
 
+import numbers
 
 import numpy as np
 
 from neuromem.binding._backprop import BackpropConfig, Standardise, torch_generator, torch_threads
 from neuromem.binding.base import Binder, RecallResult
+
+
+def _is_int(x) -> bool:
+    """An integer value that is not a bool (numpy integers included)."""
+    return isinstance(x, numbers.Integral) and not isinstance(x, (bool, np.bool_))
 
 __all__ = ["SurrogateBinder", "simulate_concept_layer", "LOSSES"]
 
@@ -168,7 +175,7 @@ class SurrogateBinder(Binder):
         ``"preset"`` (default: the preset's ``stdp.normalisation``), ``"subtractive"`` or ``"none"``.
         Subtractive: every Adam step of the input weights is centred per neuron and modality, so a
         neuron's summed input weight from each modality is kept (up to the clipping to ``[0, w_max]``),
-        the constraint the STDP rule's subtractive normalisation imposes. Without it one neuron's
+        as the STDP rule's subtractive normalisation does for its potentiation steps. Without it one neuron's
         weights grow until it wins every cue (measured on tuning seed 0: one neuron won all 25 validation
         cues).
     min_steps : int
@@ -215,8 +222,7 @@ class SurrogateBinder(Binder):
         self._std = {m: Standardise(self.reference[m], self.latent_dim) for m in self.modalities}
         ss = self.seed if isinstance(self.seed, np.random.SeedSequence) else np.random.SeedSequence(self.seed)
         s_init, s_read, self._s_spikes, self._s_order = ss.spawn(4)
-        if batch_size is not None and (isinstance(batch_size, bool) or int(batch_size) != batch_size
-                                       or batch_size < 1):
+        if batch_size is not None and (not _is_int(batch_size) or batch_size < 1):
             raise ValueError(f"SurrogateBinder.batch_size={batch_size!r}; allowed a positive integer or None (all)")
         self.batch_size = None if batch_size is None else int(batch_size)
         if loss not in LOSSES:
@@ -224,7 +230,7 @@ class SurrogateBinder(Binder):
         if not 0 < float(tau) <= 10:
             raise ValueError(f"SurrogateBinder.tau={tau!r} is out of range; allowed (0, 10]")
         self.loss, self.tau = loss, float(tau)
-        if isinstance(min_steps, bool) or int(min_steps) != min_steps or not 0 <= min_steps <= 100_000:
+        if not _is_int(min_steps) or not 0 <= min_steps <= 100_000:
             raise ValueError(f"SurrogateBinder.min_steps={min_steps!r}; allowed an integer in [0, 100000]")
         self.min_steps = int(min_steps)
         if normalisation not in ("preset", "subtractive", "none"):
@@ -315,7 +321,7 @@ class SurrogateBinder(Binder):
                 opt.step()
                 sched.step()
                 with torch.no_grad():
-                    if self.subtractive:  # each neuron's summed input weight per modality is kept, as under STDP
+                    if self.subtractive:  # each neuron's summed input weight per modality is kept
                         step = self.W - w_before
                         for rows in self._rows.values():
                             step[rows] -= step[rows].mean(dim=0, keepdim=True)

@@ -72,7 +72,9 @@ COLUMNS = ("dataset", "binder", "engine", "experiment", "condition", "phase", "k
 EXPERIMENTS = ("shots", "interference", "capacity", "cost", "units")
 DEFAULT_BINDERS = ("stdp", "surrogate", "contrastive", "readout", "hopfield")
 MODALITIES = ("picture", "name")
-CELL_VERSION = "compare-binding/v1"
+#: Part of every finished cell's key: bump when a binder's behaviour changes under the same options (v2: the
+#: surrogate binder's subtractive weight normalisation).
+CELL_VERSION = "compare-binding/v2"
 
 #: Energy per counted operation (pJ), as quoted in the design notes (Horowitz, ISSCC 2014, 45 nm).
 ENERGY_PJ = {"macs": 3.7 + 0.9, "synaptic_events": 0.9, "memory_writes": 10.0}

@@ -146,7 +146,8 @@ def test_surrogate_options_are_checked():
     for bad, match in (({"loss": "hinge"}, "loss='hinge'.*mse"), ({"batch_size": 0}, "batch_size=0"),
                        ({"tau": -1.0}, "tau=-1.0"), ({"lr_w_mv": 0.0}, "lr_w_mv"),
                        ({"normalisation": "divisive"}, "normalisation='divisive'"),
-                       ({"min_steps": -1}, "min_steps=-1")):
+                       ({"min_steps": -1}, "min_steps=-1"), ({"min_steps": 1.5}, "min_steps=1.5"),
+                       ({"min_steps": True}, "min_steps=True"), ({"batch_size": 2.0}, "batch_size=2.0")):
         with pytest.raises(ValueError, match=match):
             make_binder("surrogate", modalities=MODS, latent_dim=6, n_units=4, reference=ref, **bad)
 
@@ -187,6 +188,7 @@ def test_surrogate_min_steps_repeats_the_passes_and_counts_them():
     calls = []
     orig = torch.Tensor.backward
     torch.Tensor.backward = lambda t, *a, **k: (calls.append(1), orig(t, *a, **k))[1]
+    learn_macs = {}
     try:
         for min_steps, expected in ((0, 2), (9, 10)):   # 2 batches per pass: ceil(9 / 2) = 5 passes
             calls.clear()
@@ -196,8 +198,10 @@ def test_surrogate_min_steps_repeats_the_passes_and_counts_them():
             b.learn(pres)
             assert len(calls) == expected
             assert b.describe()["min_steps"] == min_steps
+            learn_macs[min_steps] = b.cost.to_dict()["learn"]["macs"]
     finally:
         torch.Tensor.backward = orig
+    assert learn_macs[9] == 5 * learn_macs[0] > 0   # every repeated pass is counted
 
 
 @pytest.mark.parametrize("normalisation", ["subtractive", "none"])
