@@ -80,14 +80,24 @@ def test_synthetic_sets_match_the_requested_distance_ratio():
 
 @pytest.mark.slow
 def test_cli_quick_on_digits_every_binder_above_chance(tmp_path):
-    """``neuromem run compare-binding --quick`` end to end on digits (encodes when the cache is cold)."""
+    """``neuromem run compare-binding --quick`` end to end on digits (encodes when the cache is cold).
+
+    Every binder with its tuned options (``binders.toml``) on the 5 fitted digit concepts, K = 5, held-out
+    pictures -> name: chance 0.2, the prototype reference 1.0. ``stdp`` and the rate binders reach 1.0 here,
+    so their bar is 0.8; ``surrogate`` (BPTT through hard winner-take-all, see the README) reaches 0.9, its
+    bar is 0.7 (without its subtractive weight normalisation it reached 0.52 on 5 digit concepts of tuning
+    seed 0, K = 5).
+    Novel concepts only need to beat chance here (the comparison's numbers are in the README).
+    """
     from neuromem.cli import main
 
     assert main(["run", "compare-binding", "--dataset", "digits", "--quick", "--quiet", "--out", str(tmp_path)]) == 0
     m = json.loads((tmp_path / "metrics.json").read_text())
     chance = m["shots/fitted/chance/k=5/picture_to_name_recall_at_1"]
+    assert chance == pytest.approx(0.2)
     for b in ("stdp", "surrogate", "contrastive", "readout", "hopfield"):
-        assert m[f"shots/fitted/{b}/k=5/picture_to_name_recall_at_1"] > chance + 0.3, b
+        bar = 0.7 if b == "surrogate" else 0.8
+        assert m[f"shots/fitted/{b}/k=5/picture_to_name_recall_at_1"] >= bar, b
         assert m[f"shots/novel/{b}/k=5/picture_to_name_recall_at_1"] > chance, b
 
 
