@@ -51,17 +51,10 @@ plus the readout).
 
 from __future__ import annotations
 
-import numbers
-
 import numpy as np
 
 from neuromem.binding._backprop import BackpropConfig, Standardise, torch_generator, torch_threads
 from neuromem.binding.base import Binder, RecallResult
-
-
-def _is_int(x) -> bool:
-    """An integer value that is not a bool (numpy integers included)."""
-    return isinstance(x, numbers.Integral) and not isinstance(x, (bool, np.bool_))
 
 __all__ = ["SurrogateBinder", "simulate_concept_layer", "LOSSES"]
 
@@ -222,7 +215,8 @@ class SurrogateBinder(Binder):
         self._std = {m: Standardise(self.reference[m], self.latent_dim) for m in self.modalities}
         ss = self.seed if isinstance(self.seed, np.random.SeedSequence) else np.random.SeedSequence(self.seed)
         s_init, s_read, self._s_spikes, self._s_order = ss.spawn(4)
-        if batch_size is not None and (not _is_int(batch_size) or batch_size < 1):
+        if batch_size is not None and (isinstance(batch_size, bool) or not isinstance(batch_size, (int, np.integer))
+                                       or batch_size < 1):
             raise ValueError(f"SurrogateBinder.batch_size={batch_size!r}; allowed a positive integer or None (all)")
         self.batch_size = None if batch_size is None else int(batch_size)
         if loss not in LOSSES:
@@ -230,7 +224,7 @@ class SurrogateBinder(Binder):
         if not 0 < float(tau) <= 10:
             raise ValueError(f"SurrogateBinder.tau={tau!r} is out of range; allowed (0, 10]")
         self.loss, self.tau = loss, float(tau)
-        if not _is_int(min_steps) or not 0 <= min_steps <= 100_000:
+        if isinstance(min_steps, bool) or not isinstance(min_steps, (int, np.integer)) or not 0 <= min_steps <= 100_000:
             raise ValueError(f"SurrogateBinder.min_steps={min_steps!r}; allowed an integer in [0, 100000]")
         self.min_steps = int(min_steps)
         if normalisation not in ("preset", "subtractive", "none"):
@@ -238,7 +232,7 @@ class SurrogateBinder(Binder):
                              "allowed 'preset', 'subtractive', 'none'")
         self.subtractive = (self.spec.stdp.normalisation == "subtractive" if normalisation == "preset"
                             else normalisation == "subtractive")
-        self._rows = {m: self.spec.input_slice(m) for m in self.modalities}
+        self._rows = tuple(self.spec.input_slice(m) for m in self.modalities)  # input rows per modality
         st = initial_state(self.spec, s_init)
         W0 = np.concatenate([st.w_in_mv[m] for m in self.modalities], axis=0)
         self.W = torch.tensor(W0, dtype=torch.float32, device=self.device, requires_grad=True)
@@ -317,13 +311,13 @@ class SurrogateBinder(Binder):
                             else:
                                 loss = loss + torch.mean((pred - tgt[t][idx]) ** 2)
                 loss.backward()
-                w_before = self.W.detach().clone()
+                w_before = self.W.detach().clone() if self.subtractive else None
                 opt.step()
                 sched.step()
                 with torch.no_grad():
                     if self.subtractive:  # each neuron's summed input weight per modality is kept
                         step = self.W - w_before
-                        for rows in self._rows.values():
+                        for rows in self._rows:
                             step[rows] -= step[rows].mean(dim=0, keepdim=True)
                         self.W.copy_(w_before + step)
                     self.W.clamp_(min=0.0)
