@@ -1,0 +1,138 @@
+"""The seed tree: one root seed per run, every consumer asks for a named child.
+
+After Nengo's ``seed_network`` (every object's seed derived from the network
+seed): a run has one root seed; each part of the run that needs randomness
+asks the tree for a child by name, and a child can have children of its own.
+A child's seed depends only on the root and on the names on its path, never
+on the order in which children are asked for, so adding a consumer never
+changes the numbers of another.
+
+>>> tree = SeedTree(3)
+>>> rng = tree.rng("input_spikes", "train")     # doctest: +SKIP
+>>> tree.child("binder", "stdp").seed_sequence  # doctest: +SKIP
+
+Names used by neuromem (:data:`SEED_NAMES` lists them with what they seed):
+``split`` (train / held-out split of a dataset), ``concept_split``
+(fitted vs novel concepts), ``encoder`` (encoder heads, projections,
+decoder), ``weights`` (initial synaptic weights and per-neuron parameters),
+``training`` (choice and order of learning presentations), ``input_spikes``
+(Poisson input spikes; children ``train``, ``test``, ...), ``test_items``
+(choice of test cues), ``cue_noise``, ``shuffle`` (the shuffled-pairing
+control), ``recall_guess`` (the seeded guess of a silent recall), ``binder``
+(a binder's own randomness; child: the binder name), ``synthetic``
+(synthetic concept sets), ``stream`` (a network's own random stream).
+
+Derivation: the child at path ``(n_1, ..., n_k)`` is
+``SeedSequence(entropy=root, spawn_key=(h(n_1), ..., h(n_k)))`` where ``h``
+is the first 32 bits of the SHA-256 of the name (an int in the path is hashed
+as ``"#<int>"``, so the name ``"3"`` and the int ``3`` differ).
+"""
+
+from __future__ import annotations
+
+import hashlib
+
+import numpy as np
+
+from neuromem._checks import is_int
+
+__all__ = ["SEED_NAMES", "SeedTree", "as_seed_tree"]
+
+#: The named children neuromem asks for, and what each seeds.
+SEED_NAMES = {
+    "split": "train / held-out split of a dataset",
+    "concept_split": "which concepts fit the encoder parts and which stay novel",
+    "encoder": "encoder heads, projections and decoder",
+    "weights": "initial synaptic weights and per-neuron parameters",
+    "training": "choice and order of the learning presentations",
+    "input_spikes": "Poisson input spikes (children: train, test, control names, ...)",
+    "test_items": "choice of test cues",
+    "cue_noise": "noise added to cues",
+    "shuffle": "the shuffled-pairing control's partners",
+    "recall_guess": "the seeded guess when a recall pattern is empty",
+    "binder": "a binder's own randomness (child: the binder name)",
+    "synthetic": "synthetic concept sets",
+    "stream": "a network's own random stream (calls that pass no seed)",
+}
+
+
+def _key(name) -> int:
+    if is_int(name):
+        text = f"#{int(name)}"
+    elif isinstance(name, str) and name:
+        text = name
+    else:
+        raise TypeError(f"a seed-tree name must be a non-empty str or an int; got {name!r}")
+    return int.from_bytes(hashlib.sha256(text.encode()).digest()[:4], "little")
+
+
+class SeedTree:
+    """A node of the seed tree (see the module docstring).
+
+    Parameters
+    ----------
+    root : int
+        The run's root seed, >= 0.
+    path : tuple of str or int
+        Names from the root to this node (empty: the root itself).
+
+    Raises
+    ------
+    TypeError, ValueError
+        For a root that is not an int >= 0, or a name that is not a non-empty str / int.
+    """
+
+    __slots__ = ("root", "path")
+
+    def __init__(self, root: int, path: tuple = ()):
+        if not is_int(root) or root < 0:
+            raise ValueError(f"SeedTree root={root!r} must be an int >= 0")
+        for n in path:
+            _key(n)
+        self.root = int(root)
+        self.path = tuple(path)
+
+    def child(self, *names) -> "SeedTree":
+        """The node under this one at ``names`` (one or more levels)."""
+        if not names:
+            raise ValueError("child() needs at least one name")
+        return SeedTree(self.root, self.path + tuple(names))
+
+    @property
+    def seed_sequence(self) -> np.random.SeedSequence:
+        """This node's ``numpy.random.SeedSequence``."""
+        return np.random.SeedSequence(entropy=self.root, spawn_key=tuple(_key(n) for n in self.path))
+
+    def rng(self, *names) -> np.random.Generator:
+        """A fresh ``numpy.random.Generator`` for the child at ``names`` (this node if none)."""
+        node = self.child(*names) if names else self
+        return np.random.default_rng(node.seed_sequence)
+
+    def int_seed(self, *names) -> int:
+        """A 32-bit int seed of the child at ``names``, for libraries that take an int (e.g. torch)."""
+        node = self.child(*names) if names else self
+        return int(node.seed_sequence.generate_state(1, dtype=np.uint32)[0])
+
+    def __eq__(self, other) -> bool:
+        return isinstance(other, SeedTree) and (self.root, self.path) == (other.root, other.path)
+
+    def __hash__(self) -> int:
+        return hash((self.root, self.path))
+
+    def __repr__(self) -> str:
+        return f"SeedTree({self.root}{', ' + repr(self.path) if self.path else ''})"
+
+
+def as_seed_tree(seed) -> SeedTree:
+    """``seed`` as a :class:`SeedTree` (an int becomes a root; a tree is returned as it is).
+
+    Raises
+    ------
+    TypeError
+        For anything else.
+    """
+    if isinstance(seed, SeedTree):
+        return seed
+    if is_int(seed):
+        return SeedTree(int(seed))
+    raise TypeError(f"seed must be an int >= 0 or a SeedTree; got {seed!r}")
