@@ -12,6 +12,7 @@ from neuromem.encoders.pipeline import (
     encode_dataset,
     nearest_centroid,
 )
+from neuromem.encoders.request import EncodeRequest
 
 __all__ = ["BACKBONES", "ImageBackbone", "imagenet_categories", "load_backbone", "EncodeResult", "backbone_features",
-           "EncoderConfig", "encode_dataset", "nearest_centroid"]
+           "EncoderConfig", "EncodeRequest", "encode_dataset", "nearest_centroid"]
