@@ -21,11 +21,15 @@ import numpy as np
 from neuromem._io import atomic_write_npz
 from neuromem.coding import SpikeTrains
 
-__all__ = ["flatten_tree", "read_tree", "unflatten_tree", "write_tree"]
+__all__ = ["SchemaError", "flatten_tree", "read_tree", "unflatten_tree", "write_tree"]
 
 LAYOUT_KEY = "_layout"
 SCHEMA_KEY = "_schema"
 _ARRAY_KINDS = "biufcUS"
+
+
+class SchemaError(ValueError):
+    """A file of another kind, of a newer schema version, or of a version that cannot be converted."""
 
 
 def _esc(key: str) -> str:

@@ -23,7 +23,7 @@ from pathlib import Path
 import numpy as np
 
 from neuromem.coding import SpikeTrains
-from neuromem.io.arrays import read_tree, write_tree
+from neuromem.io.arrays import SchemaError, read_tree, write_tree
 from neuromem.io.epochs import StimulusEpochs
 from neuromem.io.strict_json import from_strict_json, to_strict_json
 
@@ -226,14 +226,14 @@ class Recording:
         ------
         FileNotFoundError
             If ``path`` does not exist.
-        ValueError
+        SchemaError
             If the file is not a recording, or one of a newer version.
         """
         schema, t = read_tree(path)
         if not schema or schema.get("name") != RECORDING_SCHEMA["name"]:
-            raise ValueError(f"{path} is not a neuromem recording (schema {schema!r})")
+            raise SchemaError(f"{path} is not a neuromem recording (schema {schema!r})")
         if schema["version"] > RECORDING_SCHEMA["version"]:
-            raise ValueError(f"{path} is a recording of version {schema['version']}; this neuromem reads up to "
+            raise SchemaError(f"{path} is a recording of version {schema['version']}; this neuromem reads up to "
                              f"version {RECORDING_SCHEMA['version']}: upgrade neuromem to read it")
         return cls(dt_ms=t["dt_ms"], n_steps=t["n_steps"], spikes=t["spikes"],
                    v={p: MembraneTrace(**tr) for p, tr in t["v"].items()},

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from types import MappingProxyType
 
 import numpy as np
 
@@ -28,7 +27,8 @@ class RecordingRequest:
         Also record the spikes of every input population (``"input/<modality>"``).
     v : mapping of str -> sequence of int
         Per population, the neurons whose membrane potential to record
-        every step (``{"concept": range(10)}``). Default: none.
+        every step (``{"concept": range(10)}``; kept as a dict of tuples).
+        Default: none.
     epochs : bool
         Record the stimulus epoch of every trial.
 
@@ -67,10 +67,15 @@ class RecordingRequest:
                 raise ValueError(f"v[{pop!r}] must list distinct neuron indices >= 0 (at least one); got {ids!r}")
             v[pop] = tuple(int(i) for i in a)
         object.__setattr__(self, "spikes", pops)
-        object.__setattr__(self, "v", MappingProxyType(v))
+        object.__setattr__(self, "v", v)
 
     def __hash__(self) -> int:
         return hash((self.spikes, self.input_spikes, tuple(sorted(self.v.items())), self.epochs))
+
+    def to_dict(self) -> dict:
+        """The request as JSON-able data (e.g. for a recording's annotations)."""
+        return {"spikes": list(self.spikes), "input_spikes": self.input_spikes,
+                "v": {p: list(ids) for p, ids in self.v.items()}, "epochs": self.epochs}
 
     def spike_populations(self, known) -> list[str]:
         """The populations whose spikes to record, among the ``known`` ones of a network (inputs expanded).

@@ -47,7 +47,7 @@ from pathlib import Path
 from typing import Callable, ClassVar, NamedTuple
 
 from neuromem._io import atomic_write_bytes
-from neuromem.io.arrays import read_tree, write_tree
+from neuromem.io.arrays import SchemaError, read_tree, write_tree
 from neuromem.io.recording import Recording
 from neuromem.io.strict_json import from_strict_json, strict_json_text, to_strict_json
 
@@ -57,10 +57,6 @@ METRICS_FILE = "metrics.json"
 RECORDING_FILE = "recording.npz"
 _SCHEMA = "_schema"
 _MISSING = "_missing"
-
-
-class SchemaError(ValueError):
-    """A results file of another kind, of a newer schema version, or with no converter from its version."""
 
 
 class Schema(NamedTuple):

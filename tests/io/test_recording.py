@@ -118,6 +118,9 @@ def test_request_expands_inputs_and_names_unknown_populations():
         RecordingRequest(v={"concept": []})
     with pytest.raises(ValueError, match="input_spikes=1 must be True or False"):
         RecordingRequest(input_spikes=1)
+    assert req.to_dict() == {"spikes": ["readout/name"], "input_spikes": True, "v": {"concept": [0, 1, 2]},
+                             "epochs": True}
+    assert dataclasses.asdict(req)["v"] == {"concept": (0, 1, 2)}
     with pytest.raises(dataclasses.FrozenInstanceError):
         req.input_spikes = False
 
@@ -147,3 +150,17 @@ def test_concatenating_the_runs_of_a_session_shifts_every_part():
         concatenate_recordings([whole, whole])
     with pytest.raises(ValueError, match="no recordings"):
         concatenate_recordings([])
+
+
+def test_a_newer_recording_or_another_file_is_refused(tmp_path, recording):
+    from neuromem.io import SchemaError
+    from neuromem.io.arrays import read_tree, write_tree
+
+    path = recording.save(tmp_path / "rec.npz")
+    _, tree = read_tree(path)
+    write_tree(tmp_path / "newer.npz", {"x": 1}, schema={"name": "neuromem.recording", "version": 99})
+    with pytest.raises(SchemaError, match="version 99; this neuromem reads up to version 1: upgrade neuromem"):
+        Recording.load(tmp_path / "newer.npz")
+    write_tree(tmp_path / "other.npz", tree, schema={"name": "neuromem.toy", "version": 1})
+    with pytest.raises(SchemaError, match="is not a neuromem recording"):
+        Recording.load(tmp_path / "other.npz")

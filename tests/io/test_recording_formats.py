@@ -6,6 +6,7 @@ import dataclasses
 
 import numpy as np
 import pytest
+from recording_sample import make_recording
 
 from neuromem.analysis import isi_cv, mean_rate_hz
 from neuromem.io import FORMATS, Recording, StimulusEpochs, read_recording, write_recording
@@ -38,13 +39,20 @@ def test_a_bare_recording_reads_back_exactly(tmp_path, recording, fmt):
     assert read_recording(write_recording(no_epochs, tmp_path / "none.data", fmt), fmt).epochs is None
 
 
-def test_neo_file_holds_one_spike_train_per_neuron_a_signal_and_an_epoch(tmp_path, recording):
+@pytest.fixture(scope="module")
+def neo_export(tmp_path_factory):
+    """The sample recording and the Neo Block read back from its NIX file (written once for the module)."""
     pytest.importorskip("nixio")
     from neo.io import NixIO
 
-    path = write_recording(recording, tmp_path / "rec.nix")
+    recording = make_recording()
+    path = write_recording(recording, tmp_path_factory.mktemp("neo") / "rec.nix")
     with NixIO(str(path), mode="ro") as io:
-        block = io.read_block()
+        return recording, io.read_block()
+
+
+def test_neo_file_holds_one_spike_train_per_neuron_a_signal_and_an_epoch(neo_export):
+    recording, block = neo_export
     seg = block.segments[0]
     assert len(seg.spiketrains) == sum(st.n_neurons for st in recording.spikes.values())
     train = next(t for t in seg.spiketrains
@@ -78,13 +86,9 @@ def test_nwb_file_is_valid_with_units_a_population_column_a_timeseries_and_trial
         assert trials["start_time"].tolist() == pytest.approx([0.0, 0.05, 0.1, 0.15, 0.2, 0.25])
 
 
-def test_elephant_statistics_on_the_neo_export_match_neuromem(tmp_path, recording):
-    pytest.importorskip("nixio")
+def test_elephant_statistics_on_the_neo_export_match_neuromem(neo_export):
     statistics = pytest.importorskip("elephant.statistics")
-    from neo.io import NixIO
-
-    with NixIO(str(write_recording(recording, tmp_path / "rec.nix")), mode="ro") as io:
-        block = io.read_block()
+    recording, block = neo_export
     checked = 0
     for pop in ("input/picture", "concept"):
         ours_rate, ours_cv = mean_rate_hz(recording.spikes[pop]), isi_cv(recording.spikes[pop])
@@ -103,3 +107,27 @@ def test_elephant_statistics_on_the_neo_export_match_neuromem(tmp_path, recordin
 def test_recording_save_is_the_npz_format(tmp_path, recording):
     recording.save(tmp_path / "a.npz")
     assert Recording.load(tmp_path / "a.npz").differences(read_recording(tmp_path / "a.npz")) == []
+
+
+@pytest.mark.parametrize("fmt", ["neo", "nwb"])
+def test_a_foreign_or_newer_file_is_refused(recording, fmt):
+    from neuromem.io import SchemaError
+
+    for lib in LIBRARIES[fmt]:
+        pytest.importorskip(lib)
+    if fmt == "neo":
+        from neuromem.io.formats.neo_nix import from_neo, to_neo
+
+        block = to_neo(recording)
+        block.annotations["neuromem_schema_version"] = 2
+        with pytest.raises(SchemaError, match="version 2; this neuromem reads up to 1"):
+            from_neo(block)
+        block.annotations.pop("neuromem_schema")
+        with pytest.raises(SchemaError, match="not written by neuromem"):
+            from_neo(block)
+    else:
+        from neuromem.io.formats.nwb import from_nwb, to_nwb
+
+        nwb = to_nwb(recording)
+        with pytest.raises(SchemaError, match="not written by neuromem"):
+            from_nwb(type(nwb)(session_description="x", identifier="y", session_start_time=nwb.session_start_time))

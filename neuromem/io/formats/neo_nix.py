@@ -32,6 +32,7 @@ import quantities as pq
 from neo.io import NixIO
 
 from neuromem.coding import SpikeTrains
+from neuromem.io.arrays import SchemaError
 from neuromem.io.epochs import StimulusEpochs
 from neuromem.io.formats import write_atomically
 from neuromem.io.recording import (
@@ -106,14 +107,14 @@ def from_neo(block: neo.Block) -> Recording:
 
     Raises
     ------
-    ValueError
+    SchemaError
         If the Block was not written by neuromem (no neuromem schema), or by a newer version.
     """
     a = block.annotations
     if a.get("neuromem_schema") != RECORDING_SCHEMA["name"]:
-        raise ValueError("this Neo Block was not written by neuromem (no 'neuromem_schema' annotation)")
+        raise SchemaError("this Neo Block was not written by neuromem (no 'neuromem_schema' annotation)")
     if int(a["neuromem_schema_version"]) > RECORDING_SCHEMA["version"]:
-        raise ValueError(f"this Neo Block holds recording version {a['neuromem_schema_version']}; this neuromem "
+        raise SchemaError(f"this Neo Block holds recording version {a['neuromem_schema_version']}; this neuromem "
                          f"reads up to {RECORDING_SCHEMA['version']}: upgrade neuromem")
     dt, n_steps = float(a["dt_ms"]), int(a["n_steps"])
     sizes = json.loads(a["populations"])

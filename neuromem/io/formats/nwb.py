@@ -27,6 +27,7 @@ import numpy as np
 from pynwb import NWBHDF5IO, NWBFile, TimeSeries
 
 from neuromem.coding import SpikeTrains
+from neuromem.io.arrays import SchemaError
 from neuromem.io.epochs import StimulusEpochs
 from neuromem.io.formats import write_atomically
 from neuromem.io.recording import (
@@ -89,7 +90,7 @@ def from_nwb(nwb: NWBFile) -> Recording:
 
     Raises
     ------
-    ValueError
+    SchemaError
         If the file was not written by neuromem, or by a newer version.
     """
     try:
@@ -97,9 +98,9 @@ def from_nwb(nwb: NWBFile) -> Recording:
     except ValueError:
         notes = {}
     if notes.get("neuromem_schema") != RECORDING_SCHEMA["name"]:
-        raise ValueError("this NWB file was not written by neuromem (its notes hold no neuromem schema)")
+        raise SchemaError("this NWB file was not written by neuromem (its notes hold no neuromem schema)")
     if notes["neuromem_schema_version"] > RECORDING_SCHEMA["version"]:
-        raise ValueError(f"this NWB file holds recording version {notes['neuromem_schema_version']}; this neuromem "
+        raise SchemaError(f"this NWB file holds recording version {notes['neuromem_schema_version']}; this neuromem "
                          f"reads up to {RECORDING_SCHEMA['version']}: upgrade neuromem")
     dt, n_steps = float(notes["dt_ms"]), int(notes["n_steps"])
     spikes = {}
