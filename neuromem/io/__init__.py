@@ -12,7 +12,7 @@ This layer needs only numpy, :mod:`neuromem.coding` and atomic writes; the
 Neo and NWB libraries are imported when their format is used.
 """
 
-from neuromem.io.assemble import concatenate_recordings
+from neuromem.io.assemble import concatenate_recordings, split_populations
 from neuromem.io.epochs import StimulusEpochs, epochs_from_trials
 from neuromem.io.export import export_results, find_recording
 from neuromem.io.formats import (
@@ -34,5 +34,5 @@ __all__ = [
     "RecordingRequest", "Results", "Schema", "SchemaError", "StimulusEpochs", "concatenate_recordings",
     "epochs_from_trials",
     "export_results", "find_recording", "format_names", "format_status", "read_recording", "read_schema",
-    "register_format", "write_recording",
+    "register_format", "split_populations", "write_recording",
 ]

@@ -1,4 +1,4 @@
-"""Joining recordings end to end: one Recording for a session made of several engine runs."""
+"""Assembling a Recording from a session's pieces: input drive split per population, runs joined end to end."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from neuromem.coding import SpikeTrains
 from neuromem.io.epochs import StimulusEpochs
 from neuromem.io.recording import MembraneTrace, Recording
 
-__all__ = ["concatenate_recordings"]
+__all__ = ["concatenate_recordings", "split_populations"]
 
 
 def concatenate_recordings(parts, *, annotations: dict | None = None) -> Recording:
@@ -84,3 +84,35 @@ def concatenate_recordings(parts, *, annotations: dict | None = None) -> Recordi
                    for m in mods})
     return Recording(dt_ms=first.dt_ms, n_steps=n_steps, spikes=spikes, v=v, epochs=epochs,
                      annotations=dict(first.annotations if annotations is None else annotations))
+
+
+def split_populations(spikes: SpikeTrains, sizes: dict) -> dict[str, SpikeTrains]:
+    """Cut spike trains of consecutive populations apart (e.g. an engine's input drive into ``input/<modality>``).
+
+    Parameters
+    ----------
+    spikes : SpikeTrains
+        Spikes of all populations, neuron indices running through them in order.
+    sizes : dict of str -> int
+        Population name -> number of neurons, in index order; the sizes must add up to ``spikes.n_neurons``.
+
+    Returns
+    -------
+    dict of str -> SpikeTrains
+        Each population's spikes with its own neuron indices (from 0).
+
+    Raises
+    ------
+    ValueError
+        If the sizes do not add up to ``spikes.n_neurons``.
+    """
+    if sum(sizes.values()) != spikes.n_neurons:
+        raise ValueError(f"population sizes {dict(sizes)} add up to {sum(sizes.values())}, not the "
+                         f"{spikes.n_neurons} neurons of the spike trains")
+    out, lo = {}, 0
+    for name, n in sizes.items():
+        mine = (spikes.indices >= lo) & (spikes.indices < lo + n)
+        out[name] = SpikeTrains(indices=spikes.indices[mine] - lo, steps=spikes.steps[mine], n_neurons=n,
+                                n_steps=spikes.n_steps, dt_ms=spikes.dt_ms)
+        lo += n
+    return out

@@ -16,6 +16,7 @@ from neuromem.io import (
     StimulusEpochs,
     concatenate_recordings,
     epochs_from_trials,
+    split_populations,
 )
 
 
@@ -164,3 +165,16 @@ def test_a_newer_recording_or_another_file_is_refused(tmp_path, recording):
     write_tree(tmp_path / "other.npz", tree, schema={"name": "neuromem.toy", "version": 1})
     with pytest.raises(SchemaError, match="is not a neuromem recording"):
         Recording.load(tmp_path / "other.npz")
+
+
+def test_an_input_drive_splits_into_its_populations(recording):
+    pic, name = recording.spikes["input/picture"], recording.spikes["input/name"]
+    k = np.lexsort((np.r_[pic.indices, name.indices + 12], np.r_[pic.steps, name.steps]))
+    drive = SpikeTrains(indices=np.r_[pic.indices, name.indices + 12][k], steps=np.r_[pic.steps, name.steps][k],
+                        n_neurons=24, n_steps=pic.n_steps, dt_ms=0.1)
+    parts = split_populations(drive, {"input/picture": 12, "input/name": 12})
+    rebuilt = Recording(dt_ms=0.1, n_steps=pic.n_steps, spikes={**recording.spikes, **parts}, v=recording.v,
+                        epochs=recording.epochs, annotations=recording.annotations)
+    assert rebuilt.differences(recording) == []
+    with pytest.raises(ValueError, match="add up to 20, not the 24 neurons"):
+        split_populations(drive, {"input/picture": 12, "input/name": 8})
