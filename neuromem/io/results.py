@@ -103,7 +103,7 @@ class Results:
         JSON-able metrics (numbers, strings, lists, nested dicts; numpy
         scalars and arrays are converted; NaN, infinities and None are
         written as null with a reason, see :mod:`neuromem.io.strict_json`).
-        Top-level keys must not start with ``_schema`` or ``_missing``.
+        Top-level keys ``_schema`` and ``_missing`` are reserved.
     recording : Recording, optional
         What the run recorded (spikes, membrane potentials, stimulus epochs).
 
@@ -131,6 +131,8 @@ class Results:
 
     def __init_subclass__(cls, **kwargs):
         super().__init_subclass__(**kwargs)
+        if cls.SCHEMA_NAME == Results.SCHEMA_NAME:
+            raise TypeError(f"{cls.__name__} must name its schema: SCHEMA_NAME = 'neuromem.<experiment>'")
         v = cls.SCHEMA_VERSION
         if type(v) is not int or v < 1:
             raise TypeError(f"{cls.__name__}.SCHEMA_VERSION={v!r} must be an int >= 1")

@@ -151,10 +151,12 @@ def test_another_kind_of_results_and_mismatched_files_are_refused(tmp_path):
 def test_bad_declarations_and_reserved_keys_are_refused():
     with pytest.raises(ValueError, match="reserved"):
         Results(metrics={"_missing": {}})
+    with pytest.raises(TypeError, match="must name its schema"):
+        type("Bad", (Results,), {})
     with pytest.raises(TypeError, match="SCHEMA_VERSION=0"):
-        type("Bad", (Results,), {"SCHEMA_VERSION": 0})
+        type("Bad", (Results,), {"SCHEMA_NAME": "neuromem.bad", "SCHEMA_VERSION": 0})
     with pytest.raises(TypeError, match=r"CONVERTERS keys \[1\]"):
-        type("Bad", (Results,), {"CONVERTERS": {1: None}})
+        type("Bad", (Results,), {"SCHEMA_NAME": "neuromem.bad", "CONVERTERS": {1: None}})
     with pytest.raises(TypeError, match="Recording"):
         Results(metrics={}, recording="not a recording")
     assert isinstance(Recording(dt_ms=0.1, n_steps=0), Recording)
@@ -163,6 +165,8 @@ def test_bad_declarations_and_reserved_keys_are_refused():
 def test_an_object_array_is_refused_before_anything_is_written(tmp_path):
     @dataclass(frozen=True, kw_only=True)
     class Bad(Results):
+        SCHEMA_NAME = "neuromem.bad"
+
         def arrays_to_save(self):
             return {"labels": np.array([object()])}
 
