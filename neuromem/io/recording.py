@@ -22,6 +22,7 @@ from pathlib import Path
 
 import numpy as np
 
+from neuromem._checks import is_int
 from neuromem.coding import SpikeTrains
 from neuromem.io.arrays import SchemaError, read_tree, write_tree
 from neuromem.io.epochs import StimulusEpochs
@@ -85,8 +86,7 @@ class MembraneTrace:
                              f"shape {v.shape}")
         if not (isinstance(self.dt_ms, (int, float)) and math.isfinite(self.dt_ms) and self.dt_ms > 0):
             raise ValueError(f"dt_ms={self.dt_ms!r} must be a finite number > 0")
-        if isinstance(self.start_step, bool) or not isinstance(self.start_step, (int, np.integer)) \
-                or self.start_step < 0:
+        if not is_int(self.start_step) or self.start_step < 0:
             raise ValueError(f"start_step={self.start_step!r} must be an integer >= 0")
         object.__setattr__(self, "neurons", ids.astype(np.int64))
         object.__setattr__(self, "v_mv", v.astype(np.float32))
@@ -143,7 +143,7 @@ class Recording:
     def __post_init__(self):
         if not (isinstance(self.dt_ms, (int, float)) and math.isfinite(self.dt_ms) and self.dt_ms > 0):
             raise ValueError(f"dt_ms={self.dt_ms!r} must be a finite number > 0")
-        if isinstance(self.n_steps, bool) or not isinstance(self.n_steps, (int, np.integer)) or self.n_steps < 0:
+        if not is_int(self.n_steps) or self.n_steps < 0:
             raise ValueError(f"n_steps={self.n_steps!r} must be an integer >= 0")
         object.__setattr__(self, "dt_ms", float(self.dt_ms))
         object.__setattr__(self, "n_steps", int(self.n_steps))

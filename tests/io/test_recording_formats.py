@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 from recording_sample import make_recording
 
-from neuromem.analysis import isi_cv, mean_rate_hz
+from neuromem.analysis import isi_cv_per_neuron, mean_rate_hz
 from neuromem.io import FORMATS, Recording, StimulusEpochs, read_recording, write_recording
 
 LIBRARIES = {"neo": ("neo", "nixio"), "nwb": ("pynwb",)}
@@ -91,7 +91,7 @@ def test_elephant_statistics_on_the_neo_export_match_neuromem(neo_export):
     recording, block = neo_export
     checked = 0
     for pop in ("input/picture", "concept"):
-        ours_rate, ours_cv = mean_rate_hz(recording.spikes[pop]), isi_cv(recording.spikes[pop])
+        ours_rate, ours_cv = mean_rate_hz(recording.spikes[pop]), isi_cv_per_neuron(recording.spikes[pop])
         for train in (t for t in block.segments[0].spiketrains if t.annotations["population"] == pop):
             i = int(train.annotations["neuron"])
             rate = float(statistics.mean_firing_rate(train).rescale("Hz"))
