@@ -31,7 +31,9 @@ from __future__ import annotations
 
 import numpy as np
 
+from neuromem._checks import is_int
 from neuromem.analysis.responses import ResponseCriterion
+from neuromem.analysis.spike_trains import isi_cv_per_neuron
 
 __all__ = ["neurons_per_concept_mean", "related_coresponse_ratio", "blank_trial_answer_fraction",
            "blank_max_rate_hz", "isi_cv"]
@@ -116,16 +118,13 @@ def blank_max_rate_hz(blank_counts, window_ms: float) -> float:
     return float(b.mean(axis=0).max() / (window_ms * 1e-3))
 
 
-def isi_cv(spike_indices, spike_times_ms, n_neurons: int, *, min_spikes: int = 10) -> float | None:
+def isi_cv(spikes, *, min_spikes: int = 10) -> float | None:
     """Median CV of inter-spike intervals over neurons with at least ``min_spikes`` spikes.
 
     Parameters
     ----------
-    spike_indices : ndarray of int (n_spikes,)
-        Neuron of each spike.
-    spike_times_ms : ndarray (n_spikes,)
-        Time of each spike, ms (one continuous period).
-    n_neurons : int
+    spikes : SpikeTrains
+        Spikes of one continuous period (e.g. a long blank period).
     min_spikes : int
         Spikes a neuron needs to be counted (>= 3).
 
@@ -134,16 +133,8 @@ def isi_cv(spike_indices, spike_times_ms, n_neurons: int, *, min_spikes: int = 1
     float or None
         None when no neuron has ``min_spikes`` spikes.
     """
-    idx = np.asarray(spike_indices, dtype=np.int64)
-    t = np.asarray(spike_times_ms, dtype=np.float64)
-    if idx.shape != t.shape or idx.ndim != 1:
-        raise ValueError(f"spike_indices and spike_times_ms must be 1-d of equal length; got {idx.shape}, {t.shape}")
-    if min_spikes < 3:
-        raise ValueError(f"min_spikes={min_spikes!r} must be >= 3 (two intervals at least)")
-    cvs = []
-    for j in range(int(n_neurons)):
-        tj = np.sort(t[idx == j])
-        if len(tj) >= min_spikes:
-            isi = np.diff(tj)
-            cvs.append(float(isi.std() / isi.mean()) if isi.mean() > 0 else 0.0)
-    return float(np.median(cvs)) if cvs else None
+    if not is_int(min_spikes) or min_spikes < 3:
+        raise ValueError(f"min_spikes={min_spikes!r} must be an int >= 3 (two intervals at least)")
+    counts = np.bincount(spikes.indices, minlength=spikes.n_neurons)
+    cv = isi_cv_per_neuron(spikes)[counts >= min_spikes]
+    return float(np.median(cv)) if len(cv) else None

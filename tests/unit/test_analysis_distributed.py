@@ -109,11 +109,19 @@ def test_blank_trial_statistics_catch_a_burst():
 
 
 def test_isi_cv_regular_vs_poisson():
-    regular = np.arange(0, 2000.0, 20.0)
+    from neuromem.coding import SpikeTrains
+
+    regular = np.arange(0, 20000, 200)                       # steps of 0.1 ms: every 20 ms
     rng = np.random.default_rng(2)
-    poisson = np.cumsum(rng.exponential(20.0, 400))
+    poisson = np.unique(np.cumsum(rng.exponential(200.0, 400)).astype(np.int64))
+    steps = np.concatenate([regular, poisson, [50, 90]])
     idx = np.concatenate([np.zeros(len(regular), int), np.ones(len(poisson), int), [2, 2]])
-    t = np.concatenate([regular, poisson, [5.0, 9.0]])
-    assert isi_cv(idx[:len(regular)], t[:len(regular)], 1) == pytest.approx(0.0)
-    assert isi_cv(idx[len(regular):len(regular) + 400] - 1, poisson, 1) == pytest.approx(1.0, abs=0.1)
-    assert isi_cv(np.array([2, 2]), np.array([5.0, 9.0]), 3) is None
+    order = np.argsort(steps, kind="stable")
+    steps, idx = steps[order], idx[order]
+    st = SpikeTrains(indices=idx, steps=steps, n_neurons=3, n_steps=int(steps.max()) + 1, dt_ms=0.1)
+    only = lambda j: SpikeTrains(indices=idx[idx == j], steps=steps[idx == j], n_neurons=3, n_steps=st.n_steps,
+                                 dt_ms=0.1)
+    assert isi_cv(only(0)) == pytest.approx(0.0)
+    assert isi_cv(only(1)) == pytest.approx(1.0, abs=0.1)
+    assert isi_cv(only(2)) is None                            # two spikes: below min_spikes
+    assert isi_cv(st) == pytest.approx(np.median([0.0, isi_cv(only(1))]))
