@@ -56,7 +56,8 @@ def _learn(args) -> int:
     fit = resolve_fit_concepts(getattr(args, "fit_concepts", None), dataset.concepts, seed=args.seed)
     if fit is not None:  # encoder parts fitted on these concepts only; the memory learns every concept
         enc = replace(enc, fit_concepts=fit)
-    mem = learn(dataset, config=config, encoder_config=enc, progress=not args.quiet, log=log)
+    mem = learn(dataset, config=config, encoder_config=enc, progress=not args.quiet, use_cache=not args.no_cache,
+                log=log)
     gen = mem.save(memory_dir)
     _print_show(mem, sys.stdout)
     acc = mem.meta["heldout_accuracy"]
@@ -242,7 +243,9 @@ def _print_show(mem, out) -> None:
 def _memory_show(args) -> int:
     from neuromem.store.memory import load_memory
 
-    mem = load_memory(args.dir)
+    if (args.memory is None) == (args.dir is None):
+        raise ValueError("give the memory folder once: memory show --memory DIR (or memory show DIR)")
+    mem = load_memory(args.memory or args.dir)
     _print_show(mem, sys.stdout)
     g = mem.store.hierarchy
     roots = [n for n in g.nodes if g.in_degree(n) == 0 and g.out_degree(n) > 0]
@@ -325,7 +328,8 @@ def add_commands(sub, add_dataset_args, draw_imagined) -> None:
     p = sub.add_parser("memory", help="inspect or extend a saved memory")
     msub = p.add_subparsers(dest="memory_command", required=True)
     s = msub.add_parser("show", help="concepts, items, engrams and hierarchy as a table")
-    s.add_argument("dir", help="memory folder")
+    s.add_argument("--memory", default=None, help="memory folder (as for every other command)")
+    s.add_argument("dir", nargs="?", default=None, help="memory folder (the same as --memory)")
     s.set_defaults(func=_one_line_failures(_memory_show))
     a = msub.add_parser("add", help="add one picture (linked by locality, or a new concept learned one-shot)")
     a.add_argument("--memory", required=True, help="memory folder")

@@ -193,7 +193,7 @@ def _form_engrams(space, config, n_neurons, preset_neurons, seeds, *, progress, 
 
 
 def learn(dataset, *, config: LearnConfig | None = None, encoder_config=None, provenance=None, progress: bool = False,
-          log=print) -> Memory:
+          use_cache: bool = True, log=print) -> Memory:
     """Encode ``dataset``, form engrams, build the concept store; returns an unsaved :class:`Memory`.
 
     Parameters
@@ -207,6 +207,8 @@ def learn(dataset, *, config: LearnConfig | None = None, encoder_config=None, pr
         Source of every picture; default ``dataset.picture_sources``, else ``"#<index>"``.
     progress : bool
         Progress bars.
+    use_cache : bool
+        Reuse cached encoder results (``--no-cache`` turns it off).
     log : callable
         Receives one-line progress messages.
 
@@ -230,7 +232,8 @@ def learn(dataset, *, config: LearnConfig | None = None, encoder_config=None, pr
                                  ).concept.n_neurons
     n_neurons = concept_layer_size(n_c, preset_neurons, config.concept_neurons)
 
-    result = encode_dataset(dataset, seed=config.seed, config=encoder_config, progress=progress, log=log)
+    result = encode_dataset(dataset, seed=config.seed, config=encoder_config, progress=progress, use_cache=use_cache,
+                            log=log)
     space = result.space
     mods = tuple(space.modalities)
     names = ("network", "order", "learn_drive", "assign_drive")

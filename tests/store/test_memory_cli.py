@@ -123,8 +123,11 @@ def test_imagine_writes_the_decoders_picture_and_nearest_real_ones(learned, tmp_
 
 
 def test_memory_show_lists_concepts_items_and_engrams(learned, capsys):
-    code, out, _ = neuromem_here(capsys, "memory", "show", learned["memory"])
+    code, out, _ = neuromem_here(capsys, "memory", "show", "--memory", learned["memory"])
     assert code == 0
+    assert neuromem_here(capsys, "memory", "show", learned["memory"])[1] == out  # the bare folder: an alias
+    code, _, err = neuromem_here(capsys, "memory", "show")
+    assert code == 2 and "memory show --memory DIR" in err
     for c in learned["held"]:
         assert f"\n{c:20s} {int(PER_CONCEPT):8d}" in out
     assert "link radius" in out
