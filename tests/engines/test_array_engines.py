@@ -1,4 +1,4 @@
-"""The numba and norse engines: fused loop vs reference loop, batching, options, bad input."""
+"""The numba and norse engines: the compiled loop vs the NumPy reference, batching, options, bad input."""
 
 import numpy as np
 import pytest
@@ -39,17 +39,17 @@ def _learn_then_test(name, spec, drive, **kw):
 
 @needs_numba
 @pytest.mark.parametrize("dtype", ["float64", "float32"])
-def test_fused_loop_matches_reference_loop(dtype):
-    """Identical input spikes: the fused loop (postponed potentiation, 1 or 2 threads, tiny event buffer that
-    forces flushes) gives the reference loop's spikes; weights agree to rounding (the two loops decay the
-    input traces in a different order: float64 ~1e-13 mV, float32 ~1e-5 mV of weights ~3 mV)."""
+def test_numba_matches_reference_engine(dtype):
+    """Identical input spikes: the compiled loop (postponed potentiation, 1 or 2 threads, tiny event buffer that
+    forces flushes) gives the NumPy reference's spikes; weights agree to rounding (the loop decays the input
+    traces in another order and float32 rounds: float64 ~1e-13 mV, float32 ~1e-5 mV of weights ~3 mV)."""
     spec = _spec(stdp={"a_plus": 0.05})
     drive = _drive(spec)
-    ref = _learn_then_test("numba", spec, drive, loop="reference", dtype=dtype)
+    ref = _learn_then_test("reference", spec, drive)
     assert len(ref[0].spike_steps) > 50 and len(ref[1].spike_steps) > 20
     atol = 1e-9 if dtype == "float64" else 2e-4
     for kw in ({"threads": 1}, {"threads": 2}, {"threads": 2, "event_capacity": 16}):
-        fused = _learn_then_test("numba", spec, drive, loop="fused", dtype=dtype, **kw)
+        fused = _learn_then_test("numba", spec, drive, dtype=dtype, **kw)
         for a, b in zip(ref[:2], fused[:2]):
             assert _spike_set(a) == _spike_set(b), kw
         for m in spec.modalities:
@@ -69,13 +69,12 @@ def test_thread_count_does_not_change_results():
     np.testing.assert_array_equal(one[2].w_in_mv["picture"], two[2].w_in_mv["picture"])
 
 
-@needs_numba
 @needs_norse
-def test_norse_float64_matches_numba_reference():
+def test_norse_float64_matches_reference():
     """Same semantics, same order of operations: identical spikes, weights to float64 rounding."""
     spec = _spec()
     drive = _drive(spec, 4, seed=5)
-    ref = _learn_then_test("numba", spec, drive, loop="reference", dtype="float64")
+    ref = _learn_then_test("reference", spec, drive)
     nrs = _learn_then_test("norse", spec, drive, dtype="float64")
     assert _spike_set(ref[0]) == _spike_set(nrs[0]) and _spike_set(ref[1]) == _spike_set(nrs[1])
     for m in spec.modalities:
@@ -132,8 +131,8 @@ def test_numba_option_errors():
     spec = _spec()
     with pytest.raises(ValueError, match="dtype"):
         make_engine("numba", spec, dtype="int32")
-    with pytest.raises(ValueError, match="loop"):
-        make_engine("numba", spec, loop="fast")
+    with pytest.raises(TypeError, match="loop"):  # one compiled loop; the NumPy reference is its own engine
+        make_engine("numba", spec, loop="reference")
     with pytest.raises(ValueError, match="threads"):
         make_engine("numba", spec, threads=0)
 
