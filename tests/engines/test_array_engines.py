@@ -38,24 +38,41 @@ def _learn_then_test(name, spec, drive, **kw):
 
 
 @needs_numba
-@pytest.mark.parametrize("dtype", ["float64", "float32"])
-def test_numba_matches_reference_engine(dtype):
-    """Identical input spikes: the compiled loop (postponed potentiation, 1 or 2 threads, tiny event buffer that
-    forces flushes) gives the NumPy reference's spikes; weights agree to rounding (the loop decays the input
-    traces in another order and float32 rounds: float64 ~1e-13 mV, float32 ~1e-5 mV of weights ~3 mV)."""
+def test_numba_matches_reference_engine():
+    """Identical input spikes, float64: the compiled loop (postponed potentiation, 1 or 2 threads, tiny event
+    buffer that forces flushes) gives the NumPy reference's spikes; weights agree to rounding (the loop decays
+    the input traces in another order: ~1e-13 mV)."""
     spec = _spec(stdp={"a_plus": 0.05})
     drive = _drive(spec)
     ref = _learn_then_test("reference", spec, drive)
     assert len(ref[0].spike_steps) > 50 and len(ref[1].spike_steps) > 20
-    atol = 1e-9 if dtype == "float64" else 2e-4
     for kw in ({"threads": 1}, {"threads": 2}, {"threads": 2, "event_capacity": 16}):
-        fused = _learn_then_test("numba", spec, drive, dtype=dtype, **kw)
+        fused = _learn_then_test("numba", spec, drive, dtype="float64", **kw)
         for a, b in zip(ref[:2], fused[:2]):
             assert _spike_set(a) == _spike_set(b), kw
         for m in spec.modalities:
-            np.testing.assert_allclose(fused[2].w_in_mv[m], ref[2].w_in_mv[m], rtol=0, atol=atol)
-            np.testing.assert_allclose(fused[2].w_fb[m], ref[2].w_fb[m], rtol=0, atol=atol / 100)
-        np.testing.assert_allclose(fused[2].theta_mv, ref[2].theta_mv, rtol=0, atol=atol)
+            np.testing.assert_allclose(fused[2].w_in_mv[m], ref[2].w_in_mv[m], rtol=0, atol=1e-9)
+            np.testing.assert_allclose(fused[2].w_fb[m], ref[2].w_fb[m], rtol=0, atol=1e-11)
+        np.testing.assert_allclose(fused[2].theta_mv, ref[2].theta_mv, rtol=0, atol=1e-9)
+
+
+@needs_numba
+def test_numba_float32_variants_agree_and_stay_near_the_reference():
+    """float32: threads and event-buffer flushes change nothing (spikes identical, weights to float32 rounding,
+    ~1e-5 mV of ~3 mV); against the float64 reference only rounding differs, so a rare threshold flip may move
+    a spike: totals within 2 %."""
+    spec = _spec(stdp={"a_plus": 0.05})
+    drive = _drive(spec)
+    ref = _learn_then_test("reference", spec, drive)
+    one = _learn_then_test("numba", spec, drive, threads=1)
+    for kw in ({"threads": 2}, {"threads": 2, "event_capacity": 16}):
+        other = _learn_then_test("numba", spec, drive, **kw)
+        for a, b in zip(one[:2], other[:2]):
+            assert _spike_set(a) == _spike_set(b), kw
+        for m in spec.modalities:
+            np.testing.assert_allclose(other[2].w_in_mv[m], one[2].w_in_mv[m], rtol=0, atol=2e-4)
+    for a, b in zip(one[:2], ref[:2]):
+        assert abs(len(a.spike_steps) - len(b.spike_steps)) <= 0.02 * len(b.spike_steps)
 
 
 @needs_numba

@@ -352,8 +352,9 @@ def fused_loop(tid, n_threads, lo, hi, W, F, nrn, c, tc, ic, rows, inp, learn, s
         crossings = _integrate(lo, hi, t, nrn, c, n_ref)
         if crossings > 0:
             for j in range(lo, hi):
-                admitted = n_win < k_win or winner[j] != 0
-                if t - last[j] >= n_ref and v[j] > v_th[j] + adapt_d * theta[j] and admitted:
+                if t - last[j] >= n_ref and v[j] > v_th[j] + adapt_d * theta[j]:
+                    if n_win >= k_win and winner[j] == 0:
+                        continue  # k winners already: held back, neither reset nor refractory
                     spk_buf[par, tid, nz_own] = j
                     nz_own += 1
                     last[j] = t

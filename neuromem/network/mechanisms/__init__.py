@@ -1,15 +1,11 @@
 """The mechanisms of the concept layer as declared objects (see :mod:`.base`).
 
-=====================  ===========================  ==================  =====================
-class                  preset section               older section name  role
-=====================  ===========================  ==================  =====================
-:class:`PairSTDP`          ``pair_stdp``            ``stdp``            input plasticity
-:class:`HebbianFeedback`   ``hebbian_feedback``     ``feedback``        feedback
-:class:`AdaptiveThreshold` ``adaptive_threshold``   ``homeostasis``     homeostasis
-:class:`ThresholdSpread`   ``threshold_spread``                         excitability
-:class:`LateralInhibition` ``lateral_inhibition``   ``inhibition``      inhibition
-:class:`KWinnersTakeAll`   ``k_winners_take_all``                       inhibition
-=====================  ===========================  ==================  =====================
+* :class:`PairSTDP` -- section ``[pair_stdp]`` (older ``[stdp]``), input plasticity
+* :class:`HebbianFeedback` -- ``[hebbian_feedback]`` (older ``[feedback]``), feedback
+* :class:`ThresholdSpread` -- ``[threshold_spread]``, excitability
+* :class:`AdaptiveThreshold` -- ``[adaptive_threshold]`` (older ``[homeostasis]``), homeostasis
+* :class:`LateralInhibition` -- ``[lateral_inhibition]`` (older ``[inhibition]``), inhibition
+* :class:`KWinnersTakeAll` -- ``[k_winners_take_all]``, inhibition
 
 Which engine builds which: :data:`neuromem.engines.builders.BUILDERS`.
 """
