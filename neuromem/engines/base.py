@@ -138,8 +138,8 @@ class Engine(abc.ABC):
     * ``plastic=True`` turns on STDP, feedback learning and threshold
       adaptation (theta raises the threshold and grows at spikes);
       ``plastic=False`` freezes all three: theta raises the threshold only if
-      ``Homeostasis.apply_at_test``, and whatever theta does during a frozen
-      run is discarded afterwards (see :meth:`flags`).
+      ``AdaptiveThreshold.apply_at_test``, and whatever theta does during a
+      frozen run is discarded afterwards (see :func:`run_flags`).
     * ``bias_mv`` adds a constant drive ``R I`` (mV) per concept neuron.
     * ``record_v`` (distinct concept-neuron indices) records their membrane
       potential at the *end* of every step (after integration, threshold and
@@ -158,9 +158,15 @@ class Engine(abc.ABC):
     ----------
     spec : NetworkSpec
     seed : int or numpy.random.SeedSequence
-        Seed of the initial state.
+        Seed of the initial state (and of the mechanisms drawing from it, e.g.
+        :class:`~neuromem.network.ThresholdSpread`).
     progress : bool
         Show a progress bar during long runs.
+
+    Raises
+    ------
+    MechanismUnsupported
+        If the engine has no builder for one of the spec's mechanisms.
     """
 
     name: ClassVar[str] = "abstract"

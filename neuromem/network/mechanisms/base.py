@@ -32,8 +32,8 @@ import numpy as np
 
 from neuromem.coding.population import _check_range
 
-__all__ = ["check_int", "ROLES", "Mechanism", "MECHANISMS", "register_mechanism", "mechanism_class", "canonical_section",
-           "standard_mechanisms", "mechanism_seed"]
+__all__ = ["check_int", "ROLES", "Mechanism", "MECHANISMS", "register_mechanism", "mechanism_class",
+           "canonical_section", "standard_mechanisms", "mechanism_seed"]
 
 def check_int(owner: str, name: str, value, lo, hi) -> None:
     """Raise unless ``value`` is an int (not a bool) in ``[lo, hi]``; the error names field, value and range."""
