@@ -71,11 +71,9 @@ class STDPBinder(Binder):
 
     # ---- cost ---------------------------------------------------------------------------
     def _count(self, phase: str, drive, res, plastic: bool) -> None:
-        n_in, n_c = self.spec.n_inputs, self.spec.concept.n_neurons
-        n_in_spikes, n_c_spikes = len(drive.indices), len(res.spike_indices)
-        events = n_in_spikes * n_c + n_c_spikes * (n_c - 1)
-        if plastic:
-            events += n_in_spikes * n_c + 2 * n_c_spikes * n_in
+        # deliveries plus what each mechanism of the network adds (NetworkSpec.synaptic_events)
+        events = self.spec.synaptic_events(input_spikes=len(drive.indices), concept_spikes=len(res.spike_indices),
+                                           plastic=plastic)
         self.cost.add(phase, "synaptic_events", events)
 
     def _run(self, rates, *, plastic: bool, seed):

@@ -51,6 +51,8 @@ plus the readout).
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import numpy as np
 
 from neuromem.binding._backprop import BackpropConfig, Standardise, torch_generator, torch_threads
@@ -230,8 +232,10 @@ class SurrogateBinder(Binder):
         if normalisation not in ("preset", "subtractive", "none"):
             raise ValueError(f"SurrogateBinder.normalisation={normalisation!r}; "
                              "allowed 'preset', 'subtractive', 'none'")
-        self.subtractive = (self.spec.stdp.normalisation == "subtractive" if normalisation == "preset"
-                            else normalisation == "subtractive")
+        # the weight steps follow the normalisation of the network's plasticity rule (or the one asked for)
+        self._rule = self.spec.stdp if normalisation == "preset" else replace(self.spec.stdp,
+                                                                               normalisation=normalisation)
+        self.subtractive = self._rule.subtractive
         self._rows = tuple(self.spec.input_slice(m) for m in self.modalities)  # input rows per modality
         st = initial_state(self.spec, s_init)
         W0 = np.concatenate([st.w_in_mv[m] for m in self.modalities], axis=0)
@@ -316,10 +320,7 @@ class SurrogateBinder(Binder):
                 sched.step()
                 with torch.no_grad():
                     if self.subtractive:  # each neuron's summed input weight per modality is kept
-                        step = self.W - w_before
-                        for rows in self._rows:
-                            step[rows] -= step[rows].mean(dim=0, keepdim=True)
-                        self.W.copy_(w_before + step)
+                        self.W.copy_(w_before + self._rule.normalise_step(self.W - w_before, self._rows))
                     self.W.clamp_(min=0.0)
                     torch.minimum(self.W, self.w_max, out=self.W)
         self.cost.add("learn", "macs", epochs * M * P * (2 * T * n_in * N + 2 * (M - 1) * N * D))
