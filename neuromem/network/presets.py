@@ -39,7 +39,7 @@ from neuromem.network.layers import ConceptLayer, LatentPopulation, SimConfig
 from neuromem.network.mechanisms import MECHANISMS, canonical_section
 from neuromem.network.spec import NetworkSpec
 
-__all__ = ["MODELS_DIR", "MODELS_ENV", "RENAMED_KEYS", "available_presets", "load_preset", "preset_dirs",
+__all__ = ["MODELS_DIR", "MODELS_ENV", "RENAMED_KEYS", "available_presets", "describes", "load_preset", "preset_dirs",
            "spec_from_dict"]
 
 #: User presets of a source checkout (top-level ``models/``); overrides the shipped presets.
@@ -220,3 +220,19 @@ def load_preset(preset: str | Path = "default", *, modalities=("picture", "name"
             raise TypeError(f"override for section {sec!r} must be a dict of fields")
         d.setdefault(sec, {}).update(vals)
     return spec_from_dict(d, modalities=modalities, latent_dim=latent_dim, name=d.get("name", stem))
+
+
+def describes(description: dict, spec: NetworkSpec) -> bool:
+    """Whether a saved :meth:`NetworkSpec.to_dict` describes ``spec``.
+
+    Compared as parameters, not as text: a description written with older
+    section names (``[stdp]``, ``[inhibition]``, ...) still describes the
+    same network; one that no longer reads as a spec describes nothing.
+    """
+    d = {k: v for k, v in description.items() if k != "populations"}
+    try:
+        saved = spec_from_dict(d, modalities=spec.modalities, latent_dim=spec.populations[0].latent_dim,
+                               name=spec.name)
+    except (TypeError, ValueError):
+        return False
+    return saved == spec

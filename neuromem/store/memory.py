@@ -93,12 +93,12 @@ class Memory:
         return int(self.meta["seed"])
 
     def spec(self):
-        from neuromem.network import load_preset
+        from neuromem.network import describes, load_preset
 
         net = self.meta["network"]
         spec = load_preset(net["preset"], modalities=tuple(net["modalities"]), latent_dim=int(net["latent_dim"]),
                            **net["overrides"])
-        if json.loads(json.dumps(spec.to_dict(), default=str)) != net["description"]:
+        if not describes(net["description"], spec):
             raise MemoryMismatchError(f"the network preset {net['preset']!r} changed since this memory was saved; "
                                       "its saved description no longer matches. Re-run `neuromem learn`")
         return spec
@@ -347,3 +347,4 @@ def _read_generation(path: Path, gen: Path) -> Memory:
     mem = Memory(meta=meta, arrays=arrays, store=store, path=path, snapshot=snapshot)
     mem.generation = gen.name
     return mem
+

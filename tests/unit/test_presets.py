@@ -95,3 +95,22 @@ def test_renamed_key_under_the_new_section_name(tmp_path):
     (tmp_path / "r.toml").write_text("[lateral_inhibition]\ntau_inh_ms = 5.0\n")
     with pytest.raises(ValueError, match="'tau_inh_ms' is now 'tau_syn_inh_ms'"):
         load_preset(tmp_path / "r.toml", latent_dim=2)
+
+
+def test_a_description_with_older_section_names_describes_the_same_network():
+    """Memories saved before the mechanism sections were renamed still match their network."""
+    import json
+
+    from neuromem.network import describes, load_preset
+
+    spec = load_preset("default", modalities=("picture", "name"), latent_dim=8)
+    new = json.loads(json.dumps(spec.to_dict()))
+    assert describes(new, spec)
+    renames = {"pair_stdp": "stdp", "hebbian_feedback": "feedback", "adaptive_threshold": "homeostasis",
+               "lateral_inhibition": "inhibition"}
+    old = {renames.get(k, k): v for k, v in new.items() if k != "mechanisms"}
+    assert describes(old, spec)
+    changed = json.loads(json.dumps(old))
+    changed["stdp"]["a_plus"] = 0.5
+    assert not describes(changed, spec)
+    assert not describes({"no_such_section": {}}, spec)
