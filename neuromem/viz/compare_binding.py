@@ -7,6 +7,8 @@ from pathlib import Path
 
 import numpy as np
 
+from neuromem._io import atomic_write_bytes
+from neuromem.analysis.statistics import t_ci95
 from neuromem.viz import bounded_yerr
 
 __all__ = ["write_figures", "FIGURES"]
@@ -15,16 +17,6 @@ FIGURES = {"shots": "binding_shots.png", "interference": "binding_interference.p
            "capacity": "binding_capacity.png", "cost": "binding_cost.png", "units": "binding_units.png"}
 _COLORS = {"stdp": "tab:red", "surrogate": "tab:orange", "hopfield": "tab:purple", "readout": "tab:blue",
            "contrastive": "tab:green", "prototype": "black", "chance": "grey"}
-
-
-def _ci(v):
-    from scipy import stats
-
-    v = np.asarray(v, dtype=float)
-    v = v[np.isfinite(v)]
-    if len(v) < 2:
-        return 0.0
-    return float(stats.t.ppf(0.975, len(v) - 1) * v.std(ddof=1) / math.sqrt(len(v)))
 
 
 def _select(rows, **kw):
@@ -40,7 +32,7 @@ def _mean_ci(rows, x_key, **kw):
     # an all-nan cell (e.g. no responsive unit on any seed) is drawn as a gap, silently
     means = [float(np.mean([v for v in pts[x] if not math.isnan(v)])) if any(not math.isnan(v) for v in pts[x])
              else math.nan for x in xs]
-    return np.array(xs), np.array(means), np.array([_ci(pts[x]) for x in xs])
+    return np.array(xs), np.array(means), np.array([t_ci95(pts[x]) for x in xs])
 
 
 def _binders(rows, experiment):
@@ -52,18 +44,15 @@ def _binders(rows, experiment):
 
 
 def _save(fig, out: Path, name: str) -> str:
-    import os
-    import tempfile
+    import io
 
-    fd, tmp = tempfile.mkstemp(dir=out, prefix=".fig-", suffix=".png")
-    os.close(fd)
-    fig.savefig(tmp, dpi=110, bbox_inches="tight")
-    os.replace(tmp, out / name)
-    os.chmod(out / name, 0o644)
+    buf = io.BytesIO()
+    fig.savefig(buf, format="png", dpi=110, bbox_inches="tight")
+    atomic_write_bytes(out / name, buf.getvalue())
     return name
 
 
-def _shots(rows, out, plt):
+def _shots(rows, metrics, plt):
     metrics = ("picture_to_name_recall_at_1", "name_to_picture_recall_at_1")
     fig, axes = plt.subplots(2, 2, figsize=(10, 7.5), sharex=True, sharey=True)
     for i, cond in enumerate(("fitted", "novel")):
@@ -92,7 +81,7 @@ def _shots(rows, out, plt):
     return fig
 
 
-def _interference(rows, out, plt):
+def _interference(rows, metrics, plt):
     fig, ax = plt.subplots(figsize=(8, 4))
     binders = _binders(rows, "interference")
     width = 0.38
@@ -112,7 +101,7 @@ def _interference(rows, out, plt):
     return fig
 
 
-def _capacity(rows, out, plt):
+def _capacity(rows, metrics, plt):
     fig, axes = plt.subplots(1, 2, figsize=(11, 4.2))
     ax = axes[0]
     sizes = sorted({r["n_units"] for r in _select(rows, experiment="capacity")})
@@ -138,18 +127,9 @@ def _capacity(rows, out, plt):
     for b in _binders(rows, "capacity"):
         pts = []
         for N in sizes:
-            caps = {}
-            plastic = None
-            for r in _select(rows, experiment="capacity", binder=b, n_units=N):
-                if r["metric"] == "n_plastic":
-                    plastic = r["value"]
-                if r["metric"] == "picture_to_name_recall_at_1":
-                    caps.setdefault(r["seed"], []).append((r["n_concepts"], r["value"]))
-            if plastic is None:
-                continue
-            cs = [max([n for n, v in p if v >= 0.9], default=0) for p in caps.values()]
-            bits = [c * math.log2(c) / plastic if c > 1 else 0.0 for c in cs]
-            pts.append((plastic, np.mean(bits)))
+            key = f"capacity/synthetic/{b}/n_units={N}"
+            if f"{key}/n_plastic" in metrics:
+                pts.append((metrics[f"{key}/n_plastic"], metrics[f"{key}/bits_per_parameter"]))
         pos = [(x, y) for x, y in pts if y > 0]
         if pos:
             ax.plot(*zip(*pos), marker="o", color=_COLORS.get(b), label=b)
@@ -171,7 +151,7 @@ def _capacity(rows, out, plt):
     return fig
 
 
-def _cost(rows, out, plt):
+def _cost(rows, metrics, plt):
     fig, axes = plt.subplots(1, 3, figsize=(13, 4))
     binders = [b for b in _binders(rows, "cost")]
     kmax = max((r["k"] for r in _select(rows, experiment="cost", condition="novel")), default=None)
@@ -206,7 +186,7 @@ def _cost(rows, out, plt):
     return fig
 
 
-def _units(rows, out, plt):
+def _units(rows, metrics, plt):
     from neuromem.analysis import HUMAN_CONCEPTS_PER_NEURON
 
     fig, axes = plt.subplots(1, 2, figsize=(11, 4))
@@ -244,8 +224,18 @@ def _units(rows, out, plt):
     return fig
 
 
-def write_figures(out, rows) -> list[str]:
-    """Write one PNG per experiment present in ``rows`` into ``out``; returns the file names."""
+def write_figures(out, rows, metrics) -> list[str]:
+    """Write one PNG per experiment present in ``rows`` into ``out``; returns the file names.
+
+    Parameters
+    ----------
+    out : path
+        Folder of the PNGs.
+    rows : list of dict
+        The comparison's tidy rows (``results.csv``).
+    metrics : dict
+        Its summary (``metrics.json``): capacity and bits per parameter are read from there.
+    """
     import matplotlib
 
     matplotlib.use("Agg")
@@ -257,7 +247,7 @@ def write_figures(out, rows) -> list[str]:
                     ("cost", _cost), ("units", _units)):
         if not _select(rows, experiment=exp):
             continue
-        fig = fn(rows, out, plt)
+        fig = fn(rows, metrics, plt)
         made.append(_save(fig, out, FIGURES[exp]))
         plt.close(fig)
     return made

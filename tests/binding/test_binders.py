@@ -237,18 +237,21 @@ def test_every_binder_learns_digits_well_above_chance(digits_encoding):
     pytest.importorskip("torch")
     pytest.importorskip("norse")
     pytest.importorskip("numba")
-    from neuromem.experiments.binding_tuning import load_tuned
-    from neuromem.experiments.compare_binding import MODALITIES, _make, _prototypes, build_presentations
+    from neuromem.binding.tuned import load_tuned
+    from neuromem.experiments.compare_binding import MODALITIES, build_presentations
+    from neuromem.experiments.compare_binding.cells import make_cell_binder
+    from neuromem.experiments.compare_binding.protocol import prototypes
+    from neuromem.experiments.compare_binding.seeds import CellSeeds
 
     space = digits_encoding.space.subset(digits_encoding.space.concepts[:5])
     pres, chosen = build_presentations(space, 5, np.random.default_rng(5), MODALITIES)
     z, y = space["picture"].select("heldout")
     keep = np.concatenate([np.nonzero(y == k)[0][:10] for k in range(len(space.concepts))])
-    protos = _prototypes(space, chosen)["name"]
+    protos = prototypes(space, chosen)["name"]
     tuned = load_tuned()
     scores = {}
     for name in ("stdp", "hopfield", "readout", "contrastive", "surrogate"):
-        b = _make(name, space, 50, 3, tuned)
+        b = make_cell_binder(name, space, 50, CellSeeds(3), tuned)
         b.learn(pres)
         pred, _ = b.predict("picture", z[keep], "name", protos, rng=0)
         scores[name] = float(np.mean(pred == y[keep]))

@@ -47,6 +47,13 @@ def test_every_binder_gets_identical_presentations_and_cues_and_cells_are_reused
     for f in ("binding_shots.png", "binding_interference.png", "binding_capacity.png", "binding_cost.png",
               "binding_units.png"):
         assert (tmp_path / f).stat().st_size > 1000
+    # `neuromem figures --results DIR` redraws them from the saved folder
+    from neuromem.cli import main
+
+    assert main(["figures", "--results", str(tmp_path), "--out", str(tmp_path / "again")]) == 0
+    assert sorted(p.name for p in (tmp_path / "again").glob("*.png")) == sorted(
+        ("binding_shots.png", "binding_interference.png", "binding_capacity.png", "binding_cost.png",
+         "binding_units.png"))
     # a second run with the same arguments computes nothing
     again = {}
     m2 = run_compare_binding(spaces, dataset="toy", out_dir=tmp_path, binders=binders, grid=GridConfig(**GRID),
@@ -68,6 +75,20 @@ def test_bad_input_is_refused_before_any_work(tmp_path):
         run_compare_binding({3: no_split}, dataset="toy", out_dir=tmp_path, binders=("hopfield",),
                             grid=GridConfig(**GRID))
     assert not (tmp_path / "results.csv").exists()
+
+
+def test_grid_is_frozen_and_checked():
+    import dataclasses
+
+    g = GridConfig.quick()
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        g.n_units = 3
+    for bad, match in (({"shots": (0, 1)}, "GridConfig.shots"), ({"shots": (1, 1)}, "repeats"),
+                       ({"seeds": ()}, "GridConfig.seeds is empty"), ({"n_units": True}, "GridConfig.n_units"),
+                       ({"capacity_concepts": (1,)}, "GridConfig.capacity_concepts")):
+        with pytest.raises(ValueError, match=match):
+            GridConfig(**{**GRID, **bad})
+    assert GridConfig(**{**GRID, "shots": [1, 3]}).shots == (1, 3)
 
 
 def test_synthetic_sets_match_the_requested_distance_ratio():
@@ -112,3 +133,16 @@ def test_cli_refuses_unknown_binder_and_too_many_shots_before_encoding(tmp_path,
     assert main(["encode", "--dataset", "digits", "--fit-concepts", "zero,one,two,three,four,five,six,seven,eight,"
                  "nine", "--out", str(tmp_path)]) == 2
     assert "no novel concept" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("option,value,match", [("--binders", "hopfield,hopfield", "repeats a value"),
+                                                ("--shots", "1,,5", "empty entry"),
+                                                ("--seeds", "3,x", "--seeds '3,x' is not")])
+def test_cli_list_options_refuse_repeats_and_bad_entries(tmp_path, capsys, option, value, match):
+    from neuromem.cli import main
+
+    with pytest.raises(SystemExit) as exc:
+        main(["run", "compare-binding", "--dataset", "digits", option, value, "--out", str(tmp_path / "o")])
+    assert exc.value.code == 2
+    assert match in capsys.readouterr().err
+    assert not (tmp_path / "o").exists()
