@@ -35,11 +35,15 @@ from typing import ClassVar
 
 import numpy as np
 
+from neuromem._checks import is_int
+from neuromem.seeds import SeedTree, as_seed_tree
+
 __all__ = [
     "Binder",
     "BindingPresentation",
     "CostCounter",
     "RecallResult",
+    "as_generator",
     "binder_class",
     "binder_names",
     "check_presentations",
@@ -54,6 +58,15 @@ __all__ = [
 PHASES = ("learn", "recall")
 #: Kinds of counted operation.
 COST_KINDS = ("synaptic_events", "macs", "memory_writes")
+
+
+def as_generator(seed) -> np.random.Generator:
+    """A ``numpy.random.Generator`` from a Generator (returned as it is), a SeedTree node, a SeedSequence or an int."""
+    if isinstance(seed, np.random.Generator):
+        return seed
+    if isinstance(seed, SeedTree):
+        return seed.rng()
+    return np.random.default_rng(seed)
 
 
 @dataclass(frozen=True)
@@ -77,7 +90,7 @@ class BindingPresentation:
     items: dict = field(default_factory=dict)
 
     def __post_init__(self):
-        if isinstance(self.concept, bool) or not isinstance(self.concept, (int, np.integer)) or self.concept < 0:
+        if not is_int(self.concept) or self.concept < 0:
             raise ValueError(f"BindingPresentation.concept={self.concept!r}; must be an int >= 0")
         if not self.latents:
             raise ValueError("BindingPresentation.latents is empty; give at least one modality's latent vector")
@@ -194,8 +207,13 @@ class Binder(abc.ABC):
     n_units : int
         Size of the binder (concept units, stored patterns or the matching
         parameter budget; each binder documents what it means).
-    seed : int or SeedSequence
-        Seed of everything random in the binder.
+    seed : int or SeedTree
+        Seed of everything random in the binder: an int is the root of the
+        binder's own :class:`~neuromem.seeds.SeedTree`; a tree node (e.g.
+        ``SeedTree(3).child("binder", "hopfield")``, as the comparison passes)
+        is used as it is. The binder asks it for named children
+        (``weights``, ``input_spikes``, ``training``, ...; each binder's
+        docstring lists its own), never for a salt.
     reference : dict of str -> ndarray (n_items, latent_dim), optional
         Unlabelled latents per modality for input normalisation (the spiking
         binders fit their population code's squash on them). Every binder of
@@ -214,9 +232,9 @@ class Binder(abc.ABC):
         mods = tuple(modalities)
         if len(mods) < 2:
             raise ValueError(f"a binder needs at least two modalities; got {mods}")
-        if isinstance(latent_dim, bool) or not isinstance(latent_dim, (int, np.integer)) or latent_dim < 1:
+        if not is_int(latent_dim) or latent_dim < 1:
             raise ValueError(f"latent_dim={latent_dim!r}; must be an int >= 1")
-        if isinstance(n_units, bool) or not isinstance(n_units, (int, np.integer)) or not 1 <= n_units <= 1_000_000:
+        if not is_int(n_units) or not 1 <= n_units <= 1_000_000:
             raise ValueError(f"n_units={n_units!r}; allowed integers 1..1000000")
         if reference is not None:
             for m in mods:
@@ -227,7 +245,8 @@ class Binder(abc.ABC):
         self.modalities = mods
         self.latent_dim = int(latent_dim)
         self.n_units = int(n_units)
-        self.seed = seed
+        #: The binder's seed tree (every random draw of the binder is a named child of it).
+        self.seeds = as_seed_tree(seed)
         self.reference = None if reference is None else {m: np.asarray(reference[m], dtype=np.float64)
                                                          for m in mods}
         self.cost = CostCounter()
@@ -271,7 +290,7 @@ class Binder(abc.ABC):
         ----------
         prototypes : ndarray (n_concepts, latent_dim)
             One target-modality prototype per candidate concept.
-        rng : numpy.random.Generator or int, optional
+        rng : numpy.random.Generator, int, SeedTree or SeedSequence, optional
             Seeds the chance-level guess for cues that recalled nothing.
 
         Returns
@@ -285,7 +304,7 @@ class Binder(abc.ABC):
         d = ((z[:, None, :] - protos[None, :, :]) ** 2).sum(axis=2)
         pred = d.argmin(axis=1)
         empty = np.asarray(res.no_response, dtype=bool)
-        rng = rng if isinstance(rng, np.random.Generator) else np.random.default_rng(rng)
+        rng = as_generator(rng)
         pred[empty] = rng.integers(0, len(protos), size=int(empty.sum()))
         return pred, empty
 

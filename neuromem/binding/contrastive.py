@@ -19,6 +19,8 @@ item's latent is returned.
 Cost (``macs``): forward ``latent_dim x n_units`` per row and ``n_units`` per
 similarity; backward the weight gradient plus both embedding gradients of
 the similarities.
+
+Seeds (children of the binder's seed tree): ``weights`` (initial maps).
 """
 
 from __future__ import annotations
@@ -62,7 +64,7 @@ class ContrastiveBinder(Binder):
 
         self.config = config or BackpropConfig()
         self.device = torch.device(device)
-        gen = torch_generator(self.seed)
+        gen = torch_generator(self.seeds.child("weights"))
         D, d = self.latent_dim, self.n_units
         self._std = {m: Standardise(None if self.reference is None else self.reference[m], D) for m in self.modalities}
         self.A = {m: (torch.randn(D, d, generator=gen) / math.sqrt(D)).to(self.device).requires_grad_()

@@ -15,6 +15,8 @@ association, ``T_m``). Recall from a cue of modality ``c`` to ``t``:
 
 Cost (``macs``): a forward pass is ``latent_dim x n_units`` per row, the
 weight gradient as much again; recall adds the weighted sum of associations.
+
+Seeds (children of the binder's seed tree): ``weights`` (initial maps).
 """
 
 from __future__ import annotations
@@ -54,7 +56,7 @@ class ReadoutBinder(Binder):
         self.threads = int(threads)
 
         self.config = config or BackpropConfig()
-        self._gen = torch_generator(self.seed)
+        self._gen = torch_generator(self.seeds.child("weights"))
         D, N = self.latent_dim, self.n_units
         self._std = {m: Standardise(None if self.reference is None else self.reference[m], D) for m in self.modalities}
         self.W = {m: (0.01 * torch.randn(D, N, generator=self._gen)).requires_grad_() for m in self.modalities}

@@ -16,6 +16,10 @@ Cost, counted from the spikes of each run (``synaptic_events``):
 * while learning, every input spike depresses its row (``N_c`` weights) and
   every concept spike potentiates its column (``N_in`` weights) and updates
   its feedback row (``N_in`` weights).
+
+Seeds (children of the binder's seed tree): ``weights`` (the network's
+initial state), ``input_spikes/learn/#i`` and ``input_spikes/cue/#i`` (the
+Poisson input of the i-th learning and cue run).
 """
 
 from __future__ import annotations
@@ -62,9 +66,7 @@ class STDPBinder(Binder):
         ov.setdefault("concept", {})["n_neurons"] = self.n_units
         self.spec = load_preset(preset, modalities=self.modalities, latent_dim=self.latent_dim, **ov)
         squash = {m: LatentSquash.fit(self.reference[m]) for m in self.modalities}
-        ss = self.seed if isinstance(self.seed, np.random.SeedSequence) else np.random.SeedSequence(self.seed)
-        s_init, self._s_learn, self._s_cue = ss.spawn(3)
-        self.net = EngramNetwork(self.spec, squash, engine=engine, seed=s_init)
+        self.net = EngramNetwork(self.spec, squash, engine=engine, seed=self.seeds.child("weights").seed_sequence)
         self.engine_name = getattr(self.net.engine, "name", engine)
         self._n_learn_calls = 0
         self._n_cue_calls = 0
@@ -87,12 +89,12 @@ class STDPBinder(Binder):
     # ---- interface ----------------------------------------------------------------------
     def _learn(self, presentations) -> None:
         stim = {m: np.stack([p.latents[m] for p in presentations]) for m in self.modalities}
-        seed = self._s_learn.spawn(1)[0]
+        seed = self.seeds.child("input_spikes", "learn", self._n_learn_calls).seed_sequence
         self._n_learn_calls += 1
         self._run(self.net.rates(stim), plastic=True, seed=seed)
 
     def _cue(self, modality: str, z: np.ndarray):
-        seed = self._s_cue.spawn(1)[0]
+        seed = self.seeds.child("input_spikes", "cue", self._n_cue_calls).seed_sequence
         self._n_cue_calls += 1
         res = self._run(self.net.rates({modality: z}), plastic=False, seed=seed)
         per, win = self.spec.sim.steps_per_trial, self.spec.sim.stimulus_steps

@@ -47,12 +47,19 @@ Cost: forward ``synaptic_events`` counted from the spikes (input spike x
 backward pass in ``macs`` (per step and trial ``n_inputs x n_units`` for the
 weight gradient plus as many for the gradient through the synaptic current,
 plus the readout).
+
+Seeds (children of the binder's seed tree): ``weights/input`` (initial input
+weights, as the preset draws them), ``weights/completion`` (the linear map of
+spike counts to the target latent), ``input_spikes/#i`` (the i-th draw of
+Poisson input spikes), ``training/#i`` (mini-batch order of the i-th
+``learn`` call).
 """
 
 from __future__ import annotations
 
 import numpy as np
 
+from neuromem._checks import is_int
 from neuromem.binding._backprop import BackpropConfig, Standardise, torch_generator, torch_threads
 from neuromem.binding.base import Binder, RecallResult
 
@@ -213,10 +220,9 @@ class SurrogateBinder(Binder):
         self.device = torch.device(device)
         self.squash = {m: LatentSquash.fit(self.reference[m]) for m in self.modalities}
         self._std = {m: Standardise(self.reference[m], self.latent_dim) for m in self.modalities}
-        ss = self.seed if isinstance(self.seed, np.random.SeedSequence) else np.random.SeedSequence(self.seed)
-        s_init, s_read, self._s_spikes, self._s_order = ss.spawn(4)
-        if batch_size is not None and (isinstance(batch_size, bool) or not isinstance(batch_size, (int, np.integer))
-                                       or batch_size < 1):
+        self._n_spike_draws = 0
+        self._n_learn_calls = 0
+        if batch_size is not None and (not is_int(batch_size) or batch_size < 1):
             raise ValueError(f"SurrogateBinder.batch_size={batch_size!r}; allowed a positive integer or None (all)")
         self.batch_size = None if batch_size is None else int(batch_size)
         if loss not in LOSSES:
@@ -224,7 +230,7 @@ class SurrogateBinder(Binder):
         if not 0 < float(tau) <= 10:
             raise ValueError(f"SurrogateBinder.tau={tau!r} is out of range; allowed (0, 10]")
         self.loss, self.tau = loss, float(tau)
-        if isinstance(min_steps, bool) or not isinstance(min_steps, (int, np.integer)) or not 0 <= min_steps <= 100_000:
+        if not is_int(min_steps) or not 0 <= min_steps <= 100_000:
             raise ValueError(f"SurrogateBinder.min_steps={min_steps!r}; allowed an integer in [0, 100000]")
         self.min_steps = int(min_steps)
         if normalisation not in ("preset", "subtractive", "none"):
@@ -233,11 +239,11 @@ class SurrogateBinder(Binder):
         self.subtractive = (self.spec.stdp.normalisation == "subtractive" if normalisation == "preset"
                             else normalisation == "subtractive")
         self._rows = tuple(self.spec.input_slice(m) for m in self.modalities)  # input rows per modality
-        st = initial_state(self.spec, s_init)
+        st = initial_state(self.spec, self.seeds.child("weights", "input").seed_sequence)
         W0 = np.concatenate([st.w_in_mv[m] for m in self.modalities], axis=0)
         self.W = torch.tensor(W0, dtype=torch.float32, device=self.device, requires_grad=True)
         self.w_max = torch.tensor(self.k.w_max_row[:, None], dtype=torch.float32, device=self.device)
-        g = torch_generator(s_read)
+        g = torch_generator(self.seeds.child("weights", "completion"))
         self.R = {m: (0.01 * torch.randn(self.n_units, self.latent_dim, generator=g)).to(self.device).requires_grad_()
                   for m in self.modalities}
         self.r0 = {m: torch.zeros(self.latent_dim, device=self.device, requires_grad=True) for m in self.modalities}
@@ -253,7 +259,8 @@ class SurrogateBinder(Binder):
         rates = np.full((len(z), s.n_inputs), s.coding.rate_background_hz)
         rates[:, s.input_slice(modality)] = encode_rates(z, s.coding, self.squash[modality])
         p = torch.tensor(rates * s.sim.dt_ms * 1e-3, dtype=torch.float32, device=self.device)
-        g = torch_generator(self._s_spikes.spawn(1)[0])
+        g = torch_generator(self.seeds.child("input_spikes", self._n_spike_draws))
+        self._n_spike_draws += 1
         T = s.sim.stimulus_steps
         u = torch.rand((T, len(z), s.n_inputs), generator=g).to(self.device)
         return (u < p[None]).float()
@@ -285,7 +292,8 @@ class SurrogateBinder(Binder):
         cid = torch.tensor([concepts.index(p.concept) for p in presentations], device=self.device)
         protos = {m: torch.stack([tgt[m][cid == c].mean(dim=0) for c in range(len(concepts))])
                   for m in self.modalities}
-        order_rng = np.random.default_rng(self._s_order)
+        order_rng = self.seeds.rng("training", self._n_learn_calls)
+        self._n_learn_calls += 1
         bs = self.batch_size or P
         n_batches = -(-P // bs)
         epochs = max(self.config.epochs, -(-self.min_steps // n_batches))  # few presentations: more passes

@@ -16,8 +16,8 @@ from neuromem._io import atomic_write_json
 __all__ = ["CELL_VERSION", "CellCache", "cell_key"]
 
 #: Part of every finished cell's key: bump when a binder's behaviour changes under the same options (v2: the
-#: surrogate binder's subtractive weight normalisation).
-CELL_VERSION = "compare-binding/v2"
+#: surrogate binder's subtractive weight normalisation; v3: every seed from the seed tree).
+CELL_VERSION = "compare-binding/v3"
 
 
 def cell_key(**parts) -> str:

@@ -1,8 +1,33 @@
-"""Every seed of the comparison, in one place."""
+"""Every seed of the comparison: named children of one seed tree per comparison seed.
+
+The tree of comparison seed ``s`` is :class:`neuromem.seeds.SeedTree` ``(s)``;
+its children (paths from the root):
+
+``training/<experiment>/#K``
+    Choice and order of the presentations with K per concept (experiment
+    ``shots``, ``interference``, or ``validation`` for the tuning of the
+    backprop binders); ``training/capacity``: the order of a synthetic
+    capacity set's one-shot presentations.
+``test_items``
+    Choice of the held-out test cues.
+``recall_guess/<experiment>/<cue modality>``
+    The seeded guess of a cue that recalled nothing.
+``binder/<name>``
+    The binder's own tree (it asks for ``weights``, ``input_spikes``,
+    ``training``, ... below it).
+``synthetic/capacity/#n``
+    The synthetic concept set of ``n`` concepts.
+
+Every binder of a cell gets the same presentation and cue seeds (they never
+depend on the binder), so the binders see identical inputs.
+"""
 
 from __future__ import annotations
 
 import numpy as np
+
+from neuromem.experiments.compare_binding.config import MODALITIES
+from neuromem.seeds import SeedTree, as_seed_tree
 
 __all__ = ["CellSeeds"]
 
@@ -12,38 +37,33 @@ class CellSeeds:
 
     Parameters
     ----------
-    seed : int
-        The comparison seed (its concept split and latent space).
+    seed : int or SeedTree
+        The comparison seed (its concept split and latent space), or its tree.
     """
 
-    def __init__(self, seed: int):
-        self.seed = int(seed)
+    def __init__(self, seed):
+        self.tree = as_seed_tree(seed)
 
     def presentations(self, experiment: str, K: int) -> np.random.Generator:
         """Choice and order of the presentations of ``experiment`` with K per concept."""
-        salt = {"shots": 0x5107, "interference": 0x1F7E, "validation": 0x7A1}[experiment]
-        return np.random.default_rng([self.seed, int(K), salt])
+        return self.tree.rng("training", experiment, int(K))
 
     def capacity_presentations(self) -> np.random.Generator:
         """Order of the one-shot presentations of a synthetic capacity set."""
-        return np.random.default_rng([self.seed, 0xCA9])
+        return self.tree.rng("training", "capacity")
 
     def test_cues(self) -> np.random.Generator:
         """Choice of the held-out test cues."""
-        return np.random.default_rng([self.seed, 0x7E57])
+        return self.tree.rng("test_items")
 
-    def binder(self, name: str):
-        """The binder's own seed."""
-        return np.random.SeedSequence([self.seed, 0xB1D])
+    def binder(self, name: str) -> SeedTree:
+        """The binder's own seed tree."""
+        return self.tree.child("binder", name)
 
     def guesses(self, experiment: str) -> dict:
-        """Seeds of the guess for silent cues, per cue modality."""
-        if experiment == "capacity":
-            return {"picture": [self.seed, 3]}
-        if experiment == "validation":
-            return {"picture": 0}
-        return {"picture": [self.seed, 1], "name": [self.seed, 2]}
+        """Seeds (``SeedSequence``) of the guess for silent cues, per cue modality."""
+        return {m: self.tree.child("recall_guess", experiment, m).seed_sequence for m in MODALITIES}
 
-    def synthetic(self, n_concepts: int):
+    def synthetic(self, n_concepts: int) -> np.random.SeedSequence:
         """Seed of a synthetic concept set of ``n_concepts`` concepts."""
-        return [self.seed, int(n_concepts), 0xCA9]
+        return self.tree.child("synthetic", "capacity", int(n_concepts)).seed_sequence

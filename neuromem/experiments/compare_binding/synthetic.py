@@ -26,8 +26,9 @@ def synthetic_concepts(n_concepts: int, latent_dim: int, ratio: float, *, n_trai
         Within / between concept distance ratio, in (0, 1).
     n_train, n_test : int
         Train and held-out items per concept and modality.
-    seed : int or sequence of int
-        Seeds the centres and the noise.
+    seed : int or SeedSequence
+        Seeds the centres and the noise (the comparison passes its seed tree's
+        ``synthetic/capacity/#n`` node).
 
     Returns
     -------
