@@ -32,6 +32,7 @@ import numpy as np
 
 from neuromem.binding._backprop import BackpropConfig, Standardise, torch_generator, torch_threads
 from neuromem.binding.base import Binder, RecallResult
+from neuromem.binding.traits import BinderTraits
 
 __all__ = ["ContrastiveBinder"]
 
@@ -52,9 +53,7 @@ class ContrastiveBinder(Binder):
     """
 
     name = "contrastive"
-    has_units = False
-    spiking = False
-    learning_rule = "backprop"
+    traits = BinderTraits(family="backprop", n_units_counts="shared dimensions", colour="tab:green", capacity=None)
 
     def __init__(self, *, config: BackpropConfig | None = None, threads: int = 1, device: str = "cpu", **kwargs):
         super().__init__(**kwargs)

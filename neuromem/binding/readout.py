@@ -25,6 +25,7 @@ import numpy as np
 
 from neuromem.binding._backprop import BackpropConfig, Standardise, torch_generator, torch_threads
 from neuromem.binding.base import Binder, RecallResult
+from neuromem.binding.traits import BinderTraits, CapacityLimit
 
 __all__ = ["ReadoutBinder"]
 
@@ -45,9 +46,8 @@ class ReadoutBinder(Binder):
     """
 
     name = "readout"
-    has_units = True
-    spiking = False
-    learning_rule = "backprop"
+    traits = BinderTraits(family="backprop", n_units_counts="concept units", colour="tab:blue", has_units=True,
+                          capacity=CapacityLimit(reason="one softmax unit per concept", refuses_more=True))
 
     def __init__(self, *, config: BackpropConfig | None = None, threads: int = 1, **kwargs):
         super().__init__(**kwargs)

@@ -27,6 +27,7 @@ from __future__ import annotations
 import numpy as np
 
 from neuromem.binding.base import Binder, RecallResult
+from neuromem.binding.traits import BinderTraits, CapacityLimit
 
 __all__ = ["STDPBinder"]
 
@@ -49,9 +50,9 @@ class STDPBinder(Binder):
     """
 
     name = "stdp"
-    has_units = True
-    spiking = True
-    learning_rule = "hebbian"
+    traits = BinderTraits(family="hebbian", n_units_counts="concept neurons", colour="tab:red", spiking=True,
+                          has_units=True,
+                          capacity=CapacityLimit(reason="hard winner-take-all: one concept neuron per concept"))
 
     def __init__(self, *, engine: str = "numba", preset: str = "default", spec_overrides: dict | None = None,
                  **kwargs):

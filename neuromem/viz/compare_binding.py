@@ -1,4 +1,9 @@
-"""Figures of the binding comparison, one per experiment, from its tidy rows (never simulating)."""
+"""Figures of the binding comparison, one per experiment, from its tidy rows (never simulating).
+
+Every binder's colour and capacity limit come from what it declared
+(``metrics["_meta"]["binder_traits"]``, see :mod:`neuromem.binding.traits`);
+only the two references (the prototype ceiling and chance) have colours here.
+"""
 
 from __future__ import annotations
 
@@ -11,12 +16,35 @@ from neuromem._io import atomic_write_bytes
 from neuromem.analysis.statistics import t_ci95
 from neuromem.viz import bounded_yerr
 
-__all__ = ["write_figures", "FIGURES"]
+__all__ = ["FIGURES", "REFERENCE_COLOURS", "draw_figures", "write_figures"]
 
 FIGURES = {"shots": "binding_shots.png", "interference": "binding_interference.png",
            "capacity": "binding_capacity.png", "cost": "binding_cost.png", "units": "binding_units.png"}
-_COLORS = {"stdp": "tab:red", "surrogate": "tab:orange", "hopfield": "tab:purple", "readout": "tab:blue",
-           "contrastive": "tab:green", "prototype": "black", "chance": "grey"}
+#: Colours of the references drawn beside the binders.
+REFERENCE_COLOURS = {"prototype": "black", "chance": "grey"}
+
+
+def _colour(metrics: dict, binder: str):
+    """The binder's declared colour (dark grey for a binder of an older folder that declared none)."""
+    if binder in REFERENCE_COLOURS:
+        return REFERENCE_COLOURS[binder]
+    return metrics.get("_meta", {}).get("binder_traits", {}).get(binder, {}).get("colour", "0.35")
+
+
+def _limits_note(metrics: dict, binders) -> str:
+    """``Capacity limits by construction: ...`` from the binders' declared capacity limits ("" if none)."""
+    import textwrap
+
+    traits = metrics.get("_meta", {}).get("binder_traits", {})
+    by_reason: dict = {}
+    for b in binders:
+        cap = traits.get(b, {}).get("capacity")
+        if cap:
+            per = cap.get("concepts_per_unit", 1)
+            by_reason.setdefault((cap["reason"], per), []).append(b)
+    parts = [f"{' / '.join(bs)} at most {'' if per == 1 else f'{per} x '}N concepts ({reason})"
+             for (reason, per), bs in by_reason.items()]
+    return "\n".join(textwrap.wrap("Capacity limits by construction: " + "; ".join(parts) + ".", 150)) if parts else ""
 
 
 def _select(rows, **kw):
@@ -53,10 +81,10 @@ def _save(fig, out: Path, name: str) -> str:
 
 
 def _shots(rows, metrics, plt):
-    metrics = ("picture_to_name_recall_at_1", "name_to_picture_recall_at_1")
+    recalls = ("picture_to_name_recall_at_1", "name_to_picture_recall_at_1")
     fig, axes = plt.subplots(2, 2, figsize=(10, 7.5), sharex=True, sharey=True)
     for i, cond in enumerate(("fitted", "novel")):
-        for j, metric in enumerate(metrics):
+        for j, metric in enumerate(recalls):
             ax = axes[i, j]
             for b in _binders(rows, "shots"):
                 x, y, c = _mean_ci(rows, "k", experiment="shots", condition=cond, binder=b, metric=metric)
@@ -64,7 +92,7 @@ def _shots(rows, metrics, plt):
                     continue
                 style = dict(ls="--", lw=1) if b in ("prototype", "chance") else dict(marker="o")
                 label = {"prototype": "prototype ceiling (non-spiking)", "chance": "chance"}.get(b, b)
-                ax.errorbar(x, y, yerr=bounded_yerr(y, c), color=_COLORS.get(b), label=label, capsize=3, **style)
+                ax.errorbar(x, y, yerr=bounded_yerr(y, c), color=_colour(metrics, b), label=label, capsize=3, **style)
             ax.set_title(f"{cond} concepts: {metric.replace('_recall_at_1', '').replace('_', ' ')}")
             ax.set_xscale("log")
             ks = sorted({r["k"] for r in _select(rows, experiment="shots")})
@@ -110,7 +138,7 @@ def _capacity(rows, metrics, plt):
             x, y, c = _mean_ci(rows, "n_concepts", experiment="capacity", binder=b, n_units=N,
                                metric="picture_to_name_recall_at_1")
             if len(x):
-                ax.errorbar(x, y, yerr=bounded_yerr(y, c), color=_COLORS.get(b), marker="os^"[s_i % 3], capsize=3,
+                ax.errorbar(x, y, yerr=bounded_yerr(y, c), color=_colour(metrics, b), marker="os^"[s_i % 3], capsize=3,
                             ls=["-", "--", ":"][s_i % 3], label=f"{b} N={N}")
     for s_i, N in enumerate(sizes):
         ax.axvline(N, color="grey", lw=0.6, ls=["-", "--", ":"][s_i % 3])
@@ -121,7 +149,8 @@ def _capacity(rows, metrics, plt):
     ax.minorticks_off()
     ax.set_xlabel("concepts stored (one presentation each)")
     ax.set_ylabel("picture -> name recall@1")
-    ax.set_title("grey lines: N (hard winner-take-all caps stdp / surrogate at N concepts)", fontsize=8)
+    ax.set_title("grey lines: the binder size N", fontsize=8)
+    fig.text(0.01, -0.01, _limits_note(metrics, _binders(rows, "capacity")), fontsize=7, va="top", color="0.3")
     ax.legend(fontsize=7, ncol=2)
     ax = axes[1]
     for b in _binders(rows, "capacity"):
@@ -132,10 +161,10 @@ def _capacity(rows, metrics, plt):
                 pts.append((metrics[f"{key}/n_plastic"], metrics[f"{key}/bits_per_parameter"]))
         pos = [(x, y) for x, y in pts if y > 0]
         if pos:
-            ax.plot(*zip(*pos), marker="o", color=_COLORS.get(b), label=b)
+            ax.plot(*zip(*pos), marker="o", color=_colour(metrics, b), label=b)
         for x, y in pts:
             if y <= 0:  # no tested set reached recall@1 >= 0.9: drawn at the bottom edge
-                ax.plot([x], [1e-5], marker="v", color=_COLORS.get(b), ls="none",
+                ax.plot([x], [1e-5], marker="v", color=_colour(metrics, b), ls="none",
                         label=f"{b}: capacity below the smallest set")
     ax.axhline(math.log(2), color="k", ls="--", lw=0.8, label="Willshaw ln 2 bits / synapse")
     ax.axhline(0.138, color="k", ls=":", lw=0.8, label="Hopfield 0.138 N patterns (0.138 bits / synapse)")
@@ -178,7 +207,7 @@ def _cost(rows, metrics, plt):
         if len(y):
             lat_b.append(b)
             lat.append(y[0])
-    ax.bar(lat_b, lat, color=[_COLORS.get(b) for b in lat_b])
+    ax.bar(lat_b, lat, color=[_colour(metrics, b) for b in lat_b])
     ax.set_ylabel("ms (biological)")
     ax.set_title("recall latency: cue onset to first concept spike (median)", fontsize=9)
     fig.suptitle("Cost of binding and matching (energy: estimate, as quoted; see metrics.json)")
@@ -193,17 +222,17 @@ def _units(rows, metrics, plt):
     binders = _binders(rows, "units")
     kmax = max((r["k"] for r in _select(rows, experiment="units")), default=None)
     ax = axes[0]
-    metrics = ("population_sparseness", "lifetime_sparseness", "invariance_index")
+    measures = ("population_sparseness", "lifetime_sparseness", "invariance_index")
     width = 0.8 / max(len(binders), 1)
     for i, b in enumerate(binders):
         vals, cis = [], []
-        for m in metrics:
+        for m in measures:
             _, y, c = _mean_ci(rows, "k", experiment="units", condition="novel", binder=b, metric=m, k=kmax)
             vals.append(y[0] if len(y) else np.nan)
             cis.append(c[0] if len(c) else 0)
-        ax.bar(np.arange(len(metrics)) + i * width, vals, width, yerr=bounded_yerr(vals, cis), capsize=2, label=b,
-               color=_COLORS.get(b))
-    ax.set_xticks(np.arange(len(metrics)) + 0.4 - width / 2, [m.replace("_", " ") for m in metrics], fontsize=8)
+        ax.bar(np.arange(len(measures)) + i * width, vals, width, yerr=bounded_yerr(vals, cis), capsize=2, label=b,
+               color=_colour(metrics, b))
+    ax.set_xticks(np.arange(len(measures)) + 0.4 - width / 2, [m.replace("_", " ") for m in measures], fontsize=8)
     ax.set_title(f"novel concepts, K={kmax}")
     ax.legend(fontsize=7)
     ax = axes[1]
@@ -215,7 +244,7 @@ def _units(rows, metrics, plt):
             _, y, _ = _mean_ci(rows, "k", experiment="units", condition="novel", binder=b,
                                metric=f"concepts_per_responsive_unit_{j}", k=kmax)
             ys.append(y[0] if len(y) else np.nan)
-        ax.plot(xs, ys, marker="o", color=_COLORS.get(b), label=b)
+        ax.plot(xs, ys, marker="o", color=_colour(metrics, b), label=b)
     ax.set_xticks(xs)
     ax.set_xlabel("concepts a responsive unit answers")
     ax.set_ylabel("fraction of responsive units")
@@ -224,30 +253,37 @@ def _units(rows, metrics, plt):
     return fig
 
 
-def write_figures(out, rows, metrics) -> list[str]:
-    """Write one PNG per experiment present in ``rows`` into ``out``; returns the file names.
+def draw_figures(rows, metrics) -> dict:
+    """``{experiment: matplotlib Figure}`` for every experiment present in ``rows`` (the caller closes them).
 
     Parameters
     ----------
-    out : path
-        Folder of the PNGs.
     rows : list of dict
         The comparison's tidy rows (``results.csv``).
     metrics : dict
-        Its summary (``metrics.json``): capacity and bits per parameter are read from there.
+        Its summary (``metrics.json``): capacity and bits per parameter are read from there, and every
+        binder's colour and capacity limit from ``_meta.binder_traits``.
     """
     import matplotlib
 
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
-    out = Path(out)
-    made = []
+    figs = {}
     for exp, fn in (("shots", _shots), ("interference", _interference), ("capacity", _capacity),
                     ("cost", _cost), ("units", _units)):
-        if not _select(rows, experiment=exp):
-            continue
-        fig = fn(rows, metrics, plt)
+        if _select(rows, experiment=exp):
+            figs[exp] = fn(rows, metrics, plt)
+    return figs
+
+
+def write_figures(out, rows, metrics) -> list[str]:
+    """Write one PNG per experiment present in ``rows`` into ``out`` (see :func:`draw_figures`); returns the names."""
+    import matplotlib.pyplot as plt
+
+    out = Path(out)
+    made = []
+    for exp, fig in draw_figures(rows, metrics).items():
         made.append(_save(fig, out, FIGURES[exp]))
         plt.close(fig)
     return made

@@ -1,6 +1,8 @@
 """Hebbian vs backprop binding on the same latents: ``neuromem run compare-binding``.
 
-Every binder (:mod:`neuromem.binding`) gets identical presentations and test
+Every binder (:mod:`neuromem.binding`; by default every registered one, each
+read from its declared traits: family, size, capacity limit, colour) gets
+identical presentations and test
 cues for each seed, condition and K, so differences are differences of the
 learning rule. Conditions: ``fitted`` (concepts whose training items fitted
 the encoder parts) and ``novel`` (concepts no fitted part has seen; the
@@ -20,13 +22,14 @@ Experiments (the ``experiment`` column of ``results.csv``)
 ``capacity``
     Synthetic concept sets whose within / between concept distance ratio
     matches the fitted concepts' real held-out pictures; one presentation per
-    concept; picture -> name recall@1 per binder size (``n_units``: concept
-    neurons for ``stdp`` / ``surrogate``, concept units for ``readout``,
-    pattern slots for ``hopfield``, shared dimensions for ``contrastive``);
-    ``capacity`` = the largest tested number of concepts with recall@1 >= 0.9
-    (``readout`` has one unit per concept: sets larger than ``n_units`` are
-    not representable, recorded as NaN with ``not_representable = 1``),
-    ``bits_per_parameter`` = n log2 n / plastic parameters.
+    concept; picture -> name recall@1 per binder size ``n_units`` (what it
+    counts, e.g. concept neurons or pattern slots, is the binder's declared
+    ``n_units_counts``); ``capacity`` = the largest tested number of concepts
+    with recall@1 >= 0.9 (a set beyond a capacity limit the binder declares as
+    refusing more, e.g. one softmax unit per concept, is not representable:
+    recorded as NaN with ``not_representable = 1``), ``bits_per_parameter`` =
+    n log2 n / plastic parameters. Binders run here unless their traits say
+    ``in_capacity_sweep = False``.
 ``cost``
     Counted operations per presentation (``learn``) and per cue (``recall``):
     ``synaptic_events`` (spiking), ``macs`` and ``memory_writes`` (rate),
@@ -75,13 +78,14 @@ from neuromem.experiments.compare_binding.cli import (
 from neuromem.experiments.compare_binding.config import EXPERIMENTS, MODALITIES, GridConfig
 from neuromem.experiments.compare_binding.protocol import build_presentations, choose_test_cues
 from neuromem.experiments.compare_binding.results import COLUMNS
-from neuromem.experiments.compare_binding.run import DEFAULT_BINDERS, run_compare_binding
+from neuromem.experiments.compare_binding.run import default_binders, run_compare_binding
 from neuromem.experiments.compare_binding.statistics import summarise
 from neuromem.experiments.compare_binding.synthetic import synthetic_concepts
 from neuromem.experiments.compare_binding.table import summary_table
 
-__all__ = ["COLUMNS", "DEFAULT_BINDERS", "DEFAULT_FIT_CONCEPTS", "DESCRIPTION", "ENCODES", "ENCODES_PER_SEED",
+__all__ = ["COLUMNS", "DEFAULT_FIT_CONCEPTS", "DESCRIPTION", "ENCODES", "ENCODES_PER_SEED",
            "EXAMPLE", "EXPERIMENTS", "HELP", "MODALITIES", "NEEDS_LATENT_SPACE", "GridConfig", "add_arguments",
-           "add_cli_arguments", "build_presentations", "check_args", "choose_test_cues", "main", "main_from_args",
+           "add_cli_arguments", "build_presentations", "check_args", "choose_test_cues", "default_binders", "main",
+           "main_from_args",
            "make_figures", "results_exist", "run_compare_binding", "summarise", "summary_table",
            "synthetic_concepts"]

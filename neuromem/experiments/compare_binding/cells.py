@@ -145,19 +145,25 @@ def run_interference_cell(name, space, seed, *, dataset, condition, grid, binder
 
 def run_capacity_cell(name, n_units, n_concepts, ratio, latent_dim, seed, *, dataset, grid,
                       binder_options) -> list[dict]:
-    """One synthetic set of ``n_concepts`` concepts stored one-shot in a binder of size ``n_units``."""
+    """One synthetic set of ``n_concepts`` concepts stored one-shot in a binder of size ``n_units``.
+
+    A set beyond a capacity limit the binder declares as refusing more
+    (:class:`~neuromem.binding.traits.CapacityLimit`) is recorded as
+    ``not_representable`` with NaN recall, without learning.
+    """
     seeds = CellSeeds(seed)
     labels = CellLabels(dataset=dataset, binder=name, condition="synthetic", k=1, n_units=n_units,
                         n_concepts=n_concepts, seed=seed)
-    if name == "readout" and n_concepts > n_units:  # one softmax unit per concept: capped by construction
-        return labels.rows("capacity", "recall", {"picture_to_name_recall_at_1": float("nan"),
-                                                  "n_plastic": float(2 * (latent_dim + 1) * n_units),
-                                                  "not_representable": 1.0})
     space = synthetic_concepts(n_concepts, latent_dim, ratio, seed=seeds.synthetic(n_concepts))
+    b = make_cell_binder(name, space, n_units, seeds, binder_options)
+    limit = b.traits.capacity
+    if limit is not None and limit.refuses_more and n_concepts > limit.max_concepts(n_units):
+        # not representable by construction (the binder declares it): recorded, not run
+        return replace(labels, engine=_engine(b)).rows("capacity", "recall", {
+            "picture_to_name_recall_at_1": float("nan"), "n_plastic": float(b.n_plastic), "not_representable": 1.0})
     pres, chosen = build_presentations(space, 1, seeds.capacity_presentations(), MODALITIES)
     cues = {"picture": np.nonzero(space["picture"].split == "heldout")[0]}
     protos = prototypes(space, chosen)
-    b = make_cell_binder(name, space, n_units, seeds, binder_options)
     b.learn(pres)
     z = space["picture"].latents[cues["picture"]]
     y = space["picture"].labels[cues["picture"]]

@@ -13,16 +13,16 @@ registry's names, kept as thin wrappers until the command line calls
 from __future__ import annotations
 
 import argparse
+import sys
 import time
 from dataclasses import replace
 from pathlib import Path
 
 from neuromem._checks import list_option
-from neuromem.binding import binder_names
 from neuromem.experiments.compare_binding.config import GridConfig
 from neuromem.experiments.compare_binding.results import read_metrics, read_rows
 from neuromem.experiments.compare_binding.results import results_exist as _results_exist
-from neuromem.experiments.compare_binding.run import DEFAULT_BINDERS, run_compare_binding
+from neuromem.experiments.compare_binding.run import default_binders, resolve_binders, run_compare_binding
 
 __all__ = ["DESCRIPTION", "HELP", "EXAMPLE", "ENCODES", "DEFAULT_FIT_CONCEPTS", "add_arguments", "check_args",
            "main", "results_exist", "make_figures", "NEEDS_LATENT_SPACE", "ENCODES_PER_SEED", "add_cli_arguments",
@@ -46,7 +46,8 @@ DEFAULT_FIT_CONCEPTS = "0.5"
 def add_arguments(parser: argparse.ArgumentParser) -> argparse.ArgumentParser:
     """The comparison's own options (the dataset and encoder options are the command line's)."""
     parser.add_argument("--binders", type=list_option(str, what="--binders", example="stdp,hopfield"), default=None,
-                        help=f"comma-separated binders (default: {','.join(DEFAULT_BINDERS)})")
+                        help="comma-separated binders (default: every registered binder, "
+                             f"{','.join(default_binders())})")
     parser.add_argument("--shots", type=list_option(int, what="--shots", example="1,5", minimum=1), default=None,
                         help="comma-separated K values (default: the reduced grid 1,5 with capacity N=100 x "
                              "25,100,400 concepts; giving --shots, e.g. the full 1,2,3,5,10,15, also runs the full "
@@ -58,12 +59,24 @@ def add_arguments(parser: argparse.ArgumentParser) -> argparse.ArgumentParser:
     return parser
 
 
-def _binders(args) -> tuple[str, ...]:
-    binders = tuple(args.binders) if args.binders else DEFAULT_BINDERS
-    unknown = [b for b in binders if b not in binder_names()]
-    if unknown:
-        raise ValueError(f"unknown binder(s) {unknown}; known binders: {binder_names()}")
-    return binders
+def _binders(args, *, tell: bool = False) -> tuple[str, ...]:
+    """The registered names of ``--binders`` (``tell``: print a renamed binder's warning on stderr too)."""
+    import warnings
+
+    def resolve():
+        return resolve_binders(args.binders) if args.binders else default_binders()
+
+    try:
+        if not tell:
+            return resolve()
+        with warnings.catch_warnings(record=True) as renamed:
+            warnings.simplefilter("always", DeprecationWarning)
+            names = resolve()
+    except KeyError as exc:
+        raise ValueError(exc.args[0]) from None
+    for w in renamed:  # DeprecationWarning is hidden on a command line: say it there
+        print(f"neuromem: warning: {w.message}", file=sys.stderr)
+    return names
 
 
 def _grid(args) -> GridConfig:
@@ -74,7 +87,7 @@ def _grid(args) -> GridConfig:
 
 def check_args(args) -> None:
     """The options checked before any work (raises a one-line ``ValueError``)."""
-    _binders(args)
+    _binders(args, tell=True)
     _grid(args)
     from neuromem.engines import engine_names
 
@@ -112,7 +125,8 @@ def main(args, request, out) -> int:
     """
     from neuromem.binding.tuned import load_tuned
 
-    binders, grid = _binders(args), _grid(args)
+    grid = _grid(args)
+    binders = _binders(args)
     request = replace(request, encoder=replace(request.encoder, spoken=False), min_train=max(grid.shots),
                       fit_concepts=DEFAULT_FIT_CONCEPTS if request.fit_concepts is None else request.fit_concepts)
     _check_train_items(request, grid)

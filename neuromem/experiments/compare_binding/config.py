@@ -51,8 +51,9 @@ class GridConfig:
         Binder sizes ``n_units`` of the capacity experiment, each >= 1.
     capacity_concepts : tuple of int
         Numbers of synthetic concepts stored in the capacity experiment, each >= 2.
-    capacity_binders : tuple of str
-        Binders of the capacity experiment.
+    capacity_binders : tuple of str or None
+        Binders of the capacity experiment (None: every binder of the comparison whose traits say
+        ``in_capacity_sweep``).
     test_per_concept : int
         Held-out test pictures per concept (at most), >= 1.
     word_repeats : int
@@ -70,7 +71,7 @@ class GridConfig:
     interference_k: int = 5
     capacity_sizes: tuple[int, ...] = (50, 200)
     capacity_concepts: tuple[int, ...] = (25, 50, 100, 200)
-    capacity_binders: tuple[str, ...] = ("stdp", "readout", "hopfield", "contrastive")
+    capacity_binders: tuple[str, ...] | None = None
     test_per_concept: int = 40
     word_repeats: int = 6
 
@@ -84,10 +85,11 @@ class GridConfig:
         put("capacity_concepts", _ints("capacity_concepts", self.capacity_concepts, 2))
         for name, low in (("n_units", 1), ("interference_k", 1), ("test_per_concept", 1), ("word_repeats", 1)):
             put(name, _int(name, getattr(self, name), low))
-        binders = tuple(self.capacity_binders)
-        if any(not isinstance(b, str) or not b for b in binders):
-            raise ValueError(f"GridConfig.capacity_binders={binders!r} must be binder names")
-        put("capacity_binders", binders)
+        if self.capacity_binders is not None:
+            binders = tuple(self.capacity_binders)
+            if any(not isinstance(b, str) or not b for b in binders):
+                raise ValueError(f"GridConfig.capacity_binders={binders!r} must be binder names or None")
+            put("capacity_binders", binders)
 
     @classmethod
     def quick(cls, shots=None, seeds=None) -> "GridConfig":

@@ -97,8 +97,30 @@ def write_metrics(path, metrics: dict) -> Path:
 
 
 def read_metrics(path) -> dict:
-    """``metrics.json`` of a comparison."""
-    return json.loads(Path(path).read_text())
+    """``metrics.json`` of a comparison.
+
+    A folder written before binders declared their traits gets them from the
+    registry (a renamed binder's from its current name; an unknown binder none).
+    """
+    metrics = json.loads(Path(path).read_text())
+    meta = metrics.setdefault("_meta", {})
+    if "binder_traits" not in meta:
+        meta["binder_traits"] = _registered_traits(meta.get("binders", []))
+    return metrics
+
+
+def _registered_traits(names) -> dict:
+    import warnings
+
+    from neuromem.binding import ALIASES, BINDERS, binder_traits
+
+    out = {}
+    for b in names:
+        if b in BINDERS or b in ALIASES:
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore", DeprecationWarning)
+                out[b] = binder_traits(b).to_dict()
+    return out
 
 
 def results_exist(folder) -> bool:

@@ -6,7 +6,7 @@ import hashlib
 import json
 from pathlib import Path
 
-from neuromem.binding import binder_names
+from neuromem.binding import ALIASES, binder_names, binder_traits, resolve_binder_name
 from neuromem.experiments.compare_binding.cache import CellCache, cell_key
 from neuromem.experiments.compare_binding.cells import (
     reference_rows,
@@ -20,9 +20,35 @@ from neuromem.experiments.compare_binding.protocol import fewest_train_pictures,
 from neuromem.experiments.compare_binding.results import write_metrics, write_rows
 from neuromem.experiments.compare_binding.statistics import summarise
 
-__all__ = ["DEFAULT_BINDERS", "check_inputs", "run_compare_binding"]
+__all__ = ["check_inputs", "default_binders", "resolve_binders", "run_compare_binding"]
 
-DEFAULT_BINDERS = ("stdp", "surrogate", "contrastive", "readout", "hopfield")
+
+def default_binders() -> tuple[str, ...]:
+    """Every registered binder, in registration order (a newly registered binder joins the comparison)."""
+    return tuple(binder_names())
+
+
+def resolve_binders(binders) -> tuple[str, ...]:
+    """Registered names of ``binders`` (a deprecated name becomes its current one, with a warning).
+
+    Raises
+    ------
+    KeyError
+        For an unknown binder.
+    ValueError
+        For none, or one binder named twice (also under its old and new names).
+    """
+    binders = tuple(binders)
+    unknown = [b for b in binders if b not in binder_names() and b not in ALIASES]
+    if unknown:
+        raise KeyError(f"unknown binder(s) {unknown}; known binders: {binder_names()}")
+    if not binders:
+        raise ValueError("no binders given")
+    names = tuple(resolve_binder_name(b) for b in binders)
+    twice = sorted({n for n in names if names.count(n) > 1})
+    if twice:
+        raise ValueError(f"binders {list(binders)} name {twice} twice; give each binder once")
+    return names
 
 
 def check_inputs(binders, grid: GridConfig, spaces: dict, experiments=EXPERIMENTS) -> None:
@@ -35,11 +61,7 @@ def check_inputs(binders, grid: GridConfig, spaces: dict, experiments=EXPERIMENT
     ValueError
         For the rest, naming the problem and the fix.
     """
-    unknown = [b for b in binders if b not in binder_names()]
-    if unknown:
-        raise KeyError(f"unknown binder(s) {unknown}; known binders: {binder_names()}")
-    if not binders:
-        raise ValueError("no binders given")
+    resolve_binders(binders)
     bad = set(experiments) - set(EXPERIMENTS)
     if bad:
         raise ValueError(f"unknown experiments {sorted(bad)}; allowed {EXPERIMENTS}")
@@ -73,7 +95,8 @@ def _jobs(spaces, binders, grid, experiments) -> list[tuple]:
             # 25 concepts below recall 0.9 for every binder, which measures nothing about capacity
             ratio = within_between(space.subset(space.fit_concepts))
             for b in binders:
-                if b not in grid.capacity_binders:
+                if not (binder_traits(b).in_capacity_sweep if grid.capacity_binders is None
+                        else b in grid.capacity_binders):
                     continue
                 for N in grid.capacity_sizes:
                     for n in grid.capacity_concepts:
@@ -102,7 +125,7 @@ def _run_cell(kind, b, sub, cond, K, seed, *, dataset, grid, binder_options, rec
     return run_capacity_cell(b, *sub, seed, binder_options=binder_options, **kw)
 
 
-def run_compare_binding(spaces: dict, *, dataset: str, out_dir, binders=DEFAULT_BINDERS, grid: GridConfig | None = None,
+def run_compare_binding(spaces: dict, *, dataset: str, out_dir, binders=None, grid: GridConfig | None = None,
                         binder_options: dict | None = None, experiments=EXPERIMENTS, progress: bool = True,
                         received: dict | None = None) -> dict:
     """Run every experiment for every binder on the latent space of every seed.
@@ -113,7 +136,8 @@ def run_compare_binding(spaces: dict, *, dataset: str, out_dir, binders=DEFAULT_
         One concept-split latent space per seed (``space.fit_concepts`` set).
     dataset : str
     out_dir : path
-    binders : sequence of str
+    binders : sequence of str, optional
+        Registered names (default: :func:`default_binders`).
     grid : GridConfig
     binder_options : dict binder -> dict, optional
         Extra constructor arguments (e.g. ``{"stdp": {"engine": "numba"}}``).
@@ -136,7 +160,7 @@ def run_compare_binding(spaces: dict, *, dataset: str, out_dir, binders=DEFAULT_
     from neuromem.viz.compare_binding import write_figures
 
     grid = grid or GridConfig()
-    binders = tuple(binders)
+    binders = resolve_binders(default_binders() if binders is None else binders)
     binder_options = binder_options or {}
     check_inputs(binders, grid, spaces, experiments)
     out = Path(out_dir)
@@ -158,6 +182,7 @@ def run_compare_binding(spaces: dict, *, dataset: str, out_dir, binders=DEFAULT_
     write_rows(out / "results.csv", rows)
     metrics = summarise(rows)
     metrics["_meta"] = {"dataset": dataset, "binders": list(binders), "grid": grid.to_dict(),
+                        "binder_traits": {b: binder_traits(b).to_dict() for b in binders},
                         "seeds": [int(s) for s in spaces], "energy": ENERGY_LABEL,
                         "fit_concepts": {str(s): list(sp.fit_concepts) for s, sp in spaces.items()},
                         "novel_concepts": {str(s): list(sp.novel_concepts) for s, sp in spaces.items()},

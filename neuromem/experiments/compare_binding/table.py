@@ -1,13 +1,23 @@
-"""The summary table: Hebbian vs backprop binders per headline measurement (markdown)."""
+"""The summary table: Hebbian vs backprop binders per headline measurement (markdown).
+
+Columns and verdicts come from what each binder declared
+(``metrics["_meta"]["binder_traits"]``): binders are grouped by family
+(Hebbian, backprop, other); "better (best of each family)" compares the best
+Hebbian with the best backprop binder; one more column compares each binder
+with the binder whose units it shares (``same_units_as``, e.g. ``surrogate``
+with ``stdp``). A binder of family ``other`` has its column, outside the
+family verdict.
+"""
 
 from __future__ import annotations
 
 import math
 
+from neuromem.binding.traits import FAMILIES
+
 __all__ = ["summary_table"]
 
-HEBBIAN = ("stdp", "hopfield")
-BACKPROP = ("surrogate", "readout", "contrastive")
+_FAMILY_LABEL = {"hebbian": "Hebbian", "backprop": "backprop", "other": "other"}
 
 
 def _rows(metrics: dict, shots) -> list[tuple]:
@@ -40,7 +50,7 @@ def _fmt(metrics: dict, key):
     return (f"{v:.2f}{ci_txt}" if abs(v) < 10 else f"{v:.0f}{ci_txt}"), (v, ci or 0.0)
 
 
-def _verdict(a, b, names=("Hebbian", "backprop")) -> str:
+def _verdict(a, b, names) -> str:
     """Which of two ``(value, ci)`` is higher; "tie" when the 95 % CIs overlap; "-" when one is missing."""
     if a is None or b is None:
         return "-"
@@ -50,26 +60,33 @@ def _verdict(a, b, names=("Hebbian", "backprop")) -> str:
 
 
 def summary_table(metrics: dict, *, shots=(1, 5)) -> str:
-    """Markdown table: Hebbian vs backprop binders per headline measurement (mean +- 95 % CI over seeds).
+    """Markdown table of the headline measurements (mean +- 95 % CI over seeds), binders grouped by family.
 
-    "better" names the better family by its best binder, and the better of ``stdp`` and ``surrogate``
-    (the same spiking neurons, different plasticity); higher recall, retention and capacity win; "tie"
-    when the two values' 95 % CIs overlap.
+    Higher recall, retention and capacity win; "tie" when the two values' 95 % CIs overlap.
     """
-    binders = [b for b in HEBBIAN + BACKPROP if b in metrics.get("_meta", {}).get("binders", HEBBIAN + BACKPROP)]
-    head = ("| measurement | " + " | ".join(binders) + " | prototype ceiling | better (best of each family) "
-            "| better (stdp vs surrogate: same neurons) |")
-    lines = [head, "|" + "---|" * (len(binders) + 4)]
+    meta = metrics.get("_meta", {})
+    traits = meta.get("binder_traits", {})
+    run = meta.get("binders", list(traits))
+    family = {b: traits.get(b, {}).get("family", "other") for b in run}
+    binders = [b for f in FAMILIES for b in run if family[b] == f]
+    pairs = [(traits[b]["same_units_as"], b) for b in binders
+             if traits.get(b, {}).get("same_units_as") in binders]
+    head = "| measurement | " + " | ".join(binders) + " | prototype ceiling | better (best of each family) |"
+    for a, b in pairs:
+        head += f" better ({a} vs {b}: same {traits[b]['n_units_counts']}) |"
+    lines = [head, "|" + "---|" * (len(binders) + 3 + len(pairs))]
     for label, pattern, ref in _rows(metrics, shots):
-        cells, best = [], {"hebbian": None, "backprop": None}
+        cells, best = [], {}
         for b in binders:
             txt, val = _fmt(metrics, pattern.format(b=b))
             cells.append(txt)
-            fam = "hebbian" if b in HEBBIAN else "backprop"
-            if val is not None and (best[fam] is None or val[0] > best[fam][0]):
-                best[fam] = val
-        spiking = _verdict(_fmt(metrics, pattern.format(b="stdp"))[1], _fmt(metrics, pattern.format(b="surrogate"))[1],
-                           names=("Hebbian", "backprop"))
-        lines.append(f"| {label} | " + " | ".join(cells) + f" | {_fmt(metrics, ref)[0] if ref else '-'} | "
-                     f"{_verdict(best['hebbian'], best['backprop'])} | {spiking} |")
+            if val is not None and (best.get(family[b]) is None or val[0] > best[family[b]][0]):
+                best[family[b]] = val
+        line = (f"| {label} | " + " | ".join(cells) + f" | {_fmt(metrics, ref)[0] if ref else '-'} | "
+                f"{_verdict(best.get('hebbian'), best.get('backprop'), ('Hebbian', 'backprop'))} |")
+        for a, b in pairs:
+            names = ((_FAMILY_LABEL[family[a]], _FAMILY_LABEL[family[b]]) if family[a] != family[b] else (a, b))
+            pair = (_fmt(metrics, pattern.format(b=a))[1], _fmt(metrics, pattern.format(b=b))[1])
+            line += f" {_verdict(*pair, names)} |"
+        lines.append(line)
     return "\n".join(lines)
