@@ -1,6 +1,6 @@
 """Choose the backprop binders' hyper-parameters once, on the tuning seeds' validation splits.
 
-    python simulations/tune_binders.py --dataset digits --seeds 0 [--binders readout,contrastive,surrogate]
+    python simulations/tune_binders.py --dataset digits --seeds 0 [--binders softmax,contrastive,surrogate]
 
 Encodes (cached) each tuning seed with half of the concepts fitting the encoders, scores every candidate
 of ``neuromem.experiments.binding_tuning.SEARCH`` on train pictures that were not presented, and writes the best

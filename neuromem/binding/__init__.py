@@ -2,7 +2,8 @@
 
 ``stdp`` (the spiking concept-cell network, Hebbian), ``surrogate`` (the same
 spiking architecture trained by backprop through time), ``contrastive``
-(CLIP-style InfoNCE), ``readout`` (softmax concept units, cross-entropy) and
+(CLIP-style InfoNCE), ``softmax`` (softmax concept units, cross-entropy; its
+old name ``readout`` works for one release, with a warning) and
 ``hopfield`` (modern Hopfield key-value memory, Hebbian) share one interface
 (:class:`~neuromem.binding.base.Binder`). A new binder is a module whose class
 declares its :class:`~neuromem.binding.traits.BinderTraits`, plus one
@@ -42,6 +43,7 @@ __all__ = ["ALIASES", "BINDERS", "COST_KINDS", "FAMILIES", "PHASES", "Binder", "
 
 register_binder("stdp", "neuromem.binding.stdp:STDPBinder")
 register_binder("surrogate", "neuromem.binding.surrogate:SurrogateBinder", requires=("torch", "norse"))
-register_binder("readout", "neuromem.binding.readout:ReadoutBinder", requires=("torch",))
+register_binder("softmax", "neuromem.binding.softmax:SoftmaxBinder", requires=("torch",))
 register_binder("contrastive", "neuromem.binding.contrastive:ContrastiveBinder", requires=("torch",))
 register_binder("hopfield", "neuromem.binding.hopfield:HopfieldBinder")
+register_alias("readout", "softmax")  # its old name, until the next release

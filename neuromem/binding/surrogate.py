@@ -16,9 +16,9 @@ Norse's SuperSpike surrogate gradient (Zenke & Ganguli 2018),
 
 Learning: every presentation gives one cue trial per modality (that modality
 alone, the others at background rate); the concept layer's spike counts in
-the stimulus window are read out linearly into every *other* modality's
+the stimulus window are mapped linearly onto every *other* modality's
 standardised latent (the completed target), and the input weights (clipped
-to ``[0, w_max]``, excitatory as in the STDP network) and the readouts are
+to ``[0, w_max]``, excitatory as in the STDP network) and these completion maps are
 trained by Adam for ``epochs`` passes over the presentations of one
 ``learn`` call, in shuffled mini-batches of ``batch_size`` presentations,
 with the step sizes decayed to zero along a half cosine (backprop through
@@ -46,7 +46,7 @@ Cost: forward ``synaptic_events`` counted from the spikes (input spike x
 ``n_units`` deliveries, concept spike x ``n_units - 1`` inhibitory ones); the
 backward pass in ``macs`` (per step and trial ``n_inputs x n_units`` for the
 weight gradient plus as many for the gradient through the synaptic current,
-plus the readout).
+plus the completion map).
 
 Seeds (children of the binder's seed tree): ``weights/input`` (initial input
 weights, as the preset draws them), ``weights/completion`` (the linear map of

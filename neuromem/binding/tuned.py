@@ -31,7 +31,10 @@ def binder_options(values: dict) -> dict:
 
 
 def load_tuned(path=TUNED_FILE) -> dict:
-    """Binder options from ``binders.toml`` (``{}`` when absent): ``{binder: {"config": ..., ...}}``."""
+    """Binder options from ``binders.toml`` (``{}`` when absent): ``{binder: {"config": ..., ...}}``.
+
+    A section under a binder's old name (a deprecated alias) is read as its current name's.
+    """
     import tomllib
 
     path = Path(path)
@@ -39,4 +42,6 @@ def load_tuned(path=TUNED_FILE) -> dict:
         return {}
     with open(path, "rb") as fh:
         d = tomllib.load(fh)
-    return {name: binder_options(vals) for name, vals in d.items()}
+    from neuromem.binding.registry import ALIASES
+
+    return {ALIASES.get(name, name): binder_options(vals) for name, vals in d.items()}  # an old name: its new one

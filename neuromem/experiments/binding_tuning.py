@@ -30,7 +30,7 @@ __all__ = ["validation_score", "tune", "write_tuned", "choose", "load_tuned", "T
 
 #: The candidate grids (epochs x learning rate; the surrogate's weight step in mV too).
 SEARCH = {
-    "readout": {"epochs": (50, 200), "learning_rate": (0.003, 0.03)},
+    "softmax": {"epochs": (50, 200), "learning_rate": (0.003, 0.03)},
     "contrastive": {"epochs": (50, 200), "learning_rate": (0.003, 0.03)},
     "surrogate": {"epochs": (30,), "learning_rate": (0.05,), "lr_w_mv": (0.005, 0.02), "batch_size": (5,),
                   "loss": ("mse", "prototype_ce"), "min_steps": (0, 150)},
@@ -69,7 +69,7 @@ def validation_score(name, space, K, seed, options, *, n_units=100, max_cues_per
     return float(np.mean(pred == space["picture"].labels[val]))
 
 
-def tune(spaces: dict, binders=("readout", "contrastive", "surrogate"), shots=(1, 5), out=TUNED_FILE,
+def tune(spaces: dict, binders=("softmax", "contrastive", "surrogate"), shots=(1, 5), out=TUNED_FILE,
          log=print) -> dict:
     """Grid search on the tuning seeds' validation splits; writes ``out`` (TOML) and returns the table."""
     table = {}

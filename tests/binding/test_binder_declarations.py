@@ -83,7 +83,8 @@ def _split_space(seed=3):
 
 def test_every_registered_binder_declares_valid_traits():
     expected = {"stdp": ("hebbian", "concept neurons"), "hopfield": ("hebbian", "pattern slots"),
-                "surrogate": ("backprop", "concept neurons"), "contrastive": ("backprop", "shared dimensions")}
+                "surrogate": ("backprop", "concept neurons"), "contrastive": ("backprop", "shared dimensions"),
+                "softmax": ("backprop", "concept units")}
     for name in binder_names():
         t = binder_traits(name)
         assert isinstance(t, BinderTraits), name
@@ -93,6 +94,7 @@ def test_every_registered_binder_declares_valid_traits():
     assert binder_traits("stdp").capacity.max_concepts(50) == 50 and not binder_traits("stdp").capacity.refuses_more
     assert binder_traits("surrogate").same_units_as == "stdp" and not binder_traits("surrogate").in_capacity_sweep
     assert binder_traits("contrastive").capacity is None
+    assert binder_traits("softmax").capacity.refuses_more  # one softmax unit per concept
     assert len({binder_traits(n).colour for n in binder_names()}) == len(binder_names())  # distinct colours
 
 

@@ -22,9 +22,21 @@ def _toy(n_concepts=4, D=6, per=3, seed=0):
 
 
 def test_registry_names_every_binder_and_unknown_is_a_clear_error():
-    assert set(binder_names()) >= {"stdp", "surrogate", "contrastive", "readout", "hopfield"}
+    assert set(binder_names()) >= {"stdp", "surrogate", "contrastive", "softmax", "hopfield"}
+    assert "readout" not in binder_names()  # a deprecated alias is no binder of its own (never run twice)
     with pytest.raises(KeyError, match="unknown binder 'hebb'.*known binders"):
         make_binder("hebb", modalities=MODS, latent_dim=4, n_units=3)
+
+
+def test_the_old_name_readout_makes_the_softmax_binder_with_a_deprecation_warning():
+    pytest.importorskip("torch")
+    from neuromem.binding.softmax import SoftmaxBinder
+    from neuromem.binding.tuned import load_tuned
+
+    with pytest.warns(DeprecationWarning, match="'readout' is now named 'softmax'"):
+        b = make_binder("readout", modalities=MODS, latent_dim=4, n_units=3)
+    assert type(b) is SoftmaxBinder and b.name == "softmax"
+    assert "softmax" in load_tuned() and "readout" not in load_tuned()
 
 
 def test_bad_presentations_and_cues_are_clear_errors():
@@ -36,10 +48,10 @@ def test_bad_presentations_and_cues_are_clear_errors():
     with pytest.raises(ValueError, match="not bound"):
         b.recall("spoken", np.zeros((1, 6)), "name")
     with pytest.raises(ValueError, match="n_units"):
-        make_binder("readout", modalities=MODS, latent_dim=6, n_units=0)
+        make_binder("softmax", modalities=MODS, latent_dim=6, n_units=0)
 
 
-@pytest.mark.parametrize("name", ["hopfield", "readout", "contrastive"])
+@pytest.mark.parametrize("name", ["hopfield", "softmax", "contrastive"])
 def test_rate_binders_recall_toy_concepts_and_identical_runs_agree(name):
     pres, ref, cp, cn = _toy()
     outs = []
@@ -61,7 +73,7 @@ def test_cost_counters_match_a_hand_count():
     assert h.cost.to_dict()["recall"] == {"macs": 12}
     from neuromem.binding._backprop import BackpropConfig
 
-    r = make_binder("readout", modalities=MODS, latent_dim=3, n_units=5, reference=ref,
+    r = make_binder("softmax", modalities=MODS, latent_dim=3, n_units=5, reference=ref,
                     config=BackpropConfig(epochs=4))
     r.learn(pres)                       # 4 epochs x 4 rows (2 presentations x 2 modalities) x 3 x 5 x (fwd + dW)
     assert r.cost.get("learn", "macs") == 4 * 4 * 3 * 5 * 2 == 480
@@ -250,10 +262,10 @@ def test_every_binder_learns_digits_well_above_chance(digits_encoding):
     protos = prototypes(space, chosen)["name"]
     tuned = load_tuned()
     scores = {}
-    for name in ("stdp", "hopfield", "readout", "contrastive", "surrogate"):
+    for name in ("stdp", "hopfield", "softmax", "contrastive", "surrogate"):
         b = make_cell_binder(name, space, 50, CellSeeds(3), tuned)
         b.learn(pres)
         pred, _ = b.predict("picture", z[keep], "name", protos, rng=0)
         scores[name] = float(np.mean(pred == y[keep]))
-    assert all(scores[b] >= 0.8 for b in ("stdp", "hopfield", "readout", "contrastive")), scores
+    assert all(scores[b] >= 0.8 for b in ("stdp", "hopfield", "softmax", "contrastive")), scores
     assert scores["surrogate"] >= 0.7, scores

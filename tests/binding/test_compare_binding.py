@@ -23,7 +23,7 @@ GRID = dict(shots=(1, 3), seeds=(3,), n_units=12, interference_k=2, capacity_siz
 
 
 def test_every_binder_gets_identical_presentations_and_cues_and_cells_are_reused(tmp_path):
-    binders = ("hopfield", "readout", "contrastive", "stdp")
+    binders = ("hopfield", "softmax", "contrastive", "stdp")
     received = {}
     spaces = {3: _split_space(3)}
     m = run_compare_binding(spaces, dataset="toy", out_dir=tmp_path, binders=binders, grid=GridConfig(**GRID),
@@ -116,7 +116,7 @@ def test_cli_quick_on_digits_every_binder_above_chance(tmp_path):
     m = json.loads((tmp_path / "metrics.json").read_text())
     chance = m["shots/fitted/chance/k=5/picture_to_name_recall_at_1"]
     assert chance == pytest.approx(0.2)
-    for b in ("stdp", "surrogate", "contrastive", "readout", "hopfield"):
+    for b in ("stdp", "surrogate", "contrastive", "softmax", "hopfield"):
         bar = 0.7 if b == "surrogate" else 0.8
         assert m[f"shots/fitted/{b}/k=5/picture_to_name_recall_at_1"] >= bar, b
         assert m[f"shots/novel/{b}/k=5/picture_to_name_recall_at_1"] > chance, b
@@ -146,3 +146,14 @@ def test_cli_list_options_refuse_repeats_and_bad_entries(tmp_path, capsys, optio
     assert exc.value.code == 2
     assert match in capsys.readouterr().err
     assert not (tmp_path / "o").exists()
+
+
+def test_binders_option_takes_the_old_name_once_with_a_warning(capsys):
+    from argparse import Namespace
+
+    from neuromem.experiments.compare_binding.cli import _binders
+
+    assert _binders(Namespace(binders=("stdp", "readout")), tell=True) == ("stdp", "softmax")
+    assert "'readout' is now named 'softmax'" in capsys.readouterr().err
+    with pytest.warns(DeprecationWarning), pytest.raises(ValueError, match=r"name \['softmax'\] twice"):
+        _binders(Namespace(binders=("readout", "softmax")))

@@ -1,4 +1,8 @@
-"""``readout``: softmax concept units per modality, trained with cross-entropy (backprop).
+"""``softmax``: softmax concept units per modality, trained with cross-entropy (backprop).
+
+Named ``readout`` before (that name still works for one release, with a
+``DeprecationWarning``); "readout" now means only the LIF readout populations
+(:mod:`neuromem.readout`) and the recall readout of the analysis.
 
 The backprop analogue of concept neurons: every modality ``m`` has a linear
 map onto the same ``n_units`` softmax concept units,
@@ -27,10 +31,10 @@ from neuromem.binding._backprop import BackpropConfig, Standardise, torch_genera
 from neuromem.binding.base import Binder, RecallResult
 from neuromem.binding.traits import BinderTraits, CapacityLimit
 
-__all__ = ["ReadoutBinder"]
+__all__ = ["SoftmaxBinder"]
 
 
-class ReadoutBinder(Binder):
+class SoftmaxBinder(Binder):
     """Softmax concept units per modality (see the module docstring).
 
     Parameters
@@ -45,7 +49,7 @@ class ReadoutBinder(Binder):
         (concept labels must be below it).
     """
 
-    name = "readout"
+    name = "softmax"
     traits = BinderTraits(family="backprop", n_units_counts="concept units", colour="tab:blue", has_units=True,
                           capacity=CapacityLimit(reason="one softmax unit per concept", refuses_more=True))
 
@@ -73,7 +77,7 @@ class ReadoutBinder(Binder):
 
         y = np.array([p.concept for p in presentations])
         if y.max() >= self.n_units:
-            raise ValueError(f"concept label {y.max()} needs at least {y.max() + 1} readout units; the binder has "
+            raise ValueError(f"concept label {y.max()} needs at least {y.max() + 1} softmax units; the binder has "
                              f"{self.n_units}")
         for p in presentations:
             for m in self.modalities:
