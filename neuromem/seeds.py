@@ -50,8 +50,8 @@ SEED_NAMES = {
     "cue_noise": "noise added to cues",
     "shuffle": "the shuffled-pairing control's partners",
     "recall_guess": "the seeded guess when a recall pattern is empty",
-    "binder": "a binder's own randomness (child: the binder name)",
-    "synthetic": "synthetic concept sets",
+    "binder": "a binder's own randomness (child: the binder name; below it weights, input_spikes, training)",
+    "synthetic": "synthetic concept sets (compare-binding: synthetic/capacity/<n concepts>)",
     "stream": "a network's own random stream (calls that pass no seed)",
 }
 

@@ -16,6 +16,10 @@ Cost, counted from the spikes of each run (``synaptic_events``):
 * while learning, every input spike depresses its row (``N_c`` weights) and
   every concept spike potentiates its column (``N_in`` weights) and updates
   its feedback row (``N_in`` weights).
+
+Seeds (children of the binder's seed tree): ``weights`` (the network's
+initial state), ``input_spikes/learn/#i`` and ``input_spikes/cue/#i`` (the
+Poisson input of the i-th learning and cue run).
 """
 
 from __future__ import annotations
@@ -23,6 +27,7 @@ from __future__ import annotations
 import numpy as np
 
 from neuromem.binding.base import Binder, RecallResult
+from neuromem.binding.traits import BinderTraits, CapacityLimit
 
 __all__ = ["STDPBinder"]
 
@@ -45,9 +50,9 @@ class STDPBinder(Binder):
     """
 
     name = "stdp"
-    has_units = True
-    spiking = True
-    learning_rule = "hebbian"
+    traits = BinderTraits(family="hebbian", n_units_counts="concept neurons", colour="tab:red", spiking=True,
+                          has_units=True,
+                          capacity=CapacityLimit(reason="hard winner-take-all: one concept neuron per concept"))
 
     def __init__(self, *, engine: str = "numba", preset: str = "default", spec_overrides: dict | None = None,
                  **kwargs):
@@ -62,9 +67,7 @@ class STDPBinder(Binder):
         ov.setdefault("concept", {})["n_neurons"] = self.n_units
         self.spec = load_preset(preset, modalities=self.modalities, latent_dim=self.latent_dim, **ov)
         squash = {m: LatentSquash.fit(self.reference[m]) for m in self.modalities}
-        ss = self.seed if isinstance(self.seed, np.random.SeedSequence) else np.random.SeedSequence(self.seed)
-        s_init, self._s_learn, self._s_cue = ss.spawn(3)
-        self.net = EngramNetwork(self.spec, squash, engine=engine, seed=s_init)
+        self.net = EngramNetwork(self.spec, squash, engine=engine, seed=self.seeds.child("weights").seed_sequence)
         self.engine_name = getattr(self.net.engine, "name", engine)
         self._n_learn_calls = 0
         self._n_cue_calls = 0
@@ -85,12 +88,12 @@ class STDPBinder(Binder):
     # ---- interface ----------------------------------------------------------------------
     def _learn(self, presentations) -> None:
         stim = {m: np.stack([p.latents[m] for p in presentations]) for m in self.modalities}
-        seed = self._s_learn.spawn(1)[0]
+        seed = self.seeds.child("input_spikes", "learn", self._n_learn_calls).seed_sequence
         self._n_learn_calls += 1
         self._run(self.net.rates(stim), plastic=True, seed=seed)
 
     def _cue(self, modality: str, z: np.ndarray):
-        seed = self._s_cue.spawn(1)[0]
+        seed = self.seeds.child("input_spikes", "cue", self._n_cue_calls).seed_sequence
         self._n_cue_calls += 1
         res = self._run(self.net.rates({modality: z}), plastic=False, seed=seed)
         per, win = self.spec.sim.steps_per_trial, self.spec.sim.stimulus_steps
