@@ -33,7 +33,7 @@ import torch
 __all__ = ["Rows", "Learning", "Inputs", "simulate"]
 
 #: ``ready`` (first step a neuron may integrate again) before any spike
-NEVER = -(1 << 60)
+NEVER = -(1 << 30)
 #: frozen runs: spike-mask elements held on the device before they are read back
 _BUFFER_ELEMENTS = 1 << 24
 
@@ -45,8 +45,10 @@ class Rows(NamedTuple):
     ----------
     decay_s : Tensor (4, R, 1)
         Per-step decay of ``isyn_exc``, ``isyn_inh``, ``apost``, ``theta``.
-    decay_m, v_rest, v_reset : Tensor (R, 1)
-        Membrane decay ``exp(-dt / tau_m)``; potentials, mV.
+    decay_m, v_rest : Tensor (R, 1)
+        Membrane decay ``exp(-dt / tau_m)``; resting potential, mV.
+    v_reset : float or Tensor (R, 1)
+        Reset potential, mV (a float when every row has the same).
     v_th : Tensor (R, n_c)
         Threshold without theta, ``v_thresh + d_j``, mV.
     adapt : Tensor (R, 1) or None
@@ -59,16 +61,19 @@ class Rows(NamedTuple):
         1.0 where a neuron does not inhibit itself.
     k_win : Tensor (R, 1) of int64, or None
         Winners per trial of k-winners-take-all (None: no limit anywhere; a row without limit holds ``n_c``).
-    n_ref : int or Tensor (R, 1) of int64
-        Refractory steps.
+    n_ref : int or Tensor (R, 1) of int32
+        Refractory steps (an int when every row has the same).
     network : Tensor (R,) of int64
         Network of each row.
+    mask_refractory : bool
+        Whether a refractory neuron (holding ``v_reset``) must be kept from crossing explicitly (False when
+        ``v_reset`` lies below every threshold, as the spec's checks make it when theta >= 0).
     """
 
     decay_s: torch.Tensor
     decay_m: torch.Tensor
     v_rest: torch.Tensor
-    v_reset: torch.Tensor
+    v_reset: object
     v_th: torch.Tensor
     adapt: torch.Tensor | None
     bias: torch.Tensor | None
@@ -77,6 +82,7 @@ class Rows(NamedTuple):
     k_win: torch.Tensor | None
     n_ref: object
     network: torch.Tensor
+    mask_refractory: bool = True
 
 
 class Learning(NamedTuple):
@@ -173,12 +179,15 @@ def simulate(W, F, theta0, rows: Rows, inputs: Inputs, ptr: np.ndarray, n_steps:
     iexc, iinh, apost, theta = S.unbind(0)
     theta.copy_(theta0)
     v = torch.empty(R, n_c, dtype=dt, device=dev)
-    ready = torch.empty(R, n_c, dtype=torch.int64, device=dev)
+    ready = torch.empty(R, n_c, dtype=torch.int32, device=dev)
     kwta = rows.k_win is not None
     winner = torch.zeros(R, n_c, dtype=torch.bool, device=dev) if kwta else None
     n_win = torch.zeros(R, 1, dtype=torch.int64, device=dev) if kwta else None
-    scalar_ref = isinstance(rows.n_ref, int)
-    check_any = dev.type == "cpu"  # skipping a step without concept spikes costs a synchronisation on a GPU
+    scalar_ref, scalar_reset = isinstance(rows.n_ref, int), isinstance(rows.v_reset, float)
+    # learning reads the concept spikes' indices every step; a frozen run keeps the spike masks and reads them
+    # back in chunks (on a GPU it never waits; on a CPU it skips the spike effects of a step without spikes)
+    sparse, cpu = learning is not None, dev.type == "cpu"
+    out_spikes = []
     L = learning
     if L is not None:
         T = torch.zeros(R, L.decay_t.shape[1], dtype=dt, device=dev)
@@ -187,11 +196,9 @@ def simulate(W, F, theta0, rows: Rows, inputs: Inputs, ptr: np.ndarray, n_steps:
         one = torch.ones(max(int(np.diff(ptr).max(initial=0)), 1), dtype=dt, device=dev)
         Wf, F2 = W.view(-1), F.view(-1, F.shape[2])
         col_offset = torch.arange(n_in, device=dev) * n_c
-        out_spikes = []
-    else:
+    if not sparse:
         chunk = max(1, min(n_steps, _BUFFER_ELEMENTS // max(1, R * n_c)))
         zbuf = torch.zeros(chunk, R, n_c, dtype=torch.bool, device=dev)
-        frozen_parts = []
     vbuf = None if record is None else torch.zeros(n_steps, R, len(record), dtype=dt, device=dev)
 
     for t in range(n_steps):
@@ -204,27 +211,35 @@ def simulate(W, F, theta0, rows: Rows, inputs: Inputs, ptr: np.ndarray, n_steps:
                 n_win.zero_()
             if L is not None:
                 T.zero_()
-        # 2. integrate (exponential Euler) where not refractory; decay
-        free = ready <= t
+        # 2. integrate (exponential Euler) where not refractory (a refractory neuron holds v_reset); decay
+        refractory = ready > t
         drv = iexc + rows.v_rest
         drv.sub_(iinh)
         if rows.bias is not None:
             drv.add_(rows.bias)
-        v = torch.where(free, (v - drv).mul_(rows.decay_m).add_(drv), v)
+        v = (v - drv).mul_(rows.decay_m).add_(drv)
+        if scalar_reset:
+            v.masked_fill_(refractory, rows.v_reset)
+        else:
+            v = torch.where(refractory, rows.v_reset, v)
         S.mul_(rows.decay_s)
         if L is not None:
             T.mul_(L.decay_t)
         # 3. thresholds; k-winners-take-all admits against the winners at the start of the step
         thr = rows.v_th if rows.adapt is None else torch.addcmul(rows.v_th, rows.adapt, theta)
-        z = torch.gt(v, thr).logical_and_(free)
+        z = torch.gt(v, thr)
+        if rows.mask_refractory:
+            z.masked_fill_(refractory, False)
         if kwta:
             z.logical_and_(torch.lt(n_win, rows.k_win).logical_or(winner))
-        if L is not None:
+        if sparse:
             post = z.nonzero()
             pb, pj = post[:, 0], post[:, 1]
             any_post = post.shape[0] > 0
+            if any_post:
+                out_spikes.append((pb, pj, t))
         else:
-            any_post = bool(z.any()) if check_any else True
+            any_post = bool(z.any()) if cpu else True
         # 4. synapses: feedback (from the latent traces before this step's input spikes)
         if L is not None and any_post and L.feedback:
             fr = pb * n_c + pj
@@ -259,9 +274,11 @@ def simulate(W, F, theta0, rows: Rows, inputs: Inputs, ptr: np.ndarray, n_steps:
                 torch.minimum(cols, L.w_max.index_select(0, pb), out=cols)
                 Wf.index_copy_(0, lin.view(-1), cols.view(-1))
                 theta.addcmul_(zf, L.theta_plus)
-                out_spikes.append((pb, pj, t))
             # 5. resets
-            v = torch.where(z, rows.v_reset, v)
+            if scalar_reset:
+                v.masked_fill_(z, rows.v_reset)
+            else:
+                v = torch.where(z, rows.v_reset, v)
             if scalar_ref:
                 ready.masked_fill_(z, t + rows.n_ref)
             else:
@@ -271,21 +288,28 @@ def simulate(W, F, theta0, rows: Rows, inputs: Inputs, ptr: np.ndarray, n_steps:
                 torch.sum(winner, dim=1, keepdim=True, out=n_win)
         if L is not None and L.feedback and hi > lo:
             Tf.index_add_(0, inputs.xl[lo:hi], one[:hi - lo])
-        if L is None:
+        if not sparse:
             zbuf[t % chunk].copy_(z)
             if (t + 1) % chunk == 0 or t + 1 == n_steps:
                 m = t % chunk + 1
-                nz = zbuf[:m].nonzero().cpu().numpy()
-                frozen_parts.append((nz[:, 1], nz[:, 2], nz[:, 0] + (t + 1 - m)))
+                nz = np.stack(np.nonzero(zbuf[:m].numpy()), axis=1) if cpu else zbuf[:m].nonzero().cpu().numpy()
+                out_spikes.append((nz[:, 1], nz[:, 2], nz[:, 0] + (t + 1 - m)))
         if vbuf is not None:
             vbuf[t].copy_(v.index_select(1, record))
 
-    if L is not None:
-        parts = [(s[0].cpu().numpy(), s[1].cpu().numpy(), np.full(len(s[0]), s[2], np.int64))
-                 for s in out_spikes]
-    else:
-        parts = frozen_parts
-    parts = parts or [(np.zeros(0, np.int64),) * 3]
-    spikes = tuple(np.concatenate([p[k] for p in parts]).astype(np.int64) for k in range(3))
+    spikes = _gather_spikes(out_spikes, sparse)
     v_out = None if vbuf is None else vbuf.permute(1, 0, 2).cpu().numpy()
     return spikes, v_out, theta.clone()
+
+
+def _gather_spikes(parts, per_step: bool):
+    """``(row, neuron, step)`` int64 arrays from per-step ``(pb, pj, t)`` or per-chunk ``(pb, pj, steps)`` parts."""
+    if not parts:
+        return tuple(np.zeros(0, np.int64) for _ in range(3))
+    if per_step:
+        b = torch.cat([p[0] for p in parts]).cpu().numpy()
+        j = torch.cat([p[1] for p in parts]).cpu().numpy()
+        t = np.repeat(np.array([p[2] for p in parts], np.int64), [len(p[0]) for p in parts])
+    else:
+        b, j, t = (np.concatenate([p[k] for p in parts]) for k in range(3))
+    return b.astype(np.int64), j.astype(np.int64), t.astype(np.int64)

@@ -37,6 +37,11 @@ _SCALARS = ("decay_e", "decay_i", "decay_minus", "decay_theta", "decay_m", "v_re
             "other", "a_fb", "f_max", "theta_plus", "subtractive", "decay_plus", "decay_fb")
 
 
+def _uniform(rows: torch.Tensor, values):
+    """A float when every network has the same value (cheaper masked fills), else the per-row tensor."""
+    return float(values[0]) if all(x == values[0] for x in values) else rows
+
+
 class BatchedNetworks:
     """``N`` independent networks of one structure, simulated together.
 
@@ -138,13 +143,26 @@ class BatchedNetworks:
         n_ref = self._n_ref[net]
         return Rows(
             decay_s=torch.stack([sc["decay_e"], sc["decay_i"], sc["decay_minus"], sc["decay_theta"]]),
-            decay_m=sc["decay_m"], v_rest=sc["v_rest"], v_reset=sc["v_reset"],
+            decay_m=sc["decay_m"], v_rest=sc["v_rest"], v_reset=_uniform(sc["v_reset"], [k.v_reset for k in self.k]),
             v_th=self._v_th.index_select(0, idx), adapt=self._tensor(adapt[:, None]) if adapt.any() else None,
             bias=self._tensor(bias[net]) if np.any(bias) else None, w_inh=sc["w_inh"] if inhibit else None,
             other=sc["other"],
             k_win=torch.as_tensor(self._k_win[net][:, None], device=self.device) if kwta else None,
-            n_ref=int(n_ref[0]) if np.all(n_ref == n_ref[0]) else torch.as_tensor(n_ref[:, None], device=self.device),
-            network=idx)
+            n_ref=int(n_ref[0]) if np.all(n_ref == n_ref[0]) else torch.as_tensor(n_ref[:, None].astype(np.int32),
+                                                                                device=self.device),
+            network=idx, mask_refractory=self._reset_may_cross(net, adapt))
+
+    def _reset_may_cross(self, net: np.ndarray, adapt: np.ndarray) -> bool:
+        """Whether ``v_reset`` may lie above some row's threshold (then refractory neurons are masked explicitly).
+
+        Theta only decays towards 0 or grows by ``theta_plus >= 0``, so its smallest value is the smallest now.
+        """
+        low = self.theta.min(dim=1).values.clamp(max=0.0).cpu().numpy()
+        for r, b in enumerate(net):
+            k = self.k[b]
+            if k.v_reset >= k.v_thresh_row.min() + adapt[r] * low[b]:
+                return True
+        return False
 
     def _learning(self, rows: Rows) -> Learning:
         sc = {name: t.index_select(0, rows.network) for name, t in self._scalars.items()}
