@@ -57,8 +57,9 @@ from neuromem.engines.builders import builder, check_mechanisms
 from neuromem.network.spec import NetworkSpec, NetworkState
 
 __all__ = ["StepConstants", "step_constants", "batch_structure", "check_batch", "stack_state", "split_state",
-           "spikes_by_step", "check_dtype", "refractory_steps", "decay_factor", "build_pair_stdp", "build_hebbian_feedback",
-           "build_adaptive_threshold", "build_threshold_spread", "build_lateral_inhibition", "build_k_winners"]
+           "spikes_by_step", "check_dtype", "refractory_steps", "decay_factor", "build_pair_stdp",
+           "build_hebbian_feedback", "build_adaptive_threshold", "build_threshold_spread", "build_lateral_inhibition",
+           "build_k_winners"]
 
 _DTYPES = {"float32": np.float32, "float64": np.float64}
 
