@@ -30,7 +30,7 @@ from neuromem.engines.registry import make_engine
 from neuromem.network.presets import load_preset
 from neuromem.network.spec import NetworkSpec, NetworkState
 
-__all__ = ["EngramNetwork", "NetworkSnapshot", "Presentation"]
+__all__ = ["EngramNetwork", "NetworkSnapshot", "Presentation", "fit_squash"]
 
 
 @dataclass(frozen=True)
@@ -106,6 +106,25 @@ class NetworkSnapshot:
         return cls(state=state, rng_state=meta["rng_state"], spec=meta["spec"])
 
 
+def fit_squash(source, modalities, *, split: str | None = "train") -> dict:
+    """The population code's squash of each modality, fitted on latents.
+
+    Parameters
+    ----------
+    source : LatentSpace or dict of str -> ndarray (n_items, latent_dim)
+        A latent space (fitted on the ``split`` items of each modality) or
+        latents per modality (fitted on all of them; ``split`` must be None).
+    modalities : sequence of str
+
+    Returns
+    -------
+    dict of str -> LatentSquash
+    """
+    if split is None:
+        return {m: LatentSquash.fit(np.asarray(source[m])) for m in modalities}
+    return {m: LatentSquash.fit(source[m].select(split)[0]) for m in modalities}
+
+
 def _stream_seed(seed) -> np.random.SeedSequence:
     """The seed of the network's own random stream, derived from (not equal to) the initial-state seed."""
     ss = seed if isinstance(seed, np.random.SeedSequence) else np.random.SeedSequence(seed)
@@ -162,8 +181,7 @@ class EngramNetwork:
         """
         mods = tuple(modalities) if modalities is not None else tuple(space.modalities)
         spec = load_preset(preset, modalities=mods, latent_dim=space.latent_dim, **(spec_overrides or {}))
-        squash = {m: LatentSquash.fit(space[m].select("train")[0]) for m in mods}
-        return cls(spec, squash, engine=engine, seed=seed, progress=progress, **engine_options)
+        return cls(spec, fit_squash(space, mods), engine=engine, seed=seed, progress=progress, **engine_options)
 
     def _rng(self, seed) -> np.random.Generator:
         if seed is None:

@@ -69,6 +69,7 @@ from neuromem.engram import EngramNetwork
 from neuromem.latents import LatentSpace
 from neuromem.network import load_preset
 from neuromem.protocols import StimulusWindow, choose_training, heldout_trials, training_trials
+from neuromem.session import trial_rates
 
 __all__ = ["DESCRIPTION", "NEEDS_LATENT_SPACE", "ENCODES_PER_SEED", "DEFAULT_OFFSETS_MS", "BindingWindowConfig",
            "run_seed",
@@ -193,7 +194,7 @@ def run_seed(space: LatentSpace, cfg: BindingWindowConfig, seed: int, *, progres
     test = heldout_trials(space, ("picture", "name"), test_rng,
                           max_pictures_per_concept=cfg.max_test_pictures_per_concept,
                           min_word_trials_per_concept=cfg.min_word_trials_per_concept, blank_trials=cfg.blank_trials)
-    test_drive = net.drive(test.rates(net, space), seed=test_rng)
+    test_drive = net.drive(trial_rates(net, space, test), seed=test_rng)
     proto = plan.prototypes(space, modalities)
     per, win = spec.sim.steps_per_trial, spec.sim.stimulus_steps
     out = {k: [] for k in _PER_OFFSET}
@@ -205,7 +206,7 @@ def run_seed(space: LatentSpace, cfg: BindingWindowConfig, seed: int, *, progres
     for off in offsets:
         train = dataclasses.replace(together, windows=_windows(off, stim, modalities))
         eng.set_state(init)
-        eng.run(net.drive(train.rates(net, space), seed=np.random.default_rng(s_train),
+        eng.run(net.drive(trial_rates(net, space, train), seed=np.random.default_rng(s_train),
                           windows_ms=train.windows_ms()), plastic=True)
         state = eng.get_state()
         counts = eng.run(test_drive, plastic=False).counts(per, window_steps=win)

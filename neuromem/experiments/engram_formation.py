@@ -129,6 +129,7 @@ from neuromem.network import NetworkSpec, NetworkState, load_preset, spec_from_d
 from neuromem.network.presets import RENAMED_KEYS
 from neuromem.protocols import StimulusWindow, TrialSequence, choose_training, heldout_trials, training_trials
 from neuromem.readout import ReadoutLayer, ReadoutPopulations
+from neuromem.session import trial_rates
 
 __all__ = ["CONTROLS", "RESULTS_FILE", "METRICS_FILE", "EngramConfig", "EngramResults", "run", "run_engram_formation",
            "add_cli_arguments", "config_from_args", "main_from_args", "make_figures", "results_exist", "demo",
@@ -478,7 +479,7 @@ def _criterion_sensitivity(space, test: TrialSequence, counts, modalities):
 
 
 def _drive(trials: TrialSequence, net: EngramNetwork, space, rng):
-    return net.drive(trials.rates(net, space), seed=rng, windows_ms=trials.windows_ms())
+    return net.drive(trial_rates(net, space, trials), seed=rng, windows_ms=trials.windows_ms())
 
 
 def _asynchronous_network(space, spec, squash, cfg, s_init, modalities):
