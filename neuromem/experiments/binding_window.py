@@ -71,15 +71,19 @@ from neuromem.network import load_preset
 from neuromem.protocols import StimulusWindow, choose_training, heldout_trials, training_trials
 from neuromem.session import trial_rates
 
-__all__ = ["DESCRIPTION", "NEEDS_LATENT_SPACE", "ENCODES_PER_SEED", "DEFAULT_OFFSETS_MS", "BindingWindowConfig",
+__all__ = ["DESCRIPTION", "HELP", "EXAMPLE", "ENCODES", "DEFAULT_OFFSETS_MS", "BindingWindowConfig",
            "run_seed",
-           "run_binding_window", "binding_half_width_ms", "add_cli_arguments", "main_from_args", "results_exist",
+           "run_binding_window", "binding_half_width_ms", "add_arguments", "main", "results_exist",
            "make_figures", "METRICS_FILE", "FIGURE_FILE"]
 
 DESCRIPTION = "binding of pictures and names vs their onset asynchrony inside one trial (the binding window)"
-#: The CLI does not encode once: it gives ``args.encode_seed(seed) -> EncodeResult`` (one split per seed).
-NEEDS_LATENT_SPACE = False
-ENCODES_PER_SEED = True
+HELP = ("For every onset asynchrony t_word - t_picture a fresh network (the same initial weights) learns every "
+        "concept from K presentations with the word shifted against the picture inside one trial; held-out "
+        "pictures and names then test it. Invariance, binding index and picture -> name recall per offset, mean "
+        "and 95 % t-interval over seeds, and the offsets where binding falls to half; results: metrics.json, "
+        "binding_window.png.")
+EXAMPLE = "neuromem run binding-window --dataset digits --offsets-ms -150,-100,-50,0,50,100,150 --seeds 3,4,5,6,7"
+ENCODES = True
 DEFAULT_OFFSETS_MS = tuple(float(x) for x in range(-150, 151, 25))
 METRICS_FILE = "metrics.json"
 FIGURE_FILE = "binding_window.png"
@@ -353,7 +357,7 @@ def _int_list(text: str) -> tuple:
     return _comma_list(text, int, "ints", "3,4,5,6,7")
 
 
-def add_cli_arguments(parser: argparse.ArgumentParser) -> argparse.ArgumentParser:
+def add_arguments(parser: argparse.ArgumentParser) -> argparse.ArgumentParser:
     """Add the experiment's options (the CLI adds the dataset options) to ``parser``."""
     import re
 
@@ -368,7 +372,6 @@ def add_cli_arguments(parser: argparse.ArgumentParser) -> argparse.ArgumentParse
     parser.add_argument("--engine", default="numba", help="engine name (default numba)")
     parser.add_argument("--presentations", type=int, default=3, help="learning presentations per concept (K)")
     parser.add_argument("--preset", default="default", help="network preset name in models/ or a TOML path")
-    parser.add_argument("--out", required=True, help="output directory (metrics.json, binding_window.png)")
     parser.add_argument("--spoken", action="store_true",
                         help="shift the spoken names together with the written names (a third population)")
     parser.add_argument("--no-figures", action="store_true", help="do not write the figure")
@@ -376,9 +379,6 @@ def add_cli_arguments(parser: argparse.ArgumentParser) -> argparse.ArgumentParse
 
 
 def _config(args) -> "BindingWindowConfig":
-    if args.spoken and getattr(args, "no_spoken", False):
-        raise ValueError("--spoken (shift the spoken names too) and --no-spoken (encode no spoken names) "
-                         "contradict each other; give one of them")
     seeds = (args.seed,) if getattr(args, "seed", None) is not None else args.seeds
     cfg = BindingWindowConfig(offsets_ms=args.offsets_ms, seeds=seeds, engine=args.engine,
                               presentations=args.presentations, preset=args.preset,
@@ -395,25 +395,23 @@ def check_args(args) -> None:
     _config(args)
 
 
-def main_from_args(space, args: argparse.Namespace) -> int:
-    """Encode each seed's split (``args.encode_seed``, set by ``neuromem run``), run every offset, print the curve.
+def main(args: argparse.Namespace, request, out) -> int:
+    """Encode each seed's split (``request.encode``), run every offset, print the curve.
 
     Returns the exit status (0).
     """
     cfg = _config(args)
-
-    def space_of(seed):
-        if space is not None and len(cfg.seeds) == 1:
-            return space
-        return args.encode_seed(seed).space
-
-    m = run_binding_window(space_of, cfg, out_dir=args.out, progress=not args.quiet, figures=not args.no_figures,
-                           dataset=args.dataset)
+    if cfg.use_spoken and not request.encoder.spoken:
+        raise ValueError("--spoken shifts the spoken names too, but the dataset is encoded without spoken names "
+                         "(--no-spoken); give one of them")
+    request = request.with_options(min_train=cfg.presentations)
+    m = run_binding_window(lambda seed: request.encode(seed).space, cfg, out_dir=out, progress=not args.quiet,
+                           figures=not args.no_figures, dataset=request.dataset)
     print(f"{'offset ms':>10s} {'invariance':>12s} {'binding':>12s} {'pic->name':>12s}")
     for i, off in enumerate(m["onset_asynchrony_ms"]):
         print(f"{off:10.0f} " + " ".join(f"{m[k][i]:6.3f}±{m[k + '_ci95'][i]:.3f}" for k in _PER_OFFSET))
     lo, hi = m["binding_half_width_ms"]
     side = [f"{v:+.0f} ms" if np.isfinite(v) else "not reached" for v in (lo, hi)]
     print(f"binding index falls to half at {side[0]} (word first) and {side[1]} (word after)")
-    print(f"results: {Path(args.out) / METRICS_FILE}")
+    print(f"results: {Path(out) / METRICS_FILE}")
     return 0
