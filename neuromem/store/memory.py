@@ -634,6 +634,38 @@ def _read_generation(path: Path, gen: Path) -> Memory:
 
 
 # ---- learning ---------------------------------------------------------------------------------
+def _form_engrams(space, config: LearnConfig, n_neurons: int, preset_neurons: int, progress: bool, log):
+    """Train the concept layer on the protocol's presentations, then find each concept's engram (synchrony).
+
+    Every concept's modalities are shown together ``presentations`` times
+    (K distinct train pictures with cycled train name / spoken forms, in
+    rounds, :func:`neuromem.protocols.choose_training`) with learning on;
+    then every presentation again, concept by concept, with learning off: a
+    concept's engram is the neurons that fire for it.
+
+    Returns the network, the mean counts per concept (n_concepts, n_neurons),
+    the preset overrides and the seeds used.
+    """
+    from neuromem.protocols import TrainingPlan, choose_training, training_trials
+    from neuromem.session import Session
+    from neuromem.session.legacy_seeds import LegacySeeds
+
+    mods = tuple(space.modalities)
+    n_c, K = len(space.concepts), config.presentations
+    ss = np.random.SeedSequence(config.seed)
+    s_net, s_order, s_learn, s_assign = (int(s.generate_state(1)[0]) for s in ss.spawn(4))
+    overrides = {"concept": {"n_neurons": n_neurons}} if n_neurons != preset_neurons else {}
+    session = Session(space, config.preset, overrides=overrides, modalities=mods, engine=config.engine,
+                      seeds=LegacySeeds({("weights",): np.random.SeedSequence(s_net)}), progress=progress)
+    plan = choose_training(space, K, np.random.default_rng(s_order), mods)
+    log(f"forming engrams: {n_c} concepts x {K} presentations on {config.engine} ({n_neurons} concept neurons)")
+    session.train(training_trials(space, plan, mods), rng=np.random.default_rng(s_learn))
+    by_concept = TrainingPlan(chosen=plan.chosen, order=[(k, r) for k in range(n_c) for r in range(K)])
+    counts = session.test(training_trials(space, by_concept, mods), rng=np.random.default_rng(s_assign)).counts
+    seeds = {"network": s_net, "order": s_order, "learn_drive": s_learn, "assign_drive": s_assign}
+    return session.network, counts.reshape(n_c, K, -1).mean(axis=1), overrides, seeds
+
+
 def learn(dataset, *, config: LearnConfig | None = None, encoder_config=None, provenance=None, progress: bool = False,
           log=print) -> Memory:
     """Encode ``dataset``, form engrams, build the concept store; returns an unsaved :class:`Memory`.
@@ -649,7 +681,6 @@ def learn(dataset, *, config: LearnConfig | None = None, encoder_config=None, pr
         Source of every picture (file names); default ``"#<index>"``.
     """
     from neuromem.encoders import EncoderConfig, encode_dataset
-    from neuromem.engram import EngramNetwork
     from neuromem.network import load_preset
 
     config = config or LearnConfig()
@@ -666,35 +697,7 @@ def learn(dataset, *, config: LearnConfig | None = None, encoder_config=None, pr
     result = encode_dataset(dataset, seed=config.seed, config=encoder_config, progress=progress, log=log)
     space = result.space
     mods = tuple(space.modalities)
-    ss = np.random.SeedSequence(config.seed)
-    s_net, s_order, s_learn, s_assign = (int(s.generate_state(1)[0]) for s in ss.spawn(4))
-    overrides = {"concept": {"n_neurons": n_neurons}} if n_neurons != preset_neurons else {}
-    net = EngramNetwork.from_latent_space(space, preset=config.preset, modalities=mods, engine=config.engine,
-                                          seed=s_net, spec_overrides=overrides, progress=progress)
-    # presentations: K distinct train pictures per concept with cycled train name (and spoken) forms
-    rng = np.random.default_rng(s_order)
-    K = config.presentations
-    chosen = {}
-    for k in range(n_c):
-        cand = np.flatnonzero((space["picture"].split == "train") & (space["picture"].labels == k))
-        if len(cand) < K:
-            raise ValueError(f"concept {space.concepts[k]!r} has {len(cand)} training pictures; {K} presentations "
-                             f"need {K}. Add pictures or lower --presentations")
-        chosen[k] = {"picture": rng.choice(cand, size=K, replace=False)}
-        for m in mods[1:]:
-            forms = np.flatnonzero((space[m].split == "train") & (space[m].labels == k))
-            chosen[k][m] = forms[np.arange(K) % len(forms)]
-    order = [(int(k), r) for r in range(K) for k in rng.permutation(n_c)]
-
-    def stimuli(pairs):
-        return {m: np.concatenate([space[m].latents[[chosen[k][m][r]]] for k, r in pairs]) for m in mods}
-
-    log(f"forming engrams: {n_c} concepts x {K} presentations on {config.engine} ({n_neurons} concept neurons)")
-    net.present(stimuli(order), plastic=True, seed=np.random.default_rng(s_learn))
-    # synchrony: a concept's engram = neurons that fire for its modalities presented together (learning off)
-    assign = [(k, r) for k in range(n_c) for r in range(K)]
-    counts = net.present(stimuli(assign), plastic=False, seed=np.random.default_rng(s_assign)).counts
-    mean_counts = counts.reshape(n_c, K, -1).mean(axis=1)
+    net, mean_counts, overrides, seeds = _form_engrams(space, config, n_neurons, preset_neurons, progress, log)
 
     store = ConceptStore(space.latent_dim)
     hier = dataset.hierarchy
@@ -739,7 +742,7 @@ def learn(dataset, *, config: LearnConfig | None = None, encoder_config=None, pr
         "format_version": MEMORY_FORMAT_VERSION,
         "created_utc": _now(),
         "seed": config.seed,
-        "seeds": {"network": s_net, "order": s_order, "learn_drive": s_learn, "assign_drive": s_assign},
+        "seeds": seeds,
         "learn": dataclasses.asdict(config),
         "network": {"preset": config.preset, "overrides": overrides, "modalities": list(mods),
                     "latent_dim": space.latent_dim, "engine": config.engine, "concept_neurons": n_neurons,
