@@ -29,6 +29,7 @@ from neuromem.coding.spikes import SpikeTrains, poisson_trials
 from neuromem.engines.registry import make_engine
 from neuromem.network.presets import load_preset
 from neuromem.network.spec import NetworkSpec, NetworkState
+from neuromem.seeds import SeedTree, as_seed_tree
 
 __all__ = ["EngramNetwork", "NetworkSnapshot", "Presentation", "fit_squash"]
 
@@ -125,12 +126,6 @@ def fit_squash(source, modalities, *, split: str | None = "train") -> dict:
     return {m: LatentSquash.fit(source[m].select(split)[0]) for m in modalities}
 
 
-def _stream_seed(seed) -> np.random.SeedSequence:
-    """The seed of the network's own random stream, derived from (not equal to) the initial-state seed."""
-    ss = seed if isinstance(seed, np.random.SeedSequence) else np.random.SeedSequence(seed)
-    return np.random.SeedSequence(entropy=ss.entropy, spawn_key=tuple(ss.spawn_key) + (0x5EED,))
-
-
 class EngramNetwork:
     """A concept-cell network driven by latent vectors.
 
@@ -141,9 +136,10 @@ class EngramNetwork:
         Gaussian-CDF squash of every modality in ``spec`` (fitted on training latents).
     engine : str
         Registered engine name (``"brian2"`` = cpp_standalone, ``"brian2-runtime"``, ``"numba"``, ...).
-    seed : int or SeedSequence
-        Seed of the initial weights; the network's own random stream (used
-        when a call passes no ``seed``) is derived from it.
+    seed : int or SeedTree
+        The network's seed tree (an int is a root): its ``weights`` child seeds
+        the initial weights, its ``stream`` child the network's own random
+        stream (used when a call passes no ``seed``).
     progress : bool
         Progress bars during long runs.
     **engine_options
@@ -155,6 +151,8 @@ class EngramNetwork:
         If a modality of ``spec`` has no squash or a squash of the wrong size.
     KeyError, EngineUnavailable
         For an unknown or uninstalled engine.
+    TypeError
+        For a seed that is not an int >= 0 or a SeedTree.
     """
 
     def __init__(self, spec: NetworkSpec, squash: dict, *, engine: str = "brian2", seed=0, progress: bool = False,
@@ -168,8 +166,10 @@ class EngramNetwork:
                                  f"{spec.population(m).latent_dim}")
         self.spec = spec
         self.squash = dict(squash)
-        self.engine = make_engine(engine, spec, seed=seed, progress=progress, **engine_options)
-        self.rng = np.random.default_rng(_stream_seed(seed))
+        self.seeds = as_seed_tree(seed)
+        self.engine = make_engine(engine, spec, seed=self.seeds.child("weights").seed_sequence, progress=progress,
+                                  **engine_options)
+        self.rng = self.seeds.rng("stream")
         self._snapshots: dict[str, NetworkSnapshot] = {}
 
     @classmethod
@@ -188,6 +188,8 @@ class EngramNetwork:
             return self.rng
         if isinstance(seed, np.random.Generator):
             return seed
+        if isinstance(seed, SeedTree):
+            return seed.rng()
         return np.random.default_rng(seed)
 
     # ---- stimuli -----------------------------------------------------------------------
@@ -235,7 +237,7 @@ class EngramNetwork:
         ----------
         rates_hz : ndarray (n_trials, n_inputs)
             Stimulus rates (see :meth:`rates`).
-        seed : int, SeedSequence, Generator or None
+        seed : int, SeedSequence, SeedTree, Generator or None
             Source of the spikes; None draws from the network's own stream.
         windows_ms : dict of str -> (onset_ms, duration_ms), optional
             Stimulus window of each modality inside a trial; modalities not

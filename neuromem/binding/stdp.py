@@ -17,6 +17,11 @@ Cost, counted from the spikes of each run (``synaptic_events``):
 * while learning, every input spike depresses its row (``N_c`` weights) and
   every concept spike potentiates its column (``N_in`` weights) and updates
   its feedback row (``N_in`` weights).
+
+Seeds: the binder's ``seed`` (an int, or a :class:`~neuromem.seeds.SeedTree`
+such as a run's ``binder/stdp`` child) is the root of its tree: ``weights``,
+``stream``, and ``input_spikes/learn/<i>`` / ``input_spikes/cue/<i>`` for its
+i-th learn / cue call.
 """
 
 from __future__ import annotations
@@ -53,17 +58,19 @@ class STDPBinder(Binder):
     def __init__(self, *, engine: str = "numba", preset: str = "default", spec_overrides: dict | None = None,
                  **kwargs):
         super().__init__(**kwargs)
+        from neuromem.seeds import SeedTree, as_seed_tree
         from neuromem.session import Session
-        from neuromem.session.legacy_seeds import LegacySeeds
 
         if self.reference is None:
             raise ValueError("the stdp binder needs reference latents (they fit the population code's squash)")
         ov = {k: dict(v) for k, v in (spec_overrides or {}).items()}
         ov.setdefault("concept", {})["n_neurons"] = self.n_units
-        ss = self.seed if isinstance(self.seed, np.random.SeedSequence) else np.random.SeedSequence(self.seed)
-        s_init, self._s_learn, self._s_cue = ss.spawn(3)
+        if isinstance(self.seed, np.random.SeedSequence):  # a caller not yet on the seed tree: its root from it
+            self.seeds = SeedTree(int(self.seed.generate_state(1, dtype=np.uint32)[0]))
+        else:
+            self.seeds = as_seed_tree(self.seed)
         self.session = Session(None, preset, overrides=ov, modalities=self.modalities, engine=engine,
-                               seeds=LegacySeeds({("weights",): s_init}), fit_latents=self.reference)
+                               seeds=self.seeds, fit_latents=self.reference)
         self.spec = self.session.spec
         self.net = self.session.network
         self.engine_name = getattr(self.net.engine, "name", engine)
@@ -79,23 +86,21 @@ class STDPBinder(Binder):
             events += n_in_spikes * n_c + 2 * n_c_spikes * n_in
         self.cost.add(phase, "synaptic_events", events)
 
-    def _run(self, stimuli: dict, *, plastic: bool, seed):
-        run = self.session.run(stimuli, plastic=plastic, phase="learn" if plastic else "cue",
-                               rng=np.random.default_rng(seed))
+    def _run(self, stimuli: dict, *, plastic: bool, call: int):
+        phase = "learn" if plastic else "cue"
+        run = self.session.run(stimuli, plastic=plastic, phase=phase, rng=self.seeds.rng("input_spikes", phase, call))
         self._count("learn" if plastic else "recall", run.drive, run.spikes, plastic)
         return run
 
     # ---- interface ----------------------------------------------------------------------
     def _learn(self, presentations) -> None:
         stim = {m: np.stack([p.latents[m] for p in presentations]) for m in self.modalities}
-        seed = self._s_learn.spawn(1)[0]
+        self._run(stim, plastic=True, call=self._n_learn_calls)
         self._n_learn_calls += 1
-        self._run(stim, plastic=True, seed=seed)
 
     def _cue(self, modality: str, z: np.ndarray):
-        seed = self._s_cue.spawn(1)[0]
+        run = self._run({modality: z}, plastic=False, call=self._n_cue_calls)
         self._n_cue_calls += 1
-        run = self._run({modality: z}, plastic=False, seed=seed)
         return run.spikes, run.counts
 
     def recall(self, cue_modality, latents, target_modality) -> RecallResult:

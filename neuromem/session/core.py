@@ -95,9 +95,9 @@ class Session:
     engine_options : dict, optional
         Passed to the engine (and to the readout populations' engines).
     seeds : SeedTree or int
-        The run's seed tree: ``weights`` seeds the initial weights (and the
-        network's own stream); ``input_spikes/<phase>`` the drive of a phase
-        when no ``rng`` is given.
+        The run's seed tree (an int is a root): its ``weights`` child seeds
+        the initial weights, ``stream`` the network's own stream and
+        ``input_spikes/<phase>`` the drive of a phase when no ``rng`` is given.
     fit_latents : dict of str -> ndarray (n_items, latent_dim), optional
         Latents to fit the code on instead of the train split (a binder's reference latents).
     squash : dict of str -> LatentSquash, optional
@@ -126,7 +126,7 @@ class Session:
         self.space = space
         self.modalities = tuple(modalities) if modalities is not None else tuple(source if source is not None
                                                                                 else squash)
-        self.seeds = seeds if hasattr(seeds, "child") else as_seed_tree(seeds)
+        self.seeds = as_seed_tree(seeds)
         self.engine_name = str(engine)
         self.engine_options = dict(engine_options or {})
         self.progress = bool(progress)
@@ -149,9 +149,8 @@ class Session:
         if bad:
             raise ValueError(f"readout targets {bad} are not modalities of the network ({list(self.modalities)})")
         self.readout_targets = tuple(readout_targets)
-        self.network = EngramNetwork(self.spec, self.squash, engine=self.engine_name,
-                                     seed=self.seeds.child("weights").seed_sequence, progress=self.progress,
-                                     **self.engine_options)
+        self.network = EngramNetwork(self.spec, self.squash, engine=self.engine_name, seed=self.seeds,
+                                     progress=self.progress, **self.engine_options)
         self._readouts = None
 
     # ---- the network ----------------------------------------------------------------------
@@ -320,7 +319,6 @@ class Session:
             epochs = trial_epochs(kind, labels, items, sim=self.spec.sim, windows_ms=windows, concepts=concepts,
                                   phase=phase)
         notes = {"engine": self.engine_name, "preset": self.spec.name, "phase": phase, "plastic": bool(plastic),
-                 "seed": getattr(self.seeds, "root", None), "seed_path": [str(n) for n in getattr(self.seeds, "path",
-                                                                                             ())]}
+                 "seed": self.seeds.root, "seed_path": [str(n) for n in self.seeds.path]}
         return SessionRecording(dt_ms=float(drive.dt_ms), n_steps=int(drive.n_steps), spikes=spikes, v=v,
                                 epochs=epochs, annotations=notes)

@@ -283,10 +283,15 @@ def _item_key(item) -> bytes:
     return np.ascontiguousarray(item, dtype="<f4").tobytes()
 
 
-def _cue_seed(memory_seed: int, item) -> np.random.SeedSequence:
-    """Cue noise seed from the memory's seed and the item (see :func:`_item_key`)."""
-    h = hashlib.sha256(_item_key(item)).digest()
-    return np.random.SeedSequence([int(memory_seed), int.from_bytes(h[:8], "little")])
+def _cue_seed(memory_seed: int, item, use: str = "cue", *after):
+    """The seed tree node of a cue's (or a one-shot concept's) input spikes: ``input_spikes/<use>/<item hash>/...``.
+
+    The item hash is the first 16 hex digits of the SHA-256 of :func:`_item_key`.
+    """
+    from neuromem.seeds import SeedTree
+
+    item_hash = hashlib.sha256(_item_key(item)).hexdigest()[:16]
+    return SeedTree(int(memory_seed)).child("input_spikes", use, item_hash, *after)
 
 
 class Memory:
@@ -339,8 +344,7 @@ class Memory:
         if self._network is None:
             from neuromem.engram import EngramNetwork
 
-            net = EngramNetwork(self.spec(), self.squash(), engine=self.meta["network"]["engine"],
-                                seed=int(self.meta["seeds"]["network"]))
+            net = EngramNetwork(self.spec(), self.squash(), engine=self.meta["network"]["engine"], seed=self.seed)
             net.load_snapshot(self._snapshot)  # weights, thresholds and the network's own random stream
             self._network = net
         return self._network
@@ -355,7 +359,7 @@ class Memory:
         items = list(z_all) if items is None else list(items)
         out = []
         for z, item in zip(z_all, items):
-            resp = self.network.cue(modality, z[None, :], seed=np.random.default_rng(_cue_seed(self.seed, item)))
+            resp = self.network.cue(modality, z[None, :], seed=_cue_seed(self.seed, item).rng())
             out.append(resp.counts[0])
         return np.asarray(out)
 
@@ -519,10 +523,8 @@ class Memory:
                              "are in engrams); re-learn with a larger --concept-neurons")
         z_name = self.encoders.names([name])[0]
         stim = {"picture": z_pic[None], "name": z_name[None]}
-        ss = _cue_seed(self.seed, pic)
-        learn_seed, assign_seed = ss.spawn(2)
-        self.network.present(stim, plastic=True, seed=np.random.default_rng(learn_seed))
-        resp = self.network.present(stim, plastic=False, seed=np.random.default_rng(assign_seed))
+        self.network.present(stim, plastic=True, seed=_cue_seed(self.seed, pic, "one_shot", "learn").rng())
+        resp = self.network.present(stim, plastic=False, seed=_cue_seed(self.seed, pic, "one_shot", "assign").rng())
         counts = resp.counts[0]
         fired = np.flatnonzero(counts)
         self.store.add_concept(name)
@@ -647,22 +649,22 @@ def _form_engrams(space, config: LearnConfig, n_neurons: int, preset_neurons: in
     the preset overrides and the seeds used.
     """
     from neuromem.protocols import TrainingPlan, choose_training, training_trials
+    from neuromem.seeds import SeedTree
     from neuromem.session import Session
-    from neuromem.session.legacy_seeds import LegacySeeds
 
     mods = tuple(space.modalities)
     n_c, K = len(space.concepts), config.presentations
-    ss = np.random.SeedSequence(config.seed)
-    s_net, s_order, s_learn, s_assign = (int(s.generate_state(1)[0]) for s in ss.spawn(4))
+    tree = SeedTree(config.seed)  # the same root as the split and the encoder heads
     overrides = {"concept": {"n_neurons": n_neurons}} if n_neurons != preset_neurons else {}
     session = Session(space, config.preset, overrides=overrides, modalities=mods, engine=config.engine,
-                      seeds=LegacySeeds({("weights",): np.random.SeedSequence(s_net)}), progress=progress)
-    plan = choose_training(space, K, np.random.default_rng(s_order), mods)
+                      seeds=tree, progress=progress)
+    plan = choose_training(space, K, tree.rng("training"), mods)
     log(f"forming engrams: {n_c} concepts x {K} presentations on {config.engine} ({n_neurons} concept neurons)")
-    session.train(training_trials(space, plan, mods), rng=np.random.default_rng(s_learn))
+    session.train(training_trials(space, plan, mods))  # input_spikes/train
     by_concept = TrainingPlan(chosen=plan.chosen, order=[(k, r) for k in range(n_c) for r in range(K)])
-    counts = session.test(training_trials(space, by_concept, mods), rng=np.random.default_rng(s_assign)).counts
-    seeds = {"network": s_net, "order": s_order, "learn_drive": s_learn, "assign_drive": s_assign}
+    counts = session.test(training_trials(space, by_concept, mods), phase="assign").counts
+    seeds = {"root": config.seed, "tree": ["weights", "stream", "training", "input_spikes/train",
+                                           "input_spikes/assign"]}
     return session.network, counts.reshape(n_c, K, -1).mean(axis=1), overrides, seeds
 
 

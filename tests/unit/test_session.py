@@ -44,7 +44,7 @@ def test_session_runs_what_the_network_runs_by_hand(space, trials):
     learned = s.train(train)
     tested = s.test(test)
     spec = load_preset("default", modalities=MODS, latent_dim=space.latent_dim, **OVERRIDES)
-    net = EngramNetwork(spec, fit_squash(space, MODS), engine="numba", seed=SeedTree(5).child("weights").seed_sequence,
+    net = EngramNetwork(spec, fit_squash(space, MODS), engine="numba", seed=SeedTree(5),
                         threads=1)
     d_train = net.drive(trial_rates(net, space, train), seed=SeedTree(5).rng("input_spikes", "train"))
     r_train = net.engine.run(d_train, plastic=True)

@@ -6,8 +6,6 @@ import dataclasses
 import time
 from pathlib import Path
 
-import numpy as np
-
 from neuromem.analysis import summarise_seeds
 from neuromem.experiments.binding_window.analysis import PER_OFFSET, binding_half_width_ms, binding_measures
 from neuromem.experiments.binding_window.config import BindingWindowConfig
@@ -16,8 +14,8 @@ from neuromem.latents import LatentSpace
 from neuromem.network import load_preset
 from neuromem.protocols import StimulusWindow, choose_training, heldout_trials, training_trials, \
     trial_period_on_grid
+from neuromem.seeds import SeedTree
 from neuromem.session import Session
-from neuromem.session.legacy_seeds import LegacySeeds
 
 __all__ = ["run_seed", "run_binding_window", "stimulus_windows"]
 
@@ -48,18 +46,15 @@ def run_seed(space: LatentSpace, cfg: BindingWindowConfig, seed: int, *, progres
     base = load_preset(cfg.preset, modalities=modalities, latent_dim=space.latent_dim)
     stim = base.sim.stimulus_ms
     period = trial_period_on_grid(stim + max(abs(x) for x in cfg.offsets_ms) + float(cfg.pause_ms), base.sim.dt_ms)
-    s_init, s_choose, s_train, s_test, s_recall = np.random.SeedSequence(seed).spawn(5)
-    rng = np.random.default_rng
+    seeds = SeedTree(seed)  # every child named in neuromem.seeds
     session = Session(space, cfg.preset, overrides={"sim": {"trial_period_ms": period}}, modalities=modalities,
-                      engine=cfg.engine, engine_options=cfg.engine_options,
-                      seeds=LegacySeeds({("weights",): s_init}))
-    plan = choose_training(space, cfg.presentations, rng(s_choose), modalities)
+                      engine=cfg.engine, engine_options=cfg.engine_options, seeds=seeds)
+    plan = choose_training(space, cfg.presentations, seeds.rng("training"), modalities)
     together = training_trials(space, plan, modalities)
-    test_rng = rng(s_test)
-    test = heldout_trials(space, ("picture", "name"), test_rng,
+    test = heldout_trials(space, ("picture", "name"), seeds.rng("test_items", "test"),
                           max_pictures_per_concept=cfg.max_test_pictures_per_concept,
                           min_word_trials_per_concept=cfg.min_word_trials_per_concept, blank_trials=cfg.blank_trials)
-    test_drive = session.drive(test, rng=test_rng)  # one test drive for every offset
+    test_drive = session.drive(test, phase="test")  # one test drive for every offset
     proto = plan.prototypes(space, modalities)
     out = {k: [] for k in PER_OFFSET}
     offsets = cfg.offsets_ms
@@ -69,12 +64,11 @@ def run_seed(space: LatentSpace, cfg: BindingWindowConfig, seed: int, *, progres
         offsets = tqdm(offsets, desc=f"seed {seed}: offsets", leave=False)
     for off in offsets:
         session.reset()  # the same seeded initial weights for every offset
-        session.train(dataclasses.replace(together, windows=stimulus_windows(off, stim, modalities)),
-                      rng=rng(s_train))
+        session.train(dataclasses.replace(together, windows=stimulus_windows(off, stim, modalities)))
         state = session.get_state()
         counts = session.test(test, drive=test_drive).counts
         measures = binding_measures(test, counts, len(space.concepts), state.w_fb["name"], proto["name"],
-                                    session.spec, session.squash["name"], cfg.criterion, rng(s_recall))
+                                    session.spec, session.squash["name"], cfg.criterion, seeds.rng("recall_guess"))
         for k in PER_OFFSET:
             out[k].append(measures[k])
     out["trial_period_ms"] = period

@@ -16,8 +16,8 @@ from neuromem.experiments.engram_formation.results import EngramResults
 from neuromem.latents import LatentSpace
 from neuromem.protocols import StimulusWindow, choose_training, heldout_trials, training_trials, \
     trial_period_on_grid
+from neuromem.seeds import SeedTree
 from neuromem.session import Session
-from neuromem.session.legacy_seeds import LegacySeeds
 
 __all__ = ["run", "run_engram_formation", "demo"]
 
@@ -103,40 +103,38 @@ def run(space: LatentSpace, config: EngramConfig | None = None, *, progress: boo
     modalities = ("picture", "name") + (("spoken",) if cfg.use_spoken and "spoken" in space.modalities else ())
     n_c = len(space.concepts)
 
-    ss = np.random.SeedSequence(cfg.seed)
-    (s_init, s_choose, s_train, s_test, s_shuffle, s_async, s_recall, s_ctrl_test) = ss.spawn(8)
-    rng = np.random.default_rng
+    seeds = SeedTree(cfg.seed)  # every child named in neuromem.seeds
     targets = tuple(m for m in ("name", "picture") if m in modalities) if cfg.network_recall else ()
     session = Session(space, cfg.preset, overrides=cfg.spec_overrides, modalities=modalities, engine=cfg.engine,
-                      engine_options=cfg.engine_options, seeds=LegacySeeds({("weights",): s_init}),
-                      readout_targets=targets, readout_layer=cfg.readout, progress=progress)
+                      engine_options=cfg.engine_options, seeds=seeds, readout_targets=targets,
+                      readout_layer=cfg.readout, progress=progress)
     spec = session.spec
-    plan = choose_training(space, K, rng(s_choose), modalities)
+    plan = choose_training(space, K, seeds.rng("training"), modalities)
     train = training_trials(space, plan, modalities)
-    test_rng = rng(s_test)
-    test = heldout_trials(space, modalities, test_rng, max_pictures_per_concept=cfg.max_test_pictures_per_concept,
+    test = heldout_trials(space, modalities, seeds.rng("test_items", "test"),
+                          max_pictures_per_concept=cfg.max_test_pictures_per_concept,
                           min_word_trials_per_concept=cfg.min_word_trials_per_concept, blank_trials=cfg.blank_trials)
     proto = plan.prototypes(space, modalities)
     init = session.initial_state
     timings = {}
 
     t0 = time.perf_counter()
-    learned = session.train(train, rng=rng(s_train))
+    learned = session.train(train)  # input_spikes/train
     timings["train_s"] = time.perf_counter() - t0
     trained = session.get_state()
     t0 = time.perf_counter()
-    tested = session.test(test, rng=test_rng, readout=bool(targets))  # test run + readout populations
+    tested = session.test(test, readout=bool(targets))  # input_spikes/test; test run + readout populations
     timings["test_s"] = time.perf_counter() - t0
     metrics, resp = analyse(space, spec, session.squash, test, tested.counts, trained, proto, cfg.criterion,
-                            rng(s_recall), modalities, tested.readout_counts)
+                            seeds.rng("recall_guess"), modalities, tested.readout_counts)
     metrics.update(references(space, test, plan, proto, modalities, backbone_features))
 
     # controls: the same initial weights, the same test cues
-    ctrl_rng = rng(s_ctrl_test)
-    ctrl_test = heldout_trials(space, modalities, ctrl_rng, max_pictures_per_concept=cfg.control_test_pictures_per_concept,
+    ctrl_test = heldout_trials(space, modalities, seeds.rng("test_items", "control"),
+                               max_pictures_per_concept=cfg.control_test_pictures_per_concept,
                                min_word_trials_per_concept=cfg.min_word_trials_per_concept,
                                blank_trials=cfg.blank_trials)
-    ctrl_drive = session.drive(ctrl_test, rng=ctrl_rng)
+    ctrl_drive = session.drive(ctrl_test, phase="control_test")
     ctrl_out, ctrl_counts = {}, {}
     for name in _progress(list(cfg.controls), progress, desc="controls", leave=False):
         t0 = time.perf_counter()
@@ -144,17 +142,17 @@ def run(space: LatentSpace, config: EngramConfig | None = None, *, progress: boo
         if name == "asynchronous":  # picture and words in one trial, the words beyond the binding window
             c_session, windows = _asynchronous(session, cfg, modalities)
             c_session.set_state(init)
-            c_session.train(dataclasses.replace(train, windows=windows), rng=rng(s_async))
-            c_drive = c_session.drive(ctrl_test, rng=rng(s_ctrl_test))
+            c_session.train(dataclasses.replace(train, windows=windows), phase="asynchronous")
+            c_drive = c_session.drive(ctrl_test, phase="control_test")  # the same noise, longer trials
         else:
             session.set_state(init)
             if name == "shuffled_pairing":
-                shuffled = training_trials(space, plan, modalities, shuffle_rng=rng(s_shuffle))
-                session.train(shuffled, rng=rng(s_train))
+                shuffled = training_trials(space, plan, modalities, shuffle_rng=seeds.rng("shuffle"))
+                session.train(shuffled)  # the trained network's input noise (input_spikes/train)
         state = c_session.get_state()
         c_run = c_session.test(ctrl_test, drive=c_drive, readout=bool(targets))
         ctrl_out[name], _ = analyse(space, spec, session.squash, ctrl_test, c_run.counts, state, proto,
-                                    cfg.criterion, rng(s_recall), modalities, c_run.readout_counts)
+                                    cfg.criterion, seeds.rng("recall_guess"), modalities, c_run.readout_counts)
         ctrl_counts[name] = c_run.counts
         timings[f"control_{name}_s"] = time.perf_counter() - t0
 
