@@ -31,17 +31,9 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from neuromem.coding.population import PopulationCode, _check_range
+from neuromem.coding.population import _check_range
 from neuromem.coding.spikes import SpikeTrains
-from neuromem.network.spec import (
-    STDP,
-    ConceptLayer,
-    Homeostasis,
-    Inhibition,
-    LatentPopulation,
-    NetworkSpec,
-    NetworkState,
-)
+from neuromem.network import ConceptLayer, NetworkSpec, NetworkState, PairSTDP, one_population_spec
 
 __all__ = ["ReadoutLayer", "readout_spec", "readout_state", "ReadoutPopulations"]
 
@@ -89,7 +81,8 @@ def readout_spec(spec: NetworkSpec, modality: str, layer: ReadoutLayer = Readout
 
     Its one input population is the concept layer (``spec.concept.n_neurons``
     inputs, one per concept neuron); its LIF layer has one neuron per neuron
-    of ``modality``'s latent population; no inhibition, no adaptive threshold;
+    of ``modality``'s latent population; no mechanism but the weight range
+    of its synapses (no inhibition, no adaptive threshold, no feedback);
     same time grid and trial structure as ``spec``. Run it with
     ``plastic=False`` and :func:`readout_state` weights.
 
@@ -100,19 +93,14 @@ def readout_spec(spec: NetworkSpec, modality: str, layer: ReadoutLayer = Readout
     """
     target = spec.population(modality)
     n_c = spec.concept.n_neurons
-    return NetworkSpec(
-        populations=(LatentPopulation(modality=modality, latent_dim=n_c, neurons_per_dim=1),),
-        coding=PopulationCode(neurons_per_dim=1),
-        concept=ConceptLayer(n_neurons=target.n_neurons, tau_m_ms=layer.tau_m_ms, v_rest_mv=layer.v_rest_mv,
-                             v_reset_mv=layer.v_reset_mv, v_thresh_mv=layer.v_thresh_mv,
-                             refractory_ms=layer.refractory_ms, tau_syn_exc_ms=layer.tau_syn_exc_ms),
-        inhibition=Inhibition(w_inh_mv=0.0),
-        # frozen weights, but some engines clip to w_max on every spike: w_max = w_fb_mv * f_max
-        stdp=STDP(init_weight_sum_mv=layer.w_fb_mv * spec.feedback.f_max * n_c / STDP().w_max_over_mean),
-        homeostasis=Homeostasis(theta_plus_mv=0.0),
-        sim=spec.sim,
-        name=f"{spec.name}/readout-{modality}",
-    )
+    f_max = spec.feedback.f_max if spec.feedback is not None else 1.0
+    concept = ConceptLayer(n_neurons=target.n_neurons, tau_m_ms=layer.tau_m_ms, v_rest_mv=layer.v_rest_mv,
+                           v_reset_mv=layer.v_reset_mv, v_thresh_mv=layer.v_thresh_mv,
+                           refractory_ms=layer.refractory_ms, tau_syn_exc_ms=layer.tau_syn_exc_ms)
+    # frozen weights (run with plastic=False), but engines clip to w_max on every spike: w_max = w_fb_mv * f_max
+    synapses = PairSTDP(init_weight_sum_mv=layer.w_fb_mv * f_max * n_c / PairSTDP().w_max_over_mean)
+    return one_population_spec(n_c, concept, mechanisms=(synapses,), sim=spec.sim, modality=modality,
+                               name=f"{spec.name}/readout-{modality}")
 
 
 def readout_state(ro_spec: NetworkSpec, w_fb: np.ndarray, layer: ReadoutLayer = ReadoutLayer()) -> NetworkState:

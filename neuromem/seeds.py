@@ -37,8 +37,10 @@ path                            used by
                                 ``benchmark``
 ``shuffle``                     partners of the shuffled-pairing control
 ``recall_guess``                the seeded guess when a recall pattern is empty
-``binder/<name>``               a binder's own tree (given to the binder by its caller)
+``binder/<name>``               a binder's own tree (given to the binder by its caller;
+                                below it ``weights``, ``input_spikes``, ``training``)
 ``cue_noise``, ``synthetic``    noise added to cues; synthetic concept sets
+                                (compare-binding: ``synthetic/capacity/<n concepts>``)
 ==============================  ==============================================================
 
 The shuffled-pairing control reuses ``input_spikes/train``: it differs from
@@ -74,9 +76,9 @@ SEED_NAMES = {
                     "assign, learn/<i>, cue/<i>, cue/<item>, one_shot/<item>, benchmark)",
     "shuffle": "the shuffled-pairing control's partners",
     "recall_guess": "the seeded guess when a recall pattern is empty",
-    "binder": "a binder's own randomness (child: the binder name)",
+    "binder": "a binder's own randomness (child: the binder name; below it weights, input_spikes, training)",
     "cue_noise": "noise added to cues",
-    "synthetic": "synthetic concept sets",
+    "synthetic": "synthetic concept sets (compare-binding: synthetic/capacity/<n concepts>)",
 }
 
 

@@ -1,6 +1,6 @@
 """Choose the backprop binders' hyper-parameters once, on the tuning seeds' validation splits.
 
-    python simulations/tune_binders.py --dataset digits --seeds 0 [--binders readout,contrastive,surrogate]
+    python simulations/tune_binders.py --dataset digits --seeds 0 [--binders softmax,contrastive,surrogate]
 
 Encodes (cached) each tuning seed with half of the concepts fitting the encoders, scores every candidate
 of ``neuromem.experiments.binding_tuning.SEARCH`` on train pictures that were not presented, and writes the best
@@ -10,27 +10,28 @@ configuration per binder to ``neuromem/binding/binders.toml``, which ``neuromem 
 import argparse
 import sys
 
-from neuromem.experiments.binding_tuning import tune
-from neuromem.data import load_dataset
-from neuromem.data.concept_split import resolve_fit_concepts
-from neuromem.encoders import EncoderConfig, encode_dataset
+from neuromem._checks import list_option
+from neuromem.analysis.statistics import TUNING_SEEDS
+from neuromem.encoders import EncodeRequest, EncoderConfig
+from neuromem.experiments.binding_tuning import SEARCH, tune
 
 
 def main(argv=None) -> int:
     p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     p.add_argument("--dataset", default="digits")
-    p.add_argument("--seeds", default="0", help="tuning seeds (0-2)")
-    p.add_argument("--binders", default="readout,contrastive,surrogate")
+    p.add_argument("--seeds", type=list_option(int, what="--seeds", example="0,1,2", minimum=0), default=(0,),
+                   help="tuning seeds (0-2)")
+    p.add_argument("--binders", type=list_option(str, what="--binders", example="contrastive,surrogate"),
+                   default=tuple(SEARCH), help=f"binders to tune (default: {','.join(SEARCH)})")
     args = p.parse_args(argv)
-    seeds = [int(s) for s in args.seeds.split(",")]
-    if any(s > 2 for s in seeds):
-        raise SystemExit("tuning uses seeds 0-2 only (3-7 are report seeds)")
-    spaces = {}
-    for s in seeds:
-        ds = load_dataset(args.dataset, seed=s)
-        cfg = EncoderConfig(spoken=False, fit_concepts=resolve_fit_concepts("0.5", ds.concepts, seed=s))
-        spaces[s] = encode_dataset(ds, seed=s, config=cfg, progress=False).space
-    tune(spaces, binders=tuple(args.binders.split(",")))
+    if any(s not in TUNING_SEEDS for s in args.seeds):
+        p.error(f"--seeds: tuning uses seeds {TUNING_SEEDS} only (3-7 are report seeds)")
+    unknown = [b for b in args.binders if b not in SEARCH]
+    if unknown:
+        p.error(f"--binders: no search grid for {unknown}; tunable binders: {','.join(SEARCH)}")
+    request = EncodeRequest(dataset=args.dataset, encoder=EncoderConfig(spoken=False), fit_concepts="0.5",
+                            progress=False)
+    tune({s: request.encode(s).space for s in args.seeds}, binders=args.binders)
     return 0
 
 

@@ -56,12 +56,13 @@ def main(args, request, out):
 TOY_BINDER = '''
 import numpy as np
 from neuromem.binding.base import Binder, RecallResult
+from neuromem.binding.traits import BinderTraits
 
 class ToyBinder(Binder):
     """Remembers the last presentation of each concept; recalls the target of the nearest stored cue."""
 
     name = "toy"
-    learning_rule = "hebbian"
+    traits = BinderTraits(family="hebbian", n_units_counts="stored concepts", capacity=None, colour="tab:olive")
 
     def _learn(self, presentations):
         self.memory_ = getattr(self, "memory_", {})
@@ -138,6 +139,4 @@ def test_toy_binder_through_one_registry_line(toys):
         assert b.cost.get("learn", "memory_writes") == 2 * 2 * 3
         json.dumps(b.cost.to_dict())
     finally:
-        from neuromem.binding import base
-
-        getattr(base, "_REGISTRY", {}).pop("toy", None)
+        binding.BINDERS.pop("toy", None)

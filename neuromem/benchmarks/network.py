@@ -13,16 +13,16 @@ from __future__ import annotations
 
 import numpy as np
 
-from neuromem.coding.population import PopulationCode
 from neuromem.coding.spikes import SpikeTrains, poisson_trials
-from neuromem.network.spec import (
-    STDP,
+from neuromem.network import (
+    AdaptiveThreshold,
     ConceptLayer,
-    Homeostasis,
-    Inhibition,
-    LatentPopulation,
+    HebbianFeedback,
+    LateralInhibition,
     NetworkSpec,
+    PairSTDP,
     SimConfig,
+    one_population_spec,
 )
 
 __all__ = ["benchmark_spec", "benchmark_drive", "N_STIMULI", "STIMULUS_MS", "RATE_MAX_HZ", "INHIBITION_SCALE_MV"]
@@ -38,16 +38,11 @@ def benchmark_spec(n_in: int, n_c: int) -> NetworkSpec:
     """The benchmark network with ``n_in`` inputs and ``n_c`` concept neurons."""
     if n_in < 1 or n_c < 1:
         raise ValueError(f"sizes must be positive; got n_in={n_in}, n_c={n_c}")
-    return NetworkSpec(
-        populations=(LatentPopulation(modality="picture", latent_dim=int(n_in), neurons_per_dim=1),),
-        coding=PopulationCode(neurons_per_dim=1),
-        concept=ConceptLayer(n_neurons=int(n_c)),
-        inhibition=Inhibition(w_inh_mv=INHIBITION_SCALE_MV / n_c),
-        stdp=STDP(),
-        homeostasis=Homeostasis(),
-        sim=SimConfig(dt_ms=0.1, stimulus_ms=STIMULUS_MS, trial_period_ms=STIMULUS_MS),
-        name=f"benchmark-{n_in}x{n_c}",
-    )
+    mechanisms = (PairSTDP(), HebbianFeedback(), AdaptiveThreshold(),
+                  LateralInhibition(w_inh_mv=INHIBITION_SCALE_MV / n_c))
+    return one_population_spec(int(n_in), ConceptLayer(n_neurons=int(n_c)), mechanisms=mechanisms,
+                               sim=SimConfig(dt_ms=0.1, stimulus_ms=STIMULUS_MS, trial_period_ms=STIMULUS_MS),
+                               name=f"benchmark-{n_in}x{n_c}")
 
 
 def benchmark_drive(spec: NetworkSpec, seed: int = 0) -> SpikeTrains:

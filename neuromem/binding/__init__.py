@@ -2,10 +2,13 @@
 
 ``stdp`` (the spiking concept-cell network, Hebbian), ``surrogate`` (the same
 spiking architecture trained by backprop through time), ``contrastive``
-(CLIP-style InfoNCE), ``readout`` (softmax concept units, cross-entropy) and
+(CLIP-style InfoNCE), ``softmax`` (softmax concept units, cross-entropy; its
+old name ``readout`` works for one release, with a warning) and
 ``hopfield`` (modern Hopfield key-value memory, Hebbian) share one interface
-(:class:`~neuromem.binding.base.Binder`). A new binder is a module plus one
-:func:`register_binder` line below.
+(:class:`~neuromem.binding.base.Binder`). A new binder is a module whose class
+declares its :class:`~neuromem.binding.traits.BinderTraits`, plus one
+:func:`register_binder` line below; the lines' order is the comparison's
+default order.
 """
 
 from neuromem.binding.base import (
@@ -15,19 +18,32 @@ from neuromem.binding.base import (
     BindingPresentation,
     CostCounter,
     RecallResult,
-    binder_class,
-    binder_names,
+    as_generator,
     check_presentations,
     hash_presentations,
-    make_binder,
-    register_binder,
 )
+from neuromem.binding.registry import (
+    ALIASES,
+    BINDERS,
+    BinderEntry,
+    binder_class,
+    binder_names,
+    binder_traits,
+    make_binder,
+    register_alias,
+    register_binder,
+    resolve_binder_name,
+)
+from neuromem.binding.traits import FAMILIES, BinderTraits, CapacityLimit
 
-__all__ = ["COST_KINDS", "PHASES", "Binder", "BindingPresentation", "CostCounter", "RecallResult", "binder_class",
-           "binder_names", "check_presentations", "hash_presentations", "make_binder", "register_binder"]
+__all__ = ["ALIASES", "BINDERS", "COST_KINDS", "FAMILIES", "PHASES", "Binder", "BinderEntry", "BinderTraits",
+           "BindingPresentation", "CapacityLimit", "CostCounter", "RecallResult", "as_generator", "binder_class",
+           "binder_names", "binder_traits", "check_presentations", "hash_presentations", "make_binder",
+           "register_alias", "register_binder", "resolve_binder_name"]
 
-register_binder("hopfield", "neuromem.binding.hopfield:HopfieldBinder")
-register_binder("readout", "neuromem.binding.readout:ReadoutBinder", requires=("torch",))
-register_binder("contrastive", "neuromem.binding.contrastive:ContrastiveBinder", requires=("torch",))
 register_binder("stdp", "neuromem.binding.stdp:STDPBinder")
 register_binder("surrogate", "neuromem.binding.surrogate:SurrogateBinder", requires=("torch", "norse"))
+register_binder("softmax", "neuromem.binding.softmax:SoftmaxBinder", requires=("torch",))
+register_binder("contrastive", "neuromem.binding.contrastive:ContrastiveBinder", requires=("torch",))
+register_binder("hopfield", "neuromem.binding.hopfield:HopfieldBinder")
+register_alias("readout", "softmax")  # its old name, until the next release

@@ -6,6 +6,8 @@ from dataclasses import asdict, dataclass
 
 import numpy as np
 
+from neuromem._checks import is_int
+
 __all__ = ["BackpropConfig", "Standardise", "torch_generator"]
 
 
@@ -28,8 +30,7 @@ class BackpropConfig:
     weight_decay: float = 0.0
 
     def __post_init__(self):
-        if isinstance(self.epochs, bool) or not isinstance(self.epochs, (int, np.integer)) \
-                or not 1 <= self.epochs <= 10000:
+        if not is_int(self.epochs) or not 1 <= self.epochs <= 10000:
             raise ValueError(f"BackpropConfig.epochs={self.epochs!r} is out of range; allowed integers 1..10000")
         if not 0 < float(self.learning_rate) <= 1:
             raise ValueError(f"BackpropConfig.learning_rate={self.learning_rate!r} is out of range; allowed (0, 1]")
@@ -53,12 +54,12 @@ class Standardise:
         return ((np.atleast_2d(z) - self.mean) / self.std).astype(np.float32)
 
 
-def torch_generator(seed) -> "torch.Generator":
+def torch_generator(node) -> "torch.Generator":
+    """A CPU ``torch.Generator`` seeded from a seed-tree node (:meth:`~neuromem.seeds.SeedTree.int_seed`)."""
     import torch
 
-    ss = seed if isinstance(seed, np.random.SeedSequence) else np.random.SeedSequence(seed)
     g = torch.Generator()
-    g.manual_seed(int(ss.generate_state(1)[0]))
+    g.manual_seed(node.int_seed())
     return g
 
 

@@ -13,7 +13,9 @@ of the learning rule:
 >>> answer = binder.recall("picture", z_test, "name")                          # doctest: +SKIP
 >>> pred, no_response = binder.predict("picture", z_test, "name", name_protos)  # doctest: +SKIP
 
-A binder is a new module plus one :func:`register_binder` line in
+A binder is a new module with a subclass of :class:`Binder` that declares
+its :class:`~neuromem.binding.traits.BinderTraits`, plus one
+:func:`~neuromem.binding.registry.register_binder` line in
 ``neuromem/binding/__init__.py``. Binder libraries (torch, an engine) are
 imported lazily, only when that binder is made.
 
@@ -28,32 +30,35 @@ from __future__ import annotations
 
 import abc
 import hashlib
-import importlib
-import importlib.util
 from dataclasses import dataclass, field
 from typing import ClassVar
 
 import numpy as np
+
+from neuromem._checks import is_int
+from neuromem.binding.cost import COST_KINDS, PHASES, CostCounter
+from neuromem.binding.traits import BinderTraits
+from neuromem.seeds import SeedTree, as_seed_tree
 
 __all__ = [
     "Binder",
     "BindingPresentation",
     "CostCounter",
     "RecallResult",
-    "binder_class",
-    "binder_names",
+    "as_generator",
     "check_presentations",
     "hash_presentations",
-    "make_binder",
-    "register_binder",
     "COST_KINDS",
     "PHASES",
 ]
 
-#: Phases whose cost is counted separately.
-PHASES = ("learn", "recall")
-#: Kinds of counted operation.
-COST_KINDS = ("synaptic_events", "macs", "memory_writes")
+def as_generator(seed) -> np.random.Generator:
+    """A ``numpy.random.Generator`` from a Generator (returned as it is), a SeedTree node, a SeedSequence or an int."""
+    if isinstance(seed, np.random.Generator):
+        return seed
+    if isinstance(seed, SeedTree):
+        return seed.rng()
+    return np.random.default_rng(seed)
 
 
 @dataclass(frozen=True)
@@ -77,7 +82,7 @@ class BindingPresentation:
     items: dict = field(default_factory=dict)
 
     def __post_init__(self):
-        if isinstance(self.concept, bool) or not isinstance(self.concept, (int, np.integer)) or self.concept < 0:
+        if not is_int(self.concept) or self.concept < 0:
             raise ValueError(f"BindingPresentation.concept={self.concept!r}; must be an int >= 0")
         if not self.latents:
             raise ValueError("BindingPresentation.latents is empty; give at least one modality's latent vector")
@@ -139,33 +144,6 @@ class RecallResult:
     latency_ms: np.ndarray | None = None
 
 
-class CostCounter:
-    """Operation counts by phase and kind (plain integers; exact, not estimated)."""
-
-    def __init__(self):
-        self.counts: dict[str, dict[str, int]] = {p: {} for p in PHASES}
-
-    def add(self, phase: str, kind: str, n) -> None:
-        """Add ``n`` operations of ``kind`` to ``phase``."""
-        if phase not in PHASES:
-            raise ValueError(f"phase={phase!r}; allowed {PHASES}")
-        if kind not in COST_KINDS:
-            raise ValueError(f"kind={kind!r}; allowed {COST_KINDS}")
-        n = int(n)
-        if n < 0:
-            raise ValueError(f"operation counts are non-negative; got {n}")
-        self.counts[phase][kind] = self.counts[phase].get(kind, 0) + n
-
-    def get(self, phase: str, kind: str) -> int:
-        return int(self.counts.get(phase, {}).get(kind, 0))
-
-    def reset(self) -> None:
-        self.counts = {p: {} for p in PHASES}
-
-    def to_dict(self) -> dict:
-        return {p: dict(v) for p, v in self.counts.items()}
-
-
 class Binder(abc.ABC):
     """A learner that binds the latents of one concept across modalities.
 
@@ -181,7 +159,10 @@ class Binder(abc.ABC):
       target prototype (Euclidean), with a seeded chance-level guess where
       nothing was recalled.
     * ``unit_activations(modality, latents)`` gives non-negative responses of
-      the binder's concept units to single-modality cues (``has_units``).
+      the binder's concept units to single-modality cues (``traits.has_units``).
+    * The class declares ``traits`` (:class:`~neuromem.binding.traits.BinderTraits`):
+      its family, what ``n_units`` counts, its capacity limit by
+      construction and its plot colour.
     * ``cost`` counts operations per phase; nothing is estimated from time.
     * Identical constructor arguments and presentations give identical results.
 
@@ -192,10 +173,15 @@ class Binder(abc.ABC):
     latent_dim : int
         Latent size shared by every modality.
     n_units : int
-        Size of the binder (concept units, stored patterns or the matching
-        parameter budget; each binder documents what it means).
-    seed : int or SeedSequence
-        Seed of everything random in the binder.
+        Size of the binder; what it counts (concept neurons, concept units,
+        pattern slots, shared dimensions) is ``traits.n_units_counts``.
+    seed : int or SeedTree
+        Seed of everything random in the binder: an int is the root of the
+        binder's own :class:`~neuromem.seeds.SeedTree`; a tree node (e.g.
+        ``SeedTree(3).child("binder", "hopfield")``, as the comparison passes)
+        is used as it is. The binder asks it for named children
+        (``weights``, ``input_spikes``, ``training``, ...; each binder's
+        docstring lists its own), never for a salt.
     reference : dict of str -> ndarray (n_items, latent_dim), optional
         Unlabelled latents per modality for input normalisation (the spiking
         binders fit their population code's squash on them). Every binder of
@@ -203,20 +189,35 @@ class Binder(abc.ABC):
     """
 
     name: ClassVar[str] = "abstract"
-    #: Whether :meth:`unit_activations` is meaningful (concept units exist).
-    has_units: ClassVar[bool] = False
-    #: Whether the binder is a spiking network (cost in synaptic events, latency in ms).
-    spiking: ClassVar[bool] = False
-    #: "hebbian" or "backprop".
-    learning_rule: ClassVar[str] = "abstract"
+    #: What the binder declares (family, what ``n_units`` counts, capacity limit, colour, ...); every
+    #: concrete binder sets it.
+    traits: ClassVar[BinderTraits | None] = None
+
+    @property
+    def family(self) -> str:
+        """``"hebbian"``, ``"backprop"`` or ``"other"`` (:attr:`traits`)."""
+        return self.traits.family
+
+    @property
+    def spiking(self) -> bool:
+        """Whether the binder is a spiking network (cost in synaptic events, latency in ms)."""
+        return self.traits.spiking
+
+    @property
+    def has_units(self) -> bool:
+        """Whether :meth:`unit_activations` is meaningful (concept units exist)."""
+        return self.traits.has_units
 
     def __init__(self, *, modalities, latent_dim: int, n_units: int, seed=0, reference: dict | None = None):
+        if not isinstance(type(self).traits, BinderTraits):
+            raise TypeError(f"{type(self).__name__} declares no traits; give the class "
+                            f"traits = BinderTraits(family=..., n_units_counts=..., capacity=..., colour=...)")
         mods = tuple(modalities)
         if len(mods) < 2:
             raise ValueError(f"a binder needs at least two modalities; got {mods}")
-        if isinstance(latent_dim, bool) or not isinstance(latent_dim, (int, np.integer)) or latent_dim < 1:
+        if not is_int(latent_dim) or latent_dim < 1:
             raise ValueError(f"latent_dim={latent_dim!r}; must be an int >= 1")
-        if isinstance(n_units, bool) or not isinstance(n_units, (int, np.integer)) or not 1 <= n_units <= 1_000_000:
+        if not is_int(n_units) or not 1 <= n_units <= 1_000_000:
             raise ValueError(f"n_units={n_units!r}; allowed integers 1..1000000")
         if reference is not None:
             for m in mods:
@@ -227,7 +228,8 @@ class Binder(abc.ABC):
         self.modalities = mods
         self.latent_dim = int(latent_dim)
         self.n_units = int(n_units)
-        self.seed = seed
+        #: The binder's seed tree (every random draw of the binder is a named child of it).
+        self.seeds = as_seed_tree(seed)
         self.reference = None if reference is None else {m: np.asarray(reference[m], dtype=np.float64)
                                                          for m in mods}
         self.cost = CostCounter()
@@ -271,7 +273,7 @@ class Binder(abc.ABC):
         ----------
         prototypes : ndarray (n_concepts, latent_dim)
             One target-modality prototype per candidate concept.
-        rng : numpy.random.Generator or int, optional
+        rng : numpy.random.Generator, int, SeedTree or SeedSequence, optional
             Seeds the chance-level guess for cues that recalled nothing.
 
         Returns
@@ -285,7 +287,7 @@ class Binder(abc.ABC):
         d = ((z[:, None, :] - protos[None, :, :]) ** 2).sum(axis=2)
         pred = d.argmin(axis=1)
         empty = np.asarray(res.no_response, dtype=bool)
-        rng = rng if isinstance(rng, np.random.Generator) else np.random.default_rng(rng)
+        rng = as_generator(rng)
         pred[empty] = rng.integers(0, len(protos), size=int(empty.sum()))
         return pred, empty
 
@@ -304,49 +306,5 @@ class Binder(abc.ABC):
 
     def describe(self) -> dict:
         """JSON-serialisable description (name, size, hyper-parameters) recorded with every result."""
-        return {"binder": self.name, "learning_rule": self.learning_rule, "spiking": self.spiking,
+        return {"binder": self.name, "family": self.family, "spiking": self.spiking,
                 "n_units": self.n_units, "modalities": list(self.modalities), "latent_dim": self.latent_dim}
-
-
-# ---- registry -----------------------------------------------------------------------------
-_REGISTRY: dict[str, tuple[str, tuple[str, ...], dict]] = {}
-
-
-def register_binder(name: str, target: str, *, requires: tuple[str, ...] = (), **options) -> None:
-    """Register a binder under ``name``.
-
-    Parameters
-    ----------
-    name : str
-        Name used by :func:`make_binder` and the ``--binders`` option.
-    target : str
-        ``"module:ClassName"``; imported only when the binder is made.
-    requires : tuple of str
-        Top-level packages the binder needs (checked without importing them).
-    **options
-        Keyword arguments passed to the class.
-    """
-    _REGISTRY[name] = (target, tuple(requires), dict(options))
-
-
-def binder_names() -> list[str]:
-    """Names of every registered binder, sorted."""
-    return sorted(_REGISTRY)
-
-
-def binder_class(name: str):
-    """The binder class and its registered options (imports its module)."""
-    if name not in _REGISTRY:
-        raise KeyError(f"unknown binder {name!r}; known binders: {binder_names()}")
-    target, requires, options = _REGISTRY[name]
-    miss = [r for r in requires if importlib.util.find_spec(r) is None]
-    if miss:
-        raise ImportError(f"binder {name!r} needs {', '.join(miss)}, which is not installed")
-    mod_name, cls_name = target.split(":")
-    return getattr(importlib.import_module(mod_name), cls_name), options
-
-
-def make_binder(name: str, **kwargs) -> Binder:
-    """Instantiate the binder registered as ``name`` (keyword arguments as in :class:`Binder`)."""
-    cls, options = binder_class(name)
-    return cls(**{**options, **kwargs})

@@ -19,6 +19,8 @@ item's latent is returned.
 Cost (``macs``): forward ``latent_dim x n_units`` per row and ``n_units`` per
 similarity; backward the weight gradient plus both embedding gradients of
 the similarities.
+
+Seeds (children of the binder's seed tree): ``weights`` (initial maps).
 """
 
 from __future__ import annotations
@@ -30,6 +32,7 @@ import numpy as np
 
 from neuromem.binding._backprop import BackpropConfig, Standardise, torch_generator, torch_threads
 from neuromem.binding.base import Binder, RecallResult
+from neuromem.binding.traits import BinderTraits
 
 __all__ = ["ContrastiveBinder"]
 
@@ -50,9 +53,7 @@ class ContrastiveBinder(Binder):
     """
 
     name = "contrastive"
-    has_units = False
-    spiking = False
-    learning_rule = "backprop"
+    traits = BinderTraits(family="backprop", n_units_counts="shared dimensions", colour="tab:green", capacity=None)
 
     def __init__(self, *, config: BackpropConfig | None = None, threads: int = 1, device: str = "cpu", **kwargs):
         super().__init__(**kwargs)
@@ -62,7 +63,7 @@ class ContrastiveBinder(Binder):
 
         self.config = config or BackpropConfig()
         self.device = torch.device(device)
-        gen = torch_generator(self.seed)
+        gen = torch_generator(self.seeds.child("weights"))
         D, d = self.latent_dim, self.n_units
         self._std = {m: Standardise(None if self.reference is None else self.reference[m], D) for m in self.modalities}
         self.A = {m: (torch.randn(D, d, generator=gen) / math.sqrt(D)).to(self.device).requires_grad_()

@@ -26,6 +26,7 @@ from __future__ import annotations
 import numpy as np
 
 from neuromem.binding.base import Binder, RecallResult
+from neuromem.binding.traits import BinderTraits, CapacityLimit
 
 __all__ = ["HopfieldBinder"]
 
@@ -44,9 +45,8 @@ class HopfieldBinder(Binder):
     """
 
     name = "hopfield"
-    has_units = True
-    spiking = False
-    learning_rule = "hebbian"
+    traits = BinderTraits(family="hebbian", n_units_counts="pattern slots", colour="tab:purple", has_units=True,
+                          capacity=CapacityLimit(reason="n_units pattern slots, first in first out"))
 
     def __init__(self, *, beta: float = 16.0, **kwargs):
         super().__init__(**kwargs)

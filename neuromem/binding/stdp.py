@@ -18,10 +18,10 @@ Cost, counted from the spikes of each run (``synaptic_events``):
   every concept spike potentiates its column (``N_in`` weights) and updates
   its feedback row (``N_in`` weights).
 
-Seeds: the binder's ``seed`` (an int, or a :class:`~neuromem.seeds.SeedTree`
-such as a run's ``binder/stdp`` child) is the root of its tree: ``weights``,
-``stream``, and ``input_spikes/learn/<i>`` / ``input_spikes/cue/<i>`` for its
-i-th learn / cue call.
+Seeds (children of the binder's seed tree): ``weights`` (the network's
+initial state), ``stream`` (its own stream, unused: every run passes its
+seed), ``input_spikes/learn/#i`` and ``input_spikes/cue/#i`` (the Poisson
+input of the i-th learning and cue run).
 """
 
 from __future__ import annotations
@@ -29,6 +29,7 @@ from __future__ import annotations
 import numpy as np
 
 from neuromem.binding.base import Binder, RecallResult
+from neuromem.binding.traits import BinderTraits, CapacityLimit
 
 __all__ = ["STDPBinder"]
 
@@ -51,24 +52,19 @@ class STDPBinder(Binder):
     """
 
     name = "stdp"
-    has_units = True
-    spiking = True
-    learning_rule = "hebbian"
+    traits = BinderTraits(family="hebbian", n_units_counts="concept neurons", colour="tab:red", spiking=True,
+                          has_units=True,
+                          capacity=CapacityLimit(reason="hard winner-take-all: one concept neuron per concept"))
 
     def __init__(self, *, engine: str = "numba", preset: str = "default", spec_overrides: dict | None = None,
                  **kwargs):
         super().__init__(**kwargs)
-        from neuromem.seeds import SeedTree, as_seed_tree
         from neuromem.session import Session
 
         if self.reference is None:
             raise ValueError("the stdp binder needs reference latents (they fit the population code's squash)")
         ov = {k: dict(v) for k, v in (spec_overrides or {}).items()}
         ov.setdefault("concept", {})["n_neurons"] = self.n_units
-        if isinstance(self.seed, np.random.SeedSequence):  # a caller not yet on the seed tree: its root from it
-            self.seeds = SeedTree(int(self.seed.generate_state(1, dtype=np.uint32)[0]))
-        else:
-            self.seeds = as_seed_tree(self.seed)
         self.session = Session(None, preset, overrides=ov, modalities=self.modalities, engine=engine,
                                seeds=self.seeds, fit_latents=self.reference)
         self.spec = self.session.spec
@@ -79,11 +75,9 @@ class STDPBinder(Binder):
 
     # ---- cost ---------------------------------------------------------------------------
     def _count(self, phase: str, drive, res, plastic: bool) -> None:
-        n_in, n_c = self.spec.n_inputs, self.spec.concept.n_neurons
-        n_in_spikes, n_c_spikes = len(drive.indices), len(res.spike_indices)
-        events = n_in_spikes * n_c + n_c_spikes * (n_c - 1)
-        if plastic:
-            events += n_in_spikes * n_c + 2 * n_c_spikes * n_in
+        # deliveries plus what each mechanism of the network adds (NetworkSpec.synaptic_events)
+        events = self.spec.synaptic_events(input_spikes=len(drive.indices), concept_spikes=len(res.spike_indices),
+                                           plastic=plastic)
         self.cost.add(phase, "synaptic_events", events)
 
     def _run(self, stimuli: dict, *, plastic: bool, call: int):

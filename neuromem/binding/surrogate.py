@@ -16,9 +16,9 @@ Norse's SuperSpike surrogate gradient (Zenke & Ganguli 2018),
 
 Learning: every presentation gives one cue trial per modality (that modality
 alone, the others at background rate); the concept layer's spike counts in
-the stimulus window are read out linearly into every *other* modality's
+the stimulus window are mapped linearly onto every *other* modality's
 standardised latent (the completed target), and the input weights (clipped
-to ``[0, w_max]``, excitatory as in the STDP network) and the readouts are
+to ``[0, w_max]``, excitatory as in the STDP network) and these completion maps are
 trained by Adam for ``epochs`` passes over the presentations of one
 ``learn`` call, in shuffled mini-batches of ``batch_size`` presentations,
 with the step sizes decayed to zero along a half cosine (backprop through
@@ -46,96 +46,31 @@ Cost: forward ``synaptic_events`` counted from the spikes (input spike x
 ``n_units`` deliveries, concept spike x ``n_units - 1`` inhibitory ones); the
 backward pass in ``macs`` (per step and trial ``n_inputs x n_units`` for the
 weight gradient plus as many for the gradient through the synaptic current,
-plus the readout).
+plus the completion map).
+
+Seeds (children of the binder's seed tree): ``weights/input`` (initial input
+weights, as the preset draws them), ``weights/completion`` (the linear map of
+spike counts to the target latent), ``input_spikes/#i`` (the i-th draw of
+Poisson input spikes), ``training/#i`` (mini-batch order of the i-th
+``learn`` call).
 """
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import numpy as np
 
+from neuromem._checks import is_int
 from neuromem.binding._backprop import BackpropConfig, Standardise, torch_generator, torch_threads
 from neuromem.binding.base import Binder, RecallResult
+from neuromem.binding.concept_layer import simulate_concept_layer
+from neuromem.binding.traits import BinderTraits, CapacityLimit
 
 __all__ = ["SurrogateBinder", "simulate_concept_layer", "LOSSES"]
 
 #: Training losses of the completed target latent (see the module docstring).
 LOSSES = ("mse", "prototype_ce")
-
-
-def simulate_concept_layer(spikes, W, k, *, method: str = "heaviside", alpha: float = 2.0,
-                           record_v: bool = False):
-    """Concept-layer spikes of one trial per batch row (the norse engine's neuron step and order, frozen weights).
-
-    The step is :func:`neuromem.engines.norse.step.lif_step`, the one the
-    norse engine integrates with, on a dimensionless voltage ``u = (v -
-    v_rest) / (v_thresh - v_rest)`` (the same linear dynamics, hence the same
-    spikes; threshold at 1 as SuperSpike assumes, and a reset that passes a
-    gradient of order 1 instead of 13 mV). Lateral inhibition acts through the
-    leak potential as in the engine and is not differentiated (through it
-    BPTT explodes); the refractory counter carries no gradient.
-
-    Parameters
-    ----------
-    spikes : torch.Tensor (n_steps, batch, n_in)
-        Input spikes (0/1) per step; trial start at step 0.
-    W : torch.Tensor (n_in, n_c)
-        Input weights, mV.
-    k : StepConstants
-        :func:`neuromem.engines.discrete.step_constants` of the spec on the simulated grid.
-    method : str
-        Spike function: ``"heaviside"`` (forward only) or ``"super"`` (Norse's SuperSpike surrogate gradient).
-    alpha : float
-        SuperSpike sharpness on the dimensionless voltage.
-    record_v : bool
-        Also return the membrane voltage after every step.
-
-    Returns
-    -------
-    z : torch.Tensor (n_steps, batch, n_c)
-    v : torch.Tensor (n_steps, batch, n_c) or None
-        Membrane voltage after each step, mV.
-
-    Raises
-    ------
-    ValueError
-        For an unknown ``method``.
-    """
-    import torch
-
-    from neuromem.engines.norse.step import LIFParameters, LIFState, heaviside, lif_step, superspike
-
-    if method not in ("heaviside", "super"):
-        raise ValueError(f"method={method!r}; allowed 'heaviside', 'super'")
-    spike_fn = heaviside if method == "heaviside" else superspike(alpha)
-    T, B, _ = spikes.shape
-    n_c = W.shape[1]
-    dt, dev = W.dtype, W.device
-    scale = k.v_thresh - k.v_rest
-    c = lambda x: torch.as_tensor(x, dtype=dt, device=dev)  # noqa: E731
-    zero = torch.zeros(B, n_c, dtype=dt, device=dev)
-    state = LIFState(v=zero, i=zero, rho=zero)
-    gi = zero
-    jump = zero
-    k_m, k_e = c(1 - k.decay_m), c(1 - k.decay_e)
-    u_th, u_reset = c(1.0), c((k.v_reset - k.v_rest) / scale)
-    rho_reset = c(max(k.n_ref - 1, 0))
-    w_inh = k.w_inh / scale
-    other = 0.0 if k.self_inhibition else 1.0
-    Wu = W / scale
-    zs, vs = [], []
-    for t in range(T):
-        p = LIFParameters(tau_syn_inv=k_e, tau_mem_inv=k_m, v_leak=-gi, v_th=u_th, v_reset=u_reset,
-                          rho_reset=rho_reset)
-        z, state = lif_step(jump, state, p, spike_fn)
-        state = state._replace(rho=state.rho.detach())
-        gi = gi * k.decay_i
-        jump = spikes[t] @ Wu
-        zd = z.detach()
-        gi = gi + w_inh * (zd.sum(dim=1, keepdim=True) - other * zd)
-        zs.append(z)
-        if record_v:
-            vs.append(state.v * scale + k.v_rest)
-    return torch.stack(zs), (torch.stack(vs) if record_v else None)
 
 
 class SurrogateBinder(Binder):
@@ -181,9 +116,9 @@ class SurrogateBinder(Binder):
     """
 
     name = "surrogate"
-    has_units = True
-    spiking = True
-    learning_rule = "backprop"
+    traits = BinderTraits(family="backprop", n_units_counts="concept neurons", colour="tab:orange", spiking=True,
+                          has_units=True, same_units_as="stdp", in_capacity_sweep=False,
+                          capacity=CapacityLimit(reason="hard winner-take-all: one concept neuron per concept"))
 
     def __init__(self, *, config: BackpropConfig | None = None, threads: int = 1, preset: str = "default",
                  dt_ms: float = 0.25, stimulus_ms: float = 50.0, alpha: float = 2.0, lr_w_mv: float = 0.05,
@@ -213,10 +148,9 @@ class SurrogateBinder(Binder):
         self.device = torch.device(device)
         self.squash = {m: LatentSquash.fit(self.reference[m]) for m in self.modalities}
         self._std = {m: Standardise(self.reference[m], self.latent_dim) for m in self.modalities}
-        ss = self.seed if isinstance(self.seed, np.random.SeedSequence) else np.random.SeedSequence(self.seed)
-        s_init, s_read, self._s_spikes, self._s_order = ss.spawn(4)
-        if batch_size is not None and (isinstance(batch_size, bool) or not isinstance(batch_size, (int, np.integer))
-                                       or batch_size < 1):
+        self._n_spike_draws = 0
+        self._n_learn_calls = 0
+        if batch_size is not None and (not is_int(batch_size) or batch_size < 1):
             raise ValueError(f"SurrogateBinder.batch_size={batch_size!r}; allowed a positive integer or None (all)")
         self.batch_size = None if batch_size is None else int(batch_size)
         if loss not in LOSSES:
@@ -224,20 +158,22 @@ class SurrogateBinder(Binder):
         if not 0 < float(tau) <= 10:
             raise ValueError(f"SurrogateBinder.tau={tau!r} is out of range; allowed (0, 10]")
         self.loss, self.tau = loss, float(tau)
-        if isinstance(min_steps, bool) or not isinstance(min_steps, (int, np.integer)) or not 0 <= min_steps <= 100_000:
+        if not is_int(min_steps) or not 0 <= min_steps <= 100_000:
             raise ValueError(f"SurrogateBinder.min_steps={min_steps!r}; allowed an integer in [0, 100000]")
         self.min_steps = int(min_steps)
         if normalisation not in ("preset", "subtractive", "none"):
             raise ValueError(f"SurrogateBinder.normalisation={normalisation!r}; "
                              "allowed 'preset', 'subtractive', 'none'")
-        self.subtractive = (self.spec.stdp.normalisation == "subtractive" if normalisation == "preset"
-                            else normalisation == "subtractive")
+        # the weight steps follow the normalisation of the network's plasticity rule (or the one asked for)
+        self._rule = self.spec.stdp if normalisation == "preset" else replace(self.spec.stdp,
+                                                                               normalisation=normalisation)
+        self.subtractive = self._rule.subtractive
         self._rows = tuple(self.spec.input_slice(m) for m in self.modalities)  # input rows per modality
-        st = initial_state(self.spec, s_init)
+        st = initial_state(self.spec, self.seeds.child("weights", "input").seed_sequence)
         W0 = np.concatenate([st.w_in_mv[m] for m in self.modalities], axis=0)
         self.W = torch.tensor(W0, dtype=torch.float32, device=self.device, requires_grad=True)
         self.w_max = torch.tensor(self.k.w_max_row[:, None], dtype=torch.float32, device=self.device)
-        g = torch_generator(s_read)
+        g = torch_generator(self.seeds.child("weights", "completion"))
         self.R = {m: (0.01 * torch.randn(self.n_units, self.latent_dim, generator=g)).to(self.device).requires_grad_()
                   for m in self.modalities}
         self.r0 = {m: torch.zeros(self.latent_dim, device=self.device, requires_grad=True) for m in self.modalities}
@@ -253,7 +189,8 @@ class SurrogateBinder(Binder):
         rates = np.full((len(z), s.n_inputs), s.coding.rate_background_hz)
         rates[:, s.input_slice(modality)] = encode_rates(z, s.coding, self.squash[modality])
         p = torch.tensor(rates * s.sim.dt_ms * 1e-3, dtype=torch.float32, device=self.device)
-        g = torch_generator(self._s_spikes.spawn(1)[0])
+        g = torch_generator(self.seeds.child("input_spikes", self._n_spike_draws))
+        self._n_spike_draws += 1
         T = s.sim.stimulus_steps
         u = torch.rand((T, len(z), s.n_inputs), generator=g).to(self.device)
         return (u < p[None]).float()
@@ -285,7 +222,8 @@ class SurrogateBinder(Binder):
         cid = torch.tensor([concepts.index(p.concept) for p in presentations], device=self.device)
         protos = {m: torch.stack([tgt[m][cid == c].mean(dim=0) for c in range(len(concepts))])
                   for m in self.modalities}
-        order_rng = np.random.default_rng(self._s_order)
+        order_rng = self.seeds.rng("training", self._n_learn_calls)
+        self._n_learn_calls += 1
         bs = self.batch_size or P
         n_batches = -(-P // bs)
         epochs = max(self.config.epochs, -(-self.min_steps // n_batches))  # few presentations: more passes
@@ -316,10 +254,7 @@ class SurrogateBinder(Binder):
                 sched.step()
                 with torch.no_grad():
                     if self.subtractive:  # each neuron's summed input weight per modality is kept
-                        step = self.W - w_before
-                        for rows in self._rows:
-                            step[rows] -= step[rows].mean(dim=0, keepdim=True)
-                        self.W.copy_(w_before + step)
+                        self.W.copy_(w_before + self._rule.normalise_step(self.W - w_before, self._rows))
                     self.W.clamp_(min=0.0)
                     torch.minimum(self.W, self.w_max, out=self.W)
         self.cost.add("learn", "macs", epochs * M * P * (2 * T * n_in * N + 2 * (M - 1) * N * D))

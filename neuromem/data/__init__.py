@@ -2,7 +2,8 @@
 
 ``load_dataset(name)`` accepts ``"digits"`` (embedded, tiny), ``"fashion-mnist"``
 (Debian package or a folder of idx files) and ``"folder:PATH"`` (one
-sub-folder per concept).
+sub-folder per concept; nested folders declare a hierarchy, read by
+:func:`neuromem.data.folder.load_image_folder` for every command).
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ from neuromem.data.base import (
 )
 from neuromem.data.builtin import FASHION_DEFAULT_PER_CONCEPT, load_digits, load_fashion_mnist
 from neuromem.data.folder import load_image_folder
-from neuromem.data.pictures import PictureError, read_picture
+from neuromem.data.pictures import PictureError, load_picture, read_picture
 
 DATASETS = ("digits", "fashion-mnist", "folder:PATH")
 
@@ -58,5 +59,5 @@ def load_dataset(name: str, *, per_concept: int | None = None, seed: int = 0, da
 
 __all__ = [
     "ConceptDataset", "NameForms", "load_dataset", "load_digits", "load_fashion_mnist",
-    "load_image_folder", "PictureError", "read_picture", "split_pictures", "subsample_per_concept", "validate_pictures", "DATASETS",
+    "load_image_folder", "load_picture", "PictureError", "read_picture", "split_pictures", "subsample_per_concept", "validate_pictures", "DATASETS",
 ]

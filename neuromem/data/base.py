@@ -67,6 +67,11 @@ class ConceptDataset:
         Written name forms of every concept.
     hierarchy : networkx.DiGraph, optional
         Edges parent -> child; every concept is a node, the root is ``name``.
+    picture_sources : tuple of str, optional
+        Where each picture came from (a file path relative to the dataset's
+        folder), one per picture.
+    concept_sources : dict of str -> str, optional
+        Where each concept came from (its folder); error messages name it.
     """
 
     name: str
@@ -75,6 +80,8 @@ class ConceptDataset:
     picture_labels: np.ndarray
     names: dict[str, NameForms]
     hierarchy: nx.DiGraph | None = field(default=None, compare=False)
+    picture_sources: tuple[str, ...] | None = field(default=None, compare=False)
+    concept_sources: dict[str, str] | None = field(default=None, compare=False)
 
     def __post_init__(self):
         validate_pictures(self.pictures, what=f"dataset {self.name!r}")
@@ -102,6 +109,9 @@ class ConceptDataset:
             absent = [c for c in self.concepts if c not in self.hierarchy]
             if absent:
                 raise ValueError(f"hierarchy lacks the concepts {absent}")
+        if self.picture_sources is not None and len(self.picture_sources) != len(self.pictures):
+            raise ValueError(f"picture_sources has {len(self.picture_sources)} entries for {len(self.pictures)} "
+                             "pictures; give one per picture")
 
     @property
     def n_concepts(self) -> int:
@@ -110,6 +120,11 @@ class ConceptDataset:
     @property
     def picture_shape(self) -> tuple[int, ...]:
         return tuple(self.pictures.shape[1:])
+
+    def source_of(self, concept: str) -> str:
+        """Where ``concept`` came from (its folder), else ``concept 'NAME'`` (for error messages)."""
+        where = (self.concept_sources or {}).get(concept)
+        return f"folder {where}" if where else f"concept {concept!r}"
 
     def counts(self) -> np.ndarray:
         """Number of pictures per concept."""

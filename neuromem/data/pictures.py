@@ -38,6 +38,10 @@ Common to every mode:
 Anything else (corrupt, truncated or non-picture files, unsupported modes,
 values outside the stated ranges) raises :class:`PictureError`, one error type
 that carries the file's path.
+
+:func:`load_picture` reads a file and prepares it for a dataset or a memory
+(grey or colour, resized): the folder reader and every picture cue go through
+it, so a cue is prepared exactly as the pictures a memory learned.
 """
 
 from __future__ import annotations
@@ -47,7 +51,7 @@ from pathlib import Path
 
 import numpy as np
 
-__all__ = ["PictureError", "read_picture", "GREY_MODES", "COLOUR_MODES"]
+__all__ = ["PictureError", "read_picture", "load_picture", "GREY_MODES", "COLOUR_MODES"]
 
 #: Modes read as grey (H, W) arrays.
 GREY_MODES = ("1", "L", "LA", "La", "I", "I;16", "I;16B", "I;16L", "I;16N", "F")
@@ -193,3 +197,45 @@ def read_picture(path) -> np.ndarray:
     out = np.clip(out, 0.0, 1.0).astype(np.float32)
     return out
 
+
+def load_picture(path, shape: tuple[int, ...]) -> np.ndarray:
+    """Read a picture file (:func:`read_picture`) and prepare it as a dataset's pictures of ``shape``.
+
+    Parameters
+    ----------
+    path : path
+        A picture file.
+    shape : tuple of int
+        ``(H, W)`` for grey or ``(H, W, 3)`` for colour pictures. A grey file
+        becomes colour by repeating its channel; a colour file becomes grey
+        by luminance (``skimage.color.rgb2gray``). The picture is resized to
+        ``H`` x ``W`` pixels with anti-aliasing (square pictures are not
+        cropped: the aspect ratio changes).
+
+    Returns
+    -------
+    ndarray, float32, shape ``shape``
+        Intensities in [0, 1].
+
+    Raises
+    ------
+    FileNotFoundError
+        No such file.
+    PictureError
+        Not a readable picture, or it decodes to non-finite values (names the file).
+    """
+    from skimage import color, transform
+
+    path = Path(path).expanduser()
+    if not path.is_file():
+        raise FileNotFoundError(f"picture file {path} does not exist")
+    img = read_picture(path).astype(np.float64)
+    colour = len(shape) == 3
+    if img.ndim == 2 and colour:
+        img = np.repeat(img[..., None], 3, axis=-1)
+    elif img.ndim == 3 and not colour:
+        img = color.rgb2gray(img)
+    img = transform.resize(img, tuple(shape[:2]), anti_aliasing=True)
+    if not np.all(np.isfinite(img)):
+        raise PictureError(path, "decoded to non-finite values; remove it or replace it")
+    return np.clip(img, 0.0, 1.0).astype(np.float32)

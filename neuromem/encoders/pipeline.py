@@ -234,6 +234,7 @@ def encode_dataset(dataset: ConceptDataset, *, seed: int = 0, config: EncoderCon
                 log(f"latents for {dataset.name} (seed {seed}) from cache")
                 return result
 
+    _text.check_distinct_names(dataset)  # before any encoding: names the text encoder reads alike
     # 1. pictures -> backbone features (cached separately: the expensive step)
     feats, pps, feats_cached = _backbone_features(dataset, config, backbone, data_hash, progress=progress,
                                                   use_cache=use_cache, log=log)
@@ -277,7 +278,7 @@ def encode_dataset(dataset: ConceptDataset, *, seed: int = 0, config: EncoderCon
 
         utts, sp_labels, sp_split = spoken_name_items(dataset.names, dataset.concepts)
         waves = synthesise(utts, progress=progress, log=log)
-        sp_feats = _audio.audio_features(waves)
+        sp_feats = _audio.audio_features(waves, version=_audio.AUDIO_FEATURE_VERSION)
         sp_fit = (sp_split == "train") & (fit_local[sp_labels] >= 0)
         sp_proj = fit_projection_to_targets(sp_feats[sp_fit], fit_local[sp_labels[sp_fit]],
                                             fit_centroids, hidden=128, seed=seed, epochs=150,

@@ -1,10 +1,12 @@
 """Simulation engines, chosen by name (see :data:`neuromem.engines.registry.ENGINES`).
 
-Only ``neuromem/engines/<name>/`` imports the engine's library.
+Only ``neuromem/engines/<name>/`` imports the engine's library. Which engine
+builds which mechanism: :data:`neuromem.engines.builders.BUILDERS`.
 """
 
 from neuromem.config import cache_dir
-from neuromem.engines.base import Engine, EngineUnavailable, RunFlags, RunResult
+from neuromem.engines.base import Engine, EngineUnavailable, RunFlags, RunResult, run_flags
+from neuromem.engines.builders import BUILDERS, MechanismUnsupported, backends_for, register_builder
 from neuromem.engines.registry import (
     ENGINES,
     available_engines,
@@ -15,5 +17,6 @@ from neuromem.engines.registry import (
     register_engine,
 )
 
-__all__ = ["ENGINES", "Engine", "EngineUnavailable", "RunFlags", "RunResult", "available_engines", "cache_dir",
-           "engine_class", "engine_names", "engine_status", "make_engine", "register_engine"]
+__all__ = ["BUILDERS", "ENGINES", "Engine", "EngineUnavailable", "MechanismUnsupported", "RunFlags", "RunResult",
+           "available_engines", "backends_for", "cache_dir", "engine_class", "engine_names", "engine_status",
+           "make_engine", "register_builder", "register_engine", "run_flags"]

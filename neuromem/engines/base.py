@@ -10,8 +10,10 @@ an engine never changes an experiment:
 
 A new engine subclasses :class:`Engine`, implements three methods
 (``_read_state``, ``_write_state``, ``_run``) and gets one line in
-:mod:`neuromem.engines.registry`. Only ``neuromem/engines/<name>/`` imports
-an engine's library.
+:mod:`neuromem.engines.registry`; it builds the spec's mechanisms through
+its builders in :data:`neuromem.engines.builders.BUILDERS` (its
+:attr:`Engine.backend`). Only ``neuromem/engines/<name>/`` imports an
+engine's library.
 """
 
 from __future__ import annotations
@@ -25,9 +27,10 @@ from typing import ClassVar, NamedTuple
 import numpy as np
 
 from neuromem.coding.spikes import SpikeTrains
+from neuromem.engines.builders import check_mechanisms
 from neuromem.network.spec import NetworkSpec, NetworkState, initial_state
 
-__all__ = ["Engine", "EngineUnavailable", "RunFlags", "RunResult"]
+__all__ = ["Engine", "EngineUnavailable", "RunFlags", "RunResult", "run_flags"]
 
 
 class EngineUnavailable(ImportError):
@@ -53,9 +56,15 @@ class RunResult(SpikeTrains):
         Wall-clock seconds the engine spent simulating (for Brian2
         cpp_standalone: the compiled program's own simulation time, without
         writing inputs or starting the program); NaN when unknown.
+    v_neurons : ndarray of int64, shape (n_recorded,), or None
+        The concept neurons whose membrane potential was recorded (``record_v`` of :meth:`Engine.run`).
+    v_mv : ndarray of float32, shape (n_steps, n_recorded), or None
+        Their membrane potential at the end of each step, mV (see :meth:`Engine.run`).
     """
 
     wall_s: float = field(default=math.nan, compare=False)
+    v_neurons: np.ndarray | None = field(default=None, compare=False)
+    v_mv: np.ndarray | None = field(default=None, compare=False)
 
     def __post_init__(self):
         i = np.asarray(self.indices, dtype=np.int32)
@@ -98,24 +107,45 @@ class RunFlags(NamedTuple):
     keep_theta: bool
 
 
+def run_flags(spec: NetworkSpec, plastic: bool) -> RunFlags:
+    """The one rule for what a run may change (see :class:`RunFlags`): learning is ``plastic``; theta raises
+    the threshold while learning, and at test only if ``AdaptiveThreshold.apply_at_test``; the changes of theta
+    are kept only after a learning run."""
+    plastic = bool(plastic)
+    ho = spec.homeostasis
+    return RunFlags(learn=plastic, adapt=ho.raises_threshold(plastic) if ho is not None else plastic,
+                    keep_theta=plastic)
+
+
 class Engine(abc.ABC):
     """Runs a :class:`NetworkSpec`.
 
-    Contract (checked by ``tests/engines``; the trial-reset rule is
-    :data:`neuromem.protocols.RESET_RULE`):
+    Contract (stated here once for every engine and checked by
+    ``tests/engines``; the step order is :mod:`neuromem.engines.discrete`,
+    the trial-reset rule :data:`neuromem.protocols.RESET_RULE`):
 
     * ``run(drive, plastic=...)`` simulates ``drive.n_steps`` steps of
       ``spec.sim.dt_ms``; ``drive`` holds the spikes of all input neurons
       (populations concatenated in ``spec.populations`` order). The run length
       must be a whole number of trial periods. At each trial start the
-      dynamic variables (v, currents, traces, refractoriness) are reset;
-      weights and adaptive thresholds persist across trials and runs.
+      dynamic variables (v, currents, traces, refractoriness) are reset and
+      the winner set of k-winners-take-all is emptied; weights, adaptive
+      thresholds and threshold offsets persist across trials and runs.
+    * Every mechanism of the spec is built by the engine's builder for it
+      (:data:`neuromem.engines.builders.BUILDERS`); a spec with a mechanism
+      the engine has no builder for is refused when the engine is made
+      (:class:`~neuromem.engines.builders.MechanismUnsupported`).
     * ``plastic=True`` turns on STDP, feedback learning and threshold
       adaptation (theta raises the threshold and grows at spikes);
       ``plastic=False`` freezes all three: theta raises the threshold only if
-      ``Homeostasis.apply_at_test``, and whatever theta does during a frozen
-      run is discarded afterwards (see :meth:`flags`).
+      ``AdaptiveThreshold.apply_at_test``, and whatever theta does during a
+      frozen run is discarded afterwards (see :func:`run_flags`).
     * ``bias_mv`` adds a constant drive ``R I`` (mV) per concept neuron.
+    * ``record_v`` (distinct concept-neuron indices) records their membrane
+      potential at the *end* of every step (after integration, threshold and
+      reset, so a neuron that spiked shows ``v_reset``; at the end of a
+      trial's last step, before the next trial's reset): ``v_mv[t, q]`` is
+      neuron ``record_v[q]``'s potential at the end of step ``t``.
     * Identical spec, state and drive give identical spikes.
 
     State is handled here once: the initial state is built from ``seed``
@@ -128,12 +158,23 @@ class Engine(abc.ABC):
     ----------
     spec : NetworkSpec
     seed : int or numpy.random.SeedSequence
-        Seed of the initial state.
+        Seed of the initial state (and of the mechanisms drawing from it, e.g.
+        :class:`~neuromem.network.ThresholdSpread`).
     progress : bool
         Show a progress bar during long runs.
+
+    Raises
+    ------
+    MechanismUnsupported
+        If the engine has no builder for one of the spec's mechanisms.
     """
 
     name: ClassVar[str] = "abstract"
+    #: Whose mechanism builders the engine uses (:data:`neuromem.engines.builders.BUILDERS`); None: an engine
+    #: that reads the spec itself (its mechanisms are then not checked).
+    backend: ClassVar[str | None] = None
+    #: Whether ``_run`` takes ``record_v`` (membrane recording).
+    records_v: ClassVar[bool] = False
 
     def __init__(self, spec: NetworkSpec, *, seed=0, progress: bool = False):
         if not isinstance(spec, NetworkSpec):
@@ -141,6 +182,8 @@ class Engine(abc.ABC):
         if not isinstance(seed, np.random.SeedSequence) and (
                 isinstance(seed, bool) or not isinstance(seed, (int, np.integer)) or seed < 0):
             raise TypeError(f"seed must be a non-negative int or a numpy SeedSequence; got {seed!r}")
+        if self.backend is not None:
+            check_mechanisms(spec, self.backend, self.name)
         self.spec = spec
         self.seed = seed
         self.progress = bool(progress)
@@ -158,7 +201,11 @@ class Engine(abc.ABC):
 
     @abc.abstractmethod
     def _run(self, drive: SpikeTrains, flags: RunFlags, bias_mv: np.ndarray) -> RunResult:
-        """Simulate a checked drive with the given flags (see the class contract)."""
+        """Simulate a checked drive with the given flags (see the class contract).
+
+        An engine with ``records_v = True`` also takes ``record_v`` (checked int64 indices, or None) and
+        returns the potentials as ``v_mv`` (n_steps, n_recorded) in any float dtype.
+        """
 
     # ---- state ---------------------------------------------------------------------------
     def initial_state(self) -> NetworkState:
@@ -213,9 +260,24 @@ class Engine(abc.ABC):
 
     # ---- running -------------------------------------------------------------------------
     def flags(self, plastic: bool) -> RunFlags:
-        """The one rule for what a run may change (see :class:`RunFlags`)."""
-        plastic = bool(plastic)
-        return RunFlags(learn=plastic, adapt=plastic or self.spec.homeostasis.apply_at_test, keep_theta=plastic)
+        """What a run may change (:func:`run_flags`)."""
+        return run_flags(self.spec, plastic)
+
+    def _check_record(self, record_v) -> np.ndarray | None:
+        if record_v is None:
+            return None
+        if not self.records_v:
+            raise ValueError(f"engine {self.name!r} does not record membrane potentials (record_v)")
+        n = self.spec.concept.n_neurons
+        idx = np.asarray(record_v)
+        if idx.ndim != 1 or (len(idx) and not np.issubdtype(idx.dtype, np.integer)) or idx.dtype == bool:
+            raise ValueError(f"record_v must be a sequence of concept-neuron indices (ints); got {record_v!r}")
+        idx = idx.astype(np.int64)
+        if len(idx) and (idx.min() < 0 or idx.max() >= n):
+            raise ValueError(f"record_v holds {idx.min()}..{idx.max()}; concept neurons are 0..{n - 1}")
+        if len(np.unique(idx)) != len(idx):
+            raise ValueError("record_v must not name a neuron twice")
+        return idx
 
     def _check_drive(self, drive: SpikeTrains, bias_mv) -> np.ndarray:
         if not isinstance(drive, SpikeTrains):
@@ -235,7 +297,7 @@ class Engine(abc.ABC):
             raise ValueError("bias_mv must be finite and within +-1e4 mV")
         return b
 
-    def run(self, drive: SpikeTrains, *, plastic: bool, bias_mv=None) -> RunResult:
+    def run(self, drive: SpikeTrains, *, plastic: bool, bias_mv=None, record_v=None) -> RunResult:
         """Simulate ``drive`` and return the concept spikes (see the class contract).
 
         Parameters
@@ -246,21 +308,34 @@ class Engine(abc.ABC):
             Learning on (STDP, feedback, threshold adaptation) or off.
         bias_mv : float or ndarray (n_concept,), optional
             Constant drive ``R I`` per concept neuron, mV, within +-1e4.
+        record_v : sequence of int, optional
+            Distinct concept neurons whose membrane potential to record at the
+            end of every step (see the class contract).
 
         Returns
         -------
         RunResult
-            Its ``wall_s`` is the engine's simulation time.
+            Its ``wall_s`` is the engine's simulation time; ``v_neurons`` and
+            ``v_mv`` (float32, (n_steps, len(record_v))) hold the recording.
 
         Raises
         ------
         TypeError, ValueError
-            For a drive that does not fit the network, or a bad bias.
+            For a drive that does not fit the network, a bad bias or ``record_v``, or an engine that does not
+            record.
         """
         bias = self._check_drive(drive, bias_mv)
+        record = self._check_record(record_v)
         self._ensure_state()
         t0 = time.perf_counter()
-        res = self._run(drive, self.flags(plastic), bias)
+        flags = self.flags(plastic)
+        res = self._run(drive, flags, bias) if record is None else self._run(drive, flags, bias, record_v=record)
         if math.isnan(res.wall_s):
             res = replace(res, wall_s=time.perf_counter() - t0)
+        if record is not None:
+            v = np.asarray(res.v_mv, dtype=np.float32)
+            if v.shape != (drive.n_steps, len(record)):
+                raise RuntimeError(f"engine {self.name!r} recorded v of shape {v.shape}; expected "
+                                   f"{(drive.n_steps, len(record))}")
+            res = replace(res, v_neurons=record, v_mv=v)
         return res

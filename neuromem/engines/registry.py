@@ -48,6 +48,7 @@ ENGINES: dict[str, EngineEntry] = {
     "brian2-runtime": EngineEntry(_B2, ("brian2",), "brian2", {"mode": "runtime"}),
     "numba": EngineEntry("neuromem.engines.numba.engine:NumbaEngine", ("numba",), None),
     "norse": EngineEntry("neuromem.engines.norse.engine:NorseEngine", ("torch", "norse"), "norse"),
+    "reference": EngineEntry("neuromem.engines.reference:ReferenceEngine", (), None),
 }
 
 

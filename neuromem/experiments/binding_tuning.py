@@ -5,8 +5,9 @@ novel concepts) and K, the K presentations per concept come from the train
 split as in the comparison; the *other* train pictures of every concept are
 the validation cues (held-out items are never looked at). Each candidate
 configuration is scored by its mean picture -> name recall@1 on them over
-conditions and K; the best is written to ``neuromem/binding/binders.toml`` and used
-unchanged for every seed and condition of the comparison.
+conditions and K; the best is written to ``neuromem/binding/binders.toml``
+(read by :func:`neuromem.binding.tuned.load_tuned`) and used unchanged for
+every seed and condition of the comparison.
 """
 
 from __future__ import annotations
@@ -18,16 +19,18 @@ from pathlib import Path
 
 import numpy as np
 
-from neuromem.binding import make_binder
-from neuromem.binding._backprop import BackpropConfig
+from neuromem._io import atomic_write_bytes
+from neuromem.binding.tuned import TUNED_FILE, binder_options, load_tuned
+from neuromem.experiments.compare_binding.cells import make_cell_binder
+from neuromem.experiments.compare_binding.config import MODALITIES
+from neuromem.experiments.compare_binding.protocol import build_presentations, prototypes
+from neuromem.experiments.compare_binding.seeds import CellSeeds
 
 __all__ = ["validation_score", "tune", "write_tuned", "choose", "load_tuned", "TUNED_FILE", "SEARCH", "BUDGET"]
 
-#: Written by :func:`tune`; read by the comparison.
-TUNED_FILE = Path(__file__).resolve().parents[1] / "binding" / "binders.toml"  # package data (wheel installs too)
 #: The candidate grids (epochs x learning rate; the surrogate's weight step in mV too).
 SEARCH = {
-    "readout": {"epochs": (50, 200), "learning_rate": (0.003, 0.03)},
+    "softmax": {"epochs": (50, 200), "learning_rate": (0.003, 0.03)},
     "contrastive": {"epochs": (50, 200), "learning_rate": (0.003, 0.03)},
     "surrogate": {"epochs": (30,), "learning_rate": (0.05,), "lr_w_mv": (0.005, 0.02), "batch_size": (5,),
                   "loss": ("mse", "prototype_ce"), "min_steps": (0, 150)},
@@ -51,31 +54,22 @@ def choose(name: str, rows: list[dict]) -> dict:
 
 def validation_score(name, space, K, seed, options, *, n_units=100, max_cues_per_concept=20) -> float:
     """Picture -> name recall@1 on train pictures not presented (validation), one configuration."""
-    from neuromem.experiments.compare_binding import MODALITIES, _prototypes, _reference, build_presentations
-
-    rng = np.random.default_rng([int(seed), int(K), 0x7A1])
+    seeds = CellSeeds(seed)
+    rng = seeds.presentations("validation", K)
     pres, chosen = build_presentations(space, K, rng, MODALITIES)
     used = np.concatenate([chosen[k]["picture"] for k in chosen])
     train = np.nonzero(space["picture"].split == "train")[0]
     val = np.setdiff1d(train, used)
     y = space["picture"].labels[val]
     val = np.concatenate([rng.permutation(val[y == k])[:max_cues_per_concept] for k in range(len(space.concepts))])
-    b = make_binder(name, modalities=MODALITIES, latent_dim=space.latent_dim, n_units=n_units,
-                    seed=np.random.SeedSequence([int(seed), 0xB1D]), reference=_reference(space), **options)
+    b = make_cell_binder(name, space, n_units, seeds, {name: options})
     b.learn(pres)
-    pred, _ = b.predict("picture", space["picture"].latents[val], "name", _prototypes(space, chosen)["name"],
-                        rng=np.random.default_rng(0))
+    pred, _ = b.predict("picture", space["picture"].latents[val], "name", prototypes(space, chosen)["name"],
+                        rng=np.random.default_rng(seeds.guesses("validation")["picture"]))
     return float(np.mean(pred == space["picture"].labels[val]))
 
 
-def _options(name, cand: dict) -> dict:
-    cfg = BackpropConfig(epochs=int(cand["epochs"]), learning_rate=float(cand["learning_rate"]),
-                         weight_decay=float(cand.get("weight_decay", 0.0)))
-    extra = {k: v for k, v in cand.items() if k not in ("epochs", "learning_rate", "weight_decay")}
-    return {"config": cfg, **extra}
-
-
-def tune(spaces: dict, binders=("readout", "contrastive", "surrogate"), shots=(1, 5), out=TUNED_FILE,
+def tune(spaces: dict, binders=("softmax", "contrastive", "surrogate"), shots=(1, 5), out=TUNED_FILE,
          log=print) -> dict:
     """Grid search on the tuning seeds' validation splits; writes ``out`` (TOML) and returns the table."""
     table = {}
@@ -91,7 +85,7 @@ def tune(spaces: dict, binders=("readout", "contrastive", "surrogate"), shots=(1
                 for concepts in (space.fit_concepts, space.novel_concepts):
                     sub = space.subset(concepts)
                     for K in shots:
-                        scores.append(validation_score(name, sub, K, seed, _options(name, cand)))
+                        scores.append(validation_score(name, sub, K, seed, binder_options(cand)))
             rows.append({**cand, "validation_recall_at_1": float(np.mean(scores)),
                          "seconds": time.perf_counter() - t0})
             log(f"{name} {cand} -> {rows[-1]['validation_recall_at_1']:.3f}")
@@ -118,7 +112,7 @@ def write_tuned(table: dict, seeds, shots, out=TUNED_FILE) -> None:
             lines.append(f"# chosen within the budget {BUDGET[name]} (see binding_tuning.BUDGET)")
         lines.append("# candidates (validation recall@1): " + "; ".join(
             f"{ {k: r[k] for k in t['chosen']} } -> {r['validation_recall_at_1']:.3f}" for r in t["candidates"]))
-    Path(out).write_text("\n".join(lines) + "\n")
+    atomic_write_bytes(out, ("\n".join(lines) + "\n").encode())
 
 
 def _sections(path) -> dict:
@@ -134,15 +128,3 @@ def _sections(path) -> dict:
         elif name is not None and line.strip():
             sections[name].append(line)
     return {k: "\n".join(v) for k, v in sections.items()}
-
-
-def load_tuned(path=TUNED_FILE) -> dict:
-    """Binder options from ``neuromem/binding/binders.toml`` (``{}`` when absent): ``{binder: {"config": ..., ...}}``."""
-    import tomllib
-
-    path = Path(path)
-    if not path.exists():
-        return {}
-    with open(path, "rb") as fh:
-        d = tomllib.load(fh)
-    return {name: _options(name, vals) for name, vals in d.items()}

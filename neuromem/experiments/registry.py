@@ -32,7 +32,6 @@ Modules are imported when used, and an import error inside one surfaces as it is
 from __future__ import annotations
 
 import importlib
-from pathlib import Path
 
 __all__ = ["EXPERIMENTS", "REQUIRED_ATTRIBUTES", "experiment_names", "load_experiment", "register_experiment"]
 
@@ -44,8 +43,6 @@ EXPERIMENTS: dict[str, str] = {
 }
 
 REQUIRED_ATTRIBUTES = ("DESCRIPTION", "HELP", "EXAMPLE", "ENCODES", "add_arguments", "check_args", "main")
-#: The interface before experiments became packages (kept by a temporary adapter, :class:`_FormerInterface`).
-_FORMER_ATTRIBUTES = ("DESCRIPTION", "add_cli_arguments", "main_from_args")
 
 
 def register_experiment(name: str, module: str) -> None:
@@ -55,42 +52,6 @@ def register_experiment(name: str, module: str) -> None:
 
 def experiment_names() -> list[str]:
     return sorted(EXPERIMENTS)
-
-
-class _FormerInterface:
-    """TEMPORARY adapter: a module with the former interface (``add_cli_arguments``, ``main_from_args(space, args)``).
-
-    ``compare_binding`` keeps that interface until it becomes a package; such a
-    module declares its own dataset options and ``--out`` (so it is not
-    ``ENCODES``, and its options replace the command line's of the same
-    name) and is called with no latent space.
-    """
-
-    ENCODES = False
-    EXAMPLE = ""
-
-    def __init__(self, module):
-        self.module = module
-        self.__name__ = module.__name__
-        self.DESCRIPTION = module.DESCRIPTION
-        self.HELP = (module.__doc__ or module.DESCRIPTION).strip().split("\n\n")[0].replace("``", "")
-
-    def add_arguments(self, parser):
-        for group in (parser, parser._optionals, parser._positionals):  # its own --out / --quiet replace the
-            group.conflict_handler = "resolve"                          # command line's
-        return self.module.add_cli_arguments(parser)
-
-    def check_args(self, args) -> None:
-        check = getattr(self.module, "check_args", None)
-        if check is not None:
-            check(args)
-
-    def main(self, args, request, out: Path) -> int:
-        args.out = str(out)
-        return self.module.main_from_args(None, args)
-
-    def __getattr__(self, name):  # results_exist, make_figures, ...
-        return getattr(self.module, name)
 
 
 def load_experiment(name: str):
@@ -107,8 +68,6 @@ def load_experiment(name: str):
         raise KeyError(f"unknown experiment {name!r}; known experiments: {experiment_names()}")
     mod = importlib.import_module(EXPERIMENTS[name])
     missing = [a for a in REQUIRED_ATTRIBUTES if not hasattr(mod, a)]
-    if missing and all(hasattr(mod, a) for a in _FORMER_ATTRIBUTES) and not hasattr(mod, "main"):
-        return _FormerInterface(mod)
     if missing:
         raise TypeError(f"experiment {mod.__name__} lacks {missing}")
     return mod

@@ -1,23 +1,29 @@
-"""The declarative engram-network description: parameter dataclasses, state, presets."""
+"""The declarative engram-network description: neurons, mechanisms, state, presets."""
 
-from neuromem.network.presets import MODELS_DIR, available_presets, load_preset, spec_from_dict
-from neuromem.network.spec import (
+from neuromem.network.layers import ConceptLayer, LatentPopulation, SimConfig
+from neuromem.network.mechanisms import (
     MAX_DT_FOR_INHIBITION_MS,
-    MODALITIES,
     STDP,
-    ConceptLayer,
+    AdaptiveThreshold,
     Feedback,
+    HebbianFeedback,
     Homeostasis,
     Inhibition,
-    LatentPopulation,
-    NetworkSpec,
-    NetworkState,
-    SimConfig,
-    initial_state,
+    KWinnersTakeAll,
+    LateralInhibition,
+    Mechanism,
+    PairSTDP,
+    ThresholdSpread,
+    register_mechanism,
 )
+from neuromem.network.presets import MODELS_DIR, available_presets, describes, load_preset, spec_from_dict
+from neuromem.network.single import one_population_spec
+from neuromem.network.spec import MODALITIES, NetworkSpec
+from neuromem.network.state import NetworkState, initial_state
 
 __all__ = [
-    "MAX_DT_FOR_INHIBITION_MS", "MODALITIES", "MODELS_DIR", "STDP", "ConceptLayer", "Feedback", "Homeostasis",
-    "Inhibition", "LatentPopulation", "NetworkSpec", "NetworkState", "SimConfig", "available_presets",
-    "initial_state", "load_preset", "spec_from_dict",
+    "MAX_DT_FOR_INHIBITION_MS", "MODALITIES", "MODELS_DIR", "ConceptLayer", "LatentPopulation", "NetworkSpec",
+    "NetworkState", "SimConfig", "available_presets", "initial_state", "load_preset", "one_population_spec",
+    "spec_from_dict", "describes", "Mechanism", "register_mechanism", "PairSTDP", "HebbianFeedback", "AdaptiveThreshold",
+    "ThresholdSpread", "LateralInhibition", "KWinnersTakeAll", "STDP", "Feedback", "Homeostasis", "Inhibition",
 ]

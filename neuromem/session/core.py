@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import dataclasses
-import inspect
 
 import numpy as np
 
@@ -54,17 +53,14 @@ def _latent_dim(space, fit_latents, squash, modalities) -> int:
 
 
 def _run_engine(engine, drive, plastic: bool, v_neurons):
-    """``engine.run``, asking for the membrane potential of ``v_neurons`` when given; returns ``(result, v_mv)``."""
+    """``engine.run``, recording the membrane potential of ``v_neurons`` when given; returns ``(result, v_mv)``.
+
+    ``v_mv`` is float32 of shape (n_steps, n_recorded) (see :meth:`neuromem.engines.Engine.run`).
+    """
     if v_neurons is None:
         return engine.run(drive, plastic=plastic), None
-    if "record_v" not in inspect.signature(engine.run).parameters:
-        raise ValueError(f"engine {getattr(engine, 'name', type(engine).__name__)!r} cannot record membrane "
-                         "potentials (its run() takes no record_v); record spikes only, or use an engine that can")
     res = engine.run(drive, plastic=plastic, record_v=np.asarray(v_neurons, dtype=np.int64))
-    v = np.asarray(getattr(res, "v_mv"), dtype=np.float32)
-    if v.shape != (drive.n_steps, len(v_neurons)):
-        raise ValueError(f"the engine returned v_mv of shape {v.shape}; expected {(drive.n_steps, len(v_neurons))}")
-    return res, v
+    return res, np.asarray(res.v_mv, dtype=np.float32)
 
 
 class Session:
@@ -246,7 +242,7 @@ class Session:
             Also run the LIF readout populations on the concept spikes (learning off only).
         record : None, RecordRequest or sequence of population names
             What to record (see :mod:`neuromem.session.recording`); ``v``
-            needs an engine whose ``run`` takes ``record_v``.
+            through the engine's ``record_v``.
 
         Returns
         -------
@@ -255,7 +251,7 @@ class Session:
         Raises
         ------
         ValueError
-            For a readout during learning, or a recording the session cannot make.
+            For a readout during learning, or a recording the session or its engine cannot make.
         """
         request = as_record_request(record)
         wanted = self._readouts_wanted(request, readout)

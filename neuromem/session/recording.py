@@ -40,7 +40,7 @@ class RecordRequest:
         Also keep the spikes of every input population (the Poisson drive).
     v : dict of str -> sequence of int
         Per population, neurons whose membrane potential to keep every step
-        (only ``"concept"``; needs an engine whose ``run`` takes ``record_v``).
+        (only ``"concept"``; through the engine's ``record_v``).
     epochs : bool
         Keep the stimulus epoch of every trial.
 

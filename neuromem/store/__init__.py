@@ -5,8 +5,12 @@
 * :mod:`neuromem.store.index`: the FAISS index (derived data with a stamp).
 * :mod:`neuromem.store.persist`: crash-safe whole-memory commits
   (generation folders + an atomically replaced pointer file).
+* :mod:`neuromem.store.learning`: :func:`learn` (encode a dataset, form
+  engrams with a neuron of its own per concept, build the store).
 * :mod:`neuromem.store.memory`: whole memories (encoders, network, store)
-  learned, saved, loaded and queried.
+  saved, loaded and queried; :mod:`neuromem.store.recall` (the answers and
+  their keys), :mod:`neuromem.store.adding` (one more picture),
+  :mod:`neuromem.store.encoders` (a memory's encoders from their saved state).
 """
 
 from neuromem.store.concepts import ConceptNode, ConceptStore, Lookup
@@ -18,7 +22,8 @@ from neuromem.store.errors import (
     UnknownConceptError,
 )
 from neuromem.store.index import IndexParams, LatentIndex
-from neuromem.store.memory import LearnConfig, Memory, learn, load_memory
+from neuromem.store.learning import LearnConfig, learn
+from neuromem.store.memory import Memory, load_memory
 
 __all__ = ["ConceptNode", "ConceptStore", "CorruptStoreError", "IndexParams", "LatentIndex", "LearnConfig", "Lookup",
            "Memory", "MemoryMismatchError", "NewerSchemaError", "StoreError", "UnknownConceptError", "learn",

@@ -33,68 +33,31 @@ found again). The answer is the concept with the largest vote, and
 
 Persistence
 -----------
-One SQLite file per generation of a memory (``store.sqlite``). SQLite because
-it is in Python's standard library (no server to start, nothing to install),
-keeps the whole store in one file written in one transaction, is readable
-from any language and checks its own page structure (``PRAGMA
-quick_check``). The database is written once, inside a new generation folder
-(:mod:`neuromem.store.persist`), and never modified afterwards; readers open
-it read-only with ``immutable=1``. Write-ahead logging (WAL) would let
-readers share a database with a live writer; here readers never see a
-database being written, so the database is closed in ``DELETE`` journal mode
-and the generation is exactly one file. Crash safety and snapshot reads come
-from the generation folders plus the atomically replaced pointer.
+One SQLite file per generation of a memory (``store.sqlite``, see
+:mod:`neuromem.store.database`) and the nearest-neighbour index beside it
+(``index.faiss``, derived data checked before use, see
+:mod:`neuromem.store.index`).
 """
 
 from __future__ import annotations
 
-import dataclasses
 import datetime as _dt
-import json
-import sqlite3
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import networkx as nx
 import numpy as np
 
-from neuromem.store.errors import CorruptStoreError, MemoryMismatchError, UnknownConceptError
+from neuromem.store.database import STORE_SCHEMA_VERSION
+from neuromem.store.errors import DerivedDataWarning, MemoryMismatchError, UnknownConceptError
 from neuromem.store.index import IndexParams, LatentIndex, latents_digest
-from neuromem.store.persist import check_version
 
 __all__ = ["ConceptNode", "ConceptStore", "Lookup", "STORE_SCHEMA_VERSION", "MODALITY_CODES"]
 
-#: Version of the SQLite schema; a reader refuses anything newer.
-STORE_SCHEMA_VERSION = 1
 MODALITY_CODES = {"picture": 0, "name": 1, "spoken": 2}
 _MODALITY_NAMES = {v: k for k, v in MODALITY_CODES.items()}
 LINK_QUANTILE = 0.95
 DEFAULT_K = 10
-
-_SCHEMA = """
-CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
-CREATE TABLE concepts (
-    id INTEGER PRIMARY KEY,
-    name TEXT NOT NULL UNIQUE,
-    engram_json TEXT NOT NULL,
-    created_utc TEXT NOT NULL,
-    updated_utc TEXT NOT NULL
-);
-CREATE TABLE items (
-    id INTEGER PRIMARY KEY,
-    concept_id INTEGER NOT NULL REFERENCES concepts(id),
-    modality INTEGER NOT NULL,
-    provenance TEXT NOT NULL,
-    latent BLOB NOT NULL
-);
-CREATE TABLE edges (
-    source INTEGER NOT NULL REFERENCES concepts(id),
-    target INTEGER NOT NULL REFERENCES concepts(id),
-    kind TEXT NOT NULL CHECK (kind IN ('hierarchy', 'association')),
-    PRIMARY KEY (source, target, kind)
-);
-"""
-
 
 def _now() -> str:
     return _dt.datetime.now(_dt.timezone.utc).replace(microsecond=0).isoformat()
@@ -253,31 +216,16 @@ class ConceptStore:
         UnknownConceptError
             The concept does not exist (create it with :meth:`add_concept`).
         """
-        cid = self._id(concept)
-        if modality not in MODALITY_CODES:
-            raise ValueError(f"modality {modality!r} is unknown; allowed: {sorted(MODALITY_CODES)}")
+        self._id(concept)
         z = np.atleast_2d(np.asarray(latents, dtype=np.float32))
-        if z.ndim != 2 or z.shape[1] != self.latent_dim:
-            raise MemoryMismatchError(f"items of {concept!r} have latent shape {z.shape}; the store holds "
-                                      f"{self.latent_dim}-d latents. Encode them with the memory's encoder")
-        if not np.all(np.isfinite(z)):
-            raise MemoryMismatchError(f"items of {concept!r} contain NaN or inf latents; re-encode them")
-        prov = [str(p) for p in provenance]
-        if len(prov) != len(z):
-            raise ValueError(f"{len(prov)} provenance entries for {len(z)} latents; give one per item")
-        ids = np.arange(self.n_items, self.n_items + len(z))
-        self._z = np.concatenate([self._z, z])
-        self._concept = np.concatenate([self._concept, np.full(len(z), cid)])
-        self._modality = np.concatenate([self._modality, np.full(len(z), MODALITY_CODES[modality], np.int8)])
-        self._prov += prov
-        self._updated[cid] = when or _now()
-        self._centroid_cache.clear()
-        if self._index is not None:
-            self._index.add(z)
-        return ids
+        return self.add_items_many([concept] * len(z), modality, z, provenance, when=when)
 
-    def add_items_many(self, concepts, modality: str, latents: np.ndarray, provenance) -> np.ndarray:
-        """Add items of many concepts at once (``concepts``: one existing name per item); returns item ids."""
+    def add_items_many(self, concepts, modality: str, latents: np.ndarray, provenance, *,
+                       when: str | None = None) -> np.ndarray:
+        """Add items of many concepts at once (``concepts``: one existing name per item); returns item ids.
+
+        Raises as :meth:`add_items`; nothing is added when anything is refused.
+        """
         names = list(concepts)
         z = np.atleast_2d(np.asarray(latents, dtype=np.float32))
         if len(names) != len(z):
@@ -285,11 +233,12 @@ class ConceptStore:
         cids = np.fromiter((self._id(n) for n in names), np.int64, len(names))
         if modality not in MODALITY_CODES:
             raise ValueError(f"modality {modality!r} is unknown; allowed: {sorted(MODALITY_CODES)}")
-        if z.shape[1] != self.latent_dim:
-            raise MemoryMismatchError(f"items have latent shape {z.shape}; the store holds {self.latent_dim}-d "
+        whose = f"items of {names[0]!r}" if len(set(names)) == 1 else "items"
+        if z.ndim != 2 or z.shape[1] != self.latent_dim:
+            raise MemoryMismatchError(f"{whose} have latent shape {z.shape}; the store holds {self.latent_dim}-d "
                                       "latents. Encode them with the memory's encoder")
         if not np.all(np.isfinite(z)):
-            raise MemoryMismatchError("items contain NaN or inf latents; re-encode them")
+            raise MemoryMismatchError(f"{whose} contain NaN or inf latents; re-encode them")
         prov = [str(p) for p in provenance]
         if len(prov) != len(z):
             raise ValueError(f"{len(prov)} provenance entries for {len(z)} latents; give one per item")
@@ -298,7 +247,7 @@ class ConceptStore:
         self._concept = np.concatenate([self._concept, cids])
         self._modality = np.concatenate([self._modality, np.full(len(z), MODALITY_CODES[modality], np.int8)])
         self._prov += prov
-        t = _now()
+        t = when or _now()
         for cid in np.unique(cids):
             self._updated[cid] = t
         self._centroid_cache.clear()
@@ -413,7 +362,8 @@ class ConceptStore:
             self._index = LatentIndex(self.latent_dim, self.index_params).build(self._z)
         return self._index
 
-    def lookup(self, latents: np.ndarray, *, modality: str | None = None, k: int = DEFAULT_K) -> list[Lookup]:
+    def lookup(self, latents: np.ndarray, *, modality: str | None = None, k: int = DEFAULT_K,
+               exclude=None) -> list[Lookup]:
         """Nearest concept of each query latent (see the module docstring).
 
         Parameters
@@ -423,6 +373,9 @@ class ConceptStore:
             The cue's modality (for the centroid distance).
         k : int
             Neighbours that vote (1..1000).
+        exclude : sequence of int, optional
+            One item id per query left out of its neighbours (a stored item
+            recalled as if it were new; its concept's centroid still holds it).
         """
         if not 1 <= k <= 1000:
             raise ValueError(f"k={k} is out of range; allowed 1..1000")
@@ -436,11 +389,12 @@ class ConceptStore:
         if not np.all(np.isfinite(q)):
             raise MemoryMismatchError("query latents contain NaN or inf; re-encode the cue")
         k = min(k, self.n_items)
-        d2, ids = self.index.search(q, k)
+        skip = np.full(len(q), -1) if exclude is None else np.asarray(exclude, dtype=np.int64).reshape(len(q))
+        d2, ids = self.index.search(q, min(k + (exclude is not None), self.n_items))
         out = []
-        for row_d, row_i in zip(d2, ids):
-            ok = row_i >= 0
-            row_d, row_i = row_d[ok], row_i[ok]
+        for row_d, row_i, drop in zip(d2, ids, skip):
+            ok = (row_i >= 0) & (row_i != drop)
+            row_d, row_i = row_d[ok][:k], row_i[ok][:k]
             cids = self._concept[row_i]
             dist = np.sqrt(np.maximum(row_d, 0.0)).astype(np.float64)
             eps = 1e-3 * (self.link_radius or 1.0)
@@ -460,45 +414,24 @@ class ConceptStore:
         return latents_digest(self._z)
 
     def save(self, folder: str | Path, *, index: bool = True) -> dict:
-        """Write ``store.sqlite`` (and ``index.faiss`` + stamp) into ``folder``.
+        """Write ``store.sqlite`` (and ``index.faiss`` + stamp, checked first) into ``folder``.
 
         Returns the names of the files written, ``{"store": ..., "derived": [...]}``.
         """
+        from neuromem.store.database import write_database
+
         folder = Path(folder)
-        path = folder / "store.sqlite"
-        if path.exists():
-            path.unlink()
-        digest = self.digest()
-        con = sqlite3.connect(path)
-        try:
-            con.executescript(_SCHEMA)
-            with con:
-                meta = {"schema_version": STORE_SCHEMA_VERSION, "latent_dim": self.latent_dim,
-                        "items_digest": digest, "link_radius": self.link_radius,
-                        "index_params": dataclasses.asdict(self.index_params)}
-                con.executemany("INSERT INTO meta VALUES (?, ?)", [(k, json.dumps(v)) for k, v in meta.items()])
-                con.executemany("INSERT INTO concepts VALUES (?, ?, ?, ?, ?)",
-                                [(i, n, json.dumps(self._engram[i]), self._created[i], self._updated[i])
-                                 for i, n in enumerate(self._names)])
-                z = np.ascontiguousarray(self._z, dtype="<f4")
-                con.executemany("INSERT INTO items VALUES (?, ?, ?, ?, ?)",
-                                ((i, int(self._concept[i]), int(self._modality[i]), self._prov[i], z[i].tobytes())
-                                 for i in range(self.n_items)))
-                edges = [(self._ids[a], self._ids[b], "hierarchy") for a, b in self.hierarchy.edges]
-                edges += [(self._ids[a], self._ids[b], "association") for a, b in self.associations.edges]
-                con.executemany("INSERT INTO edges VALUES (?, ?, ?)", edges)
-            con.execute("PRAGMA journal_mode=DELETE")
-        finally:
-            con.close()
+        path = write_database(self, folder / "store.sqlite")
         derived = []
         if index:
-            self.index.save(folder / "index.faiss", digest)
+            self._check_index("before saving it")
+            self.index.save(folder / "index.faiss", self.digest())
             derived = ["index.faiss", "index.faiss.stamp.json"]
         return {"store": path.name, "derived": derived}
 
     @classmethod
     def load(cls, folder: str | Path, *, index_params: IndexParams | None = None) -> "ConceptStore":
-        """Read ``store.sqlite`` from ``folder``; the ANN index is loaded if its stamp matches, else rebuilt.
+        """Read ``store.sqlite`` from ``folder``; the ANN index is used only if it matches the items, else rebuilt.
 
         Raises
         ------
@@ -507,54 +440,30 @@ class ConceptStore:
         NewerSchemaError
             Written by a newer schema.
         """
+        from neuromem.store.database import read_database
+
         folder = Path(folder)
-        path = folder / "store.sqlite"
-        if not path.is_file():
-            raise CorruptStoreError(f"{path} is missing; the memory folder is incomplete. Re-run `neuromem learn`")
-        try:
-            con = sqlite3.connect(f"file:{path}?mode=ro&immutable=1", uri=True)
-        except sqlite3.Error as exc:
-            raise CorruptStoreError(f"cannot open {path}: {exc}") from exc
-        try:
-            try:
-                meta = {k: json.loads(v) for k, v in con.execute("SELECT key, value FROM meta")}
-            except (sqlite3.Error, ValueError) as exc:
-                raise CorruptStoreError(f"{path} is not a readable concept store ({exc}); restore the memory from a "
-                                        "backup or re-run `neuromem learn`") from exc
-            check_version(meta.get("schema_version"), newest=STORE_SCHEMA_VERSION, where=str(path),
-                          what="store schema version")
-            try:
-                store = cls(int(meta["latent_dim"]), index_params=index_params)
-                for cid, name, engram, created, updated in con.execute(
-                        "SELECT id, name, engram_json, created_utc, updated_utc FROM concepts ORDER BY id"):
-                    if cid != len(store._names):
-                        raise ValueError("concept ids are not consecutive")
-                    store.add_concept(name, when=created)
-                    store._engram[cid] = json.loads(engram)
-                    store._updated[cid] = updated
-                rows = con.execute("SELECT id, concept_id, modality, provenance, latent FROM items ORDER BY id"
-                                   ).fetchall()
-                n = len(rows)
-                if n and rows[-1][0] != n - 1:
-                    raise ValueError("item ids are not consecutive")
-                store._concept = np.fromiter((r[1] for r in rows), np.int64, n)
-                store._modality = np.fromiter((r[2] for r in rows), np.int8, n)
-                store._prov = [r[3] for r in rows]
-                blob = b"".join(r[4] for r in rows)
-                store._z = np.frombuffer(blob, dtype="<f4").reshape(n, store.latent_dim).astype(np.float32)
-                for s, t, kind in con.execute("SELECT source, target, kind FROM edges"):
-                    a, b = store._names[s], store._names[t]
-                    (store.hierarchy.add_edge if kind == "hierarchy" else store.associations.add_edge)(a, b)
-                store.link_radius = meta.get("link_radius")
-            except (sqlite3.Error, ValueError, KeyError, IndexError) as exc:
-                raise CorruptStoreError(f"{path} is inconsistent ({exc}); restore the memory from a backup or "
-                                        "re-run `neuromem learn`") from exc
-            if store.digest() != meta.get("items_digest"):
-                raise CorruptStoreError(f"{path}: the item latents do not match their stored digest (corrupt)")
-        finally:
-            con.close()
+        store = read_database(cls, folder / "store.sqlite", index_params=index_params)
         idx = LatentIndex(store.latent_dim, store.index_params)
-        store.index_loaded_ = idx.load_if_fresh(folder / "index.faiss", meta["items_digest"], store.n_items)
-        if store.index_loaded_:  # else rebuilt from the latents on first use (derived data)
+        why = idx.load_checked(folder / "index.faiss", store.digest(), store._z)
+        store.index_loaded_ = why is None
+        if why is None:
             store._index = idx
+        elif why != "missing":  # rebuilt from the latents on first use (derived data)
+            _warn_rebuilt(folder / "index.faiss", why)
         return store
+
+    def _check_index(self, when: str) -> None:
+        """Rebuild the in-memory index, with a warning, if it no longer holds exactly the item latents."""
+        if self._index is not None:
+            why = self._index.mismatch(self._z)
+            if why is not None:
+                _warn_rebuilt(f"the in-memory index ({when})", why)
+                self._index = None
+
+
+def _warn_rebuilt(what, why: str) -> None:
+    import warnings
+
+    warnings.warn(f"nearest-neighbour index {what} does not match the store's items ({why}); it is rebuilt from "
+                  "them", DerivedDataWarning, stacklevel=3)

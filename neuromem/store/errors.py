@@ -6,7 +6,8 @@ concepts), so the command line reports them as one clear line.
 
 from __future__ import annotations
 
-__all__ = ["StoreError", "CorruptStoreError", "NewerSchemaError", "UnknownConceptError", "MemoryMismatchError"]
+__all__ = ["StoreError", "CorruptStoreError", "NewerSchemaError", "UnknownConceptError", "MemoryMismatchError",
+           "DerivedDataWarning"]
 
 
 class StoreError(ValueError):
@@ -30,3 +31,7 @@ class UnknownConceptError(KeyError, ValueError):
 
     def __str__(self):  # KeyError quotes its message; keep it readable
         return str(self.args[0]) if self.args else "unknown concept"
+
+
+class DerivedDataWarning(UserWarning):
+    """A derived file (the nearest-neighbour index) did not match its data and was rebuilt (the message says why)."""

@@ -1,9 +1,20 @@
 """Approximate nearest-neighbour index over the store's latent points (FAISS).
 
-The index is **derived data**: it is rebuilt from the item latents whenever
-its stamp (SHA-256 of the latents, index kind and parameters, FAISS version)
-does not match the store it sits beside, and it is never the only copy of
-anything.
+The index is **derived data**, never the only copy of anything. It is used
+only after it has been checked against the data it was built from:
+
+1. its stamp (``index.faiss.stamp.json``) names the SHA-256 of the item
+   latents, the number of items, the index kind and parameters, the FAISS
+   version and the SHA-256 of the index file itself; each must match the
+   store and the file beside it;
+2. the vectors the index holds (``reconstruct_n``) must equal the store's item
+   latents, row for row, bit for bit (:meth:`LatentIndex.mismatch`).
+
+An index that fails a check is rebuilt from the latents with a
+:class:`~neuromem.store.errors.DerivedDataWarning` naming the reason (a missing
+index is built silently: it is optional). :meth:`ConceptStore.save
+<neuromem.store.concepts.ConceptStore.save>` checks the index the same way
+before writing it, so a save never certifies an index that does not match.
 
 Kinds
 -----
@@ -161,32 +172,59 @@ class LatentIndex:
                            "ef_search": self.params.ef_search, "hnsw_min_items": self.params.hnsw_min_items},
                 "faiss": faiss.__version__}
 
+    def mismatch(self, latents: np.ndarray) -> str | None:
+        """Why this index does not hold exactly ``latents`` (n_items, latent_dim), row for row; None when it does."""
+        z = np.ascontiguousarray(latents, dtype=np.float32)
+        if self._index is None:
+            return "no index is built"
+        if self.n_items != len(z) or self._index.d != self.latent_dim:
+            return f"it holds {self.n_items} vectors of size {self._index.d}, the store {len(z)} of {z.shape[1]}"
+        held = self._index.reconstruct_n(0, self.n_items) if self.n_items else np.zeros_like(z)
+        rows = np.flatnonzero(np.any(held != z, axis=1))
+        if len(rows):
+            return f"{len(rows)} of its {self.n_items} vectors differ from the store's item latents (first: row {rows[0]})"
+        return None
+
     def save(self, path: str | Path, digest: str) -> None:
-        """Write ``path`` (the index) and ``path + '.stamp.json'``."""
+        """Write ``path`` (the index) and ``path + '.stamp.json'`` (with the index file's SHA-256)."""
+        from neuromem.store.persist import file_sha256
+
         faiss = _faiss()
         path = Path(path)
         faiss.write_index(self._index if self._index is not None else self._new("flat"), str(path))
-        Path(str(path) + ".stamp.json").write_text(json.dumps(self.stamp(digest)))
+        stamp = dict(self.stamp(digest), index_sha256=file_sha256(path))
+        Path(str(path) + ".stamp.json").write_text(json.dumps(stamp))
 
-    def load_if_fresh(self, path: str | Path, digest: str, n_items: int) -> bool:
-        """Load the saved index when its stamp matches ``digest``; return whether it did."""
+    def load_checked(self, path: str | Path, digest: str, latents: np.ndarray) -> str | None:
+        """Load the saved index if it matches ``latents`` (module docstring); returns why not, None when loaded.
+
+        ``"missing"`` when there is no index file.
+        """
+        from neuromem.store.persist import file_sha256
+
         faiss = _faiss()
         path = Path(path)
         stamp_path = Path(str(path) + ".stamp.json")
+        if not path.exists() and not stamp_path.exists():
+            return "missing"
         try:
             stamp = json.loads(stamp_path.read_text())
             expected = {"hnsw_m": self.params.hnsw_m, "ef_construction": self.params.ef_construction,
                         "ef_search": self.params.ef_search, "hnsw_min_items": self.params.hnsw_min_items}
-            if (stamp.get("digest") != digest or stamp.get("n_items") != n_items
-                    or stamp.get("latent_dim") != self.latent_dim or stamp.get("params") != expected
-                    or stamp.get("faiss") != faiss.__version__):
-                return False
+            checks = {"digest": digest, "n_items": len(latents), "latent_dim": self.latent_dim, "params": expected,
+                      "faiss": faiss.__version__}
+            bad = [k for k, v in checks.items() if stamp.get(k) != v]
+            if bad:
+                return f"its stamp was made for other data ({', '.join(bad)} differ)"
+            if stamp.get("index_sha256") != file_sha256(path):
+                return "the index file is not the one its stamp describes (SHA-256 differs)"
             idx = faiss.read_index(str(path))
-        except (OSError, ValueError, RuntimeError):
-            return False
-        if idx.ntotal != n_items or idx.d != self.latent_dim:
-            return False
+        except (OSError, ValueError, RuntimeError, AttributeError) as exc:
+            return f"it is unreadable ({type(exc).__name__}: {str(exc)[:80]})"
         if stamp.get("kind") == "hnsw":
             idx.hnsw.efSearch = self.params.ef_search
         self._index, self.kind_ = idx, stamp.get("kind")
-        return True
+        why = self.mismatch(latents)
+        if why is not None:
+            self._index, self.kind_ = None, None
+        return why

@@ -7,7 +7,7 @@ A memory folder looks like this::
       gen-000006/             the previous save (kept for readers still using it)
       gen-000007/             the current save
         manifest.json         every file of the generation with its size and SHA-256
-        store.sqlite          concept store (see neuromem.store.db)
+        store.sqlite          concept store (see neuromem.store.concepts)
         ...                   arrays, thumbnails, the ANN index (derived data)
 
 A commit (:func:`commit_generation`) writes a whole new generation into a
@@ -27,10 +27,19 @@ never a mix). The two newest older generations are kept so that a reader
 that has just resolved the pointer does not lose its folder; older ones are
 deleted after each commit.
 
-Files are checked against the manifest on load: a truncated or bit-flipped
+A commit that fails (an ``OSError``: a full disk, a read-only mount) or is
+interrupted (Ctrl-C) before the pointer is replaced removes what it wrote
+and leaves ``CURRENT`` as it was; a failure is raised as
+:class:`~neuromem.store.errors.StoreError` naming the folder, the error and
+the fix, and a first commit removes the memory folder it created.
+:func:`check_writable` finds a read-only or unusable target before any work.
+
+Reading (:mod:`neuromem.store.generations`, re-exported here): files are
+checked against the manifest on load: a truncated or bit-flipped
 file gives :class:`~neuromem.store.errors.CorruptStoreError` naming the file.
 Files listed under ``"derived"`` (the ANN index) are not checksummed; they
-carry their own stamp and are rebuilt when it does not match.
+are checked against the data they derive from before use, and rebuilt when
+they do not match it (:mod:`neuromem.store.index`).
 """
 
 from __future__ import annotations
@@ -38,22 +47,26 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-import re
 import shutil
 from pathlib import Path
 
-from neuromem.store.errors import CorruptStoreError, NewerSchemaError, StoreError
+from neuromem.store.errors import StoreError
+from neuromem.store.generations import (
+    KEEP_OLD_GENERATIONS,
+    MANIFEST,
+    POINTER,
+    SCHEMA_VERSION,
+    check_version,
+    current_generation,
+    file_sha256,
+    fsync_dir,
+    list_generations,
+    read_pointer,
+    read_snapshot,
+)
 
-__all__ = ["POINTER", "SCHEMA_VERSION", "check_version", "commit_generation", "current_generation", "file_sha256",
-           "fsync_dir",
-           "list_generations", "read_snapshot", "set_phase_hook"]
-
-#: Version of the on-disk layout; a reader refuses anything newer.
-SCHEMA_VERSION = 1
-POINTER = "CURRENT"
-MANIFEST = "manifest.json"
-KEEP_OLD_GENERATIONS = 2
-_GEN_RE = re.compile(r"^gen-(\d{6,})$")
+__all__ = ["POINTER", "SCHEMA_VERSION", "check_version", "check_writable", "commit_generation", "current_generation",
+           "file_sha256", "fsync_dir", "list_generations", "read_snapshot", "set_phase_hook"]
 
 #: Called with a phase name at each step of a commit (fault-injection tests set it).
 _phase_hook = None
@@ -75,169 +88,6 @@ def set_phase_hook(hook) -> None:
 def _phase(name: str) -> None:
     if _phase_hook is not None:
         _phase_hook(name)
-
-
-def fsync_dir(path: Path) -> None:
-    """Flush a folder's entries (new / renamed files) to disk."""
-    fd = os.open(path, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
-
-
-def file_sha256(path: Path) -> str:
-    h = hashlib.sha256()
-    with open(path, "rb") as fh:
-        for block in iter(lambda: fh.read(1 << 20), b""):
-            h.update(block)
-    return h.hexdigest()
-
-
-def list_generations(root: Path) -> list[tuple[int, Path]]:
-    """Committed-or-not generation folders ``(number, path)``, oldest first."""
-    root = Path(root)
-    if not root.is_dir():
-        return []
-    out = []
-    for p in root.iterdir():
-        m = _GEN_RE.match(p.name)
-        if m and p.is_dir():
-            out.append((int(m.group(1)), p))
-    return sorted(out)
-
-
-def _read_pointer(root: Path) -> dict | None:
-    ptr = root / POINTER
-    if not ptr.exists():
-        return None
-    try:
-        data = json.loads(ptr.read_text())
-        if not isinstance(data, dict) or "generation" not in data:
-            raise ValueError("no 'generation' key")
-    except (ValueError, UnicodeDecodeError) as exc:
-        raise CorruptStoreError(f"the pointer file {ptr} is corrupt ({exc}); the generation folders in {root} are "
-                                "intact: restore CURRENT from a backup or re-run `neuromem learn`") from exc
-    return data
-
-
-def check_version(version, *, newest: int, where: str, what: str = "schema version") -> int:
-    """Refuse saved data without a valid version number, or written by a newer neuromem.
-
-    One rule for every versioned part of a memory: the pointer file and the
-    manifests (:data:`SCHEMA_VERSION`), the concept store's database
-    (``STORE_SCHEMA_VERSION``) and ``memory.json`` (``MEMORY_FORMAT_VERSION``).
-
-    Parameters
-    ----------
-    version : object
-        The version number as read (``None`` when the key is absent).
-    newest : int
-        The newest version this neuromem reads.
-    where : str
-        What was read, as the message names it (``"memory DIR"``, a file path).
-    what : str
-        Which version number it is (``"schema version"``, ``"store schema
-        version"``, ``"format version"``).
-
-    Returns
-    -------
-    int
-        ``version``, checked.
-
-    Raises
-    ------
-    CorruptStoreError
-        ``version`` is missing or not an integer.
-    NewerSchemaError
-        ``version`` is newer than ``newest``; nothing is read or changed.
-    """
-    if not isinstance(version, int):
-        raise CorruptStoreError(f"{where} has no valid {what} ({version!r}); it was altered after saving. Restore it "
-                                "from a backup or re-run `neuromem learn`")
-    if version > newest:
-        raise NewerSchemaError(f"{where} was written with {what} {version}; this neuromem reads up to version "
-                               f"{newest}. Upgrade neuromem to read it (nothing was changed)")
-    return version
-
-
-def current_generation(root: str | Path, *, verify: bool = True) -> tuple[Path, dict]:
-    """Resolve the committed generation of a memory folder.
-
-    Parameters
-    ----------
-    root : path
-        The memory folder.
-    verify : bool
-        Check every non-derived file against the manifest (size and SHA-256).
-
-    Returns
-    -------
-    (path, manifest) : the generation folder and its parsed manifest.
-
-    Raises
-    ------
-    FileNotFoundError
-        ``root`` is not a memory folder.
-    CorruptStoreError
-        Pointer, manifest or a file does not match what was committed.
-    NewerSchemaError
-        Written by a newer neuromem.
-    """
-    root = Path(root)
-    ptr = _read_pointer(root) if root.is_dir() else None
-    if ptr is None:
-        raise FileNotFoundError(f"{root} is not a saved memory (no {POINTER} file); create one with "
-                                f"`neuromem learn --memory {root}`")
-    check_version(ptr.get("schema_version"), newest=SCHEMA_VERSION, where=f"memory {root}")
-    gen = root / str(ptr["generation"])
-    man_path = gen / MANIFEST
-    if not man_path.is_file():
-        raise CorruptStoreError(f"memory {root}: the committed generation {gen.name} has no manifest; the folder was "
-                                "altered after saving. Restore it from a backup or re-run `neuromem learn`")
-    raw = man_path.read_bytes()
-    if hashlib.sha256(raw).hexdigest() != ptr.get("manifest_sha256"):
-        raise CorruptStoreError(f"memory {root}: {man_path} does not match its checksum in {POINTER} (truncated or "
-                                "modified). Restore it from a backup or re-run `neuromem learn`")
-    manifest = json.loads(raw)
-    check_version(manifest.get("schema_version"), newest=SCHEMA_VERSION, where=f"memory {root}")
-    if verify:
-        for name, info in manifest["files"].items():
-            p = gen / name
-            if not p.is_file():
-                raise CorruptStoreError(f"memory {root}: file {p} is missing; restore the folder from a backup or "
-                                        "re-run `neuromem learn`")
-            if p.stat().st_size != info["size"] or file_sha256(p) != info["sha256"]:
-                raise CorruptStoreError(f"memory {root}: file {p} is corrupt (size or checksum differs from the "
-                                        "saved one: truncated or bit-flipped). Restore it from a backup or re-run "
-                                        f"`neuromem learn`{_older_hint(root, gen)}")
-    return gen, manifest
-
-
-def read_snapshot(root: str | Path, reader, *, verify: bool = True, attempts: int = 3):
-    """``reader(generation_folder, manifest)`` on the committed generation, retried if a commit removed it meanwhile.
-
-    A generation is deleted only after :data:`KEEP_OLD_GENERATIONS` newer
-    commits; a reader that is overtaken by that many commits while reading
-    resolves the pointer again (at most ``attempts`` times).
-    """
-    for attempt in range(attempts):
-        gen, manifest = current_generation(root, verify=verify)
-        try:
-            return reader(gen, manifest)
-        except (FileNotFoundError, CorruptStoreError):
-            if gen.is_dir() or attempt == attempts - 1:
-                raise
-    raise AssertionError("unreachable")
-
-
-def _older_hint(root: Path, gen: Path) -> str:
-    older = [p.name for _, p in list_generations(root) if p.name < gen.name]
-    if not older:
-        return ""
-    return (f"; the previous save {older[-1]} is still in {root}: to go back to it, replace {POINTER} with "
-            f"{{\"schema_version\": {SCHEMA_VERSION}, \"generation\": \"{older[-1]}\", \"manifest_sha256\": "
-            f"<sha256 of {older[-1]}/{MANIFEST}>}}")
 
 
 def commit_generation(root: str | Path, write_files, *, derived: tuple[str, ...] = (), info: dict | None = None,
@@ -266,18 +116,98 @@ def commit_generation(root: str | Path, write_files, *, derived: tuple[str, ...]
     root = Path(root)
     if root.exists() and not root.is_dir():
         raise StoreError(f"{root} exists and is not a folder; choose another --memory path")
-    root.mkdir(parents=True, exist_ok=True)
-    if any(not p.name.startswith(".") for p in root.iterdir()) and not (root / POINTER).exists() \
-            and not list_generations(root):
-        raise StoreError(f"{root} is a non-empty folder that is not a memory; choose an empty or new folder")
-    with _writer_lock(root):
-        if expect_generation is not None:
-            ptr = _read_pointer(root)
-            now = ptr.get("generation") if ptr else None
-            if now != expect_generation:
-                raise StoreError(f"memory {root} was changed by another process since it was loaded (it was "
-                                 f"{expect_generation}, now {now}); nothing was saved. Load it again and repeat")
-        return _commit_locked(root, write_files, derived=derived, info=info)
+    created = _missing_parents(root)
+    try:
+        try:
+            root.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise StoreError(f"memory folder {root} cannot be created ({_reason(exc)}); choose a writable "
+                             "--memory path") from exc
+        if any(not p.name.startswith(".") for p in root.iterdir()) and not (root / POINTER).exists() \
+                and not list_generations(root):
+            raise StoreError(f"{root} is a non-empty folder that is not a memory; choose an empty or new folder")
+        with _writer_lock(root):
+            if expect_generation is not None:
+                ptr = read_pointer(root)
+                now = ptr.get("generation") if ptr else None
+                if now != expect_generation:
+                    raise StoreError(f"memory {root} was changed by another process since it was loaded (it was "
+                                     f"{expect_generation}, now {now}); nothing was saved. Load it again and repeat")
+            before = (read_pointer(root) or {}).get("generation")
+            try:
+                return _commit_locked(root, write_files, derived=derived, info=info)
+            except OSError as exc:
+                now = (read_pointer(root) or {}).get("generation")
+                if now != before:
+                    raise StoreError(f"memory {root} was saved as {now}, but a later step failed ({_reason(exc)}); "
+                                     f"{_fix(exc)}") from exc
+                raise StoreError(f"saving memory {root} failed ({_reason(exc)}); nothing was changed"
+                                 + (f": the previous save {before} is intact" if before else "")
+                                 + f". {_fix(exc)}") from exc
+    except BaseException:  # a failed first save (or Ctrl-C) leaves no folder behind that it created
+        for folder in created:
+            _remove_if_only_lock(folder)
+        raise
+
+
+def _reason(exc: OSError) -> str:
+    return f"{exc.strerror or exc}" + (f", errno {exc.errno}" if exc.errno else "")
+
+
+def _fix(exc: OSError) -> str:
+    import errno
+
+    if exc.errno in (errno.ENOSPC, errno.EDQUOT):
+        return "Free some disk space and run the command again"
+    if exc.errno in (errno.EROFS, errno.EACCES, errno.EPERM):
+        return "The folder is read-only: copy the memory to a writable folder and use that"
+    return "Check the disk and run the command again"
+
+
+def _missing_parents(root: Path) -> list[Path]:
+    """``root`` and its ancestors that do not exist yet, deepest first (created by a commit)."""
+    out, p = [], root.absolute()
+    while not p.exists() and p != p.parent:
+        out.append(p)
+        p = p.parent
+    return out
+
+
+def _remove_if_only_lock(folder: Path) -> None:
+    try:
+        left = [p for p in folder.iterdir() if p.name != ".writer.lock"]
+        if not left:
+            (folder / ".writer.lock").unlink(missing_ok=True)
+            folder.rmdir()
+    except OSError:
+        pass
+
+
+def check_writable(root: str | Path) -> None:
+    """Raise :class:`StoreError` now, before any work, if a commit into ``root`` could not be written.
+
+    ``root`` is an existing memory folder (its lock file and a new generation
+    must be creatable there) or a new path (its nearest existing parent must
+    be writable). Nothing is created.
+    """
+    root = Path(root)
+    if root.exists() and not root.is_dir():
+        raise StoreError(f"{root} exists and is not a folder; choose another --memory path")
+    p = root.absolute()
+    while not p.exists() and p != p.parent:
+        p = p.parent
+    if not p.is_dir():
+        raise StoreError(f"memory folder {root} cannot be created: {p} is not a folder; choose another --memory path")
+    lock = root / ".writer.lock"
+    if not os.access(p, os.W_OK | os.X_OK) or (lock.exists() and not os.access(lock, os.W_OK)):
+        raise StoreError(f"memory folder {root} is not writable (read-only file system or no permission on {p}); "
+                         "copy the memory to a writable folder and use that, or choose another --memory path")
+    if root.is_dir():  # read-only mounts are writable by permission bits: try the lock file itself
+        try:
+            os.close(os.open(lock, os.O_RDWR | os.O_CREAT, 0o666))
+        except OSError as exc:
+            raise StoreError(f"memory folder {root} is not writable ({_reason(exc)}); copy the memory to a "
+                             "writable folder and use that") from exc
 
 
 class _writer_lock:
@@ -289,7 +219,11 @@ class _writer_lock:
     def __enter__(self):
         import fcntl
 
-        self.fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o666)
+        try:
+            self.fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o666)
+        except OSError as exc:
+            raise StoreError(f"memory folder {self.path.parent} is not writable ({_reason(exc)}: cannot open "
+                             f"{self.path.name}); {_fix(exc).lower()[0] + _fix(exc)[1:]}") from exc
         fcntl.flock(self.fd, fcntl.LOCK_EX)
         return self
 
@@ -339,15 +273,25 @@ def _commit_locked(root: Path, write_files, *, derived, info) -> Path:
     pointer = {"schema_version": SCHEMA_VERSION, "generation": name,
                "manifest_sha256": hashlib.sha256(raw).hexdigest()}
     ptr_tmp = root / f".{POINTER}.{os.getpid()}.part"
-    _phase("commit_pointer_write")
-    with open(ptr_tmp, "wb") as fh:
-        fh.write((json.dumps(pointer) + "\n").encode())
-        fh.flush()
-        _phase("commit_pointer_fsync")
-        os.fsync(fh.fileno())
-    os.chmod(ptr_tmp, 0o666 & ~_umask())
-    _phase("commit_pointer_replace")
-    os.replace(ptr_tmp, root / POINTER)
+    try:
+        _phase("commit_pointer_write")
+        with open(ptr_tmp, "wb") as fh:
+            fh.write((json.dumps(pointer) + "\n").encode())
+            fh.flush()
+            _phase("commit_pointer_fsync")
+            os.fsync(fh.fileno())
+        os.chmod(ptr_tmp, 0o666 & ~_umask())
+        _phase("commit_pointer_replace")
+        os.replace(ptr_tmp, root / POINTER)
+    except BaseException:  # not committed: the new generation is removed (readers never saw it)
+        ptr_tmp.unlink(missing_ok=True)
+        try:
+            committed = (read_pointer(root) or {}).get("generation") == name
+        except Exception:  # unsure what CURRENT names: keep the generation
+            committed = True
+        if not committed:
+            shutil.rmtree(root / name, ignore_errors=True)
+        raise
     _phase("commit_dir_fsync")
     fsync_dir(root)
     _phase("committed")

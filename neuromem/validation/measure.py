@@ -10,19 +10,9 @@ from dataclasses import replace
 
 import numpy as np
 
-from neuromem.coding.population import PopulationCode
 from neuromem.coding.spikes import SpikeTrains
 from neuromem.engines.registry import make_engine
-from neuromem.network.spec import (
-    STDP,
-    ConceptLayer,
-    Homeostasis,
-    Inhibition,
-    LatentPopulation,
-    NetworkSpec,
-    NetworkState,
-    SimConfig,
-)
+from neuromem.network import STDP, ConceptLayer, NetworkSpec, NetworkState, SimConfig, one_population_spec
 from neuromem.validation.analytic import psp_peak_factor
 
 __all__ = ["validation_spec", "measure_lif_rates", "measure_stdp_window"]
@@ -32,22 +22,17 @@ _TRIAL_MS = 500.0
 
 
 def validation_spec(concept: ConceptLayer = ConceptLayer(), stdp: STDP = STDP(), dt_ms: float = 0.1) -> NetworkSpec:
-    """Probe network: 2 input neurons (a test synapse and a driver), 16 LIF neurons, no inhibition.
+    """Probe network: 2 input neurons (a test synapse and a driver), 16 LIF neurons, pair STDP only.
 
-    STDP normalisation and threshold adaptation are off (they couple
-    synapses and would hide the pair rule); the initial weights are small
-    (mean 0.05 mV) so a single test spike stays far below threshold.
+    No inhibition, no threshold adaptation, no feedback, and no STDP
+    normalisation (they couple synapses and would hide the pair rule); the
+    initial weights are small (mean 0.05 mV) so a single test spike stays
+    far below threshold.
     """
-    return NetworkSpec(
-        populations=(LatentPopulation(modality="picture", latent_dim=2, neurons_per_dim=1),),
-        coding=PopulationCode(neurons_per_dim=1),
-        concept=replace(concept, n_neurons=_N_NEURONS),
-        inhibition=Inhibition(w_inh_mv=0.0),
-        stdp=replace(stdp, normalisation="none", init_weight_sum_mv=0.1, init_weight_spread=0.0),
-        homeostasis=Homeostasis(theta_plus_mv=0.0),
-        sim=SimConfig(dt_ms=dt_ms, stimulus_ms=_TRIAL_MS, trial_period_ms=_TRIAL_MS),
-        name="validation",
-    )
+    return one_population_spec(
+        2, replace(concept, n_neurons=_N_NEURONS),
+        mechanisms=(replace(stdp, normalisation="none", init_weight_sum_mv=0.1, init_weight_spread=0.0),),
+        sim=SimConfig(dt_ms=dt_ms, stimulus_ms=_TRIAL_MS, trial_period_ms=_TRIAL_MS), name="validation")
 
 
 def measure_lif_rates(engine: str, drive_mv, *, concept: ConceptLayer = ConceptLayer(), dt_ms: float = 0.1,

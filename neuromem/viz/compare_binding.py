@@ -1,4 +1,9 @@
-"""Figures of the binding comparison, one per experiment, from its tidy rows (never simulating)."""
+"""Figures of the binding comparison, one per experiment, from its tidy rows (never simulating).
+
+Every binder's colour and capacity limit come from what it declared
+(``metrics["_meta"]["binder_traits"]``, see :mod:`neuromem.binding.traits`);
+only the two references (the prototype ceiling and chance) have colours here.
+"""
 
 from __future__ import annotations
 
@@ -7,24 +12,39 @@ from pathlib import Path
 
 import numpy as np
 
+from neuromem._io import atomic_write_bytes
+from neuromem.analysis.statistics import t_ci95
 from neuromem.viz import bounded_yerr
 
-__all__ = ["write_figures", "FIGURES"]
+__all__ = ["FIGURES", "REFERENCE_COLOURS", "draw_figures", "write_figures"]
 
 FIGURES = {"shots": "binding_shots.png", "interference": "binding_interference.png",
            "capacity": "binding_capacity.png", "cost": "binding_cost.png", "units": "binding_units.png"}
-_COLORS = {"stdp": "tab:red", "surrogate": "tab:orange", "hopfield": "tab:purple", "readout": "tab:blue",
-           "contrastive": "tab:green", "prototype": "black", "chance": "grey"}
+#: Colours of the references drawn beside the binders.
+REFERENCE_COLOURS = {"prototype": "black", "chance": "grey"}
 
 
-def _ci(v):
-    from scipy import stats
+def _colour(metrics: dict, binder: str):
+    """The binder's declared colour (dark grey for a binder of an older folder that declared none)."""
+    if binder in REFERENCE_COLOURS:
+        return REFERENCE_COLOURS[binder]
+    return metrics.get("_meta", {}).get("binder_traits", {}).get(binder, {}).get("colour", "0.35")
 
-    v = np.asarray(v, dtype=float)
-    v = v[np.isfinite(v)]
-    if len(v) < 2:
-        return 0.0
-    return float(stats.t.ppf(0.975, len(v) - 1) * v.std(ddof=1) / math.sqrt(len(v)))
+
+def _limits_note(metrics: dict, binders) -> str:
+    """``Capacity limits by construction: ...`` from the binders' declared capacity limits ("" if none)."""
+    import textwrap
+
+    traits = metrics.get("_meta", {}).get("binder_traits", {})
+    by_reason: dict = {}
+    for b in binders:
+        cap = traits.get(b, {}).get("capacity")
+        if cap:
+            per = cap.get("concepts_per_unit", 1)
+            by_reason.setdefault((cap["reason"], per), []).append(b)
+    parts = [f"{' / '.join(bs)} at most {'' if per == 1 else f'{per} x '}N concepts ({reason})"
+             for (reason, per), bs in by_reason.items()]
+    return "\n".join(textwrap.wrap("Capacity limits by construction: " + "; ".join(parts) + ".", 150)) if parts else ""
 
 
 def _select(rows, **kw):
@@ -40,7 +60,7 @@ def _mean_ci(rows, x_key, **kw):
     # an all-nan cell (e.g. no responsive unit on any seed) is drawn as a gap, silently
     means = [float(np.mean([v for v in pts[x] if not math.isnan(v)])) if any(not math.isnan(v) for v in pts[x])
              else math.nan for x in xs]
-    return np.array(xs), np.array(means), np.array([_ci(pts[x]) for x in xs])
+    return np.array(xs), np.array(means), np.array([t_ci95(pts[x]) for x in xs])
 
 
 def _binders(rows, experiment):
@@ -52,22 +72,19 @@ def _binders(rows, experiment):
 
 
 def _save(fig, out: Path, name: str) -> str:
-    import os
-    import tempfile
+    import io
 
-    fd, tmp = tempfile.mkstemp(dir=out, prefix=".fig-", suffix=".png")
-    os.close(fd)
-    fig.savefig(tmp, dpi=110, bbox_inches="tight")
-    os.replace(tmp, out / name)
-    os.chmod(out / name, 0o644)
+    buf = io.BytesIO()
+    fig.savefig(buf, format="png", dpi=110, bbox_inches="tight")
+    atomic_write_bytes(out / name, buf.getvalue())
     return name
 
 
-def _shots(rows, out, plt):
-    metrics = ("picture_to_name_recall_at_1", "name_to_picture_recall_at_1")
+def _shots(rows, metrics, plt):
+    recalls = ("picture_to_name_recall_at_1", "name_to_picture_recall_at_1")
     fig, axes = plt.subplots(2, 2, figsize=(10, 7.5), sharex=True, sharey=True)
     for i, cond in enumerate(("fitted", "novel")):
-        for j, metric in enumerate(metrics):
+        for j, metric in enumerate(recalls):
             ax = axes[i, j]
             for b in _binders(rows, "shots"):
                 x, y, c = _mean_ci(rows, "k", experiment="shots", condition=cond, binder=b, metric=metric)
@@ -75,7 +92,7 @@ def _shots(rows, out, plt):
                     continue
                 style = dict(ls="--", lw=1) if b in ("prototype", "chance") else dict(marker="o")
                 label = {"prototype": "prototype ceiling (non-spiking)", "chance": "chance"}.get(b, b)
-                ax.errorbar(x, y, yerr=bounded_yerr(y, c), color=_COLORS.get(b), label=label, capsize=3, **style)
+                ax.errorbar(x, y, yerr=bounded_yerr(y, c), color=_colour(metrics, b), label=label, capsize=3, **style)
             ax.set_title(f"{cond} concepts: {metric.replace('_recall_at_1', '').replace('_', ' ')}")
             ax.set_xscale("log")
             ks = sorted({r["k"] for r in _select(rows, experiment="shots")})
@@ -92,7 +109,7 @@ def _shots(rows, out, plt):
     return fig
 
 
-def _interference(rows, out, plt):
+def _interference(rows, metrics, plt):
     fig, ax = plt.subplots(figsize=(8, 4))
     binders = _binders(rows, "interference")
     width = 0.38
@@ -112,7 +129,7 @@ def _interference(rows, out, plt):
     return fig
 
 
-def _capacity(rows, out, plt):
+def _capacity(rows, metrics, plt):
     fig, axes = plt.subplots(1, 2, figsize=(11, 4.2))
     ax = axes[0]
     sizes = sorted({r["n_units"] for r in _select(rows, experiment="capacity")})
@@ -121,7 +138,7 @@ def _capacity(rows, out, plt):
             x, y, c = _mean_ci(rows, "n_concepts", experiment="capacity", binder=b, n_units=N,
                                metric="picture_to_name_recall_at_1")
             if len(x):
-                ax.errorbar(x, y, yerr=bounded_yerr(y, c), color=_COLORS.get(b), marker="os^"[s_i % 3], capsize=3,
+                ax.errorbar(x, y, yerr=bounded_yerr(y, c), color=_colour(metrics, b), marker="os^"[s_i % 3], capsize=3,
                             ls=["-", "--", ":"][s_i % 3], label=f"{b} N={N}")
     for s_i, N in enumerate(sizes):
         ax.axvline(N, color="grey", lw=0.6, ls=["-", "--", ":"][s_i % 3])
@@ -132,30 +149,22 @@ def _capacity(rows, out, plt):
     ax.minorticks_off()
     ax.set_xlabel("concepts stored (one presentation each)")
     ax.set_ylabel("picture -> name recall@1")
-    ax.set_title("grey lines: N (hard winner-take-all caps stdp / surrogate at N concepts)", fontsize=8)
+    ax.set_title("grey lines: the binder size N", fontsize=8)
+    fig.text(0.01, -0.01, _limits_note(metrics, _binders(rows, "capacity")), fontsize=7, va="top", color="0.3")
     ax.legend(fontsize=7, ncol=2)
     ax = axes[1]
     for b in _binders(rows, "capacity"):
         pts = []
         for N in sizes:
-            caps = {}
-            plastic = None
-            for r in _select(rows, experiment="capacity", binder=b, n_units=N):
-                if r["metric"] == "n_plastic":
-                    plastic = r["value"]
-                if r["metric"] == "picture_to_name_recall_at_1":
-                    caps.setdefault(r["seed"], []).append((r["n_concepts"], r["value"]))
-            if plastic is None:
-                continue
-            cs = [max([n for n, v in p if v >= 0.9], default=0) for p in caps.values()]
-            bits = [c * math.log2(c) / plastic if c > 1 else 0.0 for c in cs]
-            pts.append((plastic, np.mean(bits)))
+            key = f"capacity/synthetic/{b}/n_units={N}"
+            if f"{key}/n_plastic" in metrics:
+                pts.append((metrics[f"{key}/n_plastic"], metrics[f"{key}/bits_per_parameter"]))
         pos = [(x, y) for x, y in pts if y > 0]
         if pos:
-            ax.plot(*zip(*pos), marker="o", color=_COLORS.get(b), label=b)
+            ax.plot(*zip(*pos), marker="o", color=_colour(metrics, b), label=b)
         for x, y in pts:
             if y <= 0:  # no tested set reached recall@1 >= 0.9: drawn at the bottom edge
-                ax.plot([x], [1e-5], marker="v", color=_COLORS.get(b), ls="none",
+                ax.plot([x], [1e-5], marker="v", color=_colour(metrics, b), ls="none",
                         label=f"{b}: capacity below the smallest set")
     ax.axhline(math.log(2), color="k", ls="--", lw=0.8, label="Willshaw ln 2 bits / synapse")
     ax.axhline(0.138, color="k", ls=":", lw=0.8, label="Hopfield 0.138 N patterns (0.138 bits / synapse)")
@@ -171,7 +180,7 @@ def _capacity(rows, out, plt):
     return fig
 
 
-def _cost(rows, out, plt):
+def _cost(rows, metrics, plt):
     fig, axes = plt.subplots(1, 3, figsize=(13, 4))
     binders = [b for b in _binders(rows, "cost")]
     kmax = max((r["k"] for r in _select(rows, experiment="cost", condition="novel")), default=None)
@@ -198,7 +207,7 @@ def _cost(rows, out, plt):
         if len(y):
             lat_b.append(b)
             lat.append(y[0])
-    ax.bar(lat_b, lat, color=[_COLORS.get(b) for b in lat_b])
+    ax.bar(lat_b, lat, color=[_colour(metrics, b) for b in lat_b])
     ax.set_ylabel("ms (biological)")
     ax.set_title("recall latency: cue onset to first concept spike (median)", fontsize=9)
     fig.suptitle("Cost of binding and matching (energy: estimate, as quoted; see metrics.json)")
@@ -206,24 +215,24 @@ def _cost(rows, out, plt):
     return fig
 
 
-def _units(rows, out, plt):
+def _units(rows, metrics, plt):
     from neuromem.analysis import HUMAN_CONCEPTS_PER_NEURON
 
     fig, axes = plt.subplots(1, 2, figsize=(11, 4))
     binders = _binders(rows, "units")
     kmax = max((r["k"] for r in _select(rows, experiment="units")), default=None)
     ax = axes[0]
-    metrics = ("population_sparseness", "lifetime_sparseness", "invariance_index")
+    measures = ("population_sparseness", "lifetime_sparseness", "invariance_index")
     width = 0.8 / max(len(binders), 1)
     for i, b in enumerate(binders):
         vals, cis = [], []
-        for m in metrics:
+        for m in measures:
             _, y, c = _mean_ci(rows, "k", experiment="units", condition="novel", binder=b, metric=m, k=kmax)
             vals.append(y[0] if len(y) else np.nan)
             cis.append(c[0] if len(c) else 0)
-        ax.bar(np.arange(len(metrics)) + i * width, vals, width, yerr=bounded_yerr(vals, cis), capsize=2, label=b,
-               color=_COLORS.get(b))
-    ax.set_xticks(np.arange(len(metrics)) + 0.4 - width / 2, [m.replace("_", " ") for m in metrics], fontsize=8)
+        ax.bar(np.arange(len(measures)) + i * width, vals, width, yerr=bounded_yerr(vals, cis), capsize=2, label=b,
+               color=_colour(metrics, b))
+    ax.set_xticks(np.arange(len(measures)) + 0.4 - width / 2, [m.replace("_", " ") for m in measures], fontsize=8)
     ax.set_title(f"novel concepts, K={kmax}")
     ax.legend(fontsize=7)
     ax = axes[1]
@@ -235,7 +244,7 @@ def _units(rows, out, plt):
             _, y, _ = _mean_ci(rows, "k", experiment="units", condition="novel", binder=b,
                                metric=f"concepts_per_responsive_unit_{j}", k=kmax)
             ys.append(y[0] if len(y) else np.nan)
-        ax.plot(xs, ys, marker="o", color=_COLORS.get(b), label=b)
+        ax.plot(xs, ys, marker="o", color=_colour(metrics, b), label=b)
     ax.set_xticks(xs)
     ax.set_xlabel("concepts a responsive unit answers")
     ax.set_ylabel("fraction of responsive units")
@@ -244,20 +253,37 @@ def _units(rows, out, plt):
     return fig
 
 
-def write_figures(out, rows) -> list[str]:
-    """Write one PNG per experiment present in ``rows`` into ``out``; returns the file names."""
+def draw_figures(rows, metrics) -> dict:
+    """``{experiment: matplotlib Figure}`` for every experiment present in ``rows`` (the caller closes them).
+
+    Parameters
+    ----------
+    rows : list of dict
+        The comparison's tidy rows (``results.csv``).
+    metrics : dict
+        Its summary (``metrics.json``): capacity and bits per parameter are read from there, and every
+        binder's colour and capacity limit from ``_meta.binder_traits``.
+    """
     import matplotlib
 
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
-    out = Path(out)
-    made = []
+    figs = {}
     for exp, fn in (("shots", _shots), ("interference", _interference), ("capacity", _capacity),
                     ("cost", _cost), ("units", _units)):
-        if not _select(rows, experiment=exp):
-            continue
-        fig = fn(rows, out, plt)
+        if _select(rows, experiment=exp):
+            figs[exp] = fn(rows, metrics, plt)
+    return figs
+
+
+def write_figures(out, rows, metrics) -> list[str]:
+    """Write one PNG per experiment present in ``rows`` into ``out`` (see :func:`draw_figures`); returns the names."""
+    import matplotlib.pyplot as plt
+
+    out = Path(out)
+    made = []
+    for exp, fig in draw_figures(rows, metrics).items():
         made.append(_save(fig, out, FIGURES[exp]))
         plt.close(fig)
     return made

@@ -23,7 +23,7 @@ GRID = dict(shots=(1, 3), seeds=(3,), n_units=12, interference_k=2, capacity_siz
 
 
 def test_every_binder_gets_identical_presentations_and_cues_and_cells_are_reused(tmp_path):
-    binders = ("hopfield", "readout", "contrastive", "stdp")
+    binders = ("hopfield", "softmax", "contrastive", "stdp")
     received = {}
     spaces = {3: _split_space(3)}
     m = run_compare_binding(spaces, dataset="toy", out_dir=tmp_path, binders=binders, grid=GridConfig(**GRID),
@@ -47,6 +47,13 @@ def test_every_binder_gets_identical_presentations_and_cues_and_cells_are_reused
     for f in ("binding_shots.png", "binding_interference.png", "binding_capacity.png", "binding_cost.png",
               "binding_units.png"):
         assert (tmp_path / f).stat().st_size > 1000
+    # `neuromem figures --results DIR` redraws them from the saved folder
+    from neuromem.cli import main
+
+    assert main(["figures", "--results", str(tmp_path), "--out", str(tmp_path / "again")]) == 0
+    assert sorted(p.name for p in (tmp_path / "again").glob("*.png")) == sorted(
+        ("binding_shots.png", "binding_interference.png", "binding_capacity.png", "binding_cost.png",
+         "binding_units.png"))
     # a second run with the same arguments computes nothing
     again = {}
     m2 = run_compare_binding(spaces, dataset="toy", out_dir=tmp_path, binders=binders, grid=GridConfig(**GRID),
@@ -70,6 +77,20 @@ def test_bad_input_is_refused_before_any_work(tmp_path):
     assert not (tmp_path / "results.csv").exists()
 
 
+def test_grid_is_frozen_and_checked():
+    import dataclasses
+
+    g = GridConfig.quick()
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        g.n_units = 3
+    for bad, match in (({"shots": (0, 1)}, "GridConfig.shots"), ({"shots": (1, 1)}, "repeats"),
+                       ({"seeds": ()}, "GridConfig.seeds is empty"), ({"n_units": True}, "GridConfig.n_units"),
+                       ({"capacity_concepts": (1,)}, "GridConfig.capacity_concepts")):
+        with pytest.raises(ValueError, match=match):
+            GridConfig(**{**GRID, **bad})
+    assert GridConfig(**{**GRID, "shots": [1, 3]}).shots == (1, 3)
+
+
 def test_synthetic_sets_match_the_requested_distance_ratio():
     from neuromem.encoders.pipeline import within_between_ratio
 
@@ -83,9 +104,9 @@ def test_cli_quick_on_digits_every_binder_above_chance(tmp_path):
     """``neuromem run compare-binding --quick`` end to end on digits (encodes when the cache is cold).
 
     Every binder with its tuned options (``binders.toml``) on the 5 fitted digit concepts, K = 5, held-out
-    pictures -> name: chance 0.2, the prototype reference 1.0. ``stdp`` and the rate binders reach 1.0 here,
-    so their bar is 0.8; ``surrogate`` (BPTT through hard winner-take-all, see the README) reaches 0.9, its
-    bar is 0.7 (without its subtractive weight normalisation it reached 0.52 on 5 digit concepts of tuning
+    pictures -> name: chance 0.2, the prototype reference 0.98. ``stdp`` and the rate binders reach 0.96-1.0
+    here, so their bar is 0.8; ``surrogate`` (BPTT through hard winner-take-all, see the README) reaches 0.92,
+    its bar is 0.7 (without its subtractive weight normalisation it reached 0.52 on 5 digit concepts of tuning
     seed 0, K = 5).
     Novel concepts only need to beat chance here (the comparison's numbers are in the README).
     """
@@ -95,7 +116,7 @@ def test_cli_quick_on_digits_every_binder_above_chance(tmp_path):
     m = json.loads((tmp_path / "metrics.json").read_text())
     chance = m["shots/fitted/chance/k=5/picture_to_name_recall_at_1"]
     assert chance == pytest.approx(0.2)
-    for b in ("stdp", "surrogate", "contrastive", "readout", "hopfield"):
+    for b in ("stdp", "surrogate", "contrastive", "softmax", "hopfield"):
         bar = 0.7 if b == "surrogate" else 0.8
         assert m[f"shots/fitted/{b}/k=5/picture_to_name_recall_at_1"] >= bar, b
         assert m[f"shots/novel/{b}/k=5/picture_to_name_recall_at_1"] > chance, b
@@ -112,3 +133,27 @@ def test_cli_refuses_unknown_binder_and_too_many_shots_before_encoding(tmp_path,
     assert main(["encode", "--dataset", "digits", "--fit-concepts", "zero,one,two,three,four,five,six,seven,eight,"
                  "nine", "--out", str(tmp_path)]) == 2
     assert "no novel concept" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("option,value,match", [("--binders", "hopfield,hopfield", "repeats a value"),
+                                                ("--shots", "1,,5", "empty entry"),
+                                                ("--seeds", "3,x", "--seeds '3,x' is not")])
+def test_cli_list_options_refuse_repeats_and_bad_entries(tmp_path, capsys, option, value, match):
+    from neuromem.cli import main
+
+    with pytest.raises(SystemExit) as exc:
+        main(["run", "compare-binding", "--dataset", "digits", option, value, "--out", str(tmp_path / "o")])
+    assert exc.value.code == 2
+    assert match in capsys.readouterr().err
+    assert not (tmp_path / "o").exists()
+
+
+def test_binders_option_takes_the_old_name_once_with_a_warning(capsys):
+    from argparse import Namespace
+
+    from neuromem.experiments.compare_binding.cli import _binders
+
+    assert _binders(Namespace(binders=("stdp", "readout")), tell=True) == ("stdp", "softmax")
+    assert "'readout' is now named 'softmax'" in capsys.readouterr().err
+    with pytest.warns(DeprecationWarning), pytest.raises(ValueError, match=r"name \['softmax'\] twice"):
+        _binders(Namespace(binders=("readout", "softmax")))

@@ -1,3 +1,5 @@
+import importlib.util
+
 import pytest
 
 from neuromem.engines import available_engines
@@ -10,3 +12,18 @@ def pytest_generate_tests(metafunc):
     if "engine_name" in metafunc.fixturenames:
         metafunc.parametrize("engine_name", INSTALLED or [pytest.param("none", marks=pytest.mark.skip(
             reason="no simulation engine installed"))])
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _one_torch_thread():
+    """The norse engine's per-step tensor ops on one thread: on a shared machine a second thread waits for its
+    partner at every op (observed here: 10-30x slower under load); results do not depend on it."""
+    if importlib.util.find_spec("torch") is None:
+        yield
+        return
+    import torch
+
+    before = torch.get_num_threads()
+    torch.set_num_threads(1)
+    yield
+    torch.set_num_threads(before)

@@ -1,4 +1,4 @@
-"""The numba and norse engines: fused loop vs reference loop, batching, options, bad input."""
+"""The numba and norse engines: the compiled loop vs the NumPy reference, batching, options, bad input."""
 
 import numpy as np
 import pytest
@@ -38,24 +38,41 @@ def _learn_then_test(name, spec, drive, **kw):
 
 
 @needs_numba
-@pytest.mark.parametrize("dtype", ["float64", "float32"])
-def test_fused_loop_matches_reference_loop(dtype):
-    """Identical input spikes: the fused loop (postponed potentiation, 1 or 2 threads, tiny event buffer that
-    forces flushes) gives the reference loop's spikes; weights agree to rounding (the two loops decay the
-    input traces in a different order: float64 ~1e-13 mV, float32 ~1e-5 mV of weights ~3 mV)."""
+def test_numba_matches_reference_engine():
+    """Identical input spikes, float64: the compiled loop (postponed potentiation, 1 or 2 threads, tiny event
+    buffer that forces flushes) gives the NumPy reference's spikes; weights agree to rounding (the loop decays
+    the input traces in another order: ~1e-13 mV)."""
     spec = _spec(stdp={"a_plus": 0.05})
     drive = _drive(spec)
-    ref = _learn_then_test("numba", spec, drive, loop="reference", dtype=dtype)
+    ref = _learn_then_test("reference", spec, drive)
     assert len(ref[0].spike_steps) > 50 and len(ref[1].spike_steps) > 20
-    atol = 1e-9 if dtype == "float64" else 2e-4
     for kw in ({"threads": 1}, {"threads": 2}, {"threads": 2, "event_capacity": 16}):
-        fused = _learn_then_test("numba", spec, drive, loop="fused", dtype=dtype, **kw)
+        fused = _learn_then_test("numba", spec, drive, dtype="float64", **kw)
         for a, b in zip(ref[:2], fused[:2]):
             assert _spike_set(a) == _spike_set(b), kw
         for m in spec.modalities:
-            np.testing.assert_allclose(fused[2].w_in_mv[m], ref[2].w_in_mv[m], rtol=0, atol=atol)
-            np.testing.assert_allclose(fused[2].w_fb[m], ref[2].w_fb[m], rtol=0, atol=atol / 100)
-        np.testing.assert_allclose(fused[2].theta_mv, ref[2].theta_mv, rtol=0, atol=atol)
+            np.testing.assert_allclose(fused[2].w_in_mv[m], ref[2].w_in_mv[m], rtol=0, atol=1e-9)
+            np.testing.assert_allclose(fused[2].w_fb[m], ref[2].w_fb[m], rtol=0, atol=1e-11)
+        np.testing.assert_allclose(fused[2].theta_mv, ref[2].theta_mv, rtol=0, atol=1e-9)
+
+
+@needs_numba
+def test_numba_float32_variants_agree_and_stay_near_the_reference():
+    """float32: threads and event-buffer flushes change nothing (spikes identical, weights to float32 rounding,
+    ~1e-5 mV of ~3 mV); against the float64 reference only rounding differs, so a rare threshold flip may move
+    a spike: totals within 2 %."""
+    spec = _spec(stdp={"a_plus": 0.05})
+    drive = _drive(spec)
+    ref = _learn_then_test("reference", spec, drive)
+    one = _learn_then_test("numba", spec, drive, threads=1)
+    for kw in ({"threads": 2}, {"threads": 2, "event_capacity": 16}):
+        other = _learn_then_test("numba", spec, drive, **kw)
+        for a, b in zip(one[:2], other[:2]):
+            assert _spike_set(a) == _spike_set(b), kw
+        for m in spec.modalities:
+            np.testing.assert_allclose(other[2].w_in_mv[m], one[2].w_in_mv[m], rtol=0, atol=2e-4)
+    for a, b in zip(one[:2], ref[:2]):
+        assert abs(len(a.spike_steps) - len(b.spike_steps)) <= 0.02 * len(b.spike_steps)
 
 
 @needs_numba
@@ -69,13 +86,12 @@ def test_thread_count_does_not_change_results():
     np.testing.assert_array_equal(one[2].w_in_mv["picture"], two[2].w_in_mv["picture"])
 
 
-@needs_numba
 @needs_norse
-def test_norse_float64_matches_numba_reference():
+def test_norse_float64_matches_reference():
     """Same semantics, same order of operations: identical spikes, weights to float64 rounding."""
     spec = _spec()
     drive = _drive(spec, 4, seed=5)
-    ref = _learn_then_test("numba", spec, drive, loop="reference", dtype="float64")
+    ref = _learn_then_test("reference", spec, drive)
     nrs = _learn_then_test("norse", spec, drive, dtype="float64")
     assert _spike_set(ref[0]) == _spike_set(nrs[0]) and _spike_set(ref[1]) == _spike_set(nrs[1])
     for m in spec.modalities:
@@ -132,8 +148,8 @@ def test_numba_option_errors():
     spec = _spec()
     with pytest.raises(ValueError, match="dtype"):
         make_engine("numba", spec, dtype="int32")
-    with pytest.raises(ValueError, match="loop"):
-        make_engine("numba", spec, loop="fast")
+    with pytest.raises(TypeError, match="loop"):  # one compiled loop; the NumPy reference is its own engine
+        make_engine("numba", spec, loop="reference")
     with pytest.raises(ValueError, match="threads"):
         make_engine("numba", spec, threads=0)
 

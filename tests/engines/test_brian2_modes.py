@@ -46,7 +46,7 @@ def test_standalone_reruns_without_recompiling():
     eng = make_engine("brian2-standalone", spec, seed=2, block_trials=2)
     eng.run(drive, plastic=True)
     builds = standalone_build_count()
-    from neuromem.engines.brian2.engine import _ACTIVE
+    from neuromem.engines.brian2.standalone import ACTIVE as _ACTIVE
 
     binary = os.path.join(_ACTIVE["device"].project_dir, "main")
     mtime = os.path.getmtime(binary)

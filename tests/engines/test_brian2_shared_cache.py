@@ -54,7 +54,7 @@ def test_a_run_never_deletes_run_argument_files_another_process_uses():
     """Brian2 names run-argument files by content: a file of another process with the same content (here: the
     all-zero bias every process passes) must survive this process's run and clean-up."""
     from neuromem.engines import make_engine
-    from neuromem.engines.brian2.engine import _ACTIVE
+    from neuromem.engines.brian2.standalone import ACTIVE as _ACTIVE
 
     spec, drive = _setup()
     eng = make_engine("brian2-standalone", spec, seed=2, block_trials=2)
@@ -73,7 +73,7 @@ def test_a_run_never_deletes_run_argument_files_another_process_uses():
 def test_a_second_process_reuses_the_program_without_rewriting_it():
     """A program that another process may be running is never rebuilt (it used to be relinked in place)."""
     from neuromem.engines import make_engine
-    from neuromem.engines.brian2.engine import _ACTIVE
+    from neuromem.engines.brian2.standalone import ACTIVE as _ACTIVE
 
     spec, drive = _setup()
     make_engine("brian2-standalone", spec, seed=2, block_trials=2).run(drive, plastic=False)

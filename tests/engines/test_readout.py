@@ -69,7 +69,7 @@ def test_readout_spec_and_state_checks():
     ro_spec = readout_spec(spec, "name", ReadoutLayer(w_fb_mv=40.0))
     assert ro_spec.n_inputs == N_CONCEPT_NEURONS
     assert ro_spec.concept.n_neurons == spec.population("name").n_neurons
-    assert ro_spec.inhibition.w_inh_mv == 0 and ro_spec.sim == spec.sim
+    assert [type(m).__name__ for m in ro_spec.mechanisms] == ["PairSTDP"] and ro_spec.sim == spec.sim
     assert ro_spec.w_max_mv("name") >= 40.0 * spec.feedback.f_max  # no clipping of the frozen weights
     st = readout_state(ro_spec, f, ReadoutLayer(w_fb_mv=40.0))
     np.testing.assert_allclose(st.w_in_mv["name"], 40.0 * f)

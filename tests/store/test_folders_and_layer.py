@@ -1,12 +1,12 @@
-"""Nested picture folders as a hierarchy, single picture files, and the concept-layer size rule."""
+"""Nested picture folders as a hierarchy (the one folder reader), single picture files, the concept-layer size rule."""
 
 from __future__ import annotations
 
 import numpy as np
 import pytest
 
-from neuromem.store.folders import load_concept_tree, load_picture
-from neuromem.store.memory import MAX_CONCEPT_NEURONS, concept_layer_size
+from neuromem.data import load_image_folder, load_picture
+from neuromem.store.learning import MAX_CONCEPT_NEURONS, concept_layer_size
 
 
 def _png(path, value, size=(10, 12)):
@@ -22,10 +22,11 @@ def test_nested_folders_declare_a_hierarchy(tmp_path):
         _png(root / "footwear" / "sneaker" / f"s{i}.png", 40 + i)
         _png(root / "footwear" / "ankle_boot" / f"b{i}.png", 90 + i)
         _png(root / "bag" / f"g{i}.png", 200 + i)
-    ds, prov = load_concept_tree(root)
+    ds = load_image_folder(root)
+    prov = ds.picture_sources
     assert set(ds.concepts) == {"sneaker", "ankle boot", "bag"}  # folders holding pictures
     assert set(ds.hierarchy.successors("footwear")) == {"sneaker", "ankle boot"}
-    assert set(ds.hierarchy.successors("things")) == {"footwear", "bag"}
+    assert set(ds.hierarchy.successors("folder:things")) == {"footwear", "bag"}
     assert ds.pictures.shape == (9, 32, 32, 3)
     k = ds.concepts.index("sneaker")
     assert sorted(p for p, y in zip(prov, ds.picture_labels) if y == k) == [
@@ -36,8 +37,8 @@ def test_nested_folders_declare_a_hierarchy(tmp_path):
 def test_two_folders_with_one_concept_name_are_refused(tmp_path):
     _png(tmp_path / "a" / "cat" / "1.png", 1)
     _png(tmp_path / "b" / "cat" / "1.png", 2)
-    with pytest.raises(ValueError, match="two folders declare the concept 'cat'"):
-        load_concept_tree(tmp_path)
+    with pytest.raises(ValueError, match=r"concept folders .*a/cat and .*b/cat both give the concept name 'cat'"):
+        load_image_folder(tmp_path)
 
 
 def test_load_picture_prepares_like_the_folder_loader_and_rejects_non_pictures(tmp_path):

@@ -14,86 +14,16 @@ memory run on one CPU (see :func:`one_cpu`).
 from __future__ import annotations
 
 import json
-import os
 import shutil
-import subprocess
 import sys
-from pathlib import Path
 
 import numpy as np
 import pytest
 
-from digit_folder import DIGIT_NAMES, write_digit_folder
+from digit_folder import DIGIT_NAMES
+from memory_helpers import PER_CONCEPT, SEED, SMALL_CONCEPTS, _learn, neuromem, neuromem_here, run
 
-ROOT = Path(__file__).resolve().parents[2]
-PER_CONCEPT, HELDOUT = 20, 5
-SMALL_CONCEPTS = ("zero", "one", "three", "seven")
-SMALL_GROUPS = {"curved": ["zero", "three"], "straight": ["one", "seven"]}  # nested folders: a hierarchy
-SEED = 3
-
-
-def run(args, *, check=True, timeout=900, cwd=None):
-    env = dict(os.environ, PYTHONPATH=str(ROOT) + os.pathsep + os.environ.get("PYTHONPATH", ""))
-    proc = subprocess.run(args, capture_output=True, text=True, timeout=timeout, env=env, cwd=cwd)
-    if check and proc.returncode != 0:
-        raise AssertionError(f"{args} failed ({proc.returncode}):\n{proc.stdout[-2000:]}\n{proc.stderr[-3000:]}")
-    return proc
-
-
-def neuromem(*args, **kw):
-    return run([sys.executable, "-m", "neuromem.cli", *map(str, args)], **kw)
-
-
-def neuromem_here(capsys, *args):
-    """``neuromem ARGS`` in this process: (exit code, stdout, stderr)."""
-    from neuromem.cli import main
-
-    capsys.readouterr()
-    code = main([str(a) for a in args])
-    out, err = capsys.readouterr()
-    return code, out, err
-
-
-def _learn(base, *, concepts, per_concept, heldout, extra=(), groups=None):
-    held = write_digit_folder(base / "digits", per_concept=per_concept, heldout_per_concept=heldout, seed=0,
-                              concepts=concepts, groups=groups)
-    memory = base / "memory"
-    out = neuromem("learn", "--dataset", f"folder:{base / 'digits'}", "--memory", memory, "--no-spoken", "--quiet",
-                   "--seed", SEED, *extra)
-    return {"base": base, "held": held, "memory": memory, "learn_stdout": out.stdout}
-
-
-@pytest.fixture(scope="module")
-def one_cpu():
-    """Pin this process, and so every process it starts, to one CPU until the module ends.
-
-    The encoders use one torch thread per CPU of the process
-    (:func:`neuromem.encoders.backbones.set_threads`). Fitting their small heads
-    with two threads on a busy two-core machine is spent mostly waiting for the
-    other thread: with two other jobs running, this module's `neuromem learn`
-    took 62 s on two threads and 20 s on one, `learn --fit-concepts` in-process
-    8.9 s and 3.4 s; these fits are too small to gain from a second thread.
-    Every process here has the same single CPU, so answers compared across
-    processes come from the same thread count.
-    """
-    if not hasattr(os, "sched_setaffinity"):  # not Linux: leave the threads as they are
-        yield
-        return
-    cpus = os.sched_getaffinity(0)
-    torch_threads = sys.modules["torch"].get_num_threads() if "torch" in sys.modules else None
-    os.sched_setaffinity(0, {min(cpus)})
-    try:
-        yield
-    finally:
-        os.sched_setaffinity(0, cpus)
-        if "torch" in sys.modules:
-            sys.modules["torch"].set_num_threads(torch_threads or len(cpus))
-
-
-@pytest.fixture(scope="module")
-def learned(tmp_path_factory, one_cpu):
-    return _learn(tmp_path_factory.mktemp("user"), concepts=SMALL_CONCEPTS, per_concept=PER_CONCEPT,
-                  heldout=HELDOUT, extra=("--input-size", 32), groups=SMALL_GROUPS)
+pytestmark = pytest.mark.usefixtures("one_cpu")
 
 
 def _recall_in_fresh_process(memory, held, single=None):
@@ -159,14 +89,15 @@ def test_recall_json_contract_and_identical_answers_across_processes(learned, fr
 
 def test_save_load_recall_is_identical(learned, tmp_path):
     """A freshly learned memory (never saved), the CLI-saved one and a re-saved copy answer identically."""
+    from neuromem.data import load_image_folder
     from neuromem.encoders import EncoderConfig
-    from neuromem.store.folders import load_concept_tree
-    from neuromem.store.memory import LearnConfig, learn, load_memory
+    from neuromem.store.learning import LearnConfig, learn
+    from neuromem.store.memory import load_memory
 
     files = [learned["held"][c][1] for c in ("zero", "one", "seven")]
-    ds, prov = load_concept_tree(learned["base"] / "digits")
+    ds = load_image_folder(learned["base"] / "digits")
     fresh = learn(ds, config=LearnConfig(seed=SEED), encoder_config=EncoderConfig(spoken=False, input_size_px=32),
-                  provenance=prov, log=lambda m: None)
+                  log=lambda m: None)
     before = fresh.recall_pictures(files) + [fresh.recall_name("seven")]
     loaded = load_memory(learned["memory"])
     assert loaded.recall_pictures(files) + [loaded.recall_name("seven")] == before
@@ -192,8 +123,11 @@ def test_imagine_writes_the_decoders_picture_and_nearest_real_ones(learned, tmp_
 
 
 def test_memory_show_lists_concepts_items_and_engrams(learned, capsys):
-    code, out, _ = neuromem_here(capsys, "memory", "show", learned["memory"])
+    code, out, _ = neuromem_here(capsys, "memory", "show", "--memory", learned["memory"])
     assert code == 0
+    assert neuromem_here(capsys, "memory", "show", learned["memory"])[1] == out  # the bare folder: an alias
+    code, _, err = neuromem_here(capsys, "memory", "show")
+    assert code == 2 and "memory show --memory DIR" in err
     for c in learned["held"]:
         assert f"\n{c:20s} {int(PER_CONCEPT):8d}" in out
     assert "link radius" in out
@@ -298,6 +232,7 @@ def test_learn_with_fit_concepts_records_the_split_and_refuses_bad_values_first(
                                                                                  monkeypatch):
     """`learn --fit-concepts 0.5` saves which concepts fitted the encoder parts (the others are novel) and still
     learns every concept; bad values are one-line errors (exit 2) naming the option, raised before learning."""
+    import neuromem.store.learning as learning_module
     import neuromem.store.memory as memory_module
     from neuromem.data.concept_split import novel_concepts, resolve_fit_concepts
 
@@ -313,7 +248,7 @@ def test_learn_with_fit_concepts_records_the_split_and_refuses_bad_values_first(
     assert len(novel) == 2 and not set(novel) & set(fit)
     assert all(len(m.store.node(c).item_ids["picture"]) == PER_CONCEPT for c in concepts)  # every concept learned
     # bad values: refused before any learning (learn itself is never reached) and nothing is saved
-    monkeypatch.setattr(memory_module, "learn", lambda *a, **k: pytest.fail("learn ran despite a bad --fit-concepts"))
+    monkeypatch.setattr(learning_module, "learn", lambda *a, **k: pytest.fail("learn ran despite a bad --fit-concepts"))
     for value, why in [("1.5", "out of range"), ("0.1", "at least one concept on each side"),
                        ("zero,dog", "unknown concepts ['dog']"), (",".join(SMALL_CONCEPTS), "names every concept")]:
         code, out, err = neuromem_here(capsys, *args, "--memory", tmp_path / "bad", "--fit-concepts", value)

@@ -16,6 +16,7 @@ import numpy as np
 import pytest
 
 from neuromem.store import ConceptStore, CorruptStoreError, NewerSchemaError
+from neuromem.store.errors import DerivedDataWarning
 from neuromem.store import persist
 
 DIM = 8
@@ -215,13 +216,38 @@ def test_a_damaged_ann_index_is_rebuilt_with_identical_answers(tmp_path):
     root = tmp_path / "m"
     gen = commit(root, 4)
     (gen / "index.faiss").write_bytes(b"garbage")
-    _, _, store = load_snapshot(root)
+    with pytest.warns(DerivedDataWarning, match="not the one its stamp describes"):
+        _, _, store = load_snapshot(root)
     assert not store.index_loaded_
     assert recall_signature(store) == recall_signature(make_store(4))
     stamp = json.loads((gen / "index.faiss.stamp.json").read_text())
     stamp["digest"] = "0" * 64  # a stamp from other items: rebuilt too
     (gen / "index.faiss.stamp.json").write_text(json.dumps(stamp))
-    assert not ConceptStore.load(gen).index_loaded_
+    with pytest.warns(DerivedDataWarning, match="stamp was made for other data"):
+        assert not ConceptStore.load(gen).index_loaded_
+
+
+def test_an_index_holding_other_vectors_is_rebuilt_and_never_certified_by_a_save(tmp_path):
+    """An index file with the right number of vectors but not the store's (replaced, with or without a stamp that
+    claims the store's digest) is never used to answer, and a later save writes one that holds the items."""
+    from neuromem.store import LatentIndex
+
+    root = tmp_path / "m"
+    gen = commit(root, 4)
+    truth, z = recall_signature(make_store(4)), make_store(4).item_latents()
+    LatentIndex(DIM).build(z[::-1].copy()).save(tmp_path / "other.faiss", make_store(4).digest())
+    for names in (["index.faiss"], ["index.faiss", "index.faiss.stamp.json"]):
+        for name in names:
+            shutil.copyfile(tmp_path / name.replace("index", "other"), gen / name)
+        with pytest.warns(DerivedDataWarning, match="does not match the store's items"):
+            _, _, store = load_snapshot(root)
+        assert not store.index_loaded_ and recall_signature(store) == truth
+    store._index = LatentIndex(DIM).build(z[::-1].copy())  # an in-memory index that drifted from the items
+    with pytest.warns(DerivedDataWarning, match="before saving it"):
+        new = persist.commit_generation(root, store.save, derived=("index.faiss", "index.faiss.stamp.json"),
+                                        info={"content_seed": 4})
+    assert LatentIndex(DIM).load_checked(new / "index.faiss", store.digest(), z) is None
+    assert ConceptStore.load(new).index_loaded_ and recall_signature(load_snapshot(root)[2]) == truth
 
 
 def test_not_a_memory_folder(tmp_path):

@@ -62,7 +62,8 @@ def test_dt_too_large_for_inhibition():
     with pytest.raises(ValueError, match="too large for the inhibition"):
         NetworkSpec(populations=pop, sim=SimConfig(dt_ms=0.5))
     # without inhibition a 0.5 ms step is allowed (time constants permitting)
-    NetworkSpec(populations=pop, inhibition=Inhibition(w_inh_mv=0.0), sim=SimConfig(dt_ms=0.5))
+    NetworkSpec(populations=pop, mechanisms=(STDP(), Inhibition(w_inh_mv=0.0)), sim=SimConfig(dt_ms=0.5))
+    NetworkSpec(populations=pop, mechanisms=(STDP(),), sim=SimConfig(dt_ms=0.5))
 
 
 def test_spec_rejects_duplicates_and_unknown():
@@ -99,3 +100,99 @@ def test_every_preset_loads(name):
     spec = load_preset(name, modalities=("picture", "name"), latent_dim=16)
     assert spec.name == name
     assert spec.concept.v_thresh_mv > spec.concept.v_reset_mv
+
+
+# ---- mechanisms as parts of the description ----------------------------------------------------------------
+def test_spec_holds_mechanisms_in_one_canonical_order():
+    from neuromem.network import (
+        AdaptiveThreshold,
+        HebbianFeedback,
+        KWinnersTakeAll,
+        LateralInhibition,
+        PairSTDP,
+        ThresholdSpread,
+    )
+
+    pop = (LatentPopulation(modality="picture", latent_dim=4),)
+    a = NetworkSpec(populations=pop, mechanisms=(LateralInhibition(), KWinnersTakeAll(k=2), PairSTDP(),
+                                                 ThresholdSpread(), HebbianFeedback(), AdaptiveThreshold()))
+    b = NetworkSpec(populations=pop, mechanisms=(KWinnersTakeAll(k=2), AdaptiveThreshold(), ThresholdSpread(),
+                                                 HebbianFeedback(), PairSTDP(), LateralInhibition()))
+    assert a == b
+    assert [type(m).__name__ for m in a.mechanisms] == ["PairSTDP", "HebbianFeedback", "ThresholdSpread",
+                                                        "AdaptiveThreshold", "LateralInhibition", "KWinnersTakeAll"]
+    assert a.mechanism("k_winners_take_all") == KWinnersTakeAll(k=2) and a.mechanism("inhibition") is a.inhibition
+    small = a.without_mechanisms(LateralInhibition, KWinnersTakeAll)
+    assert small.inhibition is None and small.mechanism(KWinnersTakeAll) is None and small.stdp == PairSTDP()
+    assert small.with_mechanisms(PairSTDP(a_plus=0.1)).stdp.a_plus == 0.1
+
+
+def test_spec_refuses_bad_mechanism_sets():
+    from neuromem.network import HebbianFeedback, KWinnersTakeAll, LateralInhibition
+
+    pop = (LatentPopulation(modality="picture", latent_dim=4),)
+    with pytest.raises(ValueError, match="exactly one input-plasticity rule"):
+        NetworkSpec(populations=pop, mechanisms=(HebbianFeedback(),))
+    with pytest.raises(ValueError, match="twice"):
+        NetworkSpec(populations=pop, mechanisms=(STDP(), LateralInhibition(), LateralInhibition(w_inh_mv=3.0)))
+    with pytest.raises(TypeError, match="Mechanism objects"):
+        NetworkSpec(populations=pop, mechanisms=(STDP(), {"w_inh_mv": 3.0}))
+    with pytest.raises(ValueError, match=r"KWinnersTakeAll.k=200 is larger than the concept layer"):
+        NetworkSpec(populations=pop, mechanisms=(STDP(), KWinnersTakeAll(k=200)))
+
+
+@pytest.mark.parametrize("kwargs, match", [
+    (dict(), "exactly one of k and active_fraction"),
+    (dict(k=2, active_fraction=0.1), "exactly one of k and active_fraction"),
+    (dict(k=0), r"KWinnersTakeAll.k=0 is out of range"),
+    (dict(active_fraction=1.5), "active_fraction"),
+])
+def test_kwta_fields_checked(kwargs, match):
+    from neuromem.network import KWinnersTakeAll
+
+    with pytest.raises((ValueError, TypeError), match=match):
+        KWinnersTakeAll(**kwargs)
+
+
+def test_kwta_winners_from_fraction_and_type_errors():
+    from neuromem.network import KWinnersTakeAll
+
+    assert KWinnersTakeAll(k=7).winners(1000) == 7
+    assert KWinnersTakeAll(active_fraction=0.01).winners(1000) == 10
+    assert KWinnersTakeAll(active_fraction=0.001).winners(100) == 1  # at least one
+    with pytest.raises(TypeError, match="must be an int"):
+        KWinnersTakeAll(k=True)
+
+
+def test_threshold_spread_offsets_seeded_and_bounded():
+    from neuromem.network import ThresholdSpread
+
+    s = ThresholdSpread(threshold_spread_mv=3.0)
+    a, b = s.offsets_mv(500, 3), s.offsets_mv(500, 3)
+    np.testing.assert_array_equal(a, b)
+    assert not np.array_equal(a, s.offsets_mv(500, 4))
+    assert -3.0 <= a.min() < -2.5 and 2.5 < a.max() <= 3.0
+    spec = load_preset("default", latent_dim=4, concept={"n_neurons": 7})
+    # a named child of the initial-state seed: the initial weights do not depend on the mechanism
+    np.testing.assert_array_equal(initial_state(spec, 3).w_in_mv["name"],
+                                  initial_state(spec.with_mechanisms(s), 3).w_in_mv["name"])
+    with pytest.raises(ValueError, match="must stay below 13"):
+        load_preset("default", latent_dim=4, threshold_spread={"threshold_spread_mv": 13.0})
+
+
+def test_synaptic_events_asked_from_the_mechanisms():
+    spec = load_preset("default", latent_dim=4, concept={"n_neurons": 10})  # 80 inputs
+    # deliveries 30 x 10; inhibition 5 x 9; learning: depression 30 x 10, potentiation and feedback 5 x 80 each
+    assert spec.synaptic_events(input_spikes=30, concept_spikes=5, plastic=False) == 300 + 45
+    assert spec.synaptic_events(input_spikes=30, concept_spikes=5, plastic=True) == 300 + 45 + 300 + 400 + 400
+    quiet = load_preset("default", latent_dim=4, concept={"n_neurons": 10}, inhibition={"w_inh_mv": 0.0})
+    assert quiet.synaptic_events(input_spikes=30, concept_spikes=5, plastic=False) == 300
+
+
+def test_normalise_step_is_zero_sum_per_modality():
+    step = np.arange(12.0).reshape(6, 2) ** 2
+    rows = (slice(0, 2), slice(2, 6))
+    out = STDP().normalise_step(step.copy(), rows)
+    for r in rows:
+        np.testing.assert_allclose(out[r].sum(axis=0), 0.0, atol=1e-12)
+    np.testing.assert_array_equal(STDP(normalisation="none").normalise_step(step.copy(), rows), step)

@@ -118,12 +118,25 @@ def test_refusals(space, trials):
         as_record_request(3)
     with pytest.raises(ValueError, match="latent space or latents"):
         Session(None, "default", modalities=MODS)
-    if "record_v" not in __import__("inspect").signature(s.engine.run).parameters:
-        with pytest.raises(ValueError, match="cannot record membrane"):
-            s.test(test, record=RecordRequest(v={"concept": [0, 1]}))
-    else:
-        rec = s.test(test, record=RecordRequest(v={"concept": [0, 1]})).recording
-        assert rec.v["concept"]["v_mv"].shape == (rec.n_steps, 2)
+    with pytest.raises(ValueError, match="for 'concept' only"):
+        s.test(test, record=RecordRequest(v={"readout/name": [0]}))
+
+
+def test_membrane_potential_of_chosen_neurons(space, trials):
+    _, test = trials
+    s = _session(space)
+    plain = s.test(test)
+    busiest = [int(n) for n in np.argsort(-np.bincount(plain.spikes.indices, minlength=6), kind="stable")[:2]]
+    run = s.test(test, record=RecordRequest(v={"concept": busiest}))
+    np.testing.assert_array_equal(run.spikes.steps, plain.spikes.steps)  # recording changes nothing
+    v = run.recording.v["concept"]
+    assert v["v_mv"].shape == (run.recording.n_steps, 2) and v["v_mv"].dtype == np.float32
+    np.testing.assert_array_equal(v["neurons"], busiest)
+    assert np.all(np.isfinite(v["v_mv"])) and v["v_mv"].std() > 0
+    for q, n in enumerate(busiest):  # a sample is taken after the step's spike and reset
+        spike_steps = run.spikes.steps[run.spikes.indices == n]
+        assert len(spike_steps) > 0
+        np.testing.assert_allclose(v["v_mv"][spike_steps, q], s.spec.concept.v_reset_mv, atol=1e-4)
 
 
 def test_latents_given_directly(space):

@@ -1,13 +1,15 @@
 """Fast CPU engine: the whole simulation loop in one numba-compiled call per thread.
 
 Same model, integration scheme (exponential Euler) and step order as the
-Brian2 engine (see :mod:`neuromem.engines.discrete`), refractoriness in
-whole steps exactly as Brian2 counts them. The only numerical difference is
-precision: float32 by default (Brian2: float64), so with identical input
+discrete reference and the Brian2 engine (see :mod:`neuromem.engines.discrete`),
+refractoriness in whole steps exactly as Brian2 counts them; the mechanisms'
+constants come from the discrete model's builders
+(:data:`neuromem.engines.builders.BUILDERS`). The only numerical difference
+is precision: float32 by default (Brian2: float64), so with identical input
 spikes a concept spike can differ only where a membrane potential ends a step
 within float32 rounding (~1e-5 mV) of the threshold; with
-``dtype="float64"`` small test networks give Brian2's spikes exactly and its
-weights to ~1e-13 mV. Design and speed: see :mod:`.kernels` (the fused loop
+``dtype="float64"`` small test networks give the reference's spikes exactly
+and its weights to ~1e-13 mV. Design and speed: see :mod:`.kernels` (the fused loop
 streams each weight row once per input spike; at 4096 x 16000 it runs close
 to the memory-bandwidth bound, see ``neuromem bench``). The numba on-disk
 cache lives in ``neuromem.config.cache_dir("numba")``.
@@ -49,7 +51,6 @@ _kernels = _import_kernels()
 
 __all__ = ["NumbaEngine", "default_threads", "available_cores", "busy_elsewhere", "MIN_SYNAPSES_FOR_THREADS"]
 
-_LOOPS = ("fused", "reference")
 _ALIGN = 16  # columns per thread block are multiples of 16 (64-byte cache lines in float32)
 
 
@@ -128,13 +129,10 @@ class NumbaEngine(Engine):
     dtype : {"float32", "float64"}
         Floating-point type of weights and neuron state.
     threads : int, optional
-        Threads of the fused loop (each owns a block of concept neurons and
+        Threads of the compiled loop (each owns a block of concept neurons and
         meets the others once per step). Default: chosen at every run by
         :func:`default_threads` from the network size and the cores free at
         that moment. Results do not depend on it.
-    loop : {"fused", "reference"}
-        ``"fused"`` (fast: postponed potentiation, one pass per input spike)
-        or ``"reference"`` (straightforward loop, single thread).
     event_capacity : int
         Concept spikes whose potentiation may be pending before every row is
         brought up to date (memory ``event_capacity * (n_populations + 2)``
@@ -142,13 +140,13 @@ class NumbaEngine(Engine):
     """
 
     name = "numba"
+    backend = "numba"
+    records_v = True
 
     def __init__(self, spec: NetworkSpec, *, seed=0, progress: bool = False, dtype="float32",
-                 threads: int | None = None, loop: str = "fused", event_capacity: int = 65536):
+                 threads: int | None = None, event_capacity: int = 65536):
         super().__init__(spec, seed=seed, progress=progress)
         self.dtype = check_dtype(dtype)
-        if loop not in _LOOPS:
-            raise ValueError(f"loop={loop!r}; allowed {_LOOPS}")
         self._auto_threads = threads is None
         if threads is None:
             threads = default_threads(spec.n_inputs * spec.concept.n_neurons)
@@ -157,22 +155,19 @@ class NumbaEngine(Engine):
         if isinstance(event_capacity, bool) or not isinstance(event_capacity, (int, np.integer)) \
                 or not 16 <= event_capacity <= 1 << 26:
             raise ValueError(f"event_capacity={event_capacity!r} must be an int in [16, 2**26]")
-        self.loop = loop
         self.threads = int(threads)
         self.event_capacity = int(event_capacity)
-        self._k = step_constants(spec)
-        k = self._k
-        dt = spec.sim.dt_ms
-        steps = np.arange(k.steps_per_trial, dtype=np.float64)
+        self._k = k = step_constants(spec, seed, backend=self.backend)
         self._rows = _kernels.Rows(w_max_row=k.w_max_row, wmax_d=k.w_max_row.astype(self.dtype),
                                    pop_of_row=k.pop_of_row, inv_pop=k.inv_pop_size)
         self._ic = _kernels.IntConstants(n_in=k.n_in, n_c=k.n_c, steps_per_trial=k.steps_per_trial, n_ref=k.n_ref,
                                          self_inhibition=int(k.self_inhibition), subtractive=int(k.subtractive),
-                                         n_pop=k.n_pop)
+                                         n_pop=k.n_pop, k_winners=k.k_winners or _kernels.NO_LIMIT)
         self._tc = _kernels.TraceConstants(decay_plus=k.decay_plus, decay_fb=k.decay_fb, a_plus=k.a_plus,
                                            a_fb=k.a_fb, f_max=k.f_max)
-        self._pow_p = np.exp(-steps * dt / spec.stdp.tau_plus_ms)
-        self._pow_fb = np.exp(-steps * dt / spec.feedback.tau_fb_ms)
+        self._pow_p = k.decay_table(k.tau_plus_ms, spec.sim.dt_ms)
+        self._pow_fb = k.decay_table(k.tau_fb_ms, spec.sim.dt_ms)
+        self._v_th = k.v_thresh_row.astype(self.dtype)
         self._blocks = self._column_blocks()
 
     # ---- state (the arrays W, F, theta in the engine's dtype are the state) ------------------
@@ -189,29 +184,25 @@ class NumbaEngine(Engine):
         edges = [0] + [min(n_c, int(round(n_c * q / n / _ALIGN)) * _ALIGN) for q in range(1, n)] + [n_c]
         return [(edges[q], edges[q + 1]) for q in range(n) if edges[q + 1] > edges[q]]
 
-    def _run(self, drive: SpikeTrains, flags: RunFlags, bias_mv: np.ndarray) -> RunResult:
-        bias = bias_mv.astype(self.dtype)
-        learn = flags.learn
+    def _run(self, drive: SpikeTrains, flags: RunFlags, bias_mv: np.ndarray, record_v=None) -> RunResult:
         ptr, idx = spikes_by_step(drive)
         theta = self._theta if flags.keep_theta else self._theta.copy()
         k, n_c, f = self._k, self._k.n_c, self.dtype.type
         c = _kernels.StateConstants(  # in the state's type
             decay_m=f(k.decay_m), decay_e=f(k.decay_e), decay_i=f(k.decay_i), decay_minus=f(k.decay_minus),
-            decay_theta=f(k.decay_theta), v_rest=f(k.v_rest), v_reset=f(k.v_reset), v_thresh=f(k.v_thresh),
-            w_inh=f(k.w_inh), theta_plus=f(k.theta_plus), a_minus=f(k.a_minus), adapt=f(float(flags.adapt)),
-            zero=f(0.0))
-        nrn = _kernels.Neurons(*(np.zeros(n_c, self.dtype) for _ in range(4)), theta=theta, bias=bias,
-                               last=np.zeros(n_c, np.int64))
+            decay_theta=f(k.decay_theta), v_rest=f(k.v_rest), v_reset=f(k.v_reset), w_inh=f(k.w_inh),
+            theta_plus=f(k.theta_plus), a_minus=f(k.a_minus), adapt=f(float(flags.adapt)), zero=f(0.0))
+        nrn = _kernels.Neurons(*(np.zeros(n_c, self.dtype) for _ in range(4)), theta=theta,
+                               bias=bias_mv.astype(self.dtype), v_th=self._v_th, last=np.zeros(n_c, np.int64),
+                               winner=np.zeros(n_c, np.int64))
         inp = _kernels.InputSpikes(ptr=ptr, idx=idx, n_steps=drive.n_steps)
-        if self.loop == "reference":
-            j, s, n = _kernels.reference_loop(self._W, self._F, nrn, c, self._tc, self._ic, self._rows, inp, learn)
-            spikes_j, spikes_t = j[:n], s[:n]
-        else:
-            spikes_j, spikes_t = self._run_fused(nrn, c, inp, learn)
+        rec = np.zeros(0, np.int64) if record_v is None else record_v
+        probe = _kernels.Probe(idx=rec, v=np.zeros((drive.n_steps if len(rec) else 0, len(rec)), self.dtype))
+        spikes_j, spikes_t = self._run_fused(nrn, c, inp, flags.learn, probe)
         return RunResult(indices=spikes_j, steps=spikes_t, n_neurons=n_c, n_steps=drive.n_steps,
-                         dt_ms=self.spec.sim.dt_ms)
+                         dt_ms=self.spec.sim.dt_ms, v_mv=None if record_v is None else probe.v)
 
-    def _run_fused(self, nrn, c, inp, learn):
+    def _run_fused(self, nrn, c, inp, learn, probe):
         if self._auto_threads:  # the load may have changed since the last run
             threads = default_threads(self._k.n_in * self._k.n_c)
             if threads != self.threads:
@@ -221,7 +212,8 @@ class NumbaEngine(Engine):
         nt = len(blocks)
         n_in, n_c, n_pop, cap = self._k.n_in, self._k.n_c, self._k.n_pop, self.event_capacity
         sh = _kernels.SharedBuffers(spk_buf=np.zeros((2, nt, n_c), np.int64), spk_cnt=np.zeros((2, nt), np.int64),
-                                    arrive=np.zeros(16 * nt, np.int64), pow_p=self._pow_p, pow_fb=self._pow_fb)
+                                    win_cnt=np.zeros((2, nt), np.int64), arrive=np.zeros(16 * nt, np.int64),
+                                    pow_p=self._pow_p, pow_fb=self._pow_fb)
         outs = [None] * nt
 
         def work(tid):
@@ -231,7 +223,7 @@ class NumbaEngine(Engine):
                                          ev_j=np.zeros(cap, np.int64), ev_t=np.zeros(cap, np.int64),
                                          ev_x=np.zeros((cap, n_pop)))
             outs[tid] = _kernels.fused_loop(tid, nt, lo, hi, self._W, self._F, nrn, c, self._tc, self._ic,
-                                            self._rows, inp, learn, sh, own)
+                                            self._rows, inp, learn, sh, own, probe)
 
         if nt == 1:
             work(0)

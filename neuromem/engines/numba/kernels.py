@@ -1,32 +1,31 @@
-"""Compiled simulation loops (numba): a straightforward reference and the fused fast loop.
+"""The compiled simulation loop (numba): the whole run in one call per thread.
 
-Both implement the step of :mod:`neuromem.engines.discrete` exactly (same
-order of operations) and differ only in how the latent->concept weights
-``W [n_in, n_c]`` are updated:
+It implements the step of :mod:`neuromem.engines.discrete` exactly (same
+order of operations; the NumPy ``reference`` engine runs the same step
+plainly and the tests hold this loop to it). What makes it fast is how the
+latent->concept weights ``W [n_in, n_c]`` are updated. Per input spike one
+pass over its weight row does three things: apply the potentiation of the
+concept spikes since the row was last visited (postponed: exact, because
+only potentiation touches a row between two of its input spikes and the
+input's trace decays deterministically in between), add the row to
+``isyn_exc`` and depress it. A column update would move a 64-byte cache line
+per 4-byte weight; postponed, the potentiation lands in a row that is about
+to be streamed anyway (it is read into cache first, one load per line, so
+the scattered updates hit the cache). The neuron step and the row pass are
+branch-free loops over 0-based views in the state's dtype, which LLVM
+vectorises. Input traces are kept as (value, step of last spike) and decayed
+on demand from a table of ``exp(-k dt / tau)``, so no per-input work happens
+on steps without input spikes. With ``n_threads > 1``, thread ``k`` owns a
+contiguous block of concept neurons (columns of ``W``, rows of ``F``);
+per-input bookkeeping is replicated per thread; threads meet once per step
+at a spin barrier to exchange that step's concept spikes and new winners
+(inhibition, k-winners-take-all, postponed potentiation). The result does
+not depend on the number of threads.
 
-``reference_loop``
-    Every trace decays every step; a concept spike updates its weight
-    column at once (``n_in`` strided accesses). Easy to read; the fused loop
-    is checked against it.
-``fused_loop``
-    The whole run in one call per thread. Per input spike one pass over its
-    weight row does three things: apply the potentiation of the concept
-    spikes since the row was last visited (postponed: exact, because only
-    potentiation touches a row between two of its input spikes and the
-    input's trace decays deterministically in between), add the row to
-    ``isyn_exc`` and depress it. A column update would move a 64-byte cache line
-    per 4-byte weight; postponed, the potentiation lands in a row that is
-    about to be streamed anyway (it is read into cache first, one load per
-    line, so the scattered updates hit the cache). The neuron step and the
-    row pass are branch-free loops over 0-based views in the state's dtype,
-    which LLVM vectorises. Input traces are kept as (value, step of last
-    spike) and decayed on demand from a table of ``exp(-k dt / tau)``, so no
-    per-input work happens on steps without input spikes. With ``n_threads >
-    1``, thread ``k`` owns a contiguous block of concept neurons (columns of
-    ``W``, rows of ``F``); per-input bookkeeping is replicated per thread;
-    threads meet once per step at a spin barrier to exchange that step's
-    concept spikes (inhibition, postponed potentiation). The result does not
-    depend on the number of threads.
+Mechanisms reach the loop as values in the named tuples below (built from
+:func:`neuromem.engines.discrete.step_constants` by the engine); one that is
+off has the value that makes its code a no-op (e.g. ``w_inh = 0``, no
+winner limit).
 """
 
 from __future__ import annotations
@@ -42,11 +41,13 @@ from numba import njit, types
 from numba.core import cgutils
 from numba.extending import intrinsic
 
-__all__ = ["reference_loop", "fused_loop", "NEVER", "StateConstants", "TraceConstants", "IntConstants", "Rows",
-           "InputSpikes", "Neurons", "SharedBuffers", "ThreadBuffers"]
+__all__ = ["fused_loop", "NEVER", "NO_LIMIT", "StateConstants", "TraceConstants", "IntConstants", "Rows",
+           "InputSpikes", "Neurons", "SharedBuffers", "ThreadBuffers", "Probe"]
 
 #: "no spike yet" step marker (far in the past)
 NEVER = -(1 << 60)
+#: ``k_winners`` of a network without k-winners-take-all
+NO_LIMIT = 1 << 62
 
 _libc = ctypes.util.find_library("c")
 if _libc:
@@ -64,7 +65,6 @@ class StateConstants(NamedTuple):
     decay_theta: float
     v_rest: float
     v_reset: float
-    v_thresh: float
     w_inh: float
     theta_plus: float
     a_minus: float
@@ -83,6 +83,8 @@ class TraceConstants(NamedTuple):
 
 
 class IntConstants(NamedTuple):
+    """Sizes, refractory steps and switches (``k_winners``: winners per trial, :data:`NO_LIMIT` without kWTA)."""
+
     n_in: int
     n_c: int
     steps_per_trial: int
@@ -90,6 +92,7 @@ class IntConstants(NamedTuple):
     self_inhibition: int
     subtractive: int
     n_pop: int
+    k_winners: int
 
 
 class Rows(NamedTuple):
@@ -110,7 +113,8 @@ class InputSpikes(NamedTuple):
 
 
 class Neurons(NamedTuple):
-    """Concept-neuron arrays (n_c,) in the state's dtype (``last``: step of the last spike, int64)."""
+    """Concept-neuron arrays (n_c,) in the state's dtype (``v_th``: threshold without theta, ``v_thresh + d_j``;
+    ``last``: step of the last spike, int64; ``winner``: 1 once the neuron fired in this trial, int64)."""
 
     v: np.ndarray
     isyn_exc: np.ndarray
@@ -118,14 +122,18 @@ class Neurons(NamedTuple):
     apost: np.ndarray
     theta: np.ndarray
     bias: np.ndarray
+    v_th: np.ndarray
     last: np.ndarray
+    winner: np.ndarray
 
 
 class SharedBuffers(NamedTuple):
-    """Buffers the threads of the fused loop share (exchange of concept spikes, barrier, decay tables)."""
+    """Buffers the threads of the fused loop share (exchange of concept spikes and new winners, barrier, decay
+    tables)."""
 
     spk_buf: np.ndarray
     spk_cnt: np.ndarray
+    win_cnt: np.ndarray
     arrive: np.ndarray
     pow_p: np.ndarray
     pow_fb: np.ndarray
@@ -141,6 +149,13 @@ class ThreadBuffers(NamedTuple):
     ev_j: np.ndarray
     ev_t: np.ndarray
     ev_x: np.ndarray
+
+
+class Probe(NamedTuple):
+    """Membrane recording: ``v[t, q]`` gets the potential of neuron ``idx[q]`` at the end of step ``t``."""
+
+    idx: np.ndarray
+    v: np.ndarray
 
 
 # ---- atomics and yielding for the spin barrier ----------------------------------------------------
@@ -206,119 +221,6 @@ def _grow(a, n):
     return out
 
 
-# ---- reference ------------------------------------------------------------------------------------
-@njit(nogil=True, cache=True)
-def reference_loop(W, F, nrn, c, tc, ic, rows, inp, learn):
-    """Straightforward loop (see the module docstring).
-
-    ``W (n_in, n_c)``, ``F (n_c, n_in)``: weights (updated in place); ``nrn``: :class:`Neurons` (work
-    arrays and theta); ``c``: :class:`StateConstants`; ``tc``: :class:`TraceConstants`; ``ic``:
-    :class:`IntConstants`; ``rows``: :class:`Rows`; ``inp``: :class:`InputSpikes`; ``learn``: plasticity on.
-
-    Returns ``(spike_neuron, spike_step, n_spikes)``.
-    """
-    n_in, n_c, per, n_ref = ic.n_in, ic.n_c, ic.steps_per_trial, ic.n_ref
-    self_inh, subtractive, n_pop = ic.self_inhibition, ic.subtractive, ic.n_pop
-    dp, dfb = tc.decay_plus, tc.decay_fb
-    dm, de, di, dmi, dth = c.decay_m, c.decay_e, c.decay_i, c.decay_minus, c.decay_theta
-    v_rest, v_reset, v_th, w_inh, th_plus, a_minus = c.v_rest, c.v_reset, c.v_thresh, c.w_inh, c.theta_plus, \
-        c.a_minus
-    a_plus, a_fb, f_max = tc.a_plus, tc.a_fb, tc.f_max
-    adapt_d = c.adapt
-    zero_d = c.zero
-    v, isyn_exc, isyn_inh, apost, theta, bias = (nrn.v, nrn.isyn_exc, nrn.isyn_inh, nrn.apost, nrn.theta,
-                                                  nrn.bias)
-    w_max_row, wmax_d, pop_of_row, inv_pop = rows.w_max_row, rows.wmax_d, rows.pop_of_row, rows.inv_pop
-    ptr, idx, n_steps = inp.ptr, inp.idx, inp.n_steps
-    last = np.empty(n_c, np.int64)
-    apre = np.zeros(n_in)
-    xl = np.zeros(n_in)
-    xpop = np.zeros(n_pop)
-    z = np.empty(n_c, np.int64)
-    out_j = np.empty(1024, np.int32)
-    out_t = np.empty(1024, np.int64)
-    n_out = 0
-    for t in range(n_steps):
-        if t % per == 0:
-            for j in range(n_c):
-                v[j] = v_rest
-                isyn_exc[j] = 0.0
-                isyn_inh[j] = 0.0
-                apost[j] = 0.0
-                last[j] = NEVER
-            apre[:] = 0.0
-            xl[:] = 0.0
-            xpop[:] = 0.0
-        # groups: integrate
-        for j in range(n_c):
-            if t - last[j] >= n_ref:
-                drive = v_rest + isyn_exc[j] - isyn_inh[j] + bias[j]
-                v[j] = drive + (v[j] - drive) * dm
-            isyn_exc[j] *= de
-            isyn_inh[j] *= di
-            apost[j] *= dmi
-            theta[j] *= dth
-        for i in range(n_in):
-            apre[i] *= dp
-            xl[i] *= dfb
-        for m in range(n_pop):
-            xpop[m] *= dp
-        # thresholds
-        nz = 0
-        for j in range(n_c):
-            if t - last[j] >= n_ref and v[j] > v_th + adapt_d * theta[j]:
-                z[nz] = j
-                nz += 1
-                last[j] = t
-        # synapses: feedback (pre pathway of concept->latent)
-        if learn:
-            for k in range(nz):
-                j = z[k]
-                for i in range(n_in):
-                    F[j, i] += a_fb * xl[i] * (f_max - F[j, i])
-        # synapses: input spikes
-        for k in range(ptr[t], ptr[t + 1]):
-            i = idx[k]
-            m = pop_of_row[i]
-            apre[i] += 1.0
-            xpop[m] += inv_pop[m]
-            wmax = wmax_d[i]
-            c = a_minus * wmax
-            for j in range(n_c):
-                isyn_exc[j] += W[i, j]
-                if learn:
-                    W[i, j] = min(max(W[i, j] - c * apost[j], zero_d), wmax)
-        # synapses: inhibition
-        if nz > 0 and w_inh > 0:
-            for j in range(n_c):
-                own = 1 if (last[j] == t and self_inh == 0) else 0
-                isyn_inh[j] += w_inh * (nz - own)
-        # synapses: concept spikes (post pathway)
-        for k in range(nz):
-            j = z[k]
-            apost[j] += 1.0
-            if learn:
-                for i in range(n_in):
-                    x = apre[i] - (xpop[pop_of_row[i]] if subtractive else 0.0)
-                    wmax = w_max_row[i]
-                    W[i, j] = min(max(W[i, j] + a_plus * wmax * x, 0.0), wmax)
-        # resets
-        for k in range(nz):
-            j = z[k]
-            v[j] = v_reset
-            if learn:
-                theta[j] += th_plus
-            if n_out == len(out_j):
-                out_j = _grow(out_j, n_out + 1)
-                out_t = _grow(out_t, n_out + 1)
-            out_j[n_out] = j
-            out_t[n_out] = t
-            n_out += 1
-        for k in range(ptr[t], ptr[t + 1]):
-            xl[idx[k]] += 1.0
-    return out_j, out_t, n_out
-
-
 # ---- fused ----------------------------------------------------------------------------------------
 @njit(nogil=True, cache=True)
 def _touch(w):
@@ -330,11 +232,12 @@ def _touch(w):
 
 
 @njit(nogil=True, cache=True)
-def _apply_pending(W, i, lo, hi, seen, ev_j, ev_t, ev_x, n_ev, a_last, t_last, pow_p, per, wmax, a_plus,
-                   pop):
-    """Potentiation of row ``i`` (columns [lo, hi)) by the concept spikes since its last visit."""
-    tl = t_last[i]
-    al = a_last[i]
+def _apply_pending(W, i, lo, hi, own, n_ev, pow_p, per, wmax, a_plus, pop):
+    """Potentiation of row ``i`` (columns [lo, hi)) by the concept spikes since its last visit (events and
+    per-input traces in ``own``, a :class:`ThreadBuffers`)."""
+    seen, ev_j, ev_t, ev_x = own.seen, own.ev_j, own.ev_t, own.ev_x
+    tl = own.t_last[i]
+    al = own.a_last[i]
     touched = _touch(W[i, lo:hi]) if n_ev - seen[i] > 8 else 0.0
     for e in range(seen[i], n_ev):
         j = ev_j[e]
@@ -348,12 +251,14 @@ def _apply_pending(W, i, lo, hi, seen, ev_j, ev_t, ev_x, n_ev, a_last, t_last, p
 
 
 @njit(nogil=True, cache=True)
-def _integrate(lo, hi, t, v, isyn_exc, isyn_inh, apost, theta, last, bias, n_ref, dm, de, di, dmi, dth, v_rest,
-               v_th, adapt):
-    """One step of neurons [lo, hi) (branch-free, so that it vectorises); returns the threshold crossings."""
+def _integrate(lo, hi, t, nrn, c, n_ref):
+    """One step of neurons [lo, hi) of ``nrn`` (:class:`Neurons`) with the constants ``c``
+    (:class:`StateConstants`); branch-free, so that it vectorises. Returns the threshold crossings."""
     # views indexed from 0: numba then knows the index is non-negative (no wrap-around test), and LLVM vectorises
-    v, isyn_exc, isyn_inh, apost = v[lo:hi], isyn_exc[lo:hi], isyn_inh[lo:hi], apost[lo:hi]
-    theta, last, bias = theta[lo:hi], last[lo:hi], bias[lo:hi]
+    v, isyn_exc, isyn_inh, apost = nrn.v[lo:hi], nrn.isyn_exc[lo:hi], nrn.isyn_inh[lo:hi], nrn.apost[lo:hi]
+    theta, last, bias, v_th = nrn.theta[lo:hi], nrn.last[lo:hi], nrn.bias[lo:hi], nrn.v_th[lo:hi]
+    dm, de, di, dmi, dth = c.decay_m, c.decay_e, c.decay_i, c.decay_minus, c.decay_theta
+    v_rest, adapt = c.v_rest, c.adapt
     crossings = 0
     for j in range(v.shape[0]):
         nr = t - last[j] >= n_ref
@@ -366,7 +271,7 @@ def _integrate(lo, hi, t, v, isyn_exc, isyn_inh, apost, theta, last, bias, n_ref
         apost[j] *= dmi
         th = theta[j] * dth
         theta[j] = th
-        crossings += nr and vj > v_th + adapt * th
+        crossings += nr and vj > v_th[j] + adapt * th
     return crossings
 
 
@@ -384,35 +289,37 @@ def _stream_row(w, isyn_exc, apost, c, wmax, zero, learn):
 
 
 @njit(nogil=True, cache=True)
-def fused_loop(tid, n_threads, lo, hi, W, F, nrn, c, tc, ic, rows, inp, learn, sh, own):
+def fused_loop(tid, n_threads, lo, hi, W, F, nrn, c, tc, ic, rows, inp, learn, sh, own, probe):
     """Thread ``tid`` of ``n_threads`` simulates concept neurons ``[lo, hi)`` for the whole drive.
 
-    ``nrn`` (:class:`Neurons`) arrays are shared, each thread writing its own block; ``sh``
-    (:class:`SharedBuffers`) holds the exchange buffers ``spk_buf (2, n_threads, n_c)``,
-    ``spk_cnt (2, n_threads)``, ``arrive`` and ``pow_p[k] = exp(-k dt / tau_plus)``, ``pow_fb[k]`` for
-    ``k < steps_per_trial``; ``own`` (:class:`ThreadBuffers`) is this thread's (per input ``a_last, xl_last,
-    t_last, seen``; event buffers ``ev_j, ev_t, ev_x``). ``c, tc, ic, rows, inp, learn`` as in
-    :func:`reference_loop`.
+    ``W (n_in, n_c)``, ``F (n_c, n_in)``: weights (updated in place); ``nrn`` (:class:`Neurons`) arrays are
+    shared, each thread writing its own block; ``c``: :class:`StateConstants`; ``tc``: :class:`TraceConstants`;
+    ``ic``: :class:`IntConstants`; ``rows``: :class:`Rows`; ``inp``: :class:`InputSpikes`; ``learn``:
+    plasticity on; ``sh`` (:class:`SharedBuffers`) holds the exchange buffers ``spk_buf (2, n_threads, n_c)``,
+    ``spk_cnt (2, n_threads)``, ``win_cnt (2, n_threads)``, ``arrive`` and ``pow_p[k] = exp(-k dt /
+    tau_plus)``, ``pow_fb[k]`` for ``k < steps_per_trial``; ``own`` (:class:`ThreadBuffers`) is this thread's
+    (per input ``a_last, xl_last, t_last, seen``; event buffers ``ev_j, ev_t, ev_x``); ``probe``
+    (:class:`Probe`) receives the recorded potentials of this thread's neurons.
 
     Returns ``(spike_neuron, spike_step, n_spikes, checksum)`` of this thread's neurons (``checksum``: a
     by-product of the cache prefetch, without meaning).
     """
     n_in, n_c, per, n_ref = ic.n_in, ic.n_c, ic.steps_per_trial, ic.n_ref
-    self_inh, subtractive, n_pop = ic.self_inhibition, ic.subtractive, ic.n_pop
+    self_inh, subtractive, n_pop, k_win = ic.self_inhibition, ic.subtractive, ic.n_pop, ic.k_winners
     dp = tc.decay_plus
-    dm, de, di, dmi, dth = c.decay_m, c.decay_e, c.decay_i, c.decay_minus, c.decay_theta
-    v_rest, v_reset, v_th, w_inh, th_plus, a_minus = c.v_rest, c.v_reset, c.v_thresh, c.w_inh, c.theta_plus, \
-        c.a_minus
+    v_rest, v_reset, w_inh, th_plus, a_minus = c.v_rest, c.v_reset, c.w_inh, c.theta_plus, c.a_minus
     a_plus, a_fb, f_max = tc.a_plus, tc.a_fb, tc.f_max
     adapt_d = c.adapt
     zero_d = c.zero
     v, isyn_exc, isyn_inh, apost = nrn.v, nrn.isyn_exc, nrn.isyn_inh, nrn.apost
-    theta, bias, last = nrn.theta, nrn.bias, nrn.last
+    theta, last, v_th, winner = nrn.theta, nrn.last, nrn.v_th, nrn.winner
     w_max_row, wmax_d, pop_of_row, inv_pop = rows.w_max_row, rows.wmax_d, rows.pop_of_row, rows.inv_pop
     ptr, idx, n_steps = inp.ptr, inp.idx, inp.n_steps
-    spk_buf, spk_cnt, arrive, pow_p, pow_fb = sh.spk_buf, sh.spk_cnt, sh.arrive, sh.pow_p, sh.pow_fb
+    spk_buf, spk_cnt, win_cnt, arrive, pow_p, pow_fb = sh.spk_buf, sh.spk_cnt, sh.win_cnt, sh.arrive, sh.pow_p, \
+        sh.pow_fb
     a_last, xl_last, t_last, seen = own.a_last, own.xl_last, own.t_last, own.seen
     ev_j, ev_t, ev_x = own.ev_j, own.ev_t, own.ev_x
+    rec_idx, v_rec = probe.idx, probe.v
     cap = ev_j.shape[0]
     xpop = np.zeros(n_pop)
     z_all = np.empty(n_c, np.int64)
@@ -420,6 +327,7 @@ def fused_loop(tid, n_threads, lo, hi, W, F, nrn, c, tc, ic, rows, inp, learn, s
     out_t = np.empty(1024, np.int64)
     n_out = 0
     n_ev = 0
+    n_win = 0  # winners of this trial at the start of the step (all threads)
     sink = 0.0
     for i in range(n_in):
         t_last[i] = NEVER
@@ -434,30 +342,39 @@ def fused_loop(tid, n_threads, lo, hi, W, F, nrn, c, tc, ic, rows, inp, learn, s
                 isyn_inh[j] = 0.0
                 apost[j] = 0.0
                 last[j] = NEVER
+                winner[j] = 0
             xpop[:] = 0.0
-        # groups + thresholds for this thread's neurons
+            n_win = 0
+        # groups + thresholds for this thread's neurons (k-winners-take-all: a new winner only below k)
         par = t & 1
         nz_own = 0
-        crossings = _integrate(lo, hi, t, v, isyn_exc, isyn_inh, apost, theta, last, bias, n_ref, dm, de, di, dmi,
-                               dth, v_rest, v_th, adapt_d)
+        new_own = 0
+        crossings = _integrate(lo, hi, t, nrn, c, n_ref)
         if crossings > 0:
             for j in range(lo, hi):
-                if t - last[j] >= n_ref and v[j] > v_th + adapt_d * theta[j]:
+                if t - last[j] >= n_ref and v[j] > v_th[j] + adapt_d * theta[j]:
+                    if n_win >= k_win and winner[j] == 0:
+                        continue  # k winners already: held back, neither reset nor refractory
                     spk_buf[par, tid, nz_own] = j
                     nz_own += 1
                     last[j] = t
+                    if winner[j] == 0:
+                        winner[j] = 1
+                        new_own += 1
         for m in range(n_pop):
             xpop[m] *= dp
         spk_cnt[par, tid] = nz_own
+        win_cnt[par, tid] = new_own
         if n_threads > 1:
             _barrier(arrive, tid, n_threads, t + 1)
         nz = 0
         for k in range(n_threads):
+            n_win += win_cnt[par, k]
             for q in range(spk_cnt[par, k]):
                 z_all[nz] = spk_buf[par, k, q]
                 nz += 1
         # feedback for this thread's spikes (latent traces before this step's input spikes)
-        if learn:
+        if learn and a_fb > 0:
             for q in range(nz_own):
                 j = spk_buf[par, tid, q]
                 for i in range(n_in):
@@ -471,8 +388,7 @@ def fused_loop(tid, n_threads, lo, hi, W, F, nrn, c, tc, ic, rows, inp, learn, s
             wmax = w_max_row[i]
             wmd = wmax_d[i]
             if seen[i] < n_ev:
-                sink += _apply_pending(W, i, lo, hi, seen, ev_j, ev_t, ev_x, n_ev, a_last, t_last, pow_p, per,
-                                       wmax, a_plus, m)
+                sink += _apply_pending(W, i, lo, hi, own, n_ev, pow_p, per, wmax, a_plus, m)
             tl = t_last[i]
             if tl >= t0:
                 a_last[i] = a_last[i] * pow_p[t - tl] + 1.0
@@ -486,15 +402,15 @@ def fused_loop(tid, n_threads, lo, hi, W, F, nrn, c, tc, ic, rows, inp, learn, s
         # inhibition
         if nz > 0 and w_inh > 0:
             for j in range(lo, hi):
-                own = 1 if (last[j] == t and self_inh == 0) else 0
-                isyn_inh[j] += w_inh * (nz - own)
+                own_spike = 1 if (last[j] == t and self_inh == 0) else 0
+                isyn_inh[j] += w_inh * (nz - own_spike)
         # concept spikes: postponed potentiation events, own traces, resets
         if learn and nz > 0:
             if n_ev + nz > cap:  # flush every row, then start a new event list
                 for i in range(n_in):
                     if seen[i] < n_ev:
-                        sink += _apply_pending(W, i, lo, hi, seen, ev_j, ev_t, ev_x, n_ev, a_last, t_last, pow_p,
-                                               per, w_max_row[i], a_plus, pop_of_row[i])
+                        sink += _apply_pending(W, i, lo, hi, own, n_ev, pow_p, per, w_max_row[i], a_plus,
+                                               pop_of_row[i])
                     seen[i] = 0
                 n_ev = 0
             for q in range(nz):
@@ -515,9 +431,13 @@ def fused_loop(tid, n_threads, lo, hi, W, F, nrn, c, tc, ic, rows, inp, learn, s
             out_j[n_out] = j
             out_t[n_out] = t
             n_out += 1
+        # membrane recording at the end of the step
+        for q in range(rec_idx.shape[0]):
+            j = rec_idx[q]
+            if j >= lo and j < hi:
+                v_rec[t, q] = v[j]
     # apply what is still pending, so the weights are complete when the call returns
     for i in range(n_in):
         if seen[i] < n_ev:
-            sink += _apply_pending(W, i, lo, hi, seen, ev_j, ev_t, ev_x, n_ev, a_last, t_last, pow_p, per,
-                                   w_max_row[i], a_plus, pop_of_row[i])
+            sink += _apply_pending(W, i, lo, hi, own, n_ev, pow_p, per, w_max_row[i], a_plus, pop_of_row[i])
     return out_j, out_t, n_out, sink

@@ -1,4 +1,8 @@
-"""``readout``: softmax concept units per modality, trained with cross-entropy (backprop).
+"""``softmax``: softmax concept units per modality, trained with cross-entropy (backprop).
+
+Named ``readout`` before (that name still works for one release, with a
+``DeprecationWarning``); "readout" now means only the LIF readout populations
+(:mod:`neuromem.readout`) and the recall readout of the analysis.
 
 The backprop analogue of concept neurons: every modality ``m`` has a linear
 map onto the same ``n_units`` softmax concept units,
@@ -15,6 +19,8 @@ association, ``T_m``). Recall from a cue of modality ``c`` to ``t``:
 
 Cost (``macs``): a forward pass is ``latent_dim x n_units`` per row, the
 weight gradient as much again; recall adds the weighted sum of associations.
+
+Seeds (children of the binder's seed tree): ``weights`` (initial maps).
 """
 
 from __future__ import annotations
@@ -23,11 +29,12 @@ import numpy as np
 
 from neuromem.binding._backprop import BackpropConfig, Standardise, torch_generator, torch_threads
 from neuromem.binding.base import Binder, RecallResult
+from neuromem.binding.traits import BinderTraits, CapacityLimit
 
-__all__ = ["ReadoutBinder"]
+__all__ = ["SoftmaxBinder"]
 
 
-class ReadoutBinder(Binder):
+class SoftmaxBinder(Binder):
     """Softmax concept units per modality (see the module docstring).
 
     Parameters
@@ -42,10 +49,9 @@ class ReadoutBinder(Binder):
         (concept labels must be below it).
     """
 
-    name = "readout"
-    has_units = True
-    spiking = False
-    learning_rule = "backprop"
+    name = "softmax"
+    traits = BinderTraits(family="backprop", n_units_counts="concept units", colour="tab:blue", has_units=True,
+                          capacity=CapacityLimit(reason="one softmax unit per concept", refuses_more=True))
 
     def __init__(self, *, config: BackpropConfig | None = None, threads: int = 1, **kwargs):
         super().__init__(**kwargs)
@@ -54,7 +60,7 @@ class ReadoutBinder(Binder):
         self.threads = int(threads)
 
         self.config = config or BackpropConfig()
-        self._gen = torch_generator(self.seed)
+        self._gen = torch_generator(self.seeds.child("weights"))
         D, N = self.latent_dim, self.n_units
         self._std = {m: Standardise(None if self.reference is None else self.reference[m], D) for m in self.modalities}
         self.W = {m: (0.01 * torch.randn(D, N, generator=self._gen)).requires_grad_() for m in self.modalities}
@@ -71,7 +77,7 @@ class ReadoutBinder(Binder):
 
         y = np.array([p.concept for p in presentations])
         if y.max() >= self.n_units:
-            raise ValueError(f"concept label {y.max()} needs at least {y.max() + 1} readout units; the binder has "
+            raise ValueError(f"concept label {y.max()} needs at least {y.max() + 1} softmax units; the binder has "
                              f"{self.n_units}")
         for p in presentations:
             for m in self.modalities:

@@ -1,0 +1,194 @@
+"""``neuromem run compare-binding``: the experiment's options, checks, run and figures.
+
+The experiment interface: :data:`DESCRIPTION`, :data:`HELP`, :data:`EXAMPLE`,
+:data:`ENCODES` (the command line adds the dataset and encoder options and
+passes an :class:`~neuromem.encoders.EncodeRequest`), :func:`add_arguments`
+(own options only), :func:`check_args`, :func:`main`, :func:`results_exist`
+and :func:`make_figures`. :func:`add_cli_arguments`, :func:`main_from_args`,
+:data:`NEEDS_LATENT_SPACE` and :data:`ENCODES_PER_SEED` are the previous
+registry's names, kept as thin wrappers until the command line calls
+:func:`main` itself.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+from dataclasses import replace
+from pathlib import Path
+
+from neuromem._checks import list_option
+from neuromem.experiments.compare_binding.config import GridConfig
+from neuromem.experiments.compare_binding.results import read_metrics, read_rows
+from neuromem.experiments.compare_binding.results import results_exist as _results_exist
+from neuromem.experiments.compare_binding.run import default_binders, resolve_binders, run_compare_binding
+
+__all__ = ["DESCRIPTION", "HELP", "EXAMPLE", "ENCODES", "DEFAULT_FIT_CONCEPTS", "add_arguments", "check_args",
+           "main", "results_exist", "make_figures", "NEEDS_LATENT_SPACE", "ENCODES_PER_SEED", "add_cli_arguments",
+           "main_from_args"]
+
+DESCRIPTION = "Hebbian vs backprop binders on the same latents, presentations and test items"
+HELP = ("Every binder (--binders) learns the same K presentations per concept and is tested on the same held-out "
+        "cues, per seed, on the fitted and on the novel concepts of that seed's concept split (--fit-concepts, "
+        "default 0.5): recall after K shots, retention after a second group of concepts, capacity on synthetic "
+        "concept sets, counted cost and concept-unit statistics. Writes results.csv (tidy rows), metrics.json "
+        "(mean and 95-percent t-interval over seeds), one figure per experiment, and cells/ (finished cells, "
+        "reused by a second run with the same options). Without --shots the reduced grid runs (K 1, 5; seeds 3, 4, 5); "
+        "--quick is the test grid (K 1, 5; seed 3; 50 units).")
+EXAMPLE = "neuromem run compare-binding --dataset digits --quick --out results/compare-quick"
+#: The command line adds the dataset and encoder options and passes an EncodeRequest (one split per seed).
+ENCODES = True
+#: The concept split when the request names none: the comparison needs novel concepts.
+DEFAULT_FIT_CONCEPTS = "0.5"
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> argparse.ArgumentParser:
+    """The comparison's own options (the dataset and encoder options are the command line's)."""
+    parser.add_argument("--binders", type=list_option(str, what="--binders", example="stdp,hopfield"), default=None,
+                        help="comma-separated binders (default: every registered binder, "
+                             f"{','.join(default_binders())})")
+    parser.add_argument("--shots", type=list_option(int, what="--shots", example="1,5", minimum=1), default=None,
+                        help="comma-separated K values (default: the reduced grid 1,5 with capacity N=100 x "
+                             "25,100,400 concepts; giving --shots, e.g. the full 1,2,3,5,10,15, also runs the full "
+                             "capacity grid N=50,200 x 25,50,100,200 concepts)")
+    parser.add_argument("--seeds", type=list_option(int, what="--seeds", example="3,4,5", minimum=0), default=None,
+                        help="comma-separated report seeds (default: 3,4,5)")
+    parser.add_argument("--quick", action="store_true", help="a small grid for tests (~2 min): K 1,5; seed 3")
+    parser.add_argument("--engine", default="numba", help="engine of the stdp binder (default numba)")
+    return parser
+
+
+def _binders(args, *, tell: bool = False) -> tuple[str, ...]:
+    """The registered names of ``--binders`` (``tell``: print a renamed binder's warning on stderr too)."""
+    import warnings
+
+    def resolve():
+        return resolve_binders(args.binders) if args.binders else default_binders()
+
+    try:
+        if not tell:
+            return resolve()
+        with warnings.catch_warnings(record=True) as renamed:
+            warnings.simplefilter("always", DeprecationWarning)
+            names = resolve()
+    except KeyError as exc:
+        raise ValueError(exc.args[0]) from None
+    for w in renamed:  # DeprecationWarning is hidden on a command line: say it there
+        print(f"neuromem: warning: {w.message}", file=sys.stderr)
+    return names
+
+
+def _grid(args) -> GridConfig:
+    shots = tuple(args.shots) if args.shots else None
+    seeds = tuple(args.seeds) if args.seeds else None
+    return GridConfig.quick(shots=shots, seeds=seeds) if args.quick else GridConfig.reduced(shots=shots, seeds=seeds)
+
+
+def check_args(args) -> None:
+    """The options checked before any work (raises a one-line ``ValueError``)."""
+    _binders(args, tell=True)
+    _grid(args)
+    from neuromem.engines import engine_names
+
+    if args.engine not in engine_names():
+        raise ValueError(f"unknown engine {args.engine!r}; known engines: {engine_names()}")
+
+
+def _check_train_items(request, grid: GridConfig) -> None:
+    """K against every seed's train pictures, before the (long) encoding."""
+    import numpy as np
+
+    from neuromem.data.base import split_pictures
+
+    for seed in grid.seeds:
+        ds = request.load(seed)
+        train = ~split_pictures(ds.picture_labels, seed=seed, heldout_fraction=request.encoder.heldout_fraction)
+        n_train = int(np.bincount(ds.picture_labels[train], minlength=ds.n_concepts).min())
+        if max(grid.shots) > n_train:
+            raise ValueError(f"K={max(grid.shots)} is larger than the train items: a concept of {request.dataset} "
+                             f"has {n_train} train pictures with seed {seed}; use --shots with K <= {n_train}")
+
+
+def main(args, request, out) -> int:
+    """Encode each seed's concept split with ``request``, run the comparison into ``out``, print the recall.
+
+    Parameters
+    ----------
+    args : argparse.Namespace
+        The options of :func:`add_arguments`.
+    request : EncodeRequest
+        Dataset and encoder options; spoken names are not encoded (the comparison binds pictures and names),
+        and a request without a concept split gets :data:`DEFAULT_FIT_CONCEPTS`.
+    out : path
+        Output folder.
+    """
+    from neuromem.binding.tuned import load_tuned
+
+    grid = _grid(args)
+    binders = _binders(args)
+    request = replace(request, encoder=replace(request.encoder, spoken=False), min_train=max(grid.shots),
+                      fit_concepts=DEFAULT_FIT_CONCEPTS if request.fit_concepts is None else request.fit_concepts)
+    _check_train_items(request, grid)
+    spaces = {seed: request.encode(seed).space for seed in grid.seeds}
+    t0 = time.perf_counter()
+    options = load_tuned()  # backprop hyper-parameters chosen once on the tuning seeds (neuromem/binding/binders.toml)
+    options["stdp"] = {"engine": args.engine}
+    m = run_compare_binding(spaces, dataset=request.dataset, out_dir=out, binders=binders, grid=grid,
+                            binder_options=options, progress=request.progress)
+    for cond in ("fitted", "novel"):
+        for K in grid.shots:
+            line = [f"{cond:6s} K={K:<2d}"]
+            for b in ("prototype",) + binders:
+                v = m.get(f"shots/{cond}/{b}/k={K}/picture_to_name_recall_at_1")
+                if v is not None:
+                    line.append(f"{b} {v:.3f}")
+            print("  ".join(line))
+    print(f"binding time {time.perf_counter() - t0:.1f} s; results: {Path(out) / 'results.csv'}, metrics.json")
+    return 0
+
+
+def results_exist(folder) -> bool:
+    """Whether ``folder`` holds a comparison's results (``results.csv`` + ``metrics.json``)."""
+    return _results_exist(folder)
+
+
+def make_figures(folder, out=None) -> list[Path]:
+    """Redraw the comparison's figures from ``folder``'s ``results.csv`` into ``out`` (default: ``folder``)."""
+    from neuromem.viz.compare_binding import write_figures
+
+    folder = Path(folder)
+    out = Path(out) if out is not None else folder
+    out.mkdir(parents=True, exist_ok=True)
+    names = write_figures(out, read_rows(folder / "results.csv"), read_metrics(folder / "metrics.json"))
+    return [out / n for n in names]
+
+
+# ---- the previous registry's names (until the command line calls main itself) --------------------
+#: The previous registry: the command line adds the dataset options (``ENCODES_PER_SEED``) and calls
+#: :func:`main_from_args`.
+NEEDS_LATENT_SPACE = False
+ENCODES_PER_SEED = True
+
+
+def add_cli_arguments(parser: argparse.ArgumentParser) -> argparse.ArgumentParser:
+    """:func:`add_arguments` and ``--out`` (the previous registry's entry point)."""
+    add_arguments(parser)
+    parser.add_argument("--out", required=True, help="output folder")
+    return parser
+
+
+def _request_from_args(args):
+    from neuromem.encoders import EncodeRequest, EncoderConfig
+
+    enc = EncoderConfig(backbone=args.backbone, input_size_px=args.input_size, latent_dim=args.latent_dim,
+                        heldout_fraction=args.heldout_fraction, spoken=False, weights=args.weights)
+    return EncodeRequest(dataset=args.dataset, per_concept=args.per_concept, data_dir=args.data_dir, encoder=enc,
+                         fit_concepts=args.fit_concepts, use_cache=not args.no_cache, progress=not args.quiet)
+
+
+def main_from_args(space, args=None) -> int:
+    """:func:`main` from the previous registry's call (``space`` is unused: each seed is encoded here)."""
+    if args is None:  # called as main_from_args(args)
+        args = space
+    return main(args, _request_from_args(args), Path(args.out))

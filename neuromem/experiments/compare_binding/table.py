@@ -1,0 +1,92 @@
+"""The summary table: Hebbian vs backprop binders per headline measurement (markdown).
+
+Columns and verdicts come from what each binder declared
+(``metrics["_meta"]["binder_traits"]``): binders are grouped by family
+(Hebbian, backprop, other); "better (best of each family)" compares the best
+Hebbian with the best backprop binder; one more column compares each binder
+with the binder whose units it shares (``same_units_as``, e.g. ``surrogate``
+with ``stdp``). A binder of family ``other`` has its column, outside the
+family verdict.
+"""
+
+from __future__ import annotations
+
+import math
+
+from neuromem.binding.traits import FAMILIES
+
+__all__ = ["summary_table"]
+
+_FAMILY_LABEL = {"hebbian": "Hebbian", "backprop": "backprop", "other": "other"}
+
+
+def _rows(metrics: dict, shots) -> list[tuple]:
+    meta_grid = metrics.get("_meta", {}).get("grid", {})
+    rows = []
+    for cond in ("novel", "fitted"):
+        for metric, label in (("picture_to_name_recall_at_1", "picture -> name"),
+                              ("name_to_picture_recall_at_1", "name -> picture")):
+            for K in shots:
+                rows.append((f"{cond}, {label}, K={K}", f"shots/{cond}/{{b}}/k={K}/{metric}",
+                             f"shots/{cond}/prototype/k={K}/{metric}"))
+    ik = meta_grid.get("interference_k", 5)
+    for cond in ("novel", "fitted"):
+        rows.append((f"{cond}, retention after a second group (K={ik})", f"interference/{cond}/{{b}}/k={ik}/retention",
+                     None))
+    for N in meta_grid.get("capacity_sizes", []):
+        rows.append((f"capacity (concepts at recall >= 0.9), N={N}", f"capacity/synthetic/{{b}}/n_units={N}/capacity",
+                     None))
+    return rows
+
+
+def _fmt(metrics: dict, key):
+    """``(text, (value, ci) or None)`` of a metric key (``"-"`` when absent or NaN)."""
+    v = metrics.get(key)
+    if v is None or (isinstance(v, float) and math.isnan(v)):
+        return "-", None
+    ci = metrics.get(f"{key}_ci95")
+    ci = None if ci is None or math.isnan(ci) else ci
+    ci_txt = "" if ci is None else f" ± {ci:.2f}"
+    return (f"{v:.2f}{ci_txt}" if abs(v) < 10 else f"{v:.0f}{ci_txt}"), (v, ci or 0.0)
+
+
+def _verdict(a, b, names) -> str:
+    """Which of two ``(value, ci)`` is higher; "tie" when the 95 % CIs overlap; "-" when one is missing."""
+    if a is None or b is None:
+        return "-"
+    if abs(a[0] - b[0]) <= a[1] + b[1]:
+        return "tie"
+    return names[0] if a[0] > b[0] else names[1]
+
+
+def summary_table(metrics: dict, *, shots=(1, 5)) -> str:
+    """Markdown table of the headline measurements (mean +- 95 % CI over seeds), binders grouped by family.
+
+    Higher recall, retention and capacity win; "tie" when the two values' 95 % CIs overlap.
+    """
+    meta = metrics.get("_meta", {})
+    traits = meta.get("binder_traits", {})
+    run = meta.get("binders", list(traits))
+    family = {b: traits.get(b, {}).get("family", "other") for b in run}
+    binders = [b for f in FAMILIES for b in run if family[b] == f]
+    pairs = [(traits[b]["same_units_as"], b) for b in binders
+             if traits.get(b, {}).get("same_units_as") in binders]
+    head = "| measurement | " + " | ".join(binders) + " | prototype ceiling | better (best of each family) |"
+    for a, b in pairs:
+        head += f" better ({a} vs {b}: same {traits[b]['n_units_counts']}) |"
+    lines = [head, "|" + "---|" * (len(binders) + 3 + len(pairs))]
+    for label, pattern, ref in _rows(metrics, shots):
+        cells, best = [], {}
+        for b in binders:
+            txt, val = _fmt(metrics, pattern.format(b=b))
+            cells.append(txt)
+            if val is not None and (best.get(family[b]) is None or val[0] > best[family[b]][0]):
+                best[family[b]] = val
+        line = (f"| {label} | " + " | ".join(cells) + f" | {_fmt(metrics, ref)[0] if ref else '-'} | "
+                f"{_verdict(best.get('hebbian'), best.get('backprop'), ('Hebbian', 'backprop'))} |")
+        for a, b in pairs:
+            names = ((_FAMILY_LABEL[family[a]], _FAMILY_LABEL[family[b]]) if family[a] != family[b] else (a, b))
+            pair = (_fmt(metrics, pattern.format(b=a))[1], _fmt(metrics, pattern.format(b=b))[1])
+            line += f" {_verdict(*pair, names)} |"
+        lines.append(line)
+    return "\n".join(lines)

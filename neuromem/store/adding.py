@@ -1,0 +1,116 @@
+"""Adding one picture to a memory: linked to a concept by locality, or learned one-shot as a new concept.
+
+A new concept's name follows :func:`neuromem.data.names.clean_concept_name`
+(Unicode NFC, ``_`` as a space) and is compared with the memory's concepts
+ignoring case: ``--concept Cat`` adds to an existing ``cat``. A new name that
+the text encoder cannot tell from an existing concept's name
+(:func:`neuromem.encoders.text.indistinct_names`: ``résumé`` beside
+``resume``, ``🐶`` beside ``🐱``) is refused.
+
+One-shot learning presents the picture and the written name together once,
+with STDP on, and gives the new concept the neurons that then fire for them.
+A new concept must get at least one neuron of its own (one that is in no
+other concept's engram): a picture that only fires the neurons of a concept it
+resembles (a ring drawn like the memory's circles) is refused, the network's
+weights are put back as they were, and nothing is added.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+
+from neuromem.store.errors import StoreError
+from neuromem.store.recall import answer
+
+__all__ = ["add_picture", "concept_for_name"]
+
+
+def concept_for_name(memory, name: str) -> tuple[str, bool]:
+    """The concept ``name`` means in ``memory``: ``(concept, is_new)`` (module docstring).
+
+    Raises
+    ------
+    ValueError
+        The name is empty after clean-up.
+    StoreError
+        A new name the text encoder cannot tell from an existing concept's name.
+    """
+    from neuromem.data.names import clean_concept_name, concept_key
+
+    clean = clean_concept_name(name)
+    if not clean:
+        raise ValueError(f"concept name {name!r} is empty after clean-up; give the concept's name")
+    same = [c for c in memory.store.concepts if concept_key(c) == concept_key(clean)]
+    if same:
+        return same[0], False
+    from neuromem.encoders.text import indistinct_message, indistinct_names
+
+    canonical = memory.meta["dataset"].get("canonical_names", {})
+    existing = list(memory.store.concepts)
+    texts = [clean] + [canonical.get(c, c) for c in existing]
+    clash = [(existing[j - 1], cos) for i, j, cos in indistinct_names(texts) if i == 0]
+    if clash:
+        other, cos = clash[0]
+        raise StoreError(indistinct_message(f"the new concept name {clean!r}", f"the concept {other!r}", cos)
+                         + f"; use --concept {other!r} to add the picture to it, or choose a name in other words. "
+                           "Nothing was saved")
+    return clean, True
+
+
+def add_picture(memory, path, *, concept: str | None = None) -> dict:
+    """Add one picture file to ``memory`` (see :meth:`neuromem.store.memory.Memory.add_picture`)."""
+    pic, z = memory.encode_picture_file(path)
+    ans = answer(memory, z, "picture", match_error=float(memory.encoders.match_error(z[None], pic[None])[0]),
+                 cue={"modality": "picture", "file": str(path)}, item=pic)
+    if concept is None:
+        if ans["novel"]:
+            raise StoreError(f"{path} is novel (distance {ans['distance']:.3g} vs link radius "
+                             f"{ans['link_radius']:.3g}, match error {ans['match_error']:.4g} vs "
+                             f"{ans['match_error_threshold']:.4g}); give it a name with --concept NAME to learn "
+                             "it as a new concept. Nothing was saved")
+        target, new = ans["concept"], False
+    else:
+        target, new = concept_for_name(memory, concept)
+    if new:
+        _learn_one_shot(memory, target, z, pic, path, ans)
+    memory.store.add_items(target, "picture", z[None], [Path(path).name])
+    memory._add_thumbnail(memory.store.n_items - 1, pic)
+    return {**ans, "added_to": target, "new_concept": new}
+
+
+def _learn_one_shot(memory, name: str, z_pic: np.ndarray, pic: np.ndarray, path, ans: dict) -> None:
+    from neuromem.store.memory import cue_seed
+
+    store = memory.store
+    owner = {n: c for c in store.concepts for n in store.node(c).engram_neurons}
+    n_neurons = int(memory.meta["network"]["concept_neurons"])
+    if len(owner) >= n_neurons - 1:
+        raise StoreError(f"the concept layer has no free neuron for a new concept ({len(owner)} of {n_neurons} "
+                         "are in engrams); re-learn with a larger --concept-neurons. Nothing was saved")
+    z_name = memory.encoders.names([name])[0]
+    stim = {"picture": z_pic[None], "name": z_name[None]}
+    before = memory.network.snapshot()
+    memory.network.present(stim, plastic=True, seed=cue_seed(memory.seed, pic, "one_shot", "learn").rng())
+    counts = memory.network.present(stim, plastic=False, seed=cue_seed(memory.seed, pic, "one_shot", "assign").rng()
+                                    ).counts[0]
+    fired = np.flatnonzero(counts)
+    if not set(fired.tolist()) - set(owner):
+        memory.network.load_snapshot(before)  # the one-shot presentation changed the weights: undo it
+        whose = sorted({owner[int(n)] for n in fired})
+        what = (f"fires only neurons of {', '.join(map(repr, whose))} (engram neurons {fired.tolist()})" if whose
+                else "fires no concept neuron")
+        raise StoreError(f"{path} {what}, so the new concept {name!r} would get no neuron of its own (nearest "
+                         f"concept {ans['concept']!r}, distance {ans['distance']:.3g} vs link radius "
+                         f"{ans['link_radius']:.3g}). Add it to {ans['concept']!r} with --concept "
+                         f"{ans['concept']!r}, or teach {name!r} with a picture unlike the memory's concepts. "
+                         "Nothing was saved")
+    store.add_concept(name)
+    store.add_items(name, "name", z_name[None], [name])
+    store.set_engram(name, fired, counts[fired].astype(float))
+    shared = sorted(set(fired.tolist()) & set(owner))
+    memory.meta.setdefault("shared_engram_neurons", {})
+    if shared:
+        memory.meta["shared_engram_neurons"][name] = shared
+    memory.meta["dataset"].setdefault("canonical_names", {})[name] = name
