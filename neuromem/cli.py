@@ -98,11 +98,13 @@ def cmd_info(args) -> int:
     return 0
 
 
-def _add_dataset_args(p):
+def _add_dataset_args(p, *, for_experiment: bool = False):
+    """The dataset and encoder options; an experiment declares its own ``--seed`` and ``run`` adds ``--quiet``."""
     p.add_argument("--dataset", default="digits",
                    help="digits (embedded), fashion-mnist, or folder:PATH (one sub-folder per concept)")
-    p.add_argument("--seed", type=int, default=3,
-                   help="split seed (default 3, a report seed; 0-2 are the tuning seeds)")
+    if not for_experiment:
+        p.add_argument("--seed", type=int, default=3,
+                       help="split seed (default 3, a report seed; 0-2 are the tuning seeds)")
     p.add_argument("--per-concept", type=int, default=None,
                    help="fashion-mnist: pictures per concept (default 1200; 0 = all 7000)")
     p.add_argument("--data-dir", default=None, help="fashion-mnist: folder with the idx files")
@@ -114,10 +116,11 @@ def _add_dataset_args(p):
     p.add_argument("--no-spoken", action="store_true", help="skip spoken names (no espeak-ng needed)")
     p.add_argument("--fit-concepts", default=None, metavar="NAMES|FRACTION",
                    help="concept split: comma-separated concept names, or a fraction with a decimal point (0.5) "
-                        "of the concepts chosen by --seed, fit the encoder parts; the others are novel "
+                        "of the concepts chosen by the seed, fit the encoder parts; the others are novel "
                         "(default: all concepts fit them, no split)")
     p.add_argument("--no-cache", action="store_true", help="recompute everything")
-    p.add_argument("--quiet", action="store_true", help="no progress bars")
+    if not for_experiment:
+        p.add_argument("--quiet", action="store_true", help="no progress bars")
 
 
 def _encoder_config(args):
@@ -268,32 +271,18 @@ def default_out_dir(experiment: str) -> Path:
 
 def check_run_args(args, exp) -> None:
     """The options of ``run EXPERIMENT`` checked before any work (raises ``ValueError``)."""
-    from neuromem.engines import engine_names
-
-    if getattr(exp, "NEEDS_LATENT_SPACE", False) or getattr(exp, "ENCODES_PER_SEED", False):
+    if exp.ENCODES:
         _check_dataset_args(args)
-    engine = getattr(args, "engine", None)
-    if engine is not None and engine not in engine_names():
-        raise ValueError(f"unknown engine {engine!r}; known engines: {engine_names()}")
-    k = getattr(args, "presentations", None)
-    if k is not None and not 1 <= k <= 100:
-        raise ValueError(f"--presentations {k} is out of range; allowed 1..100")
-    cap = getattr(args, "max_test_pictures", None)
-    if cap is not None and cap < 1:
-        raise ValueError(f"--max-test-pictures {cap} must be at least 1")
-    controls = getattr(args, "controls", None)
-    if controls is not None and hasattr(exp, "CONTROLS"):
-        unknown = {c.strip() for c in controls.split(",") if c.strip()} - set(exp.CONTROLS)
-        if unknown:
-            raise ValueError(f"--controls: unknown {sorted(unknown)}; allowed {','.join(exp.CONTROLS)}")
-    preset = getattr(args, "preset", None)
-    if preset is not None:
-        from neuromem.network.presets import _read
+    exp.check_args(args)  # the experiment's own options, before --out is created
 
-        _read(preset)  # FileNotFoundError naming where it looked
-    check = getattr(exp, "check_args", None)
-    if check is not None:  # the experiment's own options, before --out is created
-        check(args)
+
+def encode_request_from_args(args):
+    """The :class:`~neuromem.encoders.request.EncodeRequest` of the dataset and encoder options."""
+    from neuromem.encoders.request import EncodeRequest
+
+    return EncodeRequest(dataset=args.dataset, per_concept=args.per_concept, data_dir=args.data_dir,
+                         encoder=_encoder_config(args), fit_concepts=args.fit_concepts, use_cache=not args.no_cache,
+                         progress=not args.quiet, log=(lambda *_: None) if args.quiet else _log)
 
 
 def cmd_run(args) -> int:
@@ -302,25 +291,14 @@ def cmd_run(args) -> int:
     exp = load_experiment(args.experiment)
     t0 = time.perf_counter()
     check_run_args(args, exp)
-    if hasattr(args, "out") and args.out is None:
+    if args.out is None:
         args.out = str(default_out_dir(args.experiment))
-    with _out_dir_removed_if_unused(getattr(args, "out", None)):
-        if hasattr(args, "out"):
-            args.out = str(check_out_dir(args.out))
-            print(f"results will be written to {args.out}", flush=True)
-        space, t_enc = None, 0.0
-        if exp.NEEDS_LATENT_SPACE:
-            config = _encoder_config(args)
-            k = getattr(args, "presentations", None)
-            space = encode_from_args(args, min_train=k or 1, config=config).space
-            t_enc = time.perf_counter() - t0
-        if getattr(exp, "ENCODES_PER_SEED", False):  # one latent space per seed, encoded when the experiment asks
-            k = getattr(args, "presentations", None)
-            args.encode_seed = lambda seed: encode_from_args(
-                argparse.Namespace(**{**vars(args), "seed": int(seed)}), min_train=k or 1)
-        status = int(exp.main_from_args(space, args) or 0)
-    total = time.perf_counter() - t0
-    print(f"time: encoding {t_enc:.1f} s, experiment {total - t_enc:.1f} s, total {total:.1f} s")
+    with _out_dir_removed_if_unused(args.out):
+        out = check_out_dir(args.out)
+        print(f"results will be written to {out}", flush=True)
+        request = encode_request_from_args(args) if exp.ENCODES else None
+        status = int(exp.main(args, request, out) or 0)
+    print(f"time: total {time.perf_counter() - t0:.1f} s (encoding included)")
     return status
 
 
@@ -402,10 +380,14 @@ def build_parser() -> argparse.ArgumentParser:
 
     for name in experiment_names():
         exp = load_experiment(name)
-        e = exps.add_parser(name, help=exp.DESCRIPTION, conflict_handler="resolve")
-        if exp.NEEDS_LATENT_SPACE or getattr(exp, "ENCODES_PER_SEED", False):
-            _add_dataset_args(e)
-        exp.add_cli_arguments(e)
+        epilog = f"example: {exp.EXAMPLE}" if exp.EXAMPLE else None
+        e = exps.add_parser(name, help=exp.DESCRIPTION, description=exp.HELP, epilog=epilog)
+        e.add_argument("--out", default=None,
+                       help=f"output folder (default: results/{name}-<UTC time>/), created before any work")
+        e.add_argument("--quiet", action="store_true", help="no progress bars")
+        if exp.ENCODES:
+            _add_dataset_args(e, for_experiment=True)
+        exp.add_arguments(e)
         e.set_defaults(func=cmd_run)
 
     from neuromem.store.cli import add_commands as _add_store_commands

@@ -29,8 +29,9 @@ from neuromem.coding.spikes import SpikeTrains, poisson_trials
 from neuromem.engines.registry import make_engine
 from neuromem.network.presets import load_preset
 from neuromem.network.spec import NetworkSpec, NetworkState
+from neuromem.seeds import SeedTree, as_seed_tree
 
-__all__ = ["EngramNetwork", "NetworkSnapshot", "Presentation"]
+__all__ = ["EngramNetwork", "NetworkSnapshot", "Presentation", "fit_squash"]
 
 
 @dataclass(frozen=True)
@@ -106,10 +107,23 @@ class NetworkSnapshot:
         return cls(state=state, rng_state=meta["rng_state"], spec=meta["spec"])
 
 
-def _stream_seed(seed) -> np.random.SeedSequence:
-    """The seed of the network's own random stream, derived from (not equal to) the initial-state seed."""
-    ss = seed if isinstance(seed, np.random.SeedSequence) else np.random.SeedSequence(seed)
-    return np.random.SeedSequence(entropy=ss.entropy, spawn_key=tuple(ss.spawn_key) + (0x5EED,))
+def fit_squash(source, modalities, *, split: str | None = "train") -> dict:
+    """The population code's squash of each modality, fitted on latents.
+
+    Parameters
+    ----------
+    source : LatentSpace or dict of str -> ndarray (n_items, latent_dim)
+        A latent space (fitted on the ``split`` items of each modality) or
+        latents per modality (fitted on all of them; ``split`` must be None).
+    modalities : sequence of str
+
+    Returns
+    -------
+    dict of str -> LatentSquash
+    """
+    if split is None:
+        return {m: LatentSquash.fit(np.asarray(source[m])) for m in modalities}
+    return {m: LatentSquash.fit(source[m].select(split)[0]) for m in modalities}
 
 
 class EngramNetwork:
@@ -122,9 +136,10 @@ class EngramNetwork:
         Gaussian-CDF squash of every modality in ``spec`` (fitted on training latents).
     engine : str
         Registered engine name (``"brian2"`` = cpp_standalone, ``"brian2-runtime"``, ``"numba"``, ...).
-    seed : int or SeedSequence
-        Seed of the initial weights; the network's own random stream (used
-        when a call passes no ``seed``) is derived from it.
+    seed : int or SeedTree
+        The network's seed tree (an int is a root): its ``weights`` child seeds
+        the initial weights, its ``stream`` child the network's own random
+        stream (used when a call passes no ``seed``).
     progress : bool
         Progress bars during long runs.
     **engine_options
@@ -136,6 +151,8 @@ class EngramNetwork:
         If a modality of ``spec`` has no squash or a squash of the wrong size.
     KeyError, EngineUnavailable
         For an unknown or uninstalled engine.
+    TypeError
+        For a seed that is not an int >= 0 or a SeedTree.
     """
 
     def __init__(self, spec: NetworkSpec, squash: dict, *, engine: str = "brian2", seed=0, progress: bool = False,
@@ -149,8 +166,10 @@ class EngramNetwork:
                                  f"{spec.population(m).latent_dim}")
         self.spec = spec
         self.squash = dict(squash)
-        self.engine = make_engine(engine, spec, seed=seed, progress=progress, **engine_options)
-        self.rng = np.random.default_rng(_stream_seed(seed))
+        self.seeds = as_seed_tree(seed)
+        self.engine = make_engine(engine, spec, seed=self.seeds.child("weights").seed_sequence, progress=progress,
+                                  **engine_options)
+        self.rng = self.seeds.rng("stream")
         self._snapshots: dict[str, NetworkSnapshot] = {}
 
     @classmethod
@@ -162,14 +181,15 @@ class EngramNetwork:
         """
         mods = tuple(modalities) if modalities is not None else tuple(space.modalities)
         spec = load_preset(preset, modalities=mods, latent_dim=space.latent_dim, **(spec_overrides or {}))
-        squash = {m: LatentSquash.fit(space[m].select("train")[0]) for m in mods}
-        return cls(spec, squash, engine=engine, seed=seed, progress=progress, **engine_options)
+        return cls(spec, fit_squash(space, mods), engine=engine, seed=seed, progress=progress, **engine_options)
 
     def _rng(self, seed) -> np.random.Generator:
         if seed is None:
             return self.rng
         if isinstance(seed, np.random.Generator):
             return seed
+        if isinstance(seed, SeedTree):
+            return seed.rng()
         return np.random.default_rng(seed)
 
     # ---- stimuli -----------------------------------------------------------------------
@@ -217,7 +237,7 @@ class EngramNetwork:
         ----------
         rates_hz : ndarray (n_trials, n_inputs)
             Stimulus rates (see :meth:`rates`).
-        seed : int, SeedSequence, Generator or None
+        seed : int, SeedSequence, SeedTree, Generator or None
             Source of the spikes; None draws from the network's own stream.
         windows_ms : dict of str -> (onset_ms, duration_ms), optional
             Stimulus window of each modality inside a trial; modalities not

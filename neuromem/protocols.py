@@ -4,6 +4,9 @@ A protocol is plain data (item indices into a
 :class:`~neuromem.latents.LatentSpace`), independent of any network, so
 every learner of a comparison (a spiking network, a binder) can be shown
 to have seen identical presentations and tests (:meth:`TrialSequence.sha256`).
+This module imports nothing above the latent space and calls no runtime
+object: the runtime session (:mod:`neuromem.session`) turns trials into input
+rates and spikes (``tests/test_layers_and_sizes.py`` holds both).
 
 Trials
 ------
@@ -35,12 +38,17 @@ import numpy as np
 from neuromem._hashing import sha256_hex
 
 __all__ = ["RESET_RULE", "StimulusWindow", "TrainingPlan", "TrialSequence", "choose_training", "training_trials",
-           "heldout_trials"]
+           "heldout_trials", "trial_period_on_grid"]
 
 #: What is reset at every trial start (the one statement of the rule; every engine implements it).
 RESET_RULE = ("At each trial start the membrane potentials (to v_rest), synaptic currents, refractoriness and "
               "every plasticity trace are reset; latent->concept weights, feedback weights and adaptive "
               "thresholds persist across trials and runs.")
+
+
+def trial_period_on_grid(period_ms: float, dt_ms: float) -> float:
+    """``period_ms`` rounded up to a whole number of simulation steps of ``dt_ms``, ms."""
+    return float(np.ceil(period_ms / dt_ms - 1e-9) * dt_ms)
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -136,20 +144,8 @@ class TrialSequence:
         rows = np.asarray(rows)
         return {m: space[m].latents[it[rows]] for m, it in self.items.items() if np.all(it[rows] >= 0)}
 
-    def rates(self, net, space) -> np.ndarray:
-        """Input rates (Hz) of every trial for ``net`` (an EngramNetwork), shape (n_trials, n_inputs)."""
-        out = np.empty((len(self), net.spec.n_inputs))
-        present = np.stack([self.items[m] >= 0 for m in self.items], axis=1) if self.items else \
-            np.zeros((len(self), 0), bool)
-        patterns = {tuple(p) for p in present}
-        for p in patterns:
-            rows = np.nonzero(np.all(present == np.array(p, dtype=bool), axis=1))[0]
-            stim = self.stimuli(space, rows)
-            out[rows] = net.rates(stim) if stim else net.background()
-        return out
-
     def windows_ms(self) -> dict | None:
-        """``{modality: (onset_ms, duration_ms)}`` for :meth:`EngramNetwork.drive`, or None for the default."""
+        """``{modality: (onset_ms, duration_ms)}`` of the stimulus windows, or None for the default."""
         if not self.windows:
             return None
         return {m: (w.onset_ms, w.duration_ms) for m, w in self.windows.items()}
@@ -180,7 +176,7 @@ def choose_training(space, presentations: int, rng: np.random.Generator, modalit
         cand = idx_p[y_p == k]
         if len(cand) < K:
             raise ValueError(f"concept {space.concepts[k]!r} has {len(cand)} train pictures; "
-                             f"{K} presentations need {K}")
+                             f"{K} presentations need {K}: add pictures or lower the presentations")
         chosen[k] = {"picture": rng.choice(cand, size=K, replace=False)}
         for m in modalities:
             if m == "picture":

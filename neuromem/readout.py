@@ -162,16 +162,21 @@ class ReadoutPopulations:
         -------
         dict of str -> ndarray of int (n_trials, n_target_inputs)
         """
-        s = concept_spikes
-        steps = getattr(s, "spike_steps", None)
-        idx = getattr(s, "spike_indices", None)
-        if steps is None:
-            steps, idx = s.steps, s.indices
-        drive = SpikeTrains(indices=idx, steps=steps, n_neurons=self.spec.concept.n_neurons, n_steps=s.n_steps,
-                            dt_ms=s.dt_ms)
         per, win = self.spec.sim.steps_per_trial, self.spec.sim.stimulus_steps
+        return {m: r.counts(per, window_steps=win) for m, r in self.run_spikes(concept_spikes, w_fb).items()}
+
+    def run_spikes(self, concept_spikes, w_fb: dict, *, targets=None) -> dict:
+        """Every spike of the readout populations (``{modality: RunResult}``) driven by ``concept_spikes``.
+
+        Parameters are those of :meth:`run`; ``targets`` limits the populations run (default: all).
+        """
+        s = concept_spikes
+        drive = SpikeTrains(indices=s.indices, steps=s.steps, n_neurons=self.spec.concept.n_neurons,
+                            n_steps=s.n_steps, dt_ms=s.dt_ms)
         out = {}
         for m, eng in self.engines.items():
+            if targets is not None and m not in targets:
+                continue
             eng.set_state(readout_state(self.specs[m], w_fb[m], self.layer))
-            out[m] = eng.run(drive, plastic=False).counts(per, window_steps=win)
+            out[m] = eng.run(drive, plastic=False)
         return out

@@ -11,16 +11,40 @@ changes the numbers of another.
 >>> rng = tree.rng("input_spikes", "train")     # doctest: +SKIP
 >>> tree.child("binder", "stdp").seed_sequence  # doctest: +SKIP
 
-Names used by neuromem (:data:`SEED_NAMES` lists them with what they seed):
-``split`` (train / held-out split of a dataset), ``concept_split``
-(fitted vs novel concepts), ``encoder`` (encoder heads, projections,
-decoder), ``weights`` (initial synaptic weights and per-neuron parameters),
-``training`` (choice and order of learning presentations), ``input_spikes``
-(Poisson input spikes; children ``train``, ``test``, ...), ``test_items``
-(choice of test cues), ``cue_noise``, ``shuffle`` (the shuffled-pairing
-control), ``recall_guess`` (the seeded guess of a silent recall), ``binder``
-(a binder's own randomness; child: the binder name), ``synthetic``
-(synthetic concept sets), ``stream`` (a network's own random stream).
+Names used by neuromem (:data:`SEED_NAMES` lists them with what they seed;
+the root is the seed a user gives: ``--seed`` / ``--seeds``, a config's
+``seed``, ``LearnConfig.seed``):
+
+==============================  ==============================================================
+path                            used by
+==============================  ==============================================================
+``split``                       :func:`neuromem.data.base.split_pictures` (train / held out)
+``subsample``                   :func:`neuromem.data.base.subsample_per_concept`
+``concept_split``               :func:`neuromem.data.concept_split.resolve_fit_concepts`
+``encoder/novel_pictures``      :func:`neuromem.encoders.novel.novel_pictures`
+``weights``                     initial weights of an :class:`~neuromem.engram.EngramNetwork`
+                                (every session, the stdp binder, ``learn``, engine benchmarks)
+``stream``                      an EngramNetwork's own stream (calls that pass no seed)
+``training``                    :func:`neuromem.protocols.choose_training` (experiments, ``learn``)
+``test_items/test``,            held-out test cues of engram formation and the binding
+``test_items/control``          window; the control networks' test cues
+``input_spikes/<phase>``        Poisson drive of a session phase: ``train``, ``test``,
+                                ``control_test``, ``asynchronous``, ``assign`` (``learn``'s
+                                engram assignment), ``learn/<i>`` and ``cue/<i>`` (the stdp
+                                binder's i-th learn / cue call), ``cue/<item>`` and
+                                ``one_shot/<item>/{learn,assign}`` (a memory's cues and
+                                one-shot concepts, ``<item>`` the item's hash),
+                                ``benchmark``
+``shuffle``                     partners of the shuffled-pairing control
+``recall_guess``                the seeded guess when a recall pattern is empty
+``binder/<name>``               a binder's own tree (given to the binder by its caller;
+                                below it ``weights``, ``input_spikes``, ``training``)
+``cue_noise``, ``synthetic``    noise added to cues; synthetic concept sets
+                                (compare-binding: ``synthetic/capacity/<n concepts>``)
+==============================  ==============================================================
+
+The shuffled-pairing control reuses ``input_spikes/train``: it differs from
+the trained network in the pairing only, not in the input noise.
 
 Derivation: the child at path ``(n_1, ..., n_k)`` is
 ``SeedSequence(entropy=root, spawn_key=(h(n_1), ..., h(n_k)))`` where ``h``
@@ -41,18 +65,20 @@ __all__ = ["SEED_NAMES", "SeedTree", "as_seed_tree"]
 #: The named children neuromem asks for, and what each seeds.
 SEED_NAMES = {
     "split": "train / held-out split of a dataset",
+    "subsample": "which pictures of a large dataset are kept (per_concept)",
     "concept_split": "which concepts fit the encoder parts and which stay novel",
-    "encoder": "encoder heads, projections and decoder",
+    "encoder": "encoder heads, projections and decoder (child novel_pictures: the match signal's foreign pictures)",
     "weights": "initial synaptic weights and per-neuron parameters",
+    "stream": "a network's own random stream (calls that pass no seed)",
     "training": "choice and order of the learning presentations",
-    "input_spikes": "Poisson input spikes (children: train, test, control names, ...)",
-    "test_items": "choice of test cues",
-    "cue_noise": "noise added to cues",
+    "test_items": "choice of test cues (children: test, control)",
+    "input_spikes": "Poisson input spikes (children: the session phase: train, test, control_test, asynchronous, "
+                    "assign, learn/<i>, cue/<i>, cue/<item>, one_shot/<item>, benchmark)",
     "shuffle": "the shuffled-pairing control's partners",
     "recall_guess": "the seeded guess when a recall pattern is empty",
     "binder": "a binder's own randomness (child: the binder name; below it weights, input_spikes, training)",
+    "cue_noise": "noise added to cues",
     "synthetic": "synthetic concept sets (compare-binding: synthetic/capacity/<n concepts>)",
-    "stream": "a network's own random stream (calls that pass no seed)",
 }
 
 

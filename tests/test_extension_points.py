@@ -33,17 +33,23 @@ class ToyEngine(Engine):
 '''
 
 TOY_EXPERIMENT = '''
-from pathlib import Path
+DESCRIPTION = "count to a number"
+HELP = "Writes the numbers from 1 to --to into counted.txt."
+EXAMPLE = "neuromem run toy --to 3"
+ENCODES = False
 
-DESCRIPTION = "count to three"
-NEEDS_LATENT_SPACE = False
-
-def add_cli_arguments(parser):
-    parser.add_argument("--out", required=True)
+def add_arguments(parser):
+    parser.add_argument("--to", type=int, default=3)
+    parser.add_argument("--seed", type=int, default=0)
     return parser
 
-def main_from_args(space, args):
-    (Path(args.out) / "counted.txt").write_text("1 2 3")
+def check_args(args):
+    if args.to < 1:
+        raise ValueError(f"--to {args.to} must be at least 1")
+
+def main(args, request, out):
+    assert request is None
+    (out / "counted.txt").write_text(" ".join(str(i) for i in range(1, args.to + 1)))
     return 0
 '''
 
@@ -112,8 +118,10 @@ def test_toy_experiment_through_one_registry_line(toys, monkeypatch, tmp_path):
 
     monkeypatch.setitem(registry.EXPERIMENTS, "toy", "nm_toy_experiment")  # the one line
     out = tmp_path / "toy-results"
-    assert main(["run", "toy", "--out", str(out)]) == 0
+    assert main(["run", "toy", "--out", str(out), "--to", "3"]) == 0
     assert (out / "counted.txt").read_text() == "1 2 3"
+    assert main(["run", "toy", "--out", str(tmp_path / "never"), "--to", "0"]) == 2  # checked before any work
+    assert not (tmp_path / "never").exists()
 
 
 def test_toy_binder_through_one_registry_line(toys):

@@ -27,7 +27,7 @@ import subprocess
 import sys
 import time
 
-import numpy as np
+from neuromem.seeds import SeedTree
 
 __all__ = ["TARGET_RATIO", "LOADED_CASES", "busy_processes", "measure_phases", "run_loaded_benchmark",
            "format_loaded_table"]
@@ -71,7 +71,7 @@ def _phase_inputs(n_trials: int, seed: int):
     from neuromem.network import load_preset
 
     spec = load_preset("default", modalities=("picture", "name"), latent_dim=64)
-    rng = np.random.default_rng(np.random.SeedSequence(seed))
+    rng = SeedTree(seed).rng("input_spikes", "benchmark")
     rates = rng.uniform(0.0, 60.0, size=(n_trials, spec.n_inputs)) * (rng.random((n_trials, spec.n_inputs)) < 0.2)
     drive = poisson_trials(rates, stimulus_ms=spec.sim.stimulus_ms, trial_period_ms=spec.sim.trial_period_ms,
                            background_hz=1.0, dt_ms=spec.sim.dt_ms, rng=rng)
@@ -83,7 +83,7 @@ def measure_phases(engine: str, options: dict, *, n_trials: int = 100, repeats: 
     from neuromem.engines import make_engine
 
     spec, drive = _phase_inputs(n_trials, seed)
-    eng = make_engine(engine, spec, seed=seed, **options)
+    eng = make_engine(engine, spec, seed=SeedTree(seed).child("weights").seed_sequence, **options)
     eng.run(drive.window(0, spec.sim.steps_per_trial), plastic=True)  # compile / build outside the timing
     init = eng.get_state()
     out = {}

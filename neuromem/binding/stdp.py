@@ -1,9 +1,10 @@
 """``stdp``: the spiking concept-cell network, Hebbian binding by spike-timing-dependent plasticity.
 
-The binder is :class:`~neuromem.network.EngramNetwork` on any registered
-engine (``numba`` by default): each presentation is one trial with every
-modality's population code driven at once and learning on; a recall cue is
-one trial with the cue modality alone and learning off. The completed target
+The binder is the concept network run through the runtime session
+(:class:`~neuromem.session.Session`) on any registered engine (``numba`` by
+default): each presentation is one trial with every modality's population
+code driven at once and learning on; a recall cue is one trial with the cue
+modality alone and learning off. The completed target
 is the concept layer's spike counts read through the learned feedback
 weights (:func:`neuromem.analysis.recall_from_counts`), compared with the
 prototypes in the squashed coordinates of the population code (exactly as
@@ -18,8 +19,9 @@ Cost, counted from the spikes of each run (``synaptic_events``):
   its feedback row (``N_in`` weights).
 
 Seeds (children of the binder's seed tree): ``weights`` (the network's
-initial state), ``input_spikes/learn/#i`` and ``input_spikes/cue/#i`` (the
-Poisson input of the i-th learning and cue run).
+initial state), ``stream`` (its own stream, unused: every run passes its
+seed), ``input_spikes/learn/#i`` and ``input_spikes/cue/#i`` (the Poisson
+input of the i-th learning and cue run).
 """
 
 from __future__ import annotations
@@ -57,17 +59,16 @@ class STDPBinder(Binder):
     def __init__(self, *, engine: str = "numba", preset: str = "default", spec_overrides: dict | None = None,
                  **kwargs):
         super().__init__(**kwargs)
-        from neuromem.coding import LatentSquash
-        from neuromem.engram import EngramNetwork
-        from neuromem.network import load_preset
+        from neuromem.session import Session
 
         if self.reference is None:
             raise ValueError("the stdp binder needs reference latents (they fit the population code's squash)")
         ov = {k: dict(v) for k, v in (spec_overrides or {}).items()}
         ov.setdefault("concept", {})["n_neurons"] = self.n_units
-        self.spec = load_preset(preset, modalities=self.modalities, latent_dim=self.latent_dim, **ov)
-        squash = {m: LatentSquash.fit(self.reference[m]) for m in self.modalities}
-        self.net = EngramNetwork(self.spec, squash, engine=engine, seed=self.seeds.child("weights").seed_sequence)
+        self.session = Session(None, preset, overrides=ov, modalities=self.modalities, engine=engine,
+                               seeds=self.seeds, fit_latents=self.reference)
+        self.spec = self.session.spec
+        self.net = self.session.network
         self.engine_name = getattr(self.net.engine, "name", engine)
         self._n_learn_calls = 0
         self._n_cue_calls = 0
@@ -79,25 +80,22 @@ class STDPBinder(Binder):
                                            plastic=plastic)
         self.cost.add(phase, "synaptic_events", events)
 
-    def _run(self, rates, *, plastic: bool, seed):
-        drive = self.net.drive(rates, seed=np.random.default_rng(seed))
-        res = self.net.engine.run(drive, plastic=plastic)
-        self._count("learn" if plastic else "recall", drive, res, plastic)
-        return res
+    def _run(self, stimuli: dict, *, plastic: bool, call: int):
+        phase = "learn" if plastic else "cue"
+        run = self.session.run(stimuli, plastic=plastic, phase=phase, rng=self.seeds.rng("input_spikes", phase, call))
+        self._count("learn" if plastic else "recall", run.drive, run.spikes, plastic)
+        return run
 
     # ---- interface ----------------------------------------------------------------------
     def _learn(self, presentations) -> None:
         stim = {m: np.stack([p.latents[m] for p in presentations]) for m in self.modalities}
-        seed = self.seeds.child("input_spikes", "learn", self._n_learn_calls).seed_sequence
+        self._run(stim, plastic=True, call=self._n_learn_calls)
         self._n_learn_calls += 1
-        self._run(self.net.rates(stim), plastic=True, seed=seed)
 
     def _cue(self, modality: str, z: np.ndarray):
-        seed = self.seeds.child("input_spikes", "cue", self._n_cue_calls).seed_sequence
+        run = self._run({modality: z}, plastic=False, call=self._n_cue_calls)
         self._n_cue_calls += 1
-        res = self._run(self.net.rates({modality: z}), plastic=False, seed=seed)
-        per, win = self.spec.sim.steps_per_trial, self.spec.sim.stimulus_steps
-        return res, res.counts(per, window_steps=win)
+        return run.spikes, run.counts
 
     def recall(self, cue_modality, latents, target_modality) -> RecallResult:
         from neuromem.analysis.recall import complete_pattern
@@ -105,9 +103,9 @@ class STDPBinder(Binder):
 
         z = self._check_cue(cue_modality, latents, target_modality)
         res, counts = self._cue(cue_modality, z)
-        pattern = complete_pattern(counts, self.net.get_state().w_fb[target_modality])
-        u, _ = decode_rates(pattern, self.spec.coding, self.net.squash[target_modality])
-        out = self.net.squash[target_modality].inverse(np.clip(u, 1e-4, 1 - 1e-4))
+        pattern = complete_pattern(counts, self.session.get_state().w_fb[target_modality])
+        u, _ = decode_rates(pattern, self.spec.coding, self.session.squash[target_modality])
+        out = self.session.squash[target_modality].inverse(np.clip(u, 1e-4, 1 - 1e-4))
         empty = pattern.sum(axis=1) <= 0
         out[empty] = np.nan
         self._cache = (cue_modality, z, res, counts)
@@ -121,8 +119,8 @@ class STDPBinder(Binder):
         res, counts = self._cue(cue_modality, z)
         self._cache = (cue_modality, z, res, counts)
         rng = rng if isinstance(rng, np.random.Generator) else np.random.default_rng(rng)
-        return recall_from_counts(counts, self.net.get_state().w_fb[target_modality], np.asarray(prototypes),
-                                  self.spec.coding, self.net.squash[target_modality], rng)
+        return recall_from_counts(counts, self.session.get_state().w_fb[target_modality], np.asarray(prototypes),
+                                  self.spec.coding, self.session.squash[target_modality], rng)
 
     def _latency(self, res, n_trials: int) -> np.ndarray:
         per, win, dt = self.spec.sim.steps_per_trial, self.spec.sim.stimulus_steps, self.spec.sim.dt_ms

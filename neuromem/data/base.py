@@ -16,6 +16,7 @@ import networkx as nx
 import numpy as np
 
 from neuromem._hashing import sha256_hex
+from neuromem.seeds import SeedTree
 
 
 @dataclass(frozen=True)
@@ -182,7 +183,7 @@ def split_pictures(labels: np.ndarray, *, seed: int, heldout_fraction: float) ->
         raise ValueError(f"heldout_fraction must lie in (0, 1); got {heldout_fraction}")
     labels = np.asarray(labels)
     heldout = np.zeros(len(labels), dtype=bool)
-    rng = np.random.default_rng(np.random.SeedSequence([int(seed), 0x5B117]))
+    rng = SeedTree(int(seed)).rng("split")
     for k in np.unique(labels):
         idx = np.flatnonzero(labels == k)
         if len(idx) < 2:
@@ -248,7 +249,7 @@ def subsample_per_concept(labels: np.ndarray, per_concept: int | None, *, seed: 
         return np.arange(len(labels))
     if per_concept < 2:
         raise ValueError(f"per_concept must be at least 2 (one train, one held-out); got {per_concept}")
-    rng = np.random.default_rng(np.random.SeedSequence([int(seed), 0xC0FFEE]))
+    rng = SeedTree(int(seed)).rng("subsample")
     keep = []
     for k in np.unique(labels):
         idx = np.flatnonzero(labels == k)

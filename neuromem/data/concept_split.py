@@ -17,6 +17,8 @@ import math
 
 import numpy as np
 
+from neuromem.seeds import SeedTree
+
 __all__ = ["resolve_fit_concepts", "novel_concepts", "DEFAULT_FIT_FRACTION"]
 
 #: Documented default of the comparison experiments: half of the concepts fit the encoders.
@@ -67,7 +69,7 @@ def resolve_fit_concepts(value, concepts, *, seed: int) -> tuple[str, ...] | Non
                              f"{len(concepts) - n_fit} novel concepts; a split needs at least one concept on each "
                              f"side (choose a fraction between {1 / len(concepts):.3g} and "
                              f"{(len(concepts) - 1) / len(concepts):.3g})")
-        rng = np.random.default_rng(np.random.SeedSequence([int(seed), 0xF17C0]))
+        rng = SeedTree(int(seed)).rng("concept_split")
         pick = set(rng.permutation(len(concepts))[:n_fit].tolist())
         return tuple(c for k, c in enumerate(concepts) if k in pick)
     names = [s.strip() for s in value.split(",")] if isinstance(value, str) else [str(s) for s in value]

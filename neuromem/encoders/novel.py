@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from neuromem.seeds import SeedTree
+
 PHOTOS = ("astronaut", "camera", "coffee", "chelsea", "rocket", "coins", "moon", "page", "text", "brick",
           "grass", "gravel", "immunohistochemistry", "hubble_deep_field", "horse", "clock", "cell", "retina")
 
@@ -21,7 +23,7 @@ def novel_pictures(n: int, shape: tuple[int, ...], *, seed: int = 0) -> np.ndarr
 
     if n < 1:
         raise ValueError(f"n must be positive; got {n}")
-    rng = np.random.default_rng(np.random.SeedSequence([int(seed), 0xAB5]))
+    rng = SeedTree(int(seed)).rng("encoder", "novel_pictures")
     photos = []
     for name in PHOTOS:
         img = np.asarray(getattr(data, name)(), dtype=np.float64)

@@ -25,7 +25,7 @@ from neuromem.encoders.novel import novel_pictures
 from neuromem.latents import LatentSpace, ModalityLatents, nearest_centroid
 
 #: Bump when anything that changes cached results changes.
-PIPELINE_VERSION = "encode/v5"
+PIPELINE_VERSION = "encode/v6"  # v6: splits and novel pictures from the seed tree
 N_RECON_EXAMPLES = 8
 
 

@@ -1,23 +1,32 @@
 """The experiment registry: one line per experiment.
 
-An experiment is a module of :mod:`neuromem.experiments` that defines
+An experiment is a package (or module) of :mod:`neuromem.experiments` that defines
 
 ``DESCRIPTION`` : str
     One line for ``neuromem run --help``.
-``NEEDS_LATENT_SPACE`` : bool
-    Whether the CLI encodes a dataset first (and adds the dataset options).
-``add_cli_arguments(parser)``
-    Adds the experiment's own options.
-``main_from_args(space, args) -> int``
-    Runs it (``space`` is the encoded LatentSpace, or None) and returns the exit status.
+``HELP`` : str
+    One paragraph for ``neuromem run <name> --help``.
+``EXAMPLE`` : str
+    A command line to start from.
+``ENCODES`` : bool
+    Whether the command line adds the dataset and encoder options and passes
+    an :class:`~neuromem.encoders.request.EncodeRequest` (the experiment
+    encodes each seed's split with ``request.encode(seed)``; it never reads
+    the dataset's option names).
+``add_arguments(parser)``
+    Adds the experiment's own options (``--seed`` / ``--seeds`` included;
+    the command line adds ``--out`` and ``--quiet``).
+``check_args(args)``
+    Raises a one-line ``ValueError`` for a bad option, before any work (and
+    before the output folder is created).
+``main(args, request, out) -> int``
+    Runs it: ``request`` is the EncodeRequest (None unless ``ENCODES``),
+    ``out`` the created output folder (a Path); returns the exit status.
 
-and optionally ``ENCODES_PER_SEED = True`` (the CLI then adds the dataset
-options and sets ``args.encode_seed(seed) -> EncodeResult``, so the experiment
-can run several seeds, each on its own split), ``results_exist(folder) -> bool`` with
-``make_figures(folder, out) -> list[Path]`` (used by ``neuromem figures``).
-Adding an experiment is one module plus one line in :data:`EXPERIMENTS`
-(or one :func:`register_experiment` call). Modules are imported when used,
-and an import error inside one surfaces as it is.
+and optionally ``results_exist(folder) -> bool`` with ``make_figures(folder, out) -> list[Path]``
+(used by ``neuromem figures``). Adding an experiment is one package plus one
+line in :data:`EXPERIMENTS` (or one :func:`register_experiment` call).
+Modules are imported when used, and an import error inside one surfaces as it is.
 """
 
 from __future__ import annotations
@@ -33,7 +42,7 @@ EXPERIMENTS: dict[str, str] = {
     "compare-binding": "neuromem.experiments.compare_binding",
 }
 
-REQUIRED_ATTRIBUTES = ("DESCRIPTION", "NEEDS_LATENT_SPACE", "add_cli_arguments", "main_from_args")
+REQUIRED_ATTRIBUTES = ("DESCRIPTION", "HELP", "EXAMPLE", "ENCODES", "add_arguments", "check_args", "main")
 
 
 def register_experiment(name: str, module: str) -> None:
@@ -46,19 +55,19 @@ def experiment_names() -> list[str]:
 
 
 def load_experiment(name: str):
-    """Import the experiment module registered as ``name``.
+    """Import the experiment registered as ``name``.
 
     Raises
     ------
     KeyError
         For an unregistered name.
     TypeError
-        If the module lacks one of :data:`REQUIRED_ATTRIBUTES`.
+        If it lacks one of :data:`REQUIRED_ATTRIBUTES`.
     """
     if name not in EXPERIMENTS:
         raise KeyError(f"unknown experiment {name!r}; known experiments: {experiment_names()}")
     mod = importlib.import_module(EXPERIMENTS[name])
     missing = [a for a in REQUIRED_ATTRIBUTES if not hasattr(mod, a)]
     if missing:
-        raise TypeError(f"experiment module {mod.__name__} lacks {missing}")
+        raise TypeError(f"experiment {mod.__name__} lacks {missing}")
     return mod

@@ -91,10 +91,10 @@ def _learn_one_shot(memory, name: str, z_pic: np.ndarray, pic: np.ndarray, path,
                          "are in engrams); re-learn with a larger --concept-neurons. Nothing was saved")
     z_name = memory.encoders.names([name])[0]
     stim = {"picture": z_pic[None], "name": z_name[None]}
-    learn_seed, assign_seed = cue_seed(memory.seed, pic).spawn(2)
     before = memory.network.snapshot()
-    memory.network.present(stim, plastic=True, seed=np.random.default_rng(learn_seed))
-    counts = memory.network.present(stim, plastic=False, seed=np.random.default_rng(assign_seed)).counts[0]
+    memory.network.present(stim, plastic=True, seed=cue_seed(memory.seed, pic, "one_shot", "learn").rng())
+    counts = memory.network.present(stim, plastic=False, seed=cue_seed(memory.seed, pic, "one_shot", "assign").rng()
+                                    ).counts[0]
     fired = np.flatnonzero(counts)
     if not set(fired.tolist()) - set(owner):
         memory.network.load_snapshot(before)  # the one-shot presentation changed the weights: undo it

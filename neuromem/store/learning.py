@@ -36,6 +36,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from neuromem.seeds import SeedTree
 from neuromem.store.concepts import ConceptStore
 from neuromem.store.encoders import encoder_fingerprint
 from neuromem.store.errors import StoreError
@@ -158,38 +159,32 @@ def _describe_lacking(lacking: dict) -> str:
 
 
 def _form_engrams(space, config, n_neurons, preset_neurons, seeds, *, progress, log):
-    """Build the concept layer, present every concept K times with STDP; ``(network, mean counts (n_c, N))``."""
-    from neuromem.engram import EngramNetwork
+    """Train the concept layer on the protocol's presentations, then find each concept's engram (synchrony).
+
+    Through the runtime session: every concept's modalities are shown together
+    ``presentations`` times (K distinct train pictures with cycled train name /
+    spoken forms, in rounds, :func:`neuromem.protocols.choose_training`) with
+    learning on; then every presentation again, concept by concept, with
+    learning off: a concept's engram is the neurons that fire for it. Seeds
+    (children of ``seeds``): ``weights``, ``training``, ``input_spikes/train``,
+    ``input_spikes/assign``.
+
+    Returns ``(network, overrides, mean counts (n_concepts, n_neurons))``.
+    """
+    from neuromem.protocols import TrainingPlan, choose_training, training_trials
+    from neuromem.session import Session
 
     mods = tuple(space.modalities)
-    n_c = len(space.concepts)
+    n_c, K = len(space.concepts), config.presentations
     overrides = {"concept": {"n_neurons": n_neurons}} if n_neurons != preset_neurons else {}
-    net = EngramNetwork.from_latent_space(space, preset=config.preset, modalities=mods, engine=config.engine,
-                                          seed=seeds["network"], spec_overrides=overrides, progress=progress)
-    # presentations: K distinct train pictures per concept with cycled train name (and spoken) forms
-    rng = np.random.default_rng(seeds["order"])
-    K = config.presentations
-    chosen = {}
-    for k in range(n_c):
-        cand = np.flatnonzero((space["picture"].split == "train") & (space["picture"].labels == k))
-        if len(cand) < K:
-            raise ValueError(f"concept {space.concepts[k]!r} has {len(cand)} training pictures; {K} presentations "
-                             f"need {K}. Add pictures or lower --presentations")
-        chosen[k] = {"picture": rng.choice(cand, size=K, replace=False)}
-        for m in mods[1:]:
-            forms = np.flatnonzero((space[m].split == "train") & (space[m].labels == k))
-            chosen[k][m] = forms[np.arange(K) % len(forms)]
-    order = [(int(k), r) for r in range(K) for k in rng.permutation(n_c)]
-
-    def stimuli(pairs):
-        return {m: np.concatenate([space[m].latents[[chosen[k][m][r]]] for k, r in pairs]) for m in mods}
-
+    session = Session(space, config.preset, overrides=overrides, modalities=mods, engine=config.engine, seeds=seeds,
+                      progress=progress)
+    plan = choose_training(space, K, seeds.rng("training"), mods)
     log(f"forming engrams: {n_c} concepts x {K} presentations on {config.engine} ({n_neurons} concept neurons)")
-    net.present(stimuli(order), plastic=True, seed=np.random.default_rng(seeds["learn_drive"]))
-    # synchrony: a concept's engram = neurons that fire for its modalities presented together (learning off)
-    assign = [(k, r) for k in range(n_c) for r in range(K)]
-    counts = net.present(stimuli(assign), plastic=False, seed=np.random.default_rng(seeds["assign_drive"])).counts
-    return net, overrides, counts.reshape(n_c, K, -1).mean(axis=1)
+    session.train(training_trials(space, plan, mods))  # input_spikes/train
+    by_concept = TrainingPlan(chosen=plan.chosen, order=[(k, r) for k in range(n_c) for r in range(K)])
+    counts = session.test(training_trials(space, by_concept, mods), phase="assign").counts
+    return session.network, overrides, counts.reshape(n_c, K, -1).mean(axis=1)
 
 
 def learn(dataset, *, config: LearnConfig | None = None, encoder_config=None, provenance=None, progress: bool = False,
@@ -236,8 +231,7 @@ def learn(dataset, *, config: LearnConfig | None = None, encoder_config=None, pr
                             log=log)
     space = result.space
     mods = tuple(space.modalities)
-    names = ("network", "order", "learn_drive", "assign_drive")
-    seeds = {n: int(s.generate_state(1)[0]) for n, s in zip(names, np.random.SeedSequence(config.seed).spawn(4))}
+    seeds = SeedTree(config.seed)  # the same root as the split and the encoder heads
     for step in range(MAX_GROWTH_STEPS + 1):
         net, overrides, mean_counts = _form_engrams(space, config, n_neurons, preset_neurons, seeds,
                                                     progress=progress, log=log)
@@ -282,7 +276,8 @@ def learn(dataset, *, config: LearnConfig | None = None, encoder_config=None, pr
         "format_version": MEMORY_FORMAT_VERSION,
         "created_utc": _dt.datetime.now(_dt.timezone.utc).replace(microsecond=0).isoformat(),
         "seed": config.seed,
-        "seeds": seeds,
+        "seeds": {"root": config.seed, "tree": ["weights", "stream", "training", "input_spikes/train",
+                                                "input_spikes/assign"]},
         "learn": dataclasses.asdict(config),
         "network": {"preset": config.preset, "overrides": overrides, "modalities": list(mods),
                     "latent_dim": space.latent_dim, "engine": config.engine, "concept_neurons": n_neurons,

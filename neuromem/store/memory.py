@@ -41,6 +41,7 @@ from pathlib import Path
 
 import numpy as np
 
+from neuromem.seeds import SeedTree
 from neuromem.store import persist
 from neuromem.store.concepts import ConceptStore
 from neuromem.store.encoders import MemoryEncoders, read_sound
@@ -64,10 +65,10 @@ def _item_key(item) -> bytes:
     return np.ascontiguousarray(item, dtype="<f4").tobytes()
 
 
-def cue_seed(memory_seed: int, item) -> np.random.SeedSequence:
-    """Cue noise seed from the memory's seed and the item (see :func:`_item_key`)."""
-    h = hashlib.sha256(_item_key(item)).digest()
-    return np.random.SeedSequence([int(memory_seed), int.from_bytes(h[:8], "little")])
+def cue_seed(memory_seed: int, item, use: str = "cue", *after) -> SeedTree:
+    """Seed-tree node of a cue's input spikes: ``input_spikes/<use>/<first 16 hex of sha256(item)>/...``."""
+    item_hash = hashlib.sha256(_item_key(item)).hexdigest()[:16]
+    return SeedTree(int(memory_seed)).child("input_spikes", use, item_hash, *after)
 
 
 class Memory:
@@ -120,8 +121,7 @@ class Memory:
         if self._network is None:
             from neuromem.engram import EngramNetwork
 
-            net = EngramNetwork(self.spec(), self.squash(), engine=self.meta["network"]["engine"],
-                                seed=int(self.meta["seeds"]["network"]))
+            net = EngramNetwork(self.spec(), self.squash(), engine=self.meta["network"]["engine"], seed=self.seed)
             net.load_snapshot(self._snapshot)  # weights, thresholds and the network's own random stream
             self._network = net
         return self._network
@@ -136,7 +136,7 @@ class Memory:
         items = list(z_all) if items is None else list(items)
         out = []
         for z, item in zip(z_all, items):
-            resp = self.network.cue(modality, z[None, :], seed=np.random.default_rng(cue_seed(self.seed, item)))
+            resp = self.network.cue(modality, z[None, :], seed=cue_seed(self.seed, item).rng())
             out.append(resp.counts[0])
         return np.asarray(out)
 

@@ -22,11 +22,13 @@ def _cli(*args, **kw):
 def no_encoding(monkeypatch):
     """Any call into the encoder fails the test: the command must stop before it."""
     import neuromem.encoders as enc
+    from neuromem.encoders.request import EncodeRequest
 
     def forbidden(*a, **k):
         raise AssertionError("encoding started")
 
     monkeypatch.setattr(enc, "encode_dataset", forbidden)
+    monkeypatch.setattr(EncodeRequest, "encode", forbidden)
 
 
 def _one_line_error(capsys):
@@ -55,7 +57,7 @@ def test_out_that_is_a_file_or_cannot_be_created_is_refused_before_work(no_encod
 
 
 def test_run_without_out_writes_to_a_printed_default_folder(monkeypatch, tmp_path, capsys):
-    import neuromem.encoders as enc
+    from neuromem.encoders.request import EncodeRequest
 
     monkeypatch.chdir(tmp_path)
     seen = []
@@ -64,7 +66,7 @@ def test_run_without_out_writes_to_a_printed_default_folder(monkeypatch, tmp_pat
         seen.extend(p.name for p in (tmp_path / "results").glob("engram-formation-*") if p.is_dir())
         raise ValueError("stop here")
 
-    monkeypatch.setattr(enc, "encode_dataset", stop)
+    monkeypatch.setattr(EncodeRequest, "encode", stop)
     assert cli.main(["run", "engram-formation", "--dataset", "digits", "--quiet"]) == 2
     out = capsys.readouterr().out
     m = re.search(r"results will be written to results/(engram-formation-\d{8}-\d{6})", out)

@@ -8,7 +8,7 @@ import pytest
 pytest.importorskip("numba")
 
 from neuromem.experiments.engram_formation import (  # noqa: E402
-    main_from_args,
+    main,
     make_figures,
     run_engram_formation,
 )
@@ -99,6 +99,26 @@ def test_bad_input_rejected():
                         split=np.array(["train", "train"]), descriptions=("a", "b"))
 
 
+class _SyntheticRequest:
+    """Stands in for an EncodeRequest: hands out a synthetic space for every seed (no backbone features)."""
+
+    dataset = "synthetic"
+
+    def __init__(self, space):
+        self.space = space
+        self.min_train = 1
+
+    def with_options(self, min_train):
+        self.min_train = min_train
+        return self
+
+    def encode(self, seed):
+        return type("Encoded", (), {"space": self.space})()
+
+    def backbone_features(self, seed):
+        return None
+
+
 def test_cli_runs_one_seed_and_defaults_to_report_seeds(tmp_path, capsys):
     from neuromem.cli import build_parser
     from neuromem.experiments.engram_formation import config_from_args
@@ -114,7 +134,7 @@ def test_cli_runs_one_seed_and_defaults_to_report_seeds(tmp_path, capsys):
     with pytest.raises(SystemExit):
         p.parse_args(["run", "engram-formation", "--dataset", "digits", "--seeds", "3,x"])
     space = synthetic_latent_space(n_concepts=4, latent_dim=8, pictures_per_concept=12, seed=2)
-    assert main_from_args(space, a) == 0
+    assert main(a, _SyntheticRequest(space), tmp_path) == 0
     printed = capsys.readouterr().out
     assert "seed 2" in printed and "picture -> name, through the readout population" in printed
     on_disk = json.loads((tmp_path / "metrics.json").read_text())

@@ -145,21 +145,21 @@ def test_learn_grows_the_layer_until_every_concept_has_a_neuron_of_its_own(learn
     an automatic layer is doubled; a layer of a given size is a clear error."""
     from neuromem.data import load_image_folder
     from neuromem.encoders import EncoderConfig
-    from neuromem.engram import EngramNetwork
+    from neuromem.session import Session
     from neuromem.store import StoreError
     from neuromem.store.learning import LearnConfig, learn
 
-    real = EngramNetwork.present
+    real = Session.test
 
-    def present(self, stimuli, *, plastic, seed=None):
-        resp = real(self, stimuli, plastic=plastic, seed=seed)
-        if plastic or self.spec.concept.n_neurons != 100:
-            return resp
-        counts = resp.counts.copy()
+    def test(self, source, **kw):
+        run = real(self, source, **kw)
+        if kw.get("phase") != "assign" or self.spec.concept.n_neurons != 100:
+            return run
+        counts = run.counts.copy()
         counts[3:6] = counts[0:3]  # the assignment trials: 3 per concept, concept 0 first
-        return dataclasses.replace(resp, counts=counts)
+        return dataclasses.replace(run, counts=counts)
 
-    monkeypatch.setattr(EngramNetwork, "present", present)
+    monkeypatch.setattr(Session, "test", test)
     ds = load_image_folder(learned["base"] / "digits")
     enc = EncoderConfig(spoken=False, input_size_px=32)
     lines = []

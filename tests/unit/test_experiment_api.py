@@ -7,8 +7,8 @@ import numpy as np
 import pytest
 
 from neuromem.experiments import registry
-from neuromem.experiments.engram_formation import EngramConfig, EngramResults, add_cli_arguments, \
-    config_from_args, make_figures, run
+from neuromem.experiments.engram_formation import EngramConfig, EngramResults, add_arguments, config_from_args, \
+    make_figures, run
 from neuromem.validation import synthetic_latent_space
 
 
@@ -29,7 +29,7 @@ def test_config_validates_and_round_trips_through_toml(tmp_path):
 
 def test_cli_flags_override_the_config_file(tmp_path):
     (tmp_path / "c.toml").write_text('engine = "numba"\npresentations = 2\n')
-    p = add_cli_arguments(argparse.ArgumentParser())
+    p = add_arguments(argparse.ArgumentParser())
     cfg = config_from_args(p.parse_args(["--config", str(tmp_path / "c.toml"), "--presentations", "4",
                                          "--controls", ""]))
     assert (cfg.engine, cfg.presentations, cfg.controls) == ("numba", 4, ())
@@ -60,7 +60,8 @@ def test_registry_lists_the_experiment_and_surfaces_real_import_errors(tmp_path,
     assert "binding-window" in registry.experiment_names()
     for name in ("engram-formation", "binding-window"):  # one split per seed, encoded on request of the experiment
         exp = registry.load_experiment(name)
-        assert exp.NEEDS_LATENT_SPACE is False and exp.ENCODES_PER_SEED is True
+        assert exp.ENCODES is True and all(hasattr(exp, a) for a in registry.REQUIRED_ATTRIBUTES)
+        assert exp.EXAMPLE.startswith(f"neuromem run {name} ") and len(exp.HELP) > len(exp.DESCRIPTION)
     (tmp_path / "nm_broken_experiment.py").write_text("import neuromem_no_such_dependency\n")
     monkeypatch.syspath_prepend(str(tmp_path))
     monkeypatch.setitem(registry.EXPERIMENTS, "broken", "nm_broken_experiment")

@@ -103,13 +103,14 @@ def test_window_outside_trial_rejected():
 def test_trial_sequence_windows_reach_the_drive(space):
     pytest.importorskip("numba")
     from neuromem.engram import EngramNetwork
+    from neuromem.session import trial_rates
 
     net = EngramNetwork.from_latent_space(space, modalities=MODS, engine="numba", seed=0,
                                           spec_overrides={"concept": {"n_neurons": 4}})
     t = TrialSequence(kind=np.array(["together"]), labels=np.array([0]),
                       items={"picture": np.array([0]), "name": np.array([0])},
                       windows={"name": StimulusWindow(onset_ms=100.0, duration_ms=100.0)})
-    d = net.drive(t.rates(net, space), seed=0, windows_ms=t.windows_ms())
+    d = net.drive(trial_rates(net, space, t), seed=0, windows_ms=t.windows_ms())
     name = (d.indices >= net.spec.input_slice("name").start)
     # before 100 ms the name population fires at background only; after it, at its stimulus rates
     n_name = net.spec.input_slice("name").stop - net.spec.input_slice("name").start

@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import argparse
+import ast
+import re
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -72,3 +75,56 @@ def test_list_option_gives_argparse_errors():
     assert p.parse_args(["--seeds", "3,4"]).seeds == (3, 4)
     with pytest.raises(SystemExit):
         p.parse_args(["--seeds", "3,3"])
+
+
+# ---- the tree in use ----------------------------------------------------------------------
+_ROOT = Path(__file__).resolve().parents[2]
+#: Modules whose every seed comes from a named child of a seed tree.
+ON_THE_TREE = ["neuromem/data/base.py", "neuromem/data/concept_split.py", "neuromem/encoders/novel.py",
+               "neuromem/engram.py", "neuromem/store/memory.py", "neuromem/benchmarks/loaded.py",
+               "neuromem/experiments/engram_formation", "neuromem/experiments/binding_window", "neuromem/session"]
+#: Ways of deriving a seed by hand (a salt written inline, a spawn, a hash of state).
+_BY_HAND = re.compile(r"\.spawn\(|generate_state|spawn_key|SeedSequence\(\[|default_rng\(\[|SeedSequence\(seed")
+
+
+def _files(paths):
+    for p in paths:
+        p = _ROOT / p
+        yield from (sorted(p.rglob("*.py")) if p.is_dir() else [p])
+
+
+def _names_asked_for(source: str) -> set:
+    out = set()
+    for node in ast.walk(ast.parse(source)):
+        if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) \
+                and node.func.attr in ("rng", "child", "int_seed") and node.args \
+                and isinstance(node.args[0], ast.Constant) and isinstance(node.args[0].value, str):
+            out.add(node.args[0].value)
+    return out
+
+
+def test_modules_on_the_tree_derive_no_seed_by_hand():
+    found = [f"{p.relative_to(_ROOT)}: {m.group(0)}" for p in _files(ON_THE_TREE)
+             for m in _BY_HAND.finditer(p.read_text())]
+    assert found == []
+    assert _BY_HAND.search("ss = np.random.SeedSequence([int(seed), 0x5B117])")  # the check sees a salt
+
+
+def test_every_name_asked_for_is_documented():
+    asked = set().union(*(_names_asked_for(p.read_text()) for p in _files(["neuromem"])))
+    assert asked - set(SEED_NAMES) == set()
+    assert {"split", "subsample", "concept_split", "encoder", "weights", "stream", "training", "test_items",
+            "input_spikes", "shuffle", "recall_guess"} <= asked
+    assert _names_asked_for("t.rng('nope', 'x'); t.child(name)") == {"nope"}
+
+
+def test_the_run_and_its_split_share_one_root():
+    from neuromem.data.base import split_pictures
+
+    labels = np.repeat(np.arange(3), 10)
+    held = split_pictures(labels, seed=4, heldout_fraction=0.2)
+    rng = SeedTree(4).rng("split")
+    expected = np.zeros(30, bool)
+    for k in range(3):
+        expected[rng.permutation(np.flatnonzero(labels == k))[:2]] = True
+    np.testing.assert_array_equal(held, expected)

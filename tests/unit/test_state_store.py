@@ -9,6 +9,7 @@ from neuromem.coding import poisson_trials  # noqa: E402
 from neuromem.engines import Engine, make_engine  # noqa: E402
 from neuromem.engram import EngramNetwork, NetworkSnapshot  # noqa: E402
 from neuromem.network import initial_state, load_preset  # noqa: E402
+from neuromem.seeds import SeedTree  # noqa: E402
 from neuromem.validation import synthetic_latent_space  # noqa: E402
 
 
@@ -97,7 +98,9 @@ def test_snapshot_from_another_network_rejected(net, tmp_path):
 
 
 def test_engram_network_seed_reaches_the_engine(net):
+    """The network's seed is the root of its tree: the initial weights come from its ``weights`` child."""
     net, _ = net
     assert isinstance(net.engine, Engine)
+    weights = SeedTree(5).child("weights").seed_sequence
     np.testing.assert_array_equal(net.get_state().w_in_mv["name"],
-                                  initial_state(net.spec, 5).w_in_mv["name"].astype(np.float32))
+                                  initial_state(net.spec, weights).w_in_mv["name"].astype(np.float32))

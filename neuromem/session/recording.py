@@ -1,0 +1,183 @@
+"""What a session records: a request (which populations, which neurons' ``v``) and the plain arrays it returns.
+
+The request follows PyNN's ``population.record(["spikes", "v"])``: the
+concept layer's spikes by default, optionally the input drive (one
+population per modality), the LIF readout populations and the membrane
+potential of chosen concept neurons. Population names are short paths:
+``"concept"``, ``"input/picture"``, ``"readout/name"``.
+
+:class:`SessionRecording` holds plain arrays laid out as the field's
+recording formats expect (spikes per population, ``v`` per neuron, one
+stimulus epoch per trial, annotations); its ``v`` and ``epochs`` entries are
+dicts whose keys are the keyword arguments of the results layer's membrane
+trace and stimulus epochs, so converting it is one call per part.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from neuromem.coding.spikes import SpikeTrains
+
+__all__ = ["RecordRequest", "SessionRecording", "as_record_request", "input_populations", "trial_epochs"]
+
+_INPUT = "input/"
+_READOUT = "readout/"
+
+
+@dataclass(frozen=True, kw_only=True)
+class RecordRequest:
+    """What a session run should record.
+
+    Parameters
+    ----------
+    spikes : tuple of str
+        Populations whose spikes to keep: ``"concept"``, ``"readout/<modality>"``
+        (a LIF readout population of the session), ``"input/<modality>"``.
+    input_spikes : bool
+        Also keep the spikes of every input population (the Poisson drive).
+    v : dict of str -> sequence of int
+        Per population, neurons whose membrane potential to keep every step
+        (only ``"concept"``; through the engine's ``record_v``).
+    epochs : bool
+        Keep the stimulus epoch of every trial.
+
+    Raises
+    ------
+    ValueError
+        For a population name that is not ``concept``, ``input/<m>`` or
+        ``readout/<m>``, a repeated name, or an empty / repeated / negative neuron list.
+    """
+
+    spikes: tuple = ("concept",)
+    input_spikes: bool = False
+    v: dict = field(default_factory=dict)
+    epochs: bool = True
+
+    def __post_init__(self):
+        if isinstance(self.spikes, str):
+            raise ValueError(f"RecordRequest.spikes={self.spikes!r} must be a tuple of population names, not one "
+                             "string")
+        pops = tuple(self.spikes)
+        for p in pops:
+            _check_name(p)
+        if len(set(pops)) != len(pops):
+            raise ValueError(f"RecordRequest.spikes={pops!r} names a population twice")
+        v = {}
+        for pop, ids in dict(self.v).items():
+            _check_name(pop)
+            a = np.asarray(list(ids))
+            if a.ndim != 1 or not len(a) or a.dtype.kind not in "iu" or a.min() < 0 or len(np.unique(a)) != len(a):
+                raise ValueError(f"RecordRequest.v[{pop!r}] must list distinct neuron indices >= 0 (at least one); "
+                                 f"got {ids!r}")
+            v[pop] = tuple(int(i) for i in a)
+        object.__setattr__(self, "spikes", pops)
+        object.__setattr__(self, "v", v)
+
+    def __hash__(self) -> int:
+        return hash((self.spikes, self.input_spikes, tuple(sorted(self.v.items())), self.epochs))
+
+
+def _check_name(name) -> None:
+    ok = isinstance(name, str) and (name == "concept" or (name.startswith((_INPUT, _READOUT))
+                                                          and name.count("/") == 1 and not name.endswith("/")))
+    if not ok:
+        raise ValueError(f"population {name!r} is not one a session records; use 'concept', 'input/<modality>' or "
+                         "'readout/<modality>'")
+
+
+def as_record_request(record):
+    """``record`` as a request: None (nothing), a request object, or a sequence of population names.
+
+    In a sequence, ``"input"`` stands for every input population. Any object
+    with the fields of :class:`RecordRequest` is accepted as it is.
+
+    Raises
+    ------
+    TypeError
+        For anything else.
+    """
+    if record is None:
+        return None
+    if all(hasattr(record, f) for f in ("spikes", "input_spikes", "v", "epochs")):
+        return record
+    if isinstance(record, (tuple, list)):
+        names = tuple(record)
+        return RecordRequest(spikes=tuple(n for n in names if n != "input"), input_spikes="input" in names)
+    raise TypeError(f"record={record!r} must be None, a RecordRequest or a sequence of population names")
+
+
+@dataclass(frozen=True, kw_only=True, eq=False)
+class SessionRecording:
+    """What one session run recorded (plain numpy data on the run's time grid).
+
+    Parameters
+    ----------
+    dt_ms : float
+        Simulation step, ms.
+    n_steps : int
+        Length of the run in steps.
+    spikes : dict of str -> SpikeTrains
+        Spikes of each recorded population (steps from the run start).
+    v : dict of str -> dict
+        Per population: ``{"neurons": int64 (n_recorded,), "v_mv": float32
+        (n_samples, n_recorded), "dt_ms": float, "start_step": int}``; sample
+        ``k`` is the potential at the end of step ``start_step + k``.
+    epochs : dict or None
+        One stimulus epoch per trial: ``start_ms``, ``stop_ms`` (float, ms from
+        the run start), ``kind`` (str), ``label`` (int, -1: none), ``concept``
+        (str, "" : none), ``items`` (dict modality -> int per trial, -1: not
+        shown), ``phase`` (str).
+    annotations : dict
+        JSON-able facts: engine, preset, seed root and path, phase, plastic.
+    """
+
+    dt_ms: float
+    n_steps: int
+    spikes: dict = field(default_factory=dict)
+    v: dict = field(default_factory=dict)
+    epochs: dict | None = None
+    annotations: dict = field(default_factory=dict)
+
+
+def input_populations(drive: SpikeTrains, spec) -> dict:
+    """The drive cut into ``{"input/<modality>": SpikeTrains}`` (indices local to each population)."""
+    out = {}
+    for m in spec.modalities:
+        sl = spec.input_slice(m)
+        keep = (drive.indices >= sl.start) & (drive.indices < sl.stop)
+        out[_INPUT + m] = SpikeTrains(indices=drive.indices[keep] - sl.start, steps=drive.steps[keep],
+                                      n_neurons=sl.stop - sl.start, n_steps=drive.n_steps, dt_ms=drive.dt_ms)
+    return out
+
+
+def trial_epochs(kind, labels, items: dict, *, sim, windows_ms: dict | None, concepts=(), phase: str = "") -> dict:
+    """One stimulus epoch per trial (see :class:`SessionRecording`).
+
+    A trial's epoch runs from the earliest onset to the latest end of the
+    windows of the modalities it shows (``windows_ms``: modality -> (onset,
+    duration), default ``(0, sim.stimulus_ms)``); a trial showing nothing
+    (blank) gets the default window, where its responses are counted.
+    """
+    n = len(labels)
+    start0 = np.arange(n) * sim.trial_period_ms
+    onset = np.zeros(n)
+    stop = np.full(n, float(sim.stimulus_ms))
+    windows_ms = windows_ms or {}
+    shown = {m: np.asarray(v) >= 0 for m, v in items.items()}
+    any_shown = np.zeros(n, bool)
+    first, last = np.full(n, np.inf), np.full(n, -np.inf)
+    for m, s in shown.items():
+        on, dur = windows_ms.get(m, (0.0, sim.stimulus_ms))
+        first[s] = np.minimum(first[s], on)
+        last[s] = np.maximum(last[s], on + dur)
+        any_shown |= s
+    onset[any_shown], stop[any_shown] = first[any_shown], last[any_shown]
+    labels = np.asarray(labels, dtype=np.int64)
+    names = np.array([concepts[k] if 0 <= k < len(concepts) else "" for k in labels], dtype=str)
+    return {"start_ms": start0 + onset, "stop_ms": start0 + stop, "kind": np.asarray(kind).astype(str),
+            "label": labels, "concept": names,
+            "items": {m: np.asarray(v, dtype=np.int64) for m, v in items.items()},
+            "phase": np.array([phase] * n, dtype=str)}
