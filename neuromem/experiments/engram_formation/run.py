@@ -107,7 +107,8 @@ def run(space: LatentSpace, config: EngramConfig | None = None, *, progress: boo
     targets = tuple(m for m in ("name", "picture") if m in modalities) if cfg.network_recall else ()
     session = Session(space, cfg.preset, overrides=cfg.spec_overrides, modalities=modalities, engine=cfg.engine,
                       engine_options=cfg.engine_options, seeds=seeds, readout_targets=targets,
-                      readout_layer=cfg.readout, progress=progress)
+                      readout_layer=cfg.readout, progress=progress, test_engine=cfg.test_engine,
+                      test_engine_options=cfg.test_engine_options)
     spec = session.spec
     plan = choose_training(space, K, seeds.rng("training"), modalities)
     train = training_trials(space, plan, modalities)
@@ -160,6 +161,7 @@ def run(space: LatentSpace, config: EngramConfig | None = None, *, progress: boo
     metrics = {
         "dataset": dataset,
         "engine": getattr(session.engine, "name", cfg.engine),
+        **({"test_engine": session.test_engine.name} if cfg.test_engine is not None else {}),
         "preset": spec.name,
         "presentations": K,
         "seed": int(cfg.seed),
