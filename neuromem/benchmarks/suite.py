@@ -277,11 +277,21 @@ def add_cli_arguments(parser) -> None:
     parser.add_argument("--loaded", action="store_true",
                         help="instead: each experiment phase alone vs beside one busy process per core "
                              "(bench_loaded.json; target within 3x)")
+    parser.add_argument("--batched", action="store_true", help="instead: the engram test phase batched (torch-batched) "
+                        "vs trial by trial vs numba, side by side (bench_batched.json)")
+    parser.add_argument("--batched-scale", type=float, default=1.0,
+                        help="--batched: fraction of the digits' test items (default 1: all)")
+    parser.add_argument("--scale", action="store_true", help="instead: the concept layer at 1e3, 1e4, 1e5 neurons x "
+                        "1,280 inputs per engine, time per biological second and peak memory (bench_scale.json)")
     parser.add_argument("--out", required=True, help="folder for bench.json (bench_loaded.json with --loaded)")
 
 
 def main_from_args(args) -> int:
     """Run the benchmark from parsed ``add_cli_arguments`` options; 0 if every engine ran, 1 otherwise."""
+    if getattr(args, "batched", False) or getattr(args, "scale", False):
+        from neuromem.benchmarks.batched import main_batched
+
+        return main_batched(args)
     if getattr(args, "loaded", False):
         from neuromem._io import atomic_write_json
         from neuromem.benchmarks.loaded import format_loaded_table, run_loaded_benchmark

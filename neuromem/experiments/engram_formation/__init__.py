@@ -108,8 +108,11 @@ from neuromem.experiments.engram_formation.cli import (
 )
 from neuromem.experiments.engram_formation.config import CONTROLS, EngramConfig
 from neuromem.experiments.engram_formation.results import METRICS_FILE, RESULTS_FILE, EngramResults
-from neuromem.experiments.engram_formation.run import demo, run, run_engram_formation
+from neuromem.experiments.engram_formation.run import demo, run, run_cell, run_engram_formation
 
 __all__ = ["CONTROLS", "DESCRIPTION", "ENCODES", "EXAMPLE", "HELP", "METRICS_FILE", "RESULTS_FILE", "EngramConfig",
-           "EngramResults", "add_arguments", "check_args", "config_from_args", "demo", "main", "make_figures",
-           "results_exist", "run", "run_engram_formation"]
+           "EngramResults", "CONFIG", "add_arguments", "check_args", "config_from_args", "demo", "main",
+           "make_figures", "results_exist", "run", "run_cell", "run_engram_formation"]
+
+#: The options' dataclass (the fields ``neuromem sweep --grid`` may set).
+CONFIG = EngramConfig

@@ -19,7 +19,7 @@ from neuromem.protocols import StimulusWindow, choose_training, heldout_trials, 
 from neuromem.seeds import SeedTree
 from neuromem.session import Session
 
-__all__ = ["run", "run_engram_formation", "demo"]
+__all__ = ["run", "run_cell", "run_engram_formation", "demo"]
 
 #: Silence after the words of an asynchronous trial, ms.
 _ASYNC_PAUSE_MS = 50.0
@@ -239,6 +239,12 @@ def run_engram_formation(space: LatentSpace, config: EngramConfig | None = None,
         metrics["timings_s"]["total_s"] = time.perf_counter() - t_start
         results.save(out)
     return metrics
+
+
+def run_cell(config: EngramConfig, space: LatentSpace, *, dataset: str | None = None) -> dict:
+    """One cell of a sweep (:mod:`neuromem.sweep`): the experiment on ``space`` with ``config``, nothing written;
+    returns the metrics."""
+    return run_engram_formation(space, config, out_dir=None, progress=False, figures=False, dataset=dataset)
 
 
 def demo(out_dir, *, seed: int = 3, progress: bool = True, engine: str = "brian2") -> dict:
