@@ -277,8 +277,9 @@ def add_cli_arguments(parser) -> None:
     parser.add_argument("--loaded", action="store_true",
                         help="instead: each experiment phase alone vs beside one busy process per core "
                              "(bench_loaded.json; target within 3x)")
-    parser.add_argument("--batched", action="store_true", help="instead: the engram test phase batched (torch-batched) "
-                        "vs trial by trial vs numba, side by side (bench_batched.json)")
+    parser.add_argument("--batched", action="store_true",
+                        help="instead: the engram test phase batched (torch-batched) vs trial by trial vs numba, "
+                             "side by side (bench_batched.json)")
     parser.add_argument("--batched-scale", type=float, default=1.0,
                         help="--batched: fraction of the digits' test items (default 1: all)")
     parser.add_argument("--scale", action="store_true", help="instead: the concept layer at 1e3, 1e4, 1e5 neurons x "

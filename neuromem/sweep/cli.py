@@ -110,6 +110,10 @@ def cmd_sweep(args) -> int:
     from neuromem.sweep.run import run_sweep
     from neuromem.sweep.store import read_table
 
+    import importlib.util
+
+    if importlib.util.find_spec("distributed") is None:
+        raise ValueError("neuromem sweep needs dask.distributed; install it with pip install 'neuromem[sweep]'")
     exp = sweepable(args.experiment)
     grid = parse_grid(args.grid, exp.CONFIG)
     if args.workers is not None and args.workers < 1:

@@ -47,24 +47,25 @@ def _table(path):
 
 
 def test_two_parameters_three_seeds_identical_with_one_and_two_workers(tmp_path):
+    """The same 12 cells on 1 and on 2 workers give the same table; the 2-worker sweep also holds a cell that
+    fails (retried, reported, the others unharmed); a second sweep finds every cell finished."""
     cells = expand_cells(parse_grid(GRID, EngramConfig), SEEDS, BASE)
+    bad = dataclasses.replace(BASE, presentations=7)  # needs 7 train pictures per concept; the space has 6
+    failing = expand_cells({"presentations": [7]}, (3,), bad)
     kw = dict(data_key="synthetic-3x4", space_source=SPACE, dataset="synthetic", log=lambda *a: None)
     one = run_sweep("engram-formation", cells, out=tmp_path / "one", workers=1, **kw)
-    two = run_sweep("engram-formation", cells, out=tmp_path / "two", workers=2, **kw)
-    assert one.n_run == two.n_run == 12 and not one.failed and not two.failed
+    two = run_sweep("engram-formation", cells + failing, out=tmp_path / "two", workers=2, **kw)
+    assert (one.n_run, two.n_run, len(one.failed), len(two.failed)) == (12, 12, 0, 1)
+    assert "train pictures" in two.failed[0]["error"]
+    assert (tmp_path / "two" / "cells" / f"{two.failed[0]['key']}.error.json").is_file()
     rows = _table(one.table)
     assert rows == _table(two.table)
     recall = {(r["presentations"], r["spec.concept.n_neurons"], r["seed"]): r["value"] for r in rows
               if r["metric"] == "picture_to_name_recall_at_1"}
     assert len(recall) == 12 and len(set(recall.values())) > 1  # the cells really differ
+    # finished cells are not recomputed (no cluster is even started)
+    again = run_sweep("engram-formation", cells, out=tmp_path / "one", workers=1, **kw)
+    assert (again.n_cached, again.n_run) == (12, 0) and _table(again.table) == rows
     # the figure is drawn from the table
     fig = sweep_figure(read_table(one.table), ["presentations", "spec.concept.n_neurons"], tmp_path)
     assert fig.name == "sweep_picture_to_name_recall_at_1.png" and fig.stat().st_size > 5000
-    # finished cells are not recomputed; a failing cell is retried, reported, and leaves the others alone
-    bad = dataclasses.replace(BASE, presentations=7)  # needs 7 train pictures per concept; the space has 6
-    failing = expand_cells({"presentations": [7]}, (3,), bad)
-    again = run_sweep("engram-formation", cells + failing, out=tmp_path / "one", workers=1, **kw)
-    assert (again.n_cached, again.n_run, len(again.failed)) == (12, 0, 1)
-    assert "train pictures" in again.failed[0]["error"]
-    assert (tmp_path / "one" / "cells" / f"{again.failed[0]['key']}.error.json").is_file()
-    assert _table(again.table) == rows

@@ -75,6 +75,10 @@ next to ``human_concepts_per_responsive_neuron``
     ``untrained``, ``shuffled_pairing``, ``asynchronous``: the same metrics
     (on at most ``control_test_pictures_per_concept`` pictures per concept;
     ``n_control_test_trials``), next to ``chance_recall_at_1_interval95``.
+``test_engine``
+    Only when ``EngramConfig.test_engine`` is set: the engine of the frozen
+    test runs (learning ran on ``engine``; ``torch-batched`` runs every test
+    cue of a phase side by side, with numba's counts).
 ``timings_s``
     Wall-clock seconds per phase (the first standalone run includes the build;
     ``test_s`` includes the readout populations).
