@@ -181,6 +181,7 @@ def run_scale_table(*, engines=("numba", "torch-batched", "reference", "norse"),
     """
     from neuromem.benchmarks.suite import measure_copy_bandwidth, run_benchmark
 
+    started = _machine()
     free = _free_memory_bytes()
     os.environ["OMP_NUM_THREADS"] = os.environ["NUMBA_NUM_THREADS"] = str(int(threads))  # inherited by the workers
     rows, last = [], {}
@@ -211,7 +212,9 @@ def run_scale_table(*, engines=("numba", "torch-batched", "reference", "norse"),
             log(f"    {row.get('error') or format(row['wall_s_per_bio_s'], '.4g') + ' s per bio-s'}, "
                 f"peak {row.get('peak_rss_mb') or 0:.0f} MB")
             rows.append(row)
-    meta = {**_machine(), **measure_copy_bandwidth(64 << 20), "sizes": list(sizes), "n_inputs": n_inputs,
+    ended = _machine()
+    meta = {**started, "finished_utc": ended["started_utc"], "load_average_at_end": ended["load_average_at_start"],
+            **measure_copy_bandwidth(64 << 20), "sizes": list(sizes), "n_inputs": n_inputs,
             "engine_threads": int(threads),
             "repeats": repeats, "max_s_per_run": max_s_per_run, "free_memory_gb_at_start": free / 1e9}
     return {"rows": rows, "meta": meta}

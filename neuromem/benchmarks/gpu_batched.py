@@ -86,7 +86,8 @@ def engram_seeds(seeds=(3, 4, 5, 6, 7), *, device="cuda", scale: float = 1.0, pr
 
     phases = [engram_phases(s, scale=scale, presentations=presentations) for s in seeds]
     spec, per, win = phases[0].spec, phases[0].spec.sim.steps_per_trial, phases[0].spec.sim.stimulus_steps
-    out = {"seeds": list(seeds), "scale": scale, "presentations": presentations, "n_test_trials": [p.n_test_trials for p in phases],
+    out = {"seeds": list(seeds), "scale": scale, "presentations": presentations,
+           "n_test_trials": [p.n_test_trials for p in phases],
            "n_learning_trials": [p.n_learning_trials for p in phases], "device": str(device)}
 
     t = {"numba_learning_s": 0.0, "numba_test_s": 0.0}

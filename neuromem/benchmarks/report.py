@@ -26,6 +26,16 @@ def _g(v, fmt=".3g"):
     return "–" if v is None else format(v, fmt)
 
 
+def _when(m: dict) -> str:
+    """When and under which load (start and / or end, as recorded)."""
+    parts = []
+    if "started_utc" in m:
+        parts.append(f"started {m['started_utc']} (load average {_g(m['load_average_at_start'][0], '.1f')})")
+    if "finished_utc" in m:
+        parts.append(f"finished {m['finished_utc']} (load average {_g(m['load_average_at_end'][0], '.1f')})")
+    return ", ".join(parts) + " on a shared machine"
+
+
 def _batched_section(b: dict) -> list[str]:
     m = b["meta"]
     out = ["## The engram test phase, batched vs trial by trial (CPU)", "",
@@ -51,8 +61,8 @@ def _scale_section(s: dict) -> list[str]:
     out = ["## The concept layer at scale (CPU)", "",
            f"`{m['command']}` on {m['cpu_count']} CPU cores, every engine on {m['engine_threads']} thread(s), "
            f"{m['n_inputs']} inputs, 1 s of biology with learning on (the benchmark network: pair STDP, "
-           f"feedback, adaptive threshold, lateral inhibition), started {m['started_utc']} with a load average of "
-           f"{_g(m['load_average_at_start'][0], '.1f')}; {_g(m['free_memory_gb_at_start'], '.1f')} GB free. A "
+           f"feedback, adaptive threshold, lateral inhibition), {_when(m)}; "
+           f"{_g(m['free_memory_gb_at_start'], '.1f')} GB free at the start. A "
            f"combination is skipped when its expected time exceeds {m['max_s_per_run']:.0f} s per run or its "
            f"weights would not fit.", "",
            "| engine | concept neurons | s per biological s | peak memory, MB | build s | note |",
