@@ -186,6 +186,35 @@ def _bits_per_parameter(binder: str) -> Callable[[dict], tuple[float, str, str] 
     return measure
 
 
+_UNITS = re.compile(r"^units/novel/stdp/k=(\d+)/(?P<metric>\w+)$")
+
+
+def _stdp_units(metric: str) -> Callable[[dict], tuple[float, str, str] | None]:
+    """A ``compare-binding`` run's ``stdp`` units on novel concepts, at its largest K."""
+    def measure(metrics):
+        for name, sec in _sections(metrics):
+            found: dict[int, dict[str, float]] = {}
+            for k, v in sec.items():
+                m = _UNITS.match(k)
+                if m and m.group("metric").startswith(metric) and not k.endswith("_ci95") and _number(v):
+                    found.setdefault(int(m.group(1)), {})[m.group("metric")] = float(v)
+            K = max(found, default=None)
+            if K is None or (metric.startswith("concepts") and sum(found[K].values()) <= 0):
+                continue
+            vals = found[K]  # concepts per unit: bins 1, 2, ...; the share answering >= 2
+            value = (1.0 - vals.get(f"{metric}_1", 0.0) / sum(vals.values()) if metric.startswith("concepts")
+                     else vals[metric])
+            return (value, f"{name + '.' if name else ''}units/novel/stdp/k={K}/{metric}",
+                    f"compare-binding, stdp units, novel concepts, K = {K}")
+        return None
+    return measure
+
+
+def _first(*measures) -> Callable[[dict], tuple[float, str, str] | None]:
+    """The first measure that finds a number (engram experiment first, then the binder comparison)."""
+    return lambda metrics: next((r for r in (m(metrics) for m in measures) if r is not None), None)
+
+
 _HUMAN_MULTI = float(1.0 - human_concepts_per_neuron_histogram()[0])
 
 #: Every comparison, with its tolerance stated in advance (see the module docstring for the full sources).
@@ -194,17 +223,17 @@ TARGETS: tuple[LiteratureTarget, ...] = (
         key="concepts_per_neuron", quantity="share of responsive neurons answering >= 2 concepts",
         reference=_HUMAN_MULTI, reference_text=f"{_HUMAN_MULTI:.3f} (688 responsive of 4,066 units)",
         source="De Falco et al. 2016, via Gastaldi et al. 2021", tolerance=Tolerance(kind="abs", value=0.15),
-        measure=_multi_concept_share),
+        measure=_first(_multi_concept_share, _stdp_units("concepts_per_responsive_unit"))),
     LiteratureTarget(
         key="mtl_sparseness", quantity="population sparseness (fraction of neurons answering a stimulus)",
         reference=0.005, reference_text="~0.5 % (most cells ~0.1 %, a minority a few %)",
         source="Waydo et al. 2006", tolerance=Tolerance(kind="factor", value=3.0),
-        measure=_scalar("population_sparseness")),
+        measure=_first(_scalar("population_sparseness"), _stdp_units("population_sparseness"))),
     LiteratureTarget(
         key="invariance", quantity="invariance index, pictures vs written names",
         reference=None, reference_text="the same neuron answers a person's pictures, written and spoken name",
         source="Quian Quiroga et al. 2009", tolerance=Tolerance(kind="at_least", value=0.5),
-        measure=_scalar("invariance_index")),
+        measure=_first(_scalar("invariance_index"), _stdp_units("invariance_index"))),
     LiteratureTarget(
         key="association_few_pairings", quantity="binding index after <= 5 paired presentations",
         reference=None, reference_text="associations form within one or a few pairings",

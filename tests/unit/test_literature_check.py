@@ -108,3 +108,17 @@ def test_bad_folder_and_tolerance_are_clear_errors(tmp_path):
         Tolerance(kind="roughly")
     with pytest.raises(ValueError, match="factor"):
         Tolerance(kind="factor", value=0.5)
+
+
+def test_a_binder_comparison_is_read_from_its_stdp_units_at_the_largest_k():
+    metrics = {"units/novel/stdp/k=1/population_sparseness": 0.5,
+               "units/novel/stdp/k=5/population_sparseness": 0.004,
+               "units/novel/stdp/k=5/population_sparseness_ci95": 0.9,
+               "units/novel/stdp/k=5/concepts_per_responsive_unit_1": 0.75,
+               "units/novel/stdp/k=5/concepts_per_responsive_unit_2": 0.25,
+               "units/novel/hopfield/k=5/invariance_index": 1.0}
+    rows = {r.key: r for r in check_literature(metrics)}
+    assert rows["mtl_sparseness"].model == 0.004 and rows["mtl_sparseness"].status == "pass"
+    assert "k=5" in rows["mtl_sparseness"].model_from
+    assert rows["concepts_per_neuron"].model == 0.25 and rows["concepts_per_neuron"].status == "FAIL"
+    assert rows["invariance"].status == NOT_IN_RESULTS  # another binder's units are not the model's
