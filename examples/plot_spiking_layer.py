@@ -9,6 +9,7 @@ shows which concept neurons win each trial.
 """
 
 import matplotlib.pyplot as plt
+from matplotlib.ticker import MaxNLocator
 import numpy as np
 
 from neuromem.coding import poisson_trials
@@ -35,5 +36,6 @@ for k in range(1, 4):
     ax.axvline(k * spec.sim.trial_period_ms, color="0.7", lw=0.8)
 ax.set_xlabel("time (ms)")
 ax.set_ylabel("concept neuron")
+ax.yaxis.set_major_locator(MaxNLocator(integer=True))
 ax.set_title("concept-layer spikes, four trials (grey: trial boundaries)", fontsize=9)
 fig.tight_layout()

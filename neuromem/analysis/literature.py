@@ -19,7 +19,8 @@ Sources
 - De Falco, Ison, Fried & Quian Quiroga (2016) Nat. Commun. 7:13408, as
   published in the code of Gastaldi et al. (2021) PLoS Comput. Biol.
   17:e1009691 (:mod:`neuromem.analysis.human`).
-- Waydo, Kraskov, Quian Quiroga, Fried & Koch (2006) J. Neurosci. 26:10232.
+- Waydo, Kraskov, Quian Quiroga, Fried & Koch (2006) J. Neurosci. 26:10232
+  (~0.5 %); Magyar & Collins (most hippocampal cells ~0.1 %, a minority a few %).
 - Quian Quiroga, Kraskov, Koch & Fried (2009) Curr. Biol. 19:1308.
 - Ison, Quian Quiroga & Fried (2015) Neuron 87:220.
 - Amit, Gutfreund & Sompolinsky (1985) Phys. Rev. Lett. 55:1530 (0.138 N).
@@ -227,7 +228,7 @@ TARGETS: tuple[LiteratureTarget, ...] = (
     LiteratureTarget(
         key="mtl_sparseness", quantity="population sparseness (fraction of neurons answering a stimulus)",
         reference=0.005, reference_text="~0.5 % (most cells ~0.1 %, a minority a few %)",
-        source="Waydo et al. 2006", tolerance=Tolerance(kind="factor", value=3.0),
+        source="Waydo et al. 2006; Magyar & Collins", tolerance=Tolerance(kind="factor", value=3.0),
         measure=_first(_scalar("population_sparseness"), _stdp_units("population_sparseness"))),
     LiteratureTarget(
         key="invariance", quantity="invariance index, pictures vs written names",
