@@ -9,7 +9,8 @@ window against their closed forms (seconds) and stores the numbers under
 ``closed_form`` in the same file, so the two closed-form rows have a number.
 
 The command registers itself with :func:`add_check_command`; the CLI's
-command table calls it once.
+command table calls it once. ``python -m neuromem.validation.literature_cli
+--results DIR`` runs the same command on its own.
 """
 
 from __future__ import annotations
@@ -106,3 +107,22 @@ def cmd_check(args) -> int:
         atomic_write_bytes(page, literature_page(rows, folder).encode())
         print(f"page written to {page}")
     return 1 if failed and getattr(args, "strict", False) else 0
+
+
+def main(argv=None) -> int:
+    """``python -m neuromem.validation.literature_cli --results DIR ...``: the same as ``neuromem check``."""
+    import argparse
+    import sys
+
+    parser = argparse.ArgumentParser(prog="neuromem")
+    add_check_command(parser.add_subparsers(dest="command", required=True))
+    args = parser.parse_args(["check", *(sys.argv[1:] if argv is None else argv)])
+    try:
+        return args.func(args)
+    except (FileNotFoundError, ValueError) as exc:
+        print(f"neuromem check: error: {exc}", file=sys.stderr)
+        return 2
+
+
+if __name__ == "__main__":  # pragma: no cover
+    raise SystemExit(main())

@@ -122,3 +122,13 @@ def test_a_binder_comparison_is_read_from_its_stdp_units_at_the_largest_k():
     assert "k=5" in rows["mtl_sparseness"].model_from
     assert rows["concepts_per_neuron"].model == 0.25 and rows["concepts_per_neuron"].status == "FAIL"
     assert rows["invariance"].status == NOT_IN_RESULTS  # another binder's units are not the model's
+
+
+def test_module_entry_point_reports_a_missing_folder_in_one_line(tmp_path, capsys):
+    from neuromem.validation.literature_cli import main
+
+    assert main(["--results", str(tmp_path / "nowhere")]) == 2
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and "does not exist" in err[0]
+    folder = _write(tmp_path / "run", _engram_metrics())
+    assert main(["--results", str(folder)]) == 0
