@@ -19,7 +19,7 @@ batched to trial by trial, and whether every case gave numba's spike counts.
 ``--scale``: the concept layer at ``N = 1e3, 1e4, 1e5`` neurons x 1,280
 inputs (:func:`neuromem.benchmarks.benchmark_spec`: pair STDP, feedback,
 adaptive threshold, lateral inhibition; 1 s of biology, learning on), per
-engine in its own process (:func:`neuromem.benchmarks.suite.run_benchmark`):
+engine in its own process (:func:`neuromem.benchmarks.processes.run_worker`):
 time per biological second and peak resident memory. A combination is
 skipped, with the reason written into the table, when the engine's time at
 the previous size times the size ratio exceeds ``max_s_per_run`` or its
@@ -177,15 +177,15 @@ def run_scale_table(*, engines=("numba", "torch-batched", "reference", "norse"),
     -------
     dict
         ``{"rows": [...], "meta": {...}}``: one row per engine and size, measured (the keys of
-        :func:`~neuromem.benchmarks.suite.run_benchmark`'s rows) or ``{"skipped": reason}``.
+        :func:`~neuromem.benchmarks.processes.complete_row`) or ``{"skipped": reason}``.
     """
-    from neuromem.benchmarks.suite import measure_copy_bandwidth, run_benchmark
+    from neuromem.benchmarks.processes import complete_row, measure_copy_bandwidth, run_worker
 
     started = _machine()
     free = _free_memory_bytes()
     os.environ["OMP_NUM_THREADS"] = os.environ["NUMBA_NUM_THREADS"] = str(int(threads))  # inherited by the workers
     rows, last = [], {}
-    quiet = (lambda *a: None)
+    bw = measure_copy_bandwidth(64 << 20)
     for n_c in sizes:
         for eng in engines:
             need = n_inputs * n_c * _BYTES_PER_SYNAPSE
@@ -205,16 +205,15 @@ def run_scale_table(*, engines=("numba", "torch-batched", "reference", "norse"),
                 continue
             log(f"  {eng} {n_inputs}x{n_c} ...")
             reps = repeats if n_c <= 10_000 else 1
-            res = run_benchmark(sizes=[(n_inputs, n_c)], engines=[eng], repeats=reps, seed=seed,
-                                timeout_s=max(60.0, 4 * max_s_per_run), log=quiet)
-            row = res["rows"][0]
+            row = complete_row(run_worker(eng, n_inputs, n_c, reps, seed, max(60.0, 4 * max_s_per_run)),
+                               bw["copy_bandwidth_gb_s"] * 1e9, None)
             last[eng] = (n_c, None if row.get("error") else row["wall_s_per_bio_s"] * row["bio_s"])
             log(f"    {row.get('error') or format(row['wall_s_per_bio_s'], '.4g') + ' s per bio-s'}, "
                 f"peak {row.get('peak_rss_mb') or 0:.0f} MB")
             rows.append(row)
     ended = _machine()
     meta = {**started, "finished_utc": ended["started_utc"], "load_average_at_end": ended["load_average_at_start"],
-            **measure_copy_bandwidth(64 << 20), "sizes": list(sizes), "n_inputs": n_inputs,
+            **bw, "sizes": list(sizes), "n_inputs": n_inputs,
             "engine_threads": int(threads),
             "repeats": repeats, "max_s_per_run": max_s_per_run, "free_memory_gb_at_start": free / 1e9}
     return {"rows": rows, "meta": meta}
