@@ -12,6 +12,7 @@ from neuromem.experiments.concept_cells.code import code_measures, run_code_seed
 from neuromem.experiments.concept_cells.config import ConceptCellsConfig
 from neuromem.experiments.concept_cells.run import pool_histogram
 from neuromem.experiments.concept_cells.synthetic import NAME_RATIO, PICTURE_RATIO, concept_set, distance_ratio
+from neuromem.experiments.concept_cells.table import markdown_tables
 from neuromem.experiments.concept_cells.targets import best_point, check_targets
 
 
@@ -125,3 +126,17 @@ def test_registered_and_options_checked_before_any_work():
         exp.check_args(p.parse_args(["--tradeoff", "0.01,2"]))
     with pytest.raises(ValueError, match="unknown engine"):
         exp.check_args(p.parse_args(["--engine", "nope"]))
+
+
+def test_the_docs_table_is_generated_from_the_metrics():
+    seed = {"sparseness_ratio_2n_to_n": 1.1, "related_coresponse_ratio": 3.0, "population_sparseness": 0.0105,
+            "concepts_per_neuron_tv_to_human": 0.2}
+    m = {"preset": "human-mtl", "n_concepts": 94, "n_neurons": 1000, "seeds": [3], "seed_3": seed,
+         "concepts_per_neuron_histogram": [0.5, 0.2, 0.1, 0.1, 0.05, 0.05], "concepts_per_neuron_counts": [10] * 6,
+         "human_concepts_per_neuron_histogram": human_concepts_per_neuron_histogram().tolist(),
+         "concepts_per_neuron_tv_to_human": 0.123, "population_sparseness": 0.0105,
+         "population_sparseness_ci95": float("nan")}
+    text = markdown_tables(m)
+    assert "| model, pooled (60 neurons) | 0.500 | 0.200 |" in text
+    assert "| pooled histogram: TV to human (<= 0.10) | 0.123 | **not met** |" in text
+    assert "| population sparseness at N (0.1-3 %) | 1.05 % | met |" in text

@@ -13,7 +13,7 @@ layer is the ``stdp`` binder on the experiment's preset with N concept
 neurons, beside the ``hopfield`` and ``softmax`` binders with N units. The
 capacity is found by :func:`neuromem.analysis.bisect_capacity` between N/2 and
 16N (16N passing: a lower bound); when N/2 already fails, a second bisection
-between 2 and N/2 - 1 says where it lies. The nearest-prototype reference
+between 2 and N/2 - 1 can say where it lies (``capacity_below_half_n``). The nearest-prototype reference
 (one presented picture per concept) is recorded at every tested size.
 """
 
@@ -57,8 +57,8 @@ def capacity_reference(n_concepts: int, seed: int) -> float:
     return recall_at_1(nearest_prototype_reference(z, prototypes(space, chosen)["picture"]), y)
 
 
-def capacity_of(score, n_units: int) -> dict:
-    """Capacity by :func:`~neuromem.analysis.bisect_capacity` between N/2 and 16N (then below N/2 if it fails).
+def capacity_of(score, n_units: int, *, below: bool = True) -> dict:
+    """Capacity by :func:`~neuromem.analysis.bisect_capacity` between N/2 and 16N (then, with ``below``, below N/2).
 
     Parameters
     ----------
@@ -66,29 +66,33 @@ def capacity_of(score, n_units: int) -> dict:
         Recall@1 after storing ``n`` concepts.
     n_units : int
         N, >= 4.
+    below : bool
+        When N/2 fails, bisect again between 2 and N/2 - 1; otherwise the capacity is recorded as N/2 - 1
+        (an upper bound).
 
     Returns
     -------
     dict
         ``capacity_concepts`` (the located capacity), ``capacity_is_lower_bound``
         (16N passed), ``capacity_below_half_n`` (N/2 failed: the value comes
-        from the bisection in [2, N/2 - 1]), ``recall_by_n`` (every tested size).
+        from the bisection in [2, N/2 - 1], or is N/2 - 1 as an upper bound
+        without ``below``), ``recall_by_n`` (every tested size).
     """
     n = int(n_units)
     res = bisect_capacity(score, n // 2, 16 * n)
     scores = dict(res.scores)
     cap = res.capacity
-    if res.is_upper_bound:
-        below = bisect_capacity(score, 2, n // 2 - 1)
-        scores.update(below.scores)
-        cap = below.capacity
+    if res.is_upper_bound and below:
+        lower = bisect_capacity(score, 2, n // 2 - 1)
+        scores.update(lower.scores)
+        cap = lower.capacity
     return {"capacity_concepts": int(cap), "capacity_is_lower_bound": bool(res.is_lower_bound),
             "capacity_below_half_n": bool(res.is_upper_bound),
             "recall_by_n": {str(k): float(v) for k, v in sorted(scores.items())}}
 
 
 def capacity_seed(seed: int, n_units: int, *, preset: str, engine: str = "numba", overrides: dict | None = None,
-                  binders=("hopfield", "softmax")) -> dict:
+                  binders=("hopfield", "softmax"), below: bool = False) -> dict:
     """Capacities of the spiking layer (``spiking``) and of every binder of ``binders`` for one seed.
 
     Parameters
@@ -103,6 +107,8 @@ def capacity_seed(seed: int, n_units: int, *, preset: str, engine: str = "numba"
         Preset section overrides of the spiking layer.
     binders : tuple of str
         Registered binders measured beside it.
+    below : bool
+        Locate a spiking capacity below N/2 (see :func:`capacity_of`).
 
     Returns
     -------
@@ -111,7 +117,7 @@ def capacity_seed(seed: int, n_units: int, *, preset: str, engine: str = "numba"
     ``reference_min_recall`` (its smallest value: the sets stay learnable when >= 0.95).
     """
     opts = {"stdp": {"preset": preset, "engine": engine, "spec_overrides": dict(overrides or {})}}
-    out = {"spiking": capacity_of(lambda n: recall_one_shot("stdp", n_units, n, seed, opts), n_units)}
+    out = {"spiking": capacity_of(lambda n: recall_one_shot("stdp", n_units, n, seed, opts), n_units, below=below)}
     for b in binders:
         out[b] = capacity_of(lambda n, b=b: recall_one_shot(b, n_units, n, seed, {}), n_units)
     sizes = sorted({int(k) for r in out.values() for k in r["recall_by_n"]})

@@ -38,6 +38,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> argparse.ArgumentParser:
     parser.add_argument("--presentations", type=int, default=3, help="learning presentations per concept (K, 1-5)")
     parser.add_argument("--capacity", action="store_true",
                         help=f"also find the one-shot capacity at N = {CAPACITY_N_NEURONS} (spiking, hopfield, softmax)")
+    parser.add_argument("--capacity-below", action="store_true",
+                        help="when the spiking layer fails at N/2, bisect below it too (about 7 more runs)")
     parser.add_argument("--capacity-binders", type=lambda t: tuple(x.strip() for x in t.split(",") if x.strip()),
                         default=CAPACITY_BINDERS, help="binders measured beside the spiking layer's capacity "
                                                        "(default hopfield,softmax; '' for none)")
@@ -56,6 +58,7 @@ def config_from_args(args: argparse.Namespace) -> ConceptCellsConfig:
     return ConceptCellsConfig(n_concepts=args.n_concepts, n_neurons=args.concept_neurons, preset=args.preset,
                               seeds=seeds, engine=args.engine, presentations=args.presentations,
                               at_2n=not args.no_2n, capacity=bool(args.capacity),
+                              capacity_below_half_n=bool(args.capacity_below),
                               capacity_binders=args.capacity_binders, engine_options=opts)
 
 

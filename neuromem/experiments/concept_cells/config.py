@@ -49,6 +49,9 @@ class ConceptCellsConfig:
         Also measure the capacity (:mod:`neuromem.experiments.concept_cells.capacity`).
     capacity_n_neurons : int
         Units of the capacity condition, >= 4.
+    capacity_below_half_n : bool
+        When the spiking layer fails at N/2, also bisect between 2 and N/2 - 1 to say where its capacity lies
+        (about 7 more sizes); otherwise the capacity is recorded as below N/2.
     capacity_binders : tuple of str
         Registered binders whose capacity is measured beside the spiking layer (default hopfield, softmax).
     criterion : ResponseCriterion
@@ -69,12 +72,13 @@ class ConceptCellsConfig:
     seeds: tuple = REPORT_SEEDS
     engine: str = "numba"
     presentations: int = 3
-    test_pictures_per_concept: int = 5
-    test_words_per_concept: int = 3
-    blank_trials: int = 60
+    test_pictures_per_concept: int = 4
+    test_words_per_concept: int = 2
+    blank_trials: int = 40
     at_2n: bool = True
     capacity: bool = False
     capacity_n_neurons: int = CAPACITY_N_NEURONS
+    capacity_below_half_n: bool = False
     capacity_binders: tuple = CAPACITY_BINDERS
     criterion: ResponseCriterion = field(default_factory=ResponseCriterion)
     overrides: dict = field(default_factory=dict)
@@ -93,7 +97,7 @@ class ConceptCellsConfig:
             raise ValueError(f"ConceptCellsConfig.seeds={self.seeds!r} must be a non-empty list of distinct ints >= 0")
         object.__setattr__(self, "seeds", tuple(int(s) for s in seeds))
         object.__setattr__(self, "capacity_binders", tuple(str(b) for b in self.capacity_binders))
-        for name in ("at_2n", "capacity"):
+        for name in ("at_2n", "capacity", "capacity_below_half_n"):
             if not isinstance(getattr(self, name), (bool, np.bool_)):
                 raise TypeError(f"ConceptCellsConfig.{name} must be True or False")
         if not isinstance(self.criterion, ResponseCriterion):

@@ -46,7 +46,7 @@ def run_seed(cfg: ConceptCellsConfig, seed: int, *, binders=None, progress: bool
                                             "neurons_per_concept_mean", "n_responsive_neurons", "n_neurons")}
     if cfg.capacity:
         cap = capacity_seed(seed, cfg.capacity_n_neurons, preset=cfg.preset, engine=cfg.engine,
-                            overrides=cfg.overrides, binders=binders)
+                            overrides=cfg.overrides, binders=binders, below=cfg.capacity_below_half_n)
         out["capacity"] = cap
         out["capacity_concepts"] = cap["spiking"]["capacity_concepts"]
         for b in binders:
@@ -103,6 +103,12 @@ def preset_active_fraction(cfg: ConceptCellsConfig) -> float | None:
     return kwta[0].active_fraction if kwta else None
 
 
+def _active_neurons(cfg: ConceptCellsConfig) -> int | None:
+    """Winners per trial of the k-winners-take-all at the capacity size (its sparseness there: k / N)."""
+    f = preset_active_fraction(cfg)
+    return None if f is None else max(1, round(f * cfg.capacity_n_neurons))
+
+
 def run_tradeoff(cfg: ConceptCellsConfig, fractions, *, jobs: int = 1, progress: bool = False,
                  known: dict | None = None) -> dict:
     """The sweep over ``k_winners_take_all.active_fraction``: every seed's code (and the spiking capacity) per value.
@@ -145,6 +151,7 @@ def run_concept_cells(cfg: ConceptCellsConfig | None = None, *, tradeoff_fractio
     spec = load_preset(cfg.preset, modalities=("picture",), latent_dim=1)
     metrics = {"preset": spec.name, "engine": cfg.engine, "n_concepts": cfg.n_concepts, "n_neurons": cfg.n_neurons,
                "seeds": list(cfg.seeds), "capacity_n_neurons": cfg.capacity_n_neurons if cfg.capacity else None,
+               "capacity_active_neurons": _active_neurons(cfg) if cfg.capacity else None,
                **summarise(per_seed, cfg.seeds)}
     if len(tradeoff_fractions):
         own = preset_active_fraction(cfg)
