@@ -87,12 +87,13 @@ def plot_tradeoff(metrics: dict, path) -> Path:
     fig, (ax, ax2) = plt.subplots(1, 2, figsize=(10, 4))
     styles = {"invariance_index": ("invariance (picture vs name)", "C0"),
               "multi_concept_fraction": ("responsive neurons answering >= 2 concepts", "C1"),
-              "picture_to_name_recall_at_1": ("picture -> name recall@1", "0.4"),
-              "concepts_per_neuron_tv_to_human_seed_mean": ("TV to the human histogram (per seed)", "C3")}
+              "picture_to_name_recall_at_1": ("picture -> name recall@1", "0.4")}
     for key, (label, c) in styles.items():
         y = np.array([r.get(key, np.nan) for r in rows], dtype=float)
         e = bounded_yerr(y, [r.get(f"{key}_ci95", np.nan) for r in rows])
         ax.errorbar(x, y, yerr=e, marker="o", color=c, capsize=3, label=label)
+    tv = [r.get("concepts_per_neuron_tv_to_human", np.nan) for r in rows]
+    ax.plot(x, tv, marker="D", color="C3", label="TV of the pooled histogram to the human one")
     ax.axhline(0.10, color="C3", ls=":", lw=1)
     ax.set_xscale("log")
     ax.set_xlabel("active fraction of the k-winners-take-all (% of N)")
@@ -102,6 +103,9 @@ def plot_tradeoff(metrics: dict, path) -> Path:
     ax2.errorbar(x, y, yerr=[r.get("neurons_per_concept_mean_ci95", np.nan) for r in rows], marker="s",
                  color="C2", capsize=3, label=f"neurons per concept (N = {metrics['n_neurons']})")
     ax2.set_xscale("log")
+    for a in (ax, ax2):
+        a.set_xticks(x, [f"{v:g}" for v in x])
+        a.minorticks_off()
     ax2.set_xlabel("active fraction of the k-winners-take-all (% of N)")
     ax2.set_ylabel("neurons per concept")
     cap = np.array([r.get("capacity_concepts", np.nan) for r in rows], dtype=float)
