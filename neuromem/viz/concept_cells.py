@@ -84,7 +84,7 @@ def plot_tradeoff(metrics: dict, path) -> Path:
     plt = _plt()
     rows = metrics["tradeoff"]["rows"]
     x = np.array([r["active_fraction"] for r in rows]) * 100
-    fig, (ax, ax2) = plt.subplots(1, 2, figsize=(10, 4))
+    fig, (ax, ax2) = plt.subplots(1, 2, figsize=(10, 5))
     styles = {"invariance_index": ("invariance (picture vs name)", "C0"),
               "multi_concept_fraction": ("responsive neurons answering >= 2 concepts", "C1"),
               "picture_to_name_recall_at_1": ("picture -> name recall@1", "0.4")}
@@ -98,7 +98,7 @@ def plot_tradeoff(metrics: dict, path) -> Path:
     ax.set_xscale("log")
     ax.set_xlabel("active fraction of the k-winners-take-all (% of N)")
     ax.set_ylim(0, 1.05)
-    ax.legend(frameon=False, fontsize=7)
+    ax.legend(frameon=False, fontsize=7, loc="upper center", bbox_to_anchor=(0.5, -0.22), ncol=2)
     y = np.array([r.get("neurons_per_concept_mean", np.nan) for r in rows], dtype=float)
     ax2.errorbar(x, y, yerr=[r.get("neurons_per_concept_mean_ci95", np.nan) for r in rows], marker="s",
                  color="C2", capsize=3, label=f"neurons per concept (N = {metrics['n_neurons']})")
@@ -112,13 +112,18 @@ def plot_tradeoff(metrics: dict, path) -> Path:
     if np.isfinite(cap).any():
         n_cap = metrics.get("capacity_n_neurons") or 1
         ax3 = ax2.twinx()
-        ax3.errorbar(x, cap / n_cap, yerr=np.array([r.get("capacity_concepts_ci95", np.nan) for r in rows]) / n_cap,
-                     marker="^", color="C4", capsize=3, label=f"capacity / N (N = {n_cap})")
+        below = np.array([_below_half(r) for r in rows])
+        err = np.array([r.get("capacity_concepts_ci95", np.nan) for r in rows]) / n_cap
+        for mask, marker, label in ((~below, "^", f"capacity / N (N = {n_cap})"),
+                                    (below, "v", f"capacity / N (N = {n_cap}): below N/2, N/2 - 1 shown")):
+            if (mask & np.isfinite(cap)).any():
+                ax3.errorbar(x[mask], cap[mask] / n_cap, yerr=err[mask], marker=marker, ls="none", color="C4",
+                             capsize=3, label=label)
         ax3.axhline(1.0, color="C4", ls=":", lw=1)
         ax3.set_ylabel("capacity / N", color="C4")
         ax3.set_ylim(0, max(1.1, float(np.nanmax(cap / n_cap)) * 1.1))
-        ax3.legend(frameon=False, fontsize=7, loc="upper center")
-    ax2.legend(frameon=False, fontsize=7, loc="upper left")
+        ax3.legend(frameon=False, fontsize=7, loc="upper center", bbox_to_anchor=(0.5, -0.3))
+    ax2.legend(frameon=False, fontsize=7, loc="upper center", bbox_to_anchor=(0.5, -0.22))
     best = metrics["tradeoff"].get("best")
     if best:
         for a in (ax, ax2):
@@ -128,6 +133,13 @@ def plot_tradeoff(metrics: dict, path) -> Path:
     fig.savefig(path, dpi=120)
     plt.close(fig)
     return Path(path)
+
+
+def _below_half(row: dict) -> bool:
+    """Whether every seed of a summary row had its spiking capacity below N/2 (the value is then an upper bound)."""
+    seeds = [row[f"seed_{s}"] for s in row.get("seeds", []) if f"seed_{s}" in row]
+    flags = [r.get("capacity", {}).get("spiking", {}).get("capacity_below_half_n") for r in seeds]
+    return bool(flags) and all(flags)
 
 
 def plot_concept_cells(metrics: dict, out) -> list[Path]:

@@ -110,6 +110,11 @@ def test_targets_and_best_point():
     assert not check_targets(bad)["histogram_tv"]["met"] and not check_targets(bad)["population_sparseness"]["met"]
     best = best_point({"rows": [bad, good]})
     assert best["active_fraction"] == 0.01 and "histogram_tv" in best["targets_met"]
+    # a target measured at one point only (2N here) does not decide; the lower TV does
+    other = dict(good, seed_3={"related_coresponse_ratio": 3.0}, concepts_per_neuron_tv_to_human=0.05,
+                 active_fraction=0.005)
+    best = best_point({"rows": [good, other]})
+    assert best["active_fraction"] == 0.005 and "sparseness_at_2n" not in best["targets_compared"]
 
 
 def test_registered_and_options_checked_before_any_work():

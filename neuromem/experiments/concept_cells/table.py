@@ -30,6 +30,10 @@ def _met(t) -> str:
     return {True: "met", False: "**not met**", None: "not measured"}[t["met"]]
 
 
+def _below_half(seed: dict) -> bool:
+    return bool(seed.get("capacity", {}).get("spiking", {}).get("capacity_below_half_n"))
+
+
 def markdown_tables(metrics: dict, tradeoff: dict | None = None) -> str:
     """The histogram, the targets, per-seed values, capacity and the trade-off as Markdown."""
     seeds = metrics["seeds"]
@@ -51,8 +55,11 @@ def markdown_tables(metrics: dict, tradeoff: dict | None = None) -> str:
             ("related co-response ratio (> 1 on every seed)", _ci(metrics, "related_coresponse_ratio", 2),
              _met(t["related_coresponse"]))]
     if "capacity_concepts" in metrics:
-        rows.append((f"capacity at N = {metrics['capacity_n_neurons']} (> N on every seed)",
-                     _ci(metrics, "capacity_concepts", 1), _met(t["capacity_beyond_n"])))
+        below = [s for s in seeds if _below_half(metrics[f"seed_{s}"])]
+        value = (f"< {metrics['capacity_n_neurons'] // 2} (N/2) on seeds {', '.join(map(str, below))}" if below
+                 else _ci(metrics, "capacity_concepts", 1))
+        rows.append((f"capacity at N = {metrics['capacity_n_neurons']} (> N on every seed)", value,
+                     _met(t["capacity_beyond_n"])))
     out += ["| target | value | |", "|---|---|---|"] + [f"| {a} | {b} | {c} |" for a, b, c in rows] + [""]
     keys = [("TV to human (this seed)", "concepts_per_neuron_tv_to_human", 3, False),
             ("sparseness at N", "population_sparseness", 3, True),
@@ -74,8 +81,15 @@ def markdown_tables(metrics: dict, tradeoff: dict | None = None) -> str:
     for label, key, d, pct in keys:
         vals = [metrics[f"seed_{s}"].get(key) for s in seeds]
         mean_key = "concepts_per_neuron_tv_to_human_seed_mean" if key == "concepts_per_neuron_tv_to_human" else key
-        out.append(f"| {label} | " + " | ".join(_f(float(v) if d else v, d, pct) if v is not None else "-"
-                                                for v in vals) + f" | {_ci(metrics, mean_key, max(d, 1), pct)} |")
+        cells = [_f(float(v) if d else v, d, pct) if v is not None else "-" for v in vals]
+        mean = _ci(metrics, mean_key, max(d, 1), pct)
+        if key == "capacity_concepts":  # below the bracket: N/2 - 1 is an upper bound; show the recall at N/2
+            half = metrics["capacity_n_neurons"] // 2
+            low = [_below_half(metrics[f"seed_{s}"]) for s in seeds]
+            cells = [f"< {half} (recall {metrics[f'seed_{s}']['capacity']['spiking']['recall_by_n'][str(half)]:.2f})"
+                     if b else c for s, b, c in zip(seeds, low, cells)]
+            mean = f"< {half}" if all(low) else mean
+        out.append(f"| {label} | " + " | ".join(cells) + f" | {mean} |")
     out.append("")
     if tradeoff:
         rows = tradeoff["rows"]
@@ -89,7 +103,7 @@ def markdown_tables(metrics: dict, tradeoff: dict | None = None) -> str:
                        f"{_ci(r, 'capacity_concepts', 1)} |")
         best = tradeoff.get("best") or {}
         if best:
-            out += ["", f"Best reachable point (most targets met, ties broken by recall): active fraction "
+            out += ["", f"Best reachable point (most targets met among those measured at every point; ties: lower pooled TV, then higher recall): active fraction "
                         f"{100 * best['active_fraction']:.1f} %, meeting {', '.join(best['targets_met']) or 'none'}; "
                         f"missing {', '.join(best['targets_missed']) or 'none'}."]
     return "\n".join(out) + "\n"

@@ -54,21 +54,26 @@ def check_targets(metrics: dict, n_neurons_capacity: int | None = None) -> dict:
 
 
 def best_point(tradeoff: dict, n_neurons_capacity: int | None = None) -> dict:
-    """The trade-off row meeting the most targets (ties: the higher picture -> name recall).
+    """The trade-off row meeting the most targets (ties: the lower pooled TV, then the higher recall).
+
+    Only targets measured in every row count (a target measured at one point only cannot favour it).
 
     Returns
     -------
     dict
-        ``active_fraction``, ``targets_met`` (names), ``targets_missed`` (names).
+        ``active_fraction``, ``targets_met`` (names), ``targets_missed`` (names), ``targets_compared`` (names).
     """
+    checks = [check_targets(row, n_neurons_capacity) for row in tradeoff["rows"]]
+    if not checks:
+        return {}
+    compared = [k for k in checks[0] if all(c[k]["met"] is not None for c in checks)]
     best, key = None, None
-    for row in tradeoff["rows"]:
-        t = check_targets(row, n_neurons_capacity)
-        met = [k for k, v in t.items() if v["met"]]
-        rec = row.get("picture_to_name_recall_at_1", float("nan"))
-        k = (len(met), rec if _finite(rec) else -1.0)
+    for row, t in zip(tradeoff["rows"], checks):
+        met = [k for k in compared if t[k]["met"]]
+        tv, rec = row.get("concepts_per_neuron_tv_to_human"), row.get("picture_to_name_recall_at_1")
+        k = (len(met), -tv if _finite(tv) else -1.0, rec if _finite(rec) else -1.0)
         if key is None or k > key:
             key = k
             best = {"active_fraction": row["active_fraction"], "targets_met": met,
-                    "targets_missed": [k2 for k2, v in t.items() if v["met"] is False]}
-    return best or {}
+                    "targets_missed": [k2 for k2 in compared if not t[k2]["met"]], "targets_compared": compared}
+    return best
