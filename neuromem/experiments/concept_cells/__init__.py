@@ -34,6 +34,7 @@ Metrics (``metrics.json``)
     ``capacity_concepts_hopfield`` and ``capacity_concepts_softmax`` beside it,
     ``capacity_reference_min_recall`` the nearest-prototype reference's lowest
     recall on the tested sets.
+
 Besides: ``neurons_per_concept_mean``, ``n_responsive_neurons``,
 ``multi_concept_fraction``, ``invariance_index``, ``picture_to_name_recall_at_1``,
 ``nearest_prototype_reference_recall_at_1``, ``no_binder_lookup_recall_at_1``.

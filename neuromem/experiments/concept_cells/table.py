@@ -6,7 +6,7 @@ import math
 
 from neuromem.experiments.concept_cells.targets import check_targets
 
-__all__ = ["markdown_tables"]
+__all__ = ["markdown_tables", "tradeoff_table"]
 
 BINS = ("1", "2", "3", "4", "5", "6+")
 
@@ -92,18 +92,28 @@ def markdown_tables(metrics: dict, tradeoff: dict | None = None) -> str:
         out.append(f"| {label} | " + " | ".join(cells) + f" | {mean} |")
     out.append("")
     if tradeoff:
-        rows = tradeoff["rows"]
-        out += ["| active fraction | neurons per concept | invariance | multi-concept fraction | recall@1 | "
-                "TV (pooled) | sparseness | related ratio | capacity (N = 200) |", "|---|" + "---|" * 8]
-        for r in rows:
-            out.append(f"| {100 * r['active_fraction']:.1f} % | {_ci(r, 'neurons_per_concept_mean', 1)} | "
-                       f"{_ci(r, 'invariance_index')} | {_ci(r, 'multi_concept_fraction')} | "
-                       f"{_ci(r, 'picture_to_name_recall_at_1')} | {_f(r['concepts_per_neuron_tv_to_human'])} | "
-                       f"{_ci(r, 'population_sparseness', pct=True)} | {_ci(r, 'related_coresponse_ratio', 2)} | "
-                       f"{_ci(r, 'capacity_concepts', 1)} |")
-        best = tradeoff.get("best") or {}
-        if best:
-            out += ["", f"Best reachable point (most targets met among those measured at every point; ties: lower pooled TV, then higher recall): active fraction "
-                        f"{100 * best['active_fraction']:.1f} %, meeting {', '.join(best['targets_met']) or 'none'}; "
-                        f"missing {', '.join(best['targets_missed']) or 'none'}."]
+        out.append(tradeoff_table(tradeoff, metrics.get("capacity_n_neurons")))
+    return "\n".join(out).rstrip() + "\n"
+
+
+def tradeoff_table(tradeoff: dict, n_capacity: int | None = None) -> str:
+    """The trade-off rows (means ± 95 % CI over the sweep's seeds) and the best reachable point.
+
+    ``n_capacity``: the capacity condition's N (a capacity below N/2 is shown as ``< N/2``).
+    """
+    out = ["| active fraction | neurons per concept | invariance | multi-concept fraction | recall@1 | "
+           "TV (pooled) | sparseness | related ratio | capacity (N = 200) |", "|---|" + "---|" * 8]
+    for r in tradeoff["rows"]:
+        below = n_capacity and "capacity_concepts" in r and all(_below_half(r[f"seed_{s}"]) for s in r["seeds"])
+        cap = f"< {n_capacity // 2}" if below else _ci(r, "capacity_concepts", 1)
+        out.append(f"| {100 * r['active_fraction']:.1f} % | {_ci(r, 'neurons_per_concept_mean', 1)} | "
+                   f"{_ci(r, 'invariance_index')} | {_ci(r, 'multi_concept_fraction')} | "
+                   f"{_ci(r, 'picture_to_name_recall_at_1')} | {_f(r['concepts_per_neuron_tv_to_human'])} | "
+                   f"{_ci(r, 'population_sparseness', pct=True)} | {_ci(r, 'related_coresponse_ratio', 2)} | "
+                   f"{cap} |")
+    best = tradeoff.get("best") or {}
+    if best:
+        out += ["", f"Best reachable point (most targets met among those measured at every point; ties: lower "
+                    f"pooled TV, then higher recall): active fraction {100 * best['active_fraction']:.1f} %, meeting "
+                    f"{', '.join(best['targets_met']) or 'none'}; missing {', '.join(best['targets_missed']) or 'none'}."]
     return "\n".join(out) + "\n"
