@@ -52,6 +52,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> argparse.ArgumentParser:
     """Add the experiment's own options (the command line adds ``--out``, ``--quiet`` and the dataset options)."""
     parser.add_argument("--config", default=None, help="TOML file of EngramConfig options (flags given override it)")
     parser.add_argument("--engine", default=None, help="engine name (default: brian2 = cpp_standalone)")
+    parser.add_argument("--test-engine", default=None,
+                        help="engine of the frozen test runs (default: --engine); torch-batched runs all test cues "
+                             "of a phase side by side")
     parser.add_argument("--presentations", type=int, default=None, help="learning presentations per concept (K)")
     parser.add_argument("--seeds", type=list_option(int, what="--seeds", example="3,4,5,6,7", minimum=0),
                         default=REPORT_SEEDS,
@@ -70,7 +73,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> argparse.ArgumentParser:
 def config_from_args(args: argparse.Namespace, seed: int | None = None) -> EngramConfig:
     """The :class:`EngramConfig` of parsed :func:`add_arguments` options (flags override ``--config``)."""
     base = EngramConfig.from_toml(args.config).to_dict() if getattr(args, "config", None) else {}
-    flags = {"engine": getattr(args, "engine", None), "presentations": getattr(args, "presentations", None),
+    flags = {"engine": getattr(args, "engine", None), "test_engine": getattr(args, "test_engine", None),
+             "presentations": getattr(args, "presentations", None),
              "preset": getattr(args, "preset", None),
              "max_test_pictures_per_concept": getattr(args, "max_test_pictures", None)}
     base.update({k: v for k, v in flags.items() if v is not None})
@@ -135,7 +139,7 @@ def main(args: argparse.Namespace, request, out: Path) -> int:
                                              figures=not args.no_figures, dataset=request.dataset,
                                              backbone_features=feats))
     summary = per_seed[0] if len(seeds) == 1 else {
-        **summarise_seeds(per_seed, keep=("dataset", "engine", "preset", "modalities",
+        **summarise_seeds(per_seed, keep=("dataset", "engine", "test_engine", "preset", "modalities",
                                           "human_concepts_per_responsive_neuron", "criterion")),
         "seeds": list(seeds), "per_seed": {str(s): m for s, m in zip(seeds, per_seed)}}
     if len(seeds) > 1:
