@@ -3,7 +3,7 @@
 The jobs are split: :mod:`~neuromem.sweep.grid` (``"KEY=V1,V2;..."``
 against the experiment's config fields, cells with their configs built),
 :mod:`~neuromem.sweep.store` (one atomic file per finished cell, the cell
-cache; the tidy table ``sweep.csv``), :mod:`~neuromem.sweep.run` (the cells
+cache; the tidy table ``sweep.parquet``), :mod:`~neuromem.sweep.run` (the cells
 on a local or existing dask cluster, retries, Ctrl-C) and
 :mod:`~neuromem.sweep.cli` (the command). An experiment can be swept when it
 defines ``CONFIG``, ``config_from_args`` and ``run_cell``

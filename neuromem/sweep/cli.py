@@ -24,7 +24,7 @@ __all__ = ["add_sweep_command", "cmd_sweep", "experiment_options", "sweepable"]
 _HELP = ("Runs a registered experiment over a grid of its config fields (or spec.<section>.<field> network "
          "parameters) x seeds on dask.distributed: a local cluster of single-threaded workers by default, an "
          "existing cluster with --scheduler. Finished cells are kept in DIR/cells/ and never recomputed; a failed "
-         "cell is retried once and reported; Ctrl-C keeps the finished cells. Results: DIR/sweep.csv (one row per "
+         "cell is retried once and reported; Ctrl-C keeps the finished cells. Results: DIR/sweep.parquet and sweep.csv (one row per "
          "cell and metric), DIR/sweep.json and a figure. Options not listed here are the experiment's own "
          "(as for neuromem run NAME).")
 _EXAMPLE = ('neuromem sweep --experiment engram-formation --grid "presentations=1,3;spec.concept.n_neurons=100,200" '
@@ -59,7 +59,7 @@ def add_sweep_command(subparsers, *, add_dataset_args=None, encode_request=None)
     p.add_argument("--scheduler", default=None, help="address of an existing dask scheduler (tcp://host:8786)")
     p.add_argument("--workers", type=int, default=None, help="local workers (default: one per free core)")
     p.add_argument("--metric", default=None, help="metric of the figure (default: the experiment's first)")
-    p.add_argument("--out", required=True, help="the sweep's folder (cells, sweep.csv, sweep.json, figure)")
+    p.add_argument("--out", required=True, help="the sweep's folder (cells, sweep.parquet, sweep.csv, sweep.json, figure)")
     _keep_unknown(p)
     p.set_defaults(func=cmd_sweep, add_dataset_args=add_dataset_args, encode_request=encode_request)
     return p

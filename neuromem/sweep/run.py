@@ -39,7 +39,7 @@ class SweepReport(NamedTuple):
     Parameters
     ----------
     table : Path
-        ``DIR/sweep.csv``.
+        ``DIR/sweep.parquet``.
     n_cells, n_run, n_cached : int
         Cells of the sweep; run now; found finished on disk.
     failed : list of dict
@@ -102,7 +102,7 @@ def run_sweep(experiment: str, cells, *, out, data_key: str, space_source, datas
     cells : list of Cell
         From :func:`neuromem.sweep.grid.expand_cells`.
     out : path
-        The sweep's folder (cells and ``sweep.csv``).
+        The sweep's folder (cells, ``sweep.parquet`` and ``sweep.csv``).
     data_key : str
         What identifies the data the cells run on (part of every cell's key).
     space_source : callable

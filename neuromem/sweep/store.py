@@ -7,10 +7,13 @@ included) and the data it ran on, so a cell already on disk is never
 recomputed, whichever sweep asked for it. A failed cell leaves
 ``DIR/cells/<key>.error.json`` (its error), which a later sweep retries.
 
-``DIR/sweep.csv`` is the tidy table: one row per cell and metric, columns
-``experiment, cell, <grid keys...>, seed, metric, value, wall_s``; metrics
-are the numeric scalars of the experiment's metrics, nested names joined
-with ``.`` (wall-clock timings only in ``wall_s``, the cell's run time).
+``DIR/sweep.parquet`` is the tidy table (Apache Parquet through pyarrow,
+the format pandas, Dask and R read directly): one row per cell and metric,
+columns ``experiment, cell, <grid keys...>, seed, metric, value, wall_s``;
+grid values are JSON text (a grid may mix types), metrics are the numeric
+scalars of the experiment's metrics, nested names joined with ``.``
+(wall-clock timings only in ``wall_s``, the cell's run time).
+``DIR/sweep.csv`` holds the same rows for a spreadsheet.
 """
 
 from __future__ import annotations
@@ -26,9 +29,11 @@ from neuromem._hashing import json_digest
 from neuromem._io import atomic_write_bytes, atomic_write_json
 
 __all__ = ["cell_key", "cell_path", "read_cell", "write_cell", "write_error", "flatten_metrics", "table_rows",
-           "write_table", "read_table", "TABLE_FILE", "TIMING_COLUMNS"]
+           "write_table", "read_table", "TABLE_FILE", "CSV_FILE", "TIMING_COLUMNS"]
 
-TABLE_FILE = "sweep.csv"
+TABLE_FILE = "sweep.parquet"
+#: the same rows as CSV (floats written with ``repr``, so they read back exactly)
+CSV_FILE = "sweep.csv"
 #: columns that hold wall-clock times (they differ between runs of the same cell)
 TIMING_COLUMNS = ("wall_s",)
 _SKIPPED = ("timings_s", "figures")
@@ -95,20 +100,40 @@ def table_rows(records, grid_keys) -> list[dict]:
 
 
 def write_table(out: Path, rows, grid_keys) -> Path:
-    """``DIR/sweep.csv`` (atomically); values written with ``repr`` so they read back exactly."""
+    """``DIR/sweep.parquet`` and ``DIR/sweep.csv`` (each atomically); returns the Parquet path."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
     cols = ["experiment", "cell", *grid_keys, "seed", "metric", "value", "wall_s"]
+    types = {"seed": pa.int64(), "value": pa.float64(), "wall_s": pa.float64()}
+    table = pa.table({c: pa.array([r[c] for r in rows], type=types.get(c, pa.string())) for c in cols})
+    sink = pa.BufferOutputStream()
+    pq.write_table(table, sink)
     buf = io.StringIO()
     w = csv.DictWriter(buf, fieldnames=cols, lineterminator="\n")
     w.writeheader()
     for r in rows:
         w.writerow({k: (repr(v) if isinstance(v, float) and math.isfinite(v) else v) for k, v in r.items()})
-    return atomic_write_bytes(Path(out) / TABLE_FILE, buf.getvalue().encode())
+    atomic_write_bytes(Path(out) / CSV_FILE, buf.getvalue().encode())
+    return atomic_write_bytes(Path(out) / TABLE_FILE, sink.getvalue().to_pybytes())
 
 
 def read_table(path) -> list[dict]:
-    """Rows of a ``sweep.csv`` (``seed`` as int, ``value`` and ``wall_s`` as float, grid values decoded)."""
-    with open(path, newline="") as fh:
-        rows = list(csv.DictReader(fh))
+    """Rows of a ``sweep.parquet`` (or ``sweep.csv``): ``seed`` int, ``value`` and ``wall_s`` float, grid values decoded.
+
+    Raises
+    ------
+    FileNotFoundError
+        When the file does not exist.
+    """
+    path = Path(path)
+    if path.suffix == ".parquet":
+        import pyarrow.parquet as pq
+
+        rows = pq.read_table(path).to_pylist()
+    else:
+        with open(path, newline="") as fh:
+            rows = list(csv.DictReader(fh))
     fixed = {"experiment", "cell", "seed", "metric", "value", "wall_s"}
     for r in rows:
         r["seed"], r["value"], r["wall_s"] = int(r["seed"]), float(r["value"]), float(r["wall_s"])

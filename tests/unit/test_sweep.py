@@ -59,6 +59,7 @@ def test_two_parameters_three_seeds_identical_with_one_and_two_workers(tmp_path)
     assert "train pictures" in two.failed[0]["error"]
     assert (tmp_path / "two" / "cells" / f"{two.failed[0]['key']}.error.json").is_file()
     rows = _table(one.table)
+    assert one.table.name == "sweep.parquet" and _table(one.table.with_name("sweep.csv")) == rows
     assert rows == _table(two.table)
     recall = {(r["presentations"], r["spec.concept.n_neurons"], r["seed"]): r["value"] for r in rows
               if r["metric"] == "picture_to_name_recall_at_1"}
