@@ -68,7 +68,7 @@ class _Lines:
 
 
 def progress(iterable, *, desc: str, enabled: bool = True, total: int | None = None, unit: str = "it",
-             leave: bool = True, stream=None, every_s: float = EVERY_S, clock=time.monotonic):
+             leave: bool = True, stream=None, every_s: float | None = None, clock=time.monotonic):
     """``iterable``, reporting its progress on ``stream`` (default ``sys.stderr``).
 
     Parameters
@@ -86,8 +86,8 @@ def progress(iterable, *, desc: str, enabled: bool = True, total: int | None = N
         On a terminal: keep the finished bar.
     stream : file-like, optional
         Where progress goes; a bar if it is a terminal, plain lines otherwise.
-    every_s : float
-        Off a terminal: seconds between two lines (> 0).
+    every_s : float, optional
+        Off a terminal: seconds between two lines (> 0; default :data:`EVERY_S`).
     clock : callable
         Seconds (tests pass a fake clock).
 
@@ -96,6 +96,7 @@ def progress(iterable, *, desc: str, enabled: bool = True, total: int | None = N
     iterable
         Has ``set_postfix_str(text)`` and ``set_postfix(**values)`` either way (what is being done now).
     """
+    every_s = EVERY_S if every_s is None else every_s
     if every_s <= 0:
         raise ValueError(f"every_s={every_s!r} must be > 0 seconds")
     stream = sys.stderr if stream is None else stream

@@ -104,3 +104,23 @@ def test_compare_binding_counts_its_encoding_under_encoding(monkeypatch, tmp_pat
     assert st["binding"] >= 0.2 - 0.05
     parts = sum(v for k, v in st.items() if k != "total")
     assert parts == pytest.approx(st["total"], abs=0.05 * len(st))  # printed to 0.1 s each
+
+
+def test_a_long_stage_reports_progress_in_a_log_file(monkeypatch, tmp_path, capsys):
+    """compare-binding's cells, stderr not a terminal: plain progress lines (a bar printed nothing here)."""
+    import neuromem._progress
+    from neuromem.experiments.compare_binding import GridConfig, run_compare_binding, synthetic_concepts
+    from neuromem.latents import LatentSpace
+
+    monkeypatch.setattr(neuromem._progress, "EVERY_S", 1e-9)  # every item is "a few seconds" later
+    base = synthetic_concepts(4, 8, 0.4, n_train=3, n_test=2, seed=3)
+    space = LatentSpace(concepts=base.concepts, modalities=base.modalities, seed=3, fit_concepts=base.concepts[:2])
+    grid = GridConfig(shots=(1, 2), seeds=(3,), n_units=8, interference_k=1, capacity_sizes=(8,),
+                      capacity_concepts=(4,), test_per_concept=2, word_repeats=1)
+    run_compare_binding({3: space}, dataset="toy", out_dir=tmp_path, binders=("hopfield",), grid=grid,
+                        experiments=("shots",), progress=True)
+    err = capsys.readouterr().err
+    assert "\r" not in err
+    lines = [ln for ln in err.splitlines() if ln.startswith("compare-binding: ")]
+    assert lines[0].startswith("compare-binding: 1/8 cell (12 %)")  # 2 conditions x 2 K x (reference + binder)
+    assert lines[-1].startswith("compare-binding: done, 8/8 cell (100 %)")
