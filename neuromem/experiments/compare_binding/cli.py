@@ -63,7 +63,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> argparse.ArgumentParser:
 
 
 def _fraction(text: str) -> float:
-    """``--fit-fraction``'s value: a number (its range is checked with the split, as ``--fit-concepts``'s)."""
+    """``--fit-fraction``'s value: a number (its range, (0, 1), is checked by :func:`check_args`)."""
     try:
         return float(text)
     except ValueError:
