@@ -6,6 +6,7 @@ from pathlib import Path
 
 import numpy as np
 
+from neuromem.analysis.statistics import spread_label
 from neuromem.network.spec import STDP
 from neuromem.viz import bounded_yerr
 
@@ -44,8 +45,7 @@ def plot_binding_window(metrics: dict, out) -> Path:
     ax.set_ylim(-0.03, 1.05)
     seeds = metrics.get("seeds", [])
     one_seed = len(seeds) == 1
-    ax.set_ylabel("binding (one seed: no confidence interval)" if one_seed else
-                  f"binding (mean ± 95 % CI over {len(seeds)} seeds)")
+    ax.set_ylabel(f"binding ({spread_label(len(seeds))})")
     ax.set_title(f"binding window ({metrics.get('dataset')}, preset {metrics.get('preset')}, "
                  f"K = {metrics.get('presentations')}, seed{'' if one_seed else 's'} "
                  f"{','.join(str(s) for s in seeds)})", fontsize=10)

@@ -13,7 +13,7 @@ from pathlib import Path
 import numpy as np
 
 from neuromem._io import atomic_write_bytes
-from neuromem.analysis.statistics import t_ci95
+from neuromem.analysis.statistics import spread_label, t_ci95
 from neuromem.viz import bounded_yerr
 
 __all__ = ["FIGURES", "REFERENCE_COLOURS", "draw_figures", "write_figures"]
@@ -49,8 +49,7 @@ def _limits_note(metrics: dict, binders) -> str:
 
 def _spread(metrics: dict) -> str:
     """What the error bars show: ``mean ± 95 % CI over N seeds``, or that one seed gives no interval."""
-    n = len(metrics.get("_meta", {}).get("seeds", ()))
-    return "one seed: no confidence interval" if n == 1 else f"mean ± 95 % CI over {n} seeds"
+    return spread_label(len(metrics.get("_meta", {}).get("seeds", ())))
 
 
 def _select(rows, **kw):

@@ -9,7 +9,8 @@ import unicodedata
 import pytest
 
 from neuromem.data.concept_split import resolve_fit_concepts
-from neuromem.experiments.compare_binding.table import ONE_SEED, recall_lines
+from neuromem.analysis.statistics import ONE_SEED
+from neuromem.experiments.compare_binding.table import recall_lines
 
 
 def _metrics(seeds, binders=("hopfield",), shots=(1, 5)):

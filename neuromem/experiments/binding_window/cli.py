@@ -12,6 +12,7 @@ import numpy as np
 from neuromem._checks import list_option
 from neuromem._timing import StageClock
 from neuromem.analysis import REPORT_SEEDS
+from neuromem.analysis.statistics import ONE_SEED, spread_label
 from neuromem.experiments.binding_window.analysis import PER_OFFSET
 from neuromem.experiments.binding_window.config import DEFAULT_OFFSETS_MS, BindingWindowConfig
 from neuromem.experiments.binding_window.results import FIGURE_FILE, METRICS_FILE, BindingWindowResults
@@ -86,13 +87,12 @@ def main(args: argparse.Namespace, request, out: Path) -> int:
     own_clock = request.clock is None
     request = request.with_options(min_train=cfg.presentations, clock=clock)
     if len(cfg.seeds) == 1:
-        print("neuromem: warning: one seed: no confidence interval (give two or more --seeds for 95 % t-intervals)",
-              file=sys.stderr)
+        print(f"neuromem: warning: {ONE_SEED} (give two or more --seeds for 95 % t-intervals)", file=sys.stderr)
     with clock.stage("binding window"):  # the encoding inside it is counted under encoding
         m = run_binding_window(lambda seed: request.encode(seed).space, cfg, out_dir=out, progress=not args.quiet,
                                figures=not args.no_figures, dataset=request.dataset)
-    print(f"{'offset ms':>10s} {'invariance':>13s} {'binding':>13s} {'pic->name':>13s}"
-          + ("   (one seed: no confidence interval)" if len(cfg.seeds) == 1 else "   (mean ± 95 % CI over seeds)"))
+    print(f"{'offset ms':>10s} {'invariance':>13s} {'binding':>13s} {'pic->name':>13s}   "
+          f"({spread_label(len(cfg.seeds))})")
     for i, off in enumerate(m["onset_asynchrony_ms"]):
         print(f"{off:10.0f} " + " ".join(f"{_mean_ci(m[k][i], m[k + '_ci95'][i]):>13s}" for k in PER_OFFSET))
     lo, hi = m["binding_half_width_ms"]

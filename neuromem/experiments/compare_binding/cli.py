@@ -19,11 +19,12 @@ from pathlib import Path
 
 from neuromem._checks import list_option
 from neuromem._timing import StageClock
+from neuromem.analysis.statistics import ONE_SEED
 from neuromem.experiments.compare_binding.config import GridConfig
 from neuromem.experiments.compare_binding.results import read_metrics, read_rows
 from neuromem.experiments.compare_binding.results import results_exist as _results_exist
 from neuromem.experiments.compare_binding.run import default_binders, resolve_binders, run_compare_binding
-from neuromem.experiments.compare_binding.table import ONE_SEED, recall_lines
+from neuromem.experiments.compare_binding.table import recall_lines
 
 __all__ = ["DESCRIPTION", "HELP", "EXAMPLE", "ENCODES", "DEFAULT_FIT_CONCEPTS", "add_arguments", "check_args",
            "main", "results_exist", "make_figures", "NEEDS_LATENT_SPACE", "ENCODES_PER_SEED", "add_cli_arguments",

@@ -13,12 +13,10 @@ from __future__ import annotations
 
 import math
 
+from neuromem.analysis.statistics import spread_label
 from neuromem.binding.traits import FAMILIES
 
-__all__ = ["ONE_SEED", "recall_lines", "summary_table"]
-
-#: Said (instead of an interval) wherever one seed was run.
-ONE_SEED = "one seed: no confidence interval"
+__all__ = ["recall_lines", "summary_table"]
 
 _FAMILY_LABEL = {"hebbian": "Hebbian", "backprop": "backprop", "other": "other"}
 
@@ -109,10 +107,9 @@ def recall_lines(metrics: dict, *, shots, binders) -> list[str]:
 
     Rows: every condition (fitted, novel) and K, the prototype ceiling, each binder and chance; columns:
     picture -> name and name -> picture recall@1 on held-out items. With one seed the heading says
-    :data:`ONE_SEED` and no interval is printed.
+    :data:`neuromem.analysis.statistics.ONE_SEED` and no interval is printed.
     """
-    n = len(metrics.get("_meta", {}).get("seeds", ()))
-    spread = ONE_SEED if n == 1 else f"mean ± 95 % CI over {n} seeds"
+    spread = spread_label(len(metrics.get("_meta", {}).get("seeds", ())))
     names = ("prototype",) + tuple(binders) + ("chance",)
     width = max(len(b) for b in names)
     lines = [f"recall@1 on held-out items ({spread})",
