@@ -124,3 +124,38 @@ def test_a_long_stage_reports_progress_in_a_log_file(monkeypatch, tmp_path, caps
     lines = [ln for ln in err.splitlines() if ln.startswith("compare-binding: ")]
     assert lines[0].startswith("compare-binding: 1/8 cell (12 %)")  # 2 conditions x 2 K x (reference + binder)
     assert lines[-1].startswith("compare-binding: done, 8/8 cell (100 %)")
+
+
+def test_engram_formation_counts_its_encoding_under_encoding(monkeypatch, tmp_path, capsys):
+    """Any request object (here a stand-in without a clock): encoding is timed by the experiment itself."""
+    import argparse
+    import time
+
+    import neuromem.experiments.engram_formation.cli as ef_cli
+
+    class SlowRequest:
+        dataset = "synthetic"
+
+        def with_options(self, **kw):
+            return self
+
+        def encode(self, seed):
+            time.sleep(0.3)
+            return types.SimpleNamespace(space=None)
+
+        def backbone_features(self, seed):
+            return None
+
+    def run(space, cfg, **kw):
+        time.sleep(0.2)
+        return {"chance_recall_at_1_interval95": [0.0, 0.2]}
+
+    monkeypatch.setattr(ef_cli, "run_engram_formation", run)
+    parser = argparse.ArgumentParser()
+    ef_cli.add_arguments(parser)
+    args = parser.parse_args(["--engine", "numba", "--seed", "3", "--no-figures"])
+    args.quiet = True
+    assert ef_cli.main(args, SlowRequest(), tmp_path) == 0
+    st = _stages(capsys.readouterr().out)
+    assert st["encoding"] >= 0.3 - 0.05 and st["engram formation"] >= 0.2 - 0.05
+    assert sum(v for k, v in st.items() if k != "total") == pytest.approx(st["total"], abs=0.05 * len(st))

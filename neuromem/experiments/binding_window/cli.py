@@ -83,14 +83,19 @@ def main(args: argparse.Namespace, request, out: Path) -> int:
     if cfg.use_spoken and not request.encoder.spoken:
         raise ValueError("--spoken shifts the spoken names too, but the dataset is encoded without spoken names "
                          "(--no-spoken); give one of them")
-    clock = request.clock or StageClock()  # a caller's clock: the caller prints the timings; our own: we do
-    own_clock = request.clock is None
-    request = request.with_options(min_train=cfg.presentations, clock=clock)
+    given = getattr(request, "clock", None)  # a caller's clock: the caller prints the timings; our own: we do
+    clock = given or StageClock()
+    request = request.with_options(min_train=cfg.presentations)
+
+    def encode(seed):
+        with clock.stage("encoding"):
+            return request.encode(seed).space
+
     if len(cfg.seeds) == 1:
         print(f"neuromem: warning: {ONE_SEED} (give two or more --seeds for 95 % t-intervals)", file=sys.stderr)
     with clock.stage("binding window"):  # the encoding inside it is counted under encoding
-        m = run_binding_window(lambda seed: request.encode(seed).space, cfg, out_dir=out, progress=not args.quiet,
-                               figures=not args.no_figures, dataset=request.dataset)
+        m = run_binding_window(encode, cfg, out_dir=out, progress=not args.quiet, figures=not args.no_figures,
+                               dataset=request.dataset)
     print(f"{'offset ms':>10s} {'invariance':>13s} {'binding':>13s} {'pic->name':>13s}   "
           f"({spread_label(len(cfg.seeds))})")
     for i, off in enumerate(m["onset_asynchrony_ms"]):
@@ -99,7 +104,7 @@ def main(args: argparse.Namespace, request, out: Path) -> int:
     side = [f"{v:+.0f} ms" if np.isfinite(v) else "not reached" for v in (lo, hi)]
     print(f"binding index falls to half at {side[0]} (word first) and {side[1]} (word after)")
     print(f"results: {Path(out) / METRICS_FILE}")
-    if own_clock:
+    if given is None:
         print(clock.line())
     return 0
 

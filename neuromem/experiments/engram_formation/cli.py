@@ -125,14 +125,15 @@ def main(args: argparse.Namespace, request, out: Path) -> int:
     configs = [config_from_args(args, seed=s) for s in seeds]  # option errors before any encoding
     if request is None:
         raise ValueError("engram formation encodes a dataset per seed; give it an EncodeRequest")
-    clock = request.clock or StageClock()  # a caller's clock: the caller prints the timings; our own: we do
-    own_clock = request.clock is None
-    request = request.with_options(min_train=configs[0].presentations, clock=clock)
+    given = getattr(request, "clock", None)  # a caller's clock: the caller prints the timings; our own: we do
+    clock = given or StageClock()
+    request = request.with_options(min_train=configs[0].presentations)
     out = Path(out)
     per_seed = []
     for seed, cfg in zip(seeds, configs):
-        space = request.encode(seed).space  # counted under encoding by the request's clock
-        feats = request.backbone_features(seed)
+        with clock.stage("encoding"):
+            space = request.encode(seed).space
+            feats = request.backbone_features(seed)
         seed_out = out if len(seeds) == 1 else out / f"seed_{seed}"
         with clock.stage("engram formation"):
             per_seed.append(run_engram_formation(space, cfg, out_dir=seed_out, progress=not args.quiet,
@@ -146,7 +147,7 @@ def main(args: argparse.Namespace, request, out: Path) -> int:
         atomic_write_json(out / METRICS_FILE, summary)
     _print_summary(summary, seeds, per_seed[0]["chance_recall_at_1_interval95"])
     print(f"results: {out / METRICS_FILE}" + (" (+ seed_<S>/ per seed)" if len(seeds) > 1 else ""))
-    if own_clock:
+    if given is None:
         print(clock.line())
     return 0
 
