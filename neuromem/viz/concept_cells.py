@@ -6,6 +6,7 @@ from pathlib import Path
 
 import numpy as np
 
+from neuromem.analysis.statistics import spread_label
 from neuromem.viz import bounded_yerr
 
 __all__ = ["plot_concept_cells", "plot_histogram", "plot_sparseness", "plot_tradeoff"]
@@ -64,7 +65,7 @@ def plot_sparseness(metrics: dict, path) -> Path:
     if "population_sparseness_at_2n" in metrics:
         y = np.array([metrics["population_sparseness"], metrics["population_sparseness_at_2n"]])
         err = [metrics["population_sparseness_ci95"], metrics["population_sparseness_at_2n_ci95"]]
-        ax.errorbar(ns, y, yerr=err, color="tab:red", marker="o", capsize=3, label=f"{metrics['preset']} (mean, 95 % CI)")
+        ax.errorbar(ns, y, yerr=err, color="tab:red", marker="o", capsize=3, label=f"{metrics['preset']} ({spread_label(len(metrics.get('seeds', ())))})")
     grid = np.geomspace(n / 2, 4 * n, 20)
     ax.plot(grid, 1 / grid, "k--", lw=1, label="1/N: one neuron per stimulus")
     ax.axhspan(0.001, 0.03, color="0.9", zorder=0, label="target 0.1-3 %")
@@ -98,6 +99,7 @@ def plot_tradeoff(metrics: dict, path) -> Path:
     ax.set_xscale("log")
     ax.set_xlabel("active fraction of the k-winners-take-all (% of N)")
     ax.set_ylim(0, 1.05)
+    ax.set_ylabel(f"value ({spread_label(len(metrics.get('seeds', ())))})")
     ax.legend(frameon=False, fontsize=7, loc="upper center", bbox_to_anchor=(0.5, -0.22), ncol=2)
     y = np.array([r.get("neurons_per_concept_mean", np.nan) for r in rows], dtype=float)
     ax2.errorbar(x, y, yerr=[r.get("neurons_per_concept_mean_ci95", np.nan) for r in rows], marker="s",

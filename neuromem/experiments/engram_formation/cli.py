@@ -8,6 +8,7 @@ from pathlib import Path
 import numpy as np
 
 from neuromem._checks import list_option
+from neuromem._timing import StageClock
 from neuromem._io import atomic_write_json
 from neuromem.analysis import REPORT_SEEDS, summarise_seeds
 from neuromem.experiments.engram_formation.config import CONTROLS, EngramConfig
@@ -128,16 +129,20 @@ def main(args: argparse.Namespace, request, out: Path) -> int:
     configs = [config_from_args(args, seed=s) for s in seeds]  # option errors before any encoding
     if request is None:
         raise ValueError("engram formation encodes a dataset per seed; give it an EncodeRequest")
+    given = getattr(request, "clock", None)  # a caller's clock: the caller prints the timings; our own: we do
+    clock = given or StageClock()
     request = request.with_options(min_train=configs[0].presentations)
     out = Path(out)
     per_seed = []
     for seed, cfg in zip(seeds, configs):
-        space = request.encode(seed).space
-        feats = request.backbone_features(seed)
+        with clock.stage("encoding"):
+            space = request.encode(seed).space
+            feats = request.backbone_features(seed)
         seed_out = out if len(seeds) == 1 else out / f"seed_{seed}"
-        per_seed.append(run_engram_formation(space, cfg, out_dir=seed_out, progress=not args.quiet,
-                                             figures=not args.no_figures, dataset=request.dataset,
-                                             backbone_features=feats))
+        with clock.stage("engram formation"):
+            per_seed.append(run_engram_formation(space, cfg, out_dir=seed_out, progress=not args.quiet,
+                                                 figures=not args.no_figures, dataset=request.dataset,
+                                                 backbone_features=feats))
     summary = per_seed[0] if len(seeds) == 1 else {
         **summarise_seeds(per_seed, keep=("dataset", "engine", "test_engine", "preset", "modalities",
                                           "human_concepts_per_responsive_neuron", "criterion")),
@@ -146,6 +151,8 @@ def main(args: argparse.Namespace, request, out: Path) -> int:
         atomic_write_json(out / METRICS_FILE, summary)
     _print_summary(summary, seeds, per_seed[0]["chance_recall_at_1_interval95"])
     print(f"results: {out / METRICS_FILE}" + (" (+ seed_<S>/ per seed)" if len(seeds) > 1 else ""))
+    if given is None:
+        print(clock.line())
     return 0
 
 

@@ -26,11 +26,9 @@ _ASYNC_PAUSE_MS = 50.0
 
 
 def _progress(iterable, enabled, **kw):
-    if not enabled:
-        return iterable
-    from tqdm.auto import tqdm
+    from neuromem._progress import progress as reported
 
-    return tqdm(iterable, **kw)
+    return reported(iterable, enabled=enabled, **kw)
 
 
 def _check(space, cfg, backbone_features) -> None:
