@@ -17,6 +17,7 @@ import math
 
 import numpy as np
 
+from neuromem._checks import parse_list
 from neuromem.seeds import SeedTree
 
 __all__ = ["resolve_fit_concepts", "novel_concepts", "DEFAULT_FIT_FRACTION"]
@@ -72,8 +73,8 @@ def resolve_fit_concepts(value, concepts, *, seed: int) -> tuple[str, ...] | Non
         rng = SeedTree(int(seed)).rng("concept_split")
         pick = set(rng.permutation(len(concepts))[:n_fit].tolist())
         return tuple(c for k, c in enumerate(concepts) if k in pick)
-    names = [s.strip() for s in value.split(",")] if isinstance(value, str) else [str(s) for s in value]
-    names = [s for s in names if s]
+    names = (list(parse_list(value, str, what="--fit-concepts", example=",".join(concepts[:2])))
+             if isinstance(value, str) else [str(s) for s in value])
     unknown = [s for s in names if s not in concepts]
     if unknown:
         hint = ("; a fraction needs a decimal point, e.g. 0.5"

@@ -54,7 +54,7 @@ from pathlib import Path
 
 import numpy as np
 
-__all__ = ["synthetic_latents", "run_size", "run_benchmark", "add_cli_arguments", "main_from_args"]
+__all__ = ["synthetic_latents", "run_size", "run_benchmark"]
 
 DEFAULT_SIZES = (10_000, 100_000, 1_000_000)
 
@@ -196,24 +196,6 @@ def _parse_sizes(text: str) -> list[int]:
     if not sizes or any(s < 1000 or s > 10**8 for s in sizes):
         raise ValueError(f"--sizes must lie in 1e3..1e8; got {text!r}")
     return sizes
-
-
-def add_cli_arguments(p) -> None:
-    p.add_argument("--sizes", default="1e4,1e5,1e6", help="comma-separated item counts (default 1e4,1e5,1e6)")
-    p.add_argument("--queries", type=int, default=2000, help="lookups timed per size (>= 1000; default 2000)")
-    p.add_argument("--ratio", type=float, default=0.44, help="within / between concept distance ratio (0.44)")
-    p.add_argument("--seed", type=int, default=0)
-    p.add_argument("--timeout", type=float, default=3600.0, help="limit per size, seconds")
-    p.add_argument("--out", required=True, help="folder for bench_store.json")
-
-
-def main_from_args(args) -> int:
-    if args.queries < 1000:
-        raise ValueError(f"--queries {args.queries} is too few; at least 1000 give a meaningful 99th percentile")
-    result = run_benchmark(_parse_sizes(args.sizes), out_dir=args.out, n_queries=args.queries, ratio=args.ratio,
-                           seed=args.seed, timeout_s=args.timeout)
-    print(f"results: {Path(args.out) / 'bench_store.json'}")
-    return 1 if any("error" in r for r in result["rows"]) else 0
 
 
 if __name__ == "__main__":  # worker entry point

@@ -9,7 +9,7 @@ from pathlib import Path
 import numpy as np
 
 from neuromem._checks import list_option
-from neuromem.analysis import REPORT_SEEDS
+from neuromem.analysis import ONE_SEED_NOTE, REPORT_SEEDS, mean_ci_text
 from neuromem.experiments.binding_window.analysis import PER_OFFSET
 from neuromem.experiments.binding_window.config import DEFAULT_OFFSETS_MS, BindingWindowConfig
 from neuromem.experiments.binding_window.results import FIGURE_FILE, METRICS_FILE, BindingWindowResults
@@ -83,9 +83,12 @@ def main(args: argparse.Namespace, request, out: Path) -> int:
     request = request.with_options(min_train=cfg.presentations)
     m = run_binding_window(lambda seed: request.encode(seed).space, cfg, out_dir=out, progress=not args.quiet,
                            figures=not args.no_figures, dataset=request.dataset)
+    if len(cfg.seeds) == 1:
+        print(ONE_SEED_NOTE)
     print(f"{'offset ms':>10s} {'invariance':>12s} {'binding':>12s} {'pic->name':>12s}")
     for i, off in enumerate(m["onset_asynchrony_ms"]):
-        print(f"{off:10.0f} " + " ".join(f"{m[k][i]:6.3f}±{m[k + '_ci95'][i]:.3f}" for k in PER_OFFSET))
+        print(f"{off:10.0f} " + " ".join(f"{mean_ci_text(m[k][i], m[k + '_ci95'][i], '6.3f', '±', '.3f'):>12s}"
+                                         for k in PER_OFFSET))
     lo, hi = m["binding_half_width_ms"]
     side = [f"{v:+.0f} ms" if np.isfinite(v) else "not reached" for v in (lo, hi)]
     print(f"binding index falls to half at {side[0]} (word first) and {side[1]} (word after)")
