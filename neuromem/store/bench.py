@@ -97,7 +97,7 @@ def run_size(n_items: int, *, n_queries: int = 2000, ratio: float = 0.44, seed: 
     """Benchmark one size in this process (see the module docstring)."""
     import faiss
 
-    from neuromem.encoders.pipeline import within_between_ratio
+    from neuromem.encoders.quality import within_between_ratio
     from neuromem.store import persist
     from neuromem.store.concepts import ConceptStore
 
