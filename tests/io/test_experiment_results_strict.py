@@ -55,3 +55,7 @@ def test_compare_binding_with_one_seed_writes_no_nan(tmp_path):
     key = "shots/fitted/hopfield/k=1/picture_to_name_recall_at_1"
     assert back[key] == pytest.approx(m[key]) and math.isnan(back[key + "_ci95"])
     assert back["_meta"]["binder_traits"]["hopfield"]["family"] == "hebbian"
+
+
+
+# engram formation, one seed: tests/integration/test_engram_formation.py::test_cli_runs_one_seed_and_defaults_to_report_seeds

@@ -7,10 +7,9 @@ from pathlib import Path
 
 
 from neuromem._checks import list_option, parse_list
-from neuromem._io import atomic_write_json
 from neuromem.analysis import ONE_SEED_NOTE, REPORT_SEEDS, mean_ci_text, summarise_seeds
 from neuromem.experiments.engram_formation.config import CONTROLS, EngramConfig
-from neuromem.experiments.engram_formation.results import METRICS_FILE, RESULTS_FILE, EngramResults
+from neuromem.experiments.engram_formation.results import METRICS_FILE, RESULTS_FILE, EngramResults, EngramSummary
 from neuromem.experiments.engram_formation.run import run_engram_formation
 
 __all__ = ["DESCRIPTION", "HELP", "EXAMPLE", "ENCODES", "add_arguments", "check_args", "config_from_args", "main",
@@ -150,7 +149,7 @@ def main(args: argparse.Namespace, request, out: Path) -> int:
                                           "human_concepts_per_responsive_neuron", "criterion")),
         "seeds": list(seeds), "per_seed": {str(s): m for s, m in zip(seeds, per_seed)}}
     if len(seeds) > 1:
-        atomic_write_json(out / METRICS_FILE, summary)
+        EngramSummary(metrics=summary).save(out)
     _print_summary(summary, seeds, per_seed[0]["chance_recall_at_1_interval95"])
     print(f"results: {out / METRICS_FILE}" + (" (+ seed_<S>/ per seed)" if len(seeds) > 1 else ""))
     return 0
