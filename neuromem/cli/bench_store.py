@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from neuromem._checks import list_option
+from neuromem.store.bench import parse_size
 
 SUMMARY = "concept-store scale benchmark (synthetic clustered latents)"
 DESCRIPTION = ("Fill a concept store with synthetic clustered latents at each size (one process per size) and "
@@ -13,14 +14,8 @@ DESCRIPTION = ("Fill a concept store with synthetic clustered latents at each si
 EXAMPLE = "neuromem bench-store --sizes 1e4,1e5,1e6 --out results/bench-store"
 
 
-def _one_size(text: str) -> int:
-    from neuromem.store.bench import _parse_sizes
-
-    return _parse_sizes(text)[0]
-
-
 def add_arguments(p) -> None:
-    p.add_argument("--sizes", type=list_option(_one_size, what="--sizes", example="1e4,1e5,1e6"),
+    p.add_argument("--sizes", type=list_option(parse_size, what="--sizes", example="1e4,1e5,1e6"),
                    default=(10_000, 100_000, 1_000_000), help="comma-separated item counts (default 1e4,1e5,1e6)")
     p.add_argument("--queries", type=int, default=2000, help="lookups timed per size (>= 1000; default 2000)")
     p.add_argument("--ratio", type=float, default=0.44, help="within / between concept distance ratio (0.44)")

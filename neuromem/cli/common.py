@@ -78,6 +78,9 @@ def dataset_option_values(args) -> dict:
 
 def check_dataset_args(args) -> None:
     """Dataset options checked before any work (raises a one-line ``ValueError``)."""
+    from neuromem.data.registry import dataset_entry
+
+    dataset_entry(args.dataset)  # an unknown name, or folder: without a path
     per_concept = getattr(args, "per_concept", None)
     if per_concept is not None and (per_concept < 0 or per_concept == 1):
         raise ValueError(f"--per-concept {per_concept} must be 0 (all) or at least 2")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from neuromem.cli.common import add_dataset_args, encode_request, log
+from neuromem.cli.common import add_dataset_args, check_dataset_args, encode_request, log
 
 SUMMARY = "encode a dataset, form engrams, build the concept store, save a memory"
 DESCRIPTION = ("Encode a dataset (your own pictures as folder:PATH, one sub-folder per concept), show every concept "
@@ -43,6 +43,7 @@ def run(args) -> int:
 
     config = LearnConfig(presentations=args.presentations, engine=args.engine, preset=args.preset, seed=args.seed,
                          concept_neurons=args.concept_neurons)
+    check_dataset_args(args)
     memory_dir = Path(args.memory).expanduser()
     check_writable(memory_dir)  # before any work: read-only, a file, a folder that is not a memory
     say = (lambda m: None) if args.quiet else log

@@ -54,7 +54,7 @@ from pathlib import Path
 
 import numpy as np
 
-__all__ = ["synthetic_latents", "run_size", "run_benchmark"]
+__all__ = ["synthetic_latents", "run_size", "run_benchmark", "parse_size"]
 
 DEFAULT_SIZES = (10_000, 100_000, 1_000_000)
 
@@ -188,14 +188,21 @@ def run_benchmark(sizes=DEFAULT_SIZES, *, out_dir, n_queries: int = 2000, ratio:
     return result
 
 
-def _parse_sizes(text: str) -> list[int]:
+def parse_size(text: str) -> int:
+    """One ``--sizes`` entry (``"1e5"``) as an item count in 1e3..1e8 (the list is read by ``neuromem._checks``).
+
+    Raises
+    ------
+    ValueError
+        For a value that is not a number or lies outside 1e3..1e8.
+    """
     try:
-        sizes = [int(float(s)) for s in text.split(",") if s.strip()]
+        size = int(float(text))
     except ValueError:
         raise ValueError(f"--sizes must be comma-separated numbers like 1e4,1e5,1e6; got {text!r}") from None
-    if not sizes or any(s < 1000 or s > 10**8 for s in sizes):
+    if not 1000 <= size <= 10**8:
         raise ValueError(f"--sizes must lie in 1e3..1e8; got {text!r}")
-    return sizes
+    return size
 
 
 if __name__ == "__main__":  # worker entry point

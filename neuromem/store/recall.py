@@ -89,7 +89,7 @@ def network_concept(store, counts: np.ndarray) -> tuple[str | None, int]:
 
 
 def answer(memory, z: np.ndarray, modality: str, *, cue: dict, match_error=None, item=None) -> dict:
-    """The recall answer for one encoded cue (keys: module docstring and ``neuromem.store.cli``).
+    """The recall answer for one encoded cue (keys: module docstring and ``neuromem.cli.recall``).
 
     Parameters
     ----------
