@@ -29,7 +29,7 @@ import networkx as nx
 import numpy as np
 
 from neuromem.store.database import STORE_SCHEMA_VERSION
-from neuromem.store.errors import DerivedDataWarning, UnknownConceptError
+from neuromem.store.errors import DerivedDataWarning, MemoryMismatchError, UnknownConceptError
 from neuromem.store.index import IndexParams, LatentIndex, latents_digest
 from neuromem.store.locality import MODALITY_CODES, Locality, Lookup
 
