@@ -45,6 +45,7 @@ COMMANDS: dict[str, str] = {
     "memory": "neuromem.cli.memory",
     "bench-store": "neuromem.cli.bench_store",
     "export": "neuromem.cli.export",
+    "check": "neuromem.cli.check",
 }
 
 DESCRIPTION = "neuromem: memory engrams and concept cells, from pictures and names to spiking concept neurons."

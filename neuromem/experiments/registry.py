@@ -40,6 +40,7 @@ EXPERIMENTS: dict[str, str] = {
     "engram-formation": "neuromem.experiments.engram_formation",
     "binding-window": "neuromem.experiments.binding_window",
     "compare-binding": "neuromem.experiments.compare_binding",
+    "concept-cells": "neuromem.experiments.concept_cells",
 }
 
 REQUIRED_ATTRIBUTES = ("DESCRIPTION", "HELP", "EXAMPLE", "ENCODES", "add_arguments", "check_args", "main")
