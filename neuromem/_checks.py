@@ -27,7 +27,8 @@ def parse_list(text: str, cast=int, *, what: str = "values", example: str = "3,4
     ----------
     text : str
     cast : callable
-        ``int``, ``float``, ``str`` or any callable raising ``ValueError`` on a bad entry.
+        ``int``, ``float``, ``str`` or any callable raising ``ValueError`` on a bad entry (its
+        message is then the error's).
     what : str
         What the list holds, for the message (e.g. ``"--seeds"``).
     example : str
@@ -47,7 +48,9 @@ def parse_list(text: str, cast=int, *, what: str = "values", example: str = "3,4
         raise ValueError(f"{what} {text!r} has an empty entry; write e.g. {example}")
     try:
         vals = tuple(cast(x) for x in parts)
-    except (TypeError, ValueError):
+    except (TypeError, ValueError) as exc:
+        if cast not in (int, float, str):  # a parser of its own says what is wrong with the entry
+            raise ValueError(str(exc)) from None
         raise ValueError(f"{what} {text!r} is not a comma-separated list of the right kind; write e.g. "
                          f"{example}") from None
     if len(set(vals)) != len(vals):

@@ -14,8 +14,12 @@ Time is cut into trials of ``SimConfig.trial_period_ms``. In a trial each
 presented modality's stimulus occupies its window ``[onset_ms, onset_ms +
 duration_ms)`` (by default ``[0, SimConfig.stimulus_ms)`` for every modality;
 a :class:`TrialSequence` may shift one modality against another); inputs fire
-at background rate otherwise. :data:`RESET_RULE` says what is reset between
-trials.
+at background rate otherwise. What is reset between trials
+(:data:`RESET_RULE`): at each trial start the membrane potentials (to
+v_rest), synaptic currents, refractoriness, every plasticity trace and the
+k-winners-take-all winner set are reset; latent->concept weights, feedback
+weights, adaptive thresholds and threshold offsets persist across trials and
+runs.
 
 Training (:func:`choose_training`, :func:`training_trials`)
     Per concept, ``K`` distinct train-split pictures are drawn; presentation
@@ -40,10 +44,12 @@ from neuromem._hashing import sha256_hex
 __all__ = ["RESET_RULE", "StimulusWindow", "TrainingPlan", "TrialSequence", "choose_training", "training_trials",
            "heldout_trials", "trial_period_on_grid"]
 
-#: What is reset at every trial start (the one statement of the rule; every engine implements it).
-RESET_RULE = ("At each trial start the membrane potentials (to v_rest), synaptic currents, refractoriness and "
-              "every plasticity trace are reset; latent->concept weights, feedback weights and adaptive "
-              "thresholds persist across trials and runs.")
+#: What is reset at every trial start: the one statement of the rule. Every engine implements it (the step
+#: order of :mod:`neuromem.engines.discrete`, step 1) and the engine contract, the network description and
+#: the docs cite it instead of restating it.
+RESET_RULE = ("At each trial start the membrane potentials (to v_rest), synaptic currents, refractoriness, every "
+              "plasticity trace and the k-winners-take-all winner set are reset; latent->concept weights, "
+              "feedback weights, adaptive thresholds and threshold offsets persist across trials and runs.")
 
 
 def trial_period_on_grid(period_ms: float, dt_ms: float) -> float:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import sys
 import textwrap
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -140,3 +141,104 @@ def test_toy_binder_through_one_registry_line(toys):
         json.dumps(b.cost.to_dict())
     finally:
         binding.BINDERS.pop("toy", None)
+
+
+TOY_DATASET = '''
+import numpy as np
+from neuromem.data.base import ConceptDataset, NameForms
+
+def load(argument, *, seed, heldout_fraction, min_train, n_shapes=2):
+    """``n_shapes`` concepts of 6 pictures each: a bright square at a concept's own place."""
+    names = ("square", "circle", "triangle", "star")[:n_shapes]
+    pics = np.zeros((6 * n_shapes, 8, 8), np.float32)
+    for k in range(n_shapes):
+        pics[6 * k:6 * (k + 1), 2 * k:2 * k + 2, 2 * k:2 * k + 2] = 1.0
+    return ConceptDataset(name="shapes", concepts=names, pictures=pics,
+                          picture_labels=np.repeat(np.arange(n_shapes), 6),
+                          names={c: NameForms(train=(c,)) for c in names})
+'''
+
+TOY_READER = '''
+DESCRIPTION = "list the concepts of a dataset"
+HELP = "Loads the dataset of the request and writes its concepts into concepts.txt."
+EXAMPLE = "neuromem run list-concepts --dataset digits"
+ENCODES = True
+
+def add_arguments(parser):
+    parser.add_argument("--seed", type=int, default=3)
+
+def check_args(args):
+    pass
+
+def main(args, request, out):
+    (out / "concepts.txt").write_text(",".join(request.load(args.seed).concepts))
+    return 0
+'''
+
+
+def test_toy_dataset_through_one_registry_line(tmp_path, monkeypatch):
+    """A dataset and its own option: one module + one registry line; every command that reads data gets both."""
+    from neuromem.cli import build_parser, main
+    from neuromem.data import load_dataset
+    from neuromem.data import registry as datasets
+    from neuromem.experiments import registry as experiments
+
+    for name, code in (("nm_toy_dataset", TOY_DATASET), ("nm_toy_reader", TOY_READER)):
+        (tmp_path / f"{name}.py").write_text(textwrap.dedent(code))
+    monkeypatch.syspath_prepend(str(tmp_path))
+    option = datasets.DatasetOption("n_shapes", int, "toy: number of shapes (2-4)")
+    monkeypatch.setitem(datasets.DATASETS, "shapes",  # the one line
+                        datasets.DatasetEntry("nm_toy_dataset:load", "shapes (a toy)", options=(option,)))
+    monkeypatch.setitem(experiments.EXPERIMENTS, "list-concepts", "nm_toy_reader")
+    try:
+        assert load_dataset("shapes", n_shapes=3).concepts == ("square", "circle", "triangle")
+        assert load_dataset("shapes", per_concept=5).n_concepts == 2  # another dataset's option is not passed on
+        for argv in (["encode", "--out", "x"], ["learn", "--memory", "m", "--dataset", "shapes"],
+                     ["run", "engram-formation"]):
+            assert build_parser().parse_args(argv + ["--n-shapes", "4"]).n_shapes == 4
+        out = tmp_path / "listed"
+        assert main(["run", "list-concepts", "--dataset", "shapes", "--n-shapes", "4", "--out", str(out)]) == 0
+        assert (out / "concepts.txt").read_text() == "square,circle,triangle,star"
+        assert main(["run", "list-concepts", "--dataset", "shape", "--out", str(tmp_path / "never")]) == 2
+        assert not (tmp_path / "never").exists()
+    finally:
+        for name in ("nm_toy_dataset", "nm_toy_reader"):
+            sys.modules.pop(name, None)
+
+
+TOY_FORMAT = '''
+"""Spike counts per population as text (read back as an empty recording on the same grid)."""
+from neuromem.io import Recording
+
+def write(recording, path):
+    path.write_text("\\n".join(f"{p} {len(s.steps)} {recording.dt_ms} {recording.n_steps}"
+                               for p, s in sorted(recording.spikes.items())))
+
+def read(path):
+    pop, n, dt, n_steps = path.read_text().splitlines()[0].split()
+    return Recording(dt_ms=float(dt), n_steps=int(n_steps))
+'''
+
+
+def test_toy_export_format_through_one_registry_line(tmp_path, monkeypatch, capsys):
+    """An export format: one module + one registry line; ``neuromem export --format`` then writes it."""
+    monkeypatch.syspath_prepend(str(Path(__file__).parent / "io"))
+    from recording_sample import make_recording
+
+    from neuromem.cli import main
+    from neuromem.io import FORMATS, Results
+    from neuromem.io.formats import FormatEntry
+
+    (tmp_path / "nm_toy_format.py").write_text(textwrap.dedent(TOY_FORMAT))
+    monkeypatch.syspath_prepend(str(tmp_path))
+    monkeypatch.setitem(FORMATS, "counts", FormatEntry("nm_toy_format", ".counts", (), None, "counts as text"))
+    rec = make_recording()
+    Results(metrics={"recall": 1.0}, recording=rec).save(tmp_path / "run")
+    try:
+        assert main(["export", "--results", str(tmp_path / "run"), "--format", "counts"]) == 0
+        written = tmp_path / "run" / "recording.counts"
+        assert capsys.readouterr().out.strip() == f"exported: {written} (counts)"
+        assert written.read_text().splitlines() == [f"{p} {len(s.steps)} {rec.dt_ms} {rec.n_steps}"
+                                                    for p, s in sorted(rec.spikes.items())]
+    finally:
+        sys.modules.pop("nm_toy_format", None)

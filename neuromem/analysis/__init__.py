@@ -36,7 +36,8 @@ from neuromem.analysis.human import (
 )
 from neuromem.analysis.references import nearest_prototype_reference, no_binder_lookup, presented_prototypes
 from neuromem.analysis.spike_trains import isi_cv_per_neuron, mean_rate_hz
-from neuromem.analysis.statistics import REPORT_SEEDS, TUNING_SEEDS, chance_interval, summarise_seeds, t_ci95
+from neuromem.analysis.statistics import (ONE_SEED, REPORT_SEEDS, TUNING_SEEDS, chance_interval, mean_ci_text,
+                                          summarise_seeds, t_ci95)
 
 __all__ = [
     "CapacityResult", "bisect_capacity", "blank_max_rate_hz", "blank_trial_answer_fraction", "isi_cv",
@@ -47,5 +48,5 @@ __all__ = [
     "chance_interval", "complete_pattern", "concepts_per_neuron_distribution",
     "concepts_with_engram", "invariance_index", "lifetime_sparseness", "nearest_prototype", "population_sparseness",
     "no_response_fraction", "recall_at_1", "recall_from_counts", "recall_from_readout", "responsive",
-    "spontaneous_rate_hz", "summarise_seeds", "t_ci95", "trial_responses",
+    "spontaneous_rate_hz", "summarise_seeds", "t_ci95", "trial_responses", "ONE_SEED", "mean_ci_text",
 ]

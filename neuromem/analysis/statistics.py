@@ -12,7 +12,7 @@ import math
 import numpy as np
 from scipy import stats
 
-__all__ = ["TUNING_SEEDS", "REPORT_SEEDS", "ONE_SEED", "t_ci95", "spread_label", "summarise_seeds",
+__all__ = ["TUNING_SEEDS", "REPORT_SEEDS", "ONE_SEED", "t_ci95", "spread_label", "mean_ci_text", "summarise_seeds",
            "chance_interval"]
 
 #: Seeds on which parameters may be chosen.
@@ -51,6 +51,17 @@ def t_ci95(values) -> float:
     if len(v) < 2:
         return float("nan")
     return float(stats.t.ppf(0.975, len(v) - 1) * v.std(ddof=1) / math.sqrt(len(v)))
+
+
+def mean_ci_text(mean, ci, fmt: str = ".3f", sep: str = " ± ", ci_fmt: str | None = None) -> str:
+    """``"0.512 ± 0.034"``, or the mean alone when ``ci`` is missing or not finite (one seed: no interval).
+
+    ``fmt`` formats the mean, ``ci_fmt`` (default ``fmt``) the half-width.
+    """
+    text = format(float(mean), fmt)
+    if ci is None or not np.isfinite(ci):
+        return text
+    return f"{text}{sep}{format(float(ci), ci_fmt or fmt)}"
 
 
 def _is_number(x) -> bool:

@@ -228,7 +228,8 @@ def main_batched(args) -> int:
 
     try:
         if args.scale:
-            engines = args.engines.split(",") if args.engines else ("numba", "torch-batched", "reference", "norse")
+            engines = ((args.engines.split(",") if isinstance(args.engines, str) else list(args.engines)) if args.engines
+                       else ("numba", "torch-batched", "reference", "norse"))
             result, name = run_scale_table(engines=engines, repeats=args.repeats, seed=args.seed), "bench_scale.json"
         else:
             result = run_batched_benchmark(repeats=args.repeats, seed=args.seed, scale=args.batched_scale)

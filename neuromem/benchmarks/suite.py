@@ -30,7 +30,7 @@ from neuromem.benchmarks.processes import REQUIRED_KEYS, complete_row, measure_c
 from neuromem.engines import available_engines
 
 __all__ = ["DEFAULT_SIZES", "QUICK_SIZES", "DEFAULT_ENGINES", "RUNTIME_MAX_SYNAPSES", "parse_sizes",
-           "measure_copy_bandwidth", "run_benchmark", "format_table", "add_cli_arguments", "main_from_args"]
+           "measure_copy_bandwidth", "run_benchmark", "format_table"]
 
 DEFAULT_SIZES = ((512, 1000), (2048, 4000), (4096, 16000))
 QUICK_SIZES = ((512, 1000),)
@@ -184,55 +184,3 @@ def run_benchmark(sizes=None, engines=None, repeats: int = 3, out_dir=None, quic
         atomic_write_json(out / "bench.json", result)
         log(f"\nwrote {out / 'bench.json'}")
     return result
-
-
-def add_cli_arguments(parser) -> None:
-    """Add the ``neuromem bench`` options to an ``argparse`` parser."""
-    parser.add_argument("--quick", action="store_true", help="small size only (512x1000), for CI")
-    parser.add_argument("--sizes", default=None,
-                        help="comma-separated N_INxN_C sizes (default 512x1000,2048x4000,4096x16000)")
-    parser.add_argument("--engines", default=None,
-                        help=f"comma-separated engine names (default: the installed ones of {','.join(DEFAULT_ENGINES)})")
-    parser.add_argument("--repeats", type=int, default=3, help="timed runs per engine and size; median reported")
-    parser.add_argument("--seed", type=int, default=0, help="seed of inputs and initial weights")
-    parser.add_argument("--timeout", type=float, default=1800.0, help="limit per engine and size, seconds")
-    parser.add_argument("--loaded", action="store_true",
-                        help="instead: each experiment phase alone vs beside one busy process per core "
-                             "(bench_loaded.json; target within 3x)")
-    parser.add_argument("--batched", action="store_true",
-                        help="instead: the engram test phase batched (torch-batched) vs trial by trial vs numba, "
-                             "side by side (bench_batched.json)")
-    parser.add_argument("--batched-scale", type=float, default=1.0,
-                        help="--batched: fraction of the digits' test items (default 1: all)")
-    parser.add_argument("--scale", action="store_true", help="instead: the concept layer at 1e3, 1e4, 1e5 neurons x "
-                        "1,280 inputs per engine, time per biological second and peak memory (bench_scale.json)")
-    parser.add_argument("--out", required=True, help="folder for bench.json (bench_loaded.json with --loaded)")
-
-
-def main_from_args(args) -> int:
-    """Run the benchmark from parsed ``add_cli_arguments`` options; 0 if every engine ran, 1 otherwise."""
-    if getattr(args, "batched", False) or getattr(args, "scale", False):
-        from neuromem.benchmarks.batched import main_batched
-
-        return main_batched(args)
-    if getattr(args, "loaded", False):
-        from neuromem._io import atomic_write_json
-        from neuromem.benchmarks.loaded import format_loaded_table, run_loaded_benchmark
-
-        try:
-            result = run_loaded_benchmark(engines=args.engines, repeats=args.repeats, seed=args.seed)
-        except ValueError as exc:
-            print(f"neuromem bench: {exc}", file=sys.stderr)
-            return 2
-        print(format_loaded_table(result))
-        path = atomic_write_json(Path(args.out) / "bench_loaded.json", {**result, "command": " ".join(sys.argv)})
-        print(f"\nwrote {path}")
-        return 0
-    try:
-        sizes = parse_sizes(args.sizes) if args.sizes else None
-        result = run_benchmark(sizes=sizes, engines=args.engines, repeats=args.repeats, out_dir=args.out,
-                               quick=args.quick, seed=args.seed, timeout_s=args.timeout)
-    except ValueError as exc:
-        print(f"neuromem bench: {exc}", file=sys.stderr)
-        return 2
-    return 1 if any(r.get("error") for r in result["rows"]) else 0

@@ -9,7 +9,33 @@ Ganguli 2018).
 
 from __future__ import annotations
 
-__all__ = ["simulate_concept_layer"]
+__all__ = ["UNSUPPORTED_MECHANISMS", "check_supported", "simulate_concept_layer"]
+
+#: Preset sections of the mechanisms this layer does not model (it would ignore them silently).
+UNSUPPORTED_MECHANISMS = ("k_winners_take_all", "threshold_spread")
+
+
+def check_supported(k) -> None:
+    """Refuse step constants of a spec with k-winners-take-all or a threshold spread (one line).
+
+    Parameters
+    ----------
+    k : StepConstants
+        :func:`neuromem.engines.discrete.step_constants` of the spec.
+
+    Raises
+    ------
+    MechanismUnsupported
+        Naming the mechanism's preset section and the fix.
+    """
+    from neuromem.engines.builders import MechanismUnsupported
+
+    found = [name for name, present in (("k_winners_take_all", k.k_winners > 0),
+                                        ("threshold_spread", bool((k.v_offset != 0).any()))) if present]
+    if found:
+        raise MechanismUnsupported(
+            f"the surrogate binder's concept layer does not model [{found[0]}] (it would ignore it); remove "
+            f"[{found[0]}] from the network preset, or use the stdp binder (every engine builds it)")
 
 
 def simulate_concept_layer(spikes, W, k, *, method: str = "heaviside", alpha: float = 2.0,
@@ -49,6 +75,8 @@ def simulate_concept_layer(spikes, W, k, *, method: str = "heaviside", alpha: fl
     ------
     ValueError
         For an unknown ``method``.
+    MechanismUnsupported
+        For a spec with k-winners-take-all or a threshold spread (:func:`check_supported`).
     """
     import torch
 
@@ -56,6 +84,7 @@ def simulate_concept_layer(spikes, W, k, *, method: str = "heaviside", alpha: fl
 
     if method not in ("heaviside", "super"):
         raise ValueError(f"method={method!r}; allowed 'heaviside', 'super'")
+    check_supported(k)
     spike_fn = heaviside if method == "heaviside" else superspike(alpha)
     T, B, _ = spikes.shape
     n_c = W.shape[1]

@@ -64,7 +64,7 @@ import numpy as np
 from neuromem._checks import is_int
 from neuromem.binding._backprop import BackpropConfig, Standardise, torch_generator, torch_threads
 from neuromem.binding.base import Binder, RecallResult
-from neuromem.binding.concept_layer import simulate_concept_layer
+from neuromem.binding.concept_layer import check_supported, simulate_concept_layer
 from neuromem.binding.traits import BinderTraits, CapacityLimit
 
 __all__ = ["SurrogateBinder", "simulate_concept_layer", "LOSSES"]
@@ -140,7 +140,8 @@ class SurrogateBinder(Binder):
         self.spec = load_preset(preset, modalities=self.modalities, latent_dim=self.latent_dim,
                                 concept={"n_neurons": self.n_units},
                                 sim={"dt_ms": dt_ms, "stimulus_ms": stimulus_ms, "trial_period_ms": stimulus_ms})
-        self.k = step_constants(self.spec)
+        self.k = step_constants(self.spec, seed=self.seeds.child("weights", "input").seed_sequence)
+        check_supported(self.k)  # before any training: a mechanism the layer would ignore is refused
         self.alpha = float(alpha)
         if not 0 < float(lr_w_mv) <= 10:
             raise ValueError(f"SurrogateBinder.lr_w_mv={lr_w_mv!r} is out of range; allowed (0, 10] mV")

@@ -156,3 +156,15 @@ def load_fashion_mnist(
         names=_forms(FASHION_NAMES),
         hierarchy=grouped_hierarchy("clothing", FASHION_GROUPS),
     )
+
+
+def load_digits_dataset(argument=None, *, seed: int = 0, heldout_fraction=None, min_train: int = 1) -> ConceptDataset:
+    """The registry's loader of ``digits`` (:mod:`neuromem.data.registry`): :func:`load_digits`."""
+    return load_digits()
+
+
+def load_fashion_dataset(argument=None, *, seed: int = 0, heldout_fraction=None, min_train: int = 1,
+                         per_concept: int | None = None, data_dir=None) -> ConceptDataset:
+    """The registry's loader of ``fashion-mnist``: ``per_concept`` None is the default subset, 0 all 7,000."""
+    n = FASHION_DEFAULT_PER_CONCEPT if per_concept is None else (None if per_concept == 0 else per_concept)
+    return load_fashion_mnist(data_dir, per_concept=n, seed=seed)

@@ -20,6 +20,7 @@ import math
 
 import numpy as np
 
+from neuromem._checks import parse_list
 from neuromem.data.names import concept_key
 from neuromem.seeds import SeedTree
 
@@ -85,8 +86,8 @@ def resolve_fit_concepts(value, concepts, *, seed: int) -> tuple[str, ...] | Non
         rng = SeedTree(int(seed)).rng("concept_split")
         pick = set(rng.permutation(len(concepts))[:n_fit].tolist())
         return tuple(c for k, c in enumerate(concepts) if k in pick)
-    names = [s.strip() for s in value.split(",")] if isinstance(value, str) else [str(s) for s in value]
-    names = [s for s in names if s]
+    names = (list(parse_list(value, str, what="--fit-concepts", example=",".join(concepts[:2])))
+             if isinstance(value, str) else [str(s) for s in value])
     by_key = {concept_key(c): c for c in concepts}
     unknown = [s for s in names if concept_key(s) not in by_key]
     if unknown and all(_is_number(u) for u in unknown):

@@ -263,3 +263,9 @@ def load_image_folder(path: str | Path, *, size: int = 32, colour: bool = True, 
                           picture_labels=np.asarray(labels, dtype=np.int64), names=folder_name_forms(concepts),
                           hierarchy=graph, picture_sources=tuple(sources),
                           concept_sources={cf.concept: str(cf.folder) for cf in folders})
+
+
+def load_folder_dataset(path, *, seed: int = 0, heldout_fraction: float | None = None,
+                        min_train: int = 1) -> ConceptDataset:
+    """The registry's loader of ``folder:PATH`` (:mod:`neuromem.data.registry`): :func:`load_image_folder`."""
+    return load_image_folder(path, heldout_fraction=heldout_fraction, min_train=min_train)

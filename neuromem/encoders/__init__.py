@@ -10,9 +10,9 @@ from neuromem.encoders.pipeline import (
     EncoderConfig,
     backbone_features,
     encode_dataset,
-    nearest_centroid,
 )
 from neuromem.encoders.request import EncodeRequest
+from neuromem.latents import nearest_centroid
 
 __all__ = ["BACKBONES", "ImageBackbone", "imagenet_categories", "load_backbone", "EncodeResult", "backbone_features",
            "EncoderConfig", "EncodeRequest", "encode_dataset", "nearest_centroid"]

@@ -35,6 +35,10 @@ class EncodeRequest:
         Fashion-MNIST: pictures per concept (None: the default subset; 0: all).
     data_dir : str, optional
         Fashion-MNIST: folder with the idx files.
+    dataset_options : tuple of (str, object) pairs
+        Any other option the dataset declares (:mod:`neuromem.data.registry`),
+        as ``(name, value)`` pairs; the command line fills it from the
+        dataset's own flags.
     min_train : int
         Training pictures each concept needs (an experiment's presentations), >= 1.
     encoder : EncoderConfig
@@ -61,6 +65,7 @@ class EncodeRequest:
     dataset: str = "digits"
     per_concept: int | None = None
     data_dir: str | None = None
+    dataset_options: tuple = ()
     min_train: int = 1
     encoder: EncoderConfig = field(default_factory=EncoderConfig)
     fit_concepts: object = None
@@ -92,8 +97,9 @@ class EncodeRequest:
         """The dataset of ``seed`` (picture folders are checked before any picture is decoded)."""
         from neuromem.data import load_dataset
 
-        return load_dataset(self.dataset, per_concept=self.per_concept, seed=int(seed), data_dir=self.data_dir,
-                            heldout_fraction=self.encoder.heldout_fraction, min_train=self.min_train)
+        options = {"per_concept": self.per_concept, "data_dir": self.data_dir, **dict(self.dataset_options)}
+        return load_dataset(self.dataset, seed=int(seed), heldout_fraction=self.encoder.heldout_fraction,
+                            min_train=self.min_train, **options)
 
     def config_for(self, dataset, seed: int) -> EncoderConfig:
         """The encoder options with the concept split of ``seed`` resolved against ``dataset``."""

@@ -127,10 +127,10 @@ class Engine(abc.ABC):
     * ``run(drive, plastic=...)`` simulates ``drive.n_steps`` steps of
       ``spec.sim.dt_ms``; ``drive`` holds the spikes of all input neurons
       (populations concatenated in ``spec.populations`` order). The run length
-      must be a whole number of trial periods. At each trial start the
-      dynamic variables (v, currents, traces, refractoriness) are reset and
-      the winner set of k-winners-take-all is emptied; weights, adaptive
-      thresholds and threshold offsets persist across trials and runs.
+      must be a whole number of trial periods. At each trial start the state
+      is reset as :data:`~neuromem.protocols.RESET_RULE` states (dynamic
+      variables, traces and the k-winners-take-all winner set reset;
+      weights, adaptive thresholds and threshold offsets persist).
     * Every mechanism of the spec is built by the engine's builder for it
       (:data:`neuromem.engines.builders.BUILDERS`); a spec with a mechanism
       the engine has no builder for is refused when the engine is made

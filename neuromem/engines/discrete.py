@@ -13,7 +13,8 @@ schedule order (``start, groups, thresholds, synapses, resets``; within
 
 1. ``r == 0`` (trial start): ``v = v_rest``, ``isyn_exc = isyn_inh = 0``,
    refractoriness cleared, all traces zero, the k-winners-take-all winner
-   set emptied (weights, theta and threshold offsets persist).
+   set emptied (weights, theta and threshold offsets persist;
+   :data:`neuromem.protocols.RESET_RULE`).
 2. Integrate (exponential Euler, exact for the piecewise-constant currents of
    one step): ``v <- I + (v - I) e^{-dt/tau_m}`` with
    ``I = v_rest + isyn_exc - isyn_inh + b``, unless refractory (``t - t_spike <

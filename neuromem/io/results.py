@@ -51,7 +51,7 @@ from neuromem.io.arrays import SchemaError, read_tree, write_tree
 from neuromem.io.recording import Recording
 from neuromem.io.strict_json import from_strict_json, strict_json_text, to_strict_json
 
-__all__ = ["METRICS_FILE", "RECORDING_FILE", "Results", "Schema", "SchemaError", "read_schema"]
+__all__ = ["METRICS_FILE", "RECORDING_FILE", "Results", "Schema", "SchemaError", "read_metrics", "read_schema"]
 
 METRICS_FILE = "metrics.json"
 RECORDING_FILE = "recording.npz"
@@ -80,6 +80,20 @@ def _read_metrics_file(folder: Path) -> tuple[Schema, dict]:
     if not (isinstance(stamp, dict) and isinstance(stamp.get("name"), str) and type(stamp.get("version")) is int):
         raise SchemaError(f"{path}: {_SCHEMA} must be {{'name': str, 'version': int}}; got {stamp!r}")
     return Schema(stamp["name"], stamp["version"]), from_strict_json(doc, missing)
+
+
+def read_metrics(folder) -> tuple[Schema, dict]:
+    """The schema and the metrics of ``folder/metrics.json`` (a null with a reason comes back as it was written).
+
+    For results that keep their arrays in a file of their own layout and
+    write ``metrics.json`` through :meth:`Results.save`.
+
+    Raises
+    ------
+    FileNotFoundError
+        If the folder has no ``metrics.json``.
+    """
+    return _read_metrics_file(Path(folder))
 
 
 def read_schema(folder) -> Schema:

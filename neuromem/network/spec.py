@@ -35,9 +35,8 @@ all of them on the time grid is written once in
 :mod:`neuromem.engines.discrete`.
 
 Time is organised in trials of ``trial_period_ms``; the stimulus occupies the
-first ``stimulus_ms``. At each trial start ``v``, the synaptic currents, all
-traces, refractoriness and the k-winners-take-all winner set are reset;
-weights and ``theta`` persist.
+first ``stimulus_ms``. What each trial start resets, and what persists, is
+stated once in :data:`neuromem.protocols.RESET_RULE`.
 """
 
 from __future__ import annotations

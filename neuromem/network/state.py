@@ -3,12 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
-
 import numpy as np
-
-if TYPE_CHECKING:  # pragma: no cover
-    from neuromem.network.spec import NetworkSpec
 
 __all__ = ["NetworkState", "initial_state"]
 
@@ -35,8 +30,8 @@ class NetworkState:
         return NetworkState(w_in_mv={k: v.copy() for k, v in self.w_in_mv.items()},
                             w_fb={k: v.copy() for k, v in self.w_fb.items()}, theta_mv=self.theta_mv.copy())
 
-    def check(self, spec: NetworkSpec) -> None:
-        """Raise if shapes or values do not fit ``spec``."""
+    def check(self, spec) -> None:
+        """Raise if shapes or values do not fit ``spec`` (a :class:`~neuromem.network.spec.NetworkSpec`)."""
         nc = spec.concept.n_neurons
         for p in spec.populations:
             m = p.modality
@@ -55,7 +50,7 @@ class NetworkState:
                     raise ValueError(f"state {name} contains NaN or inf")
 
 
-def initial_state(spec: NetworkSpec, seed: int | np.random.SeedSequence) -> NetworkState:
+def initial_state(spec, seed: int | np.random.SeedSequence) -> NetworkState:
     """Seeded initial weights, identical for every engine.
 
     Latent->concept weights are uniform in ``mean * [1 - spread, 1 + spread]``

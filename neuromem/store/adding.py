@@ -22,7 +22,7 @@ from pathlib import Path
 import numpy as np
 
 from neuromem.store.errors import StoreError
-from neuromem.store.recall import answer
+from neuromem.store.recall import answer, cue_seed
 
 __all__ = ["add_picture", "concept_for_name"]
 
@@ -81,8 +81,6 @@ def add_picture(memory, path, *, concept: str | None = None) -> dict:
 
 
 def _learn_one_shot(memory, name: str, z_pic: np.ndarray, pic: np.ndarray, path, ans: dict) -> None:
-    from neuromem.store.memory import cue_seed
-
     store = memory.store
     owner = {n: c for c in store.concepts for n in store.node(c).engram_neurons}
     n_neurons = int(memory.meta["network"]["concept_neurons"])

@@ -54,7 +54,7 @@ from pathlib import Path
 
 import numpy as np
 
-__all__ = ["synthetic_latents", "run_size", "run_benchmark", "add_cli_arguments", "main_from_args"]
+__all__ = ["synthetic_latents", "run_size", "run_benchmark", "parse_size"]
 
 DEFAULT_SIZES = (10_000, 100_000, 1_000_000)
 
@@ -97,7 +97,7 @@ def run_size(n_items: int, *, n_queries: int = 2000, ratio: float = 0.44, seed: 
     """Benchmark one size in this process (see the module docstring)."""
     import faiss
 
-    from neuromem.encoders.pipeline import within_between_ratio
+    from neuromem.encoders.quality import within_between_ratio
     from neuromem.store import persist
     from neuromem.store.concepts import ConceptStore
 
@@ -188,32 +188,21 @@ def run_benchmark(sizes=DEFAULT_SIZES, *, out_dir, n_queries: int = 2000, ratio:
     return result
 
 
-def _parse_sizes(text: str) -> list[int]:
+def parse_size(text: str) -> int:
+    """One ``--sizes`` entry (``"1e5"``) as an item count in 1e3..1e8 (the list is read by ``neuromem._checks``).
+
+    Raises
+    ------
+    ValueError
+        For a value that is not a number or lies outside 1e3..1e8.
+    """
     try:
-        sizes = [int(float(s)) for s in text.split(",") if s.strip()]
+        size = int(float(text))
     except ValueError:
         raise ValueError(f"--sizes must be comma-separated numbers like 1e4,1e5,1e6; got {text!r}") from None
-    if not sizes or any(s < 1000 or s > 10**8 for s in sizes):
+    if not 1000 <= size <= 10**8:
         raise ValueError(f"--sizes must lie in 1e3..1e8; got {text!r}")
-    return sizes
-
-
-def add_cli_arguments(p) -> None:
-    p.add_argument("--sizes", default="1e4,1e5,1e6", help="comma-separated item counts (default 1e4,1e5,1e6)")
-    p.add_argument("--queries", type=int, default=2000, help="lookups timed per size (>= 1000; default 2000)")
-    p.add_argument("--ratio", type=float, default=0.44, help="within / between concept distance ratio (0.44)")
-    p.add_argument("--seed", type=int, default=0)
-    p.add_argument("--timeout", type=float, default=3600.0, help="limit per size, seconds")
-    p.add_argument("--out", required=True, help="folder for bench_store.json")
-
-
-def main_from_args(args) -> int:
-    if args.queries < 1000:
-        raise ValueError(f"--queries {args.queries} is too few; at least 1000 give a meaningful 99th percentile")
-    result = run_benchmark(_parse_sizes(args.sizes), out_dir=args.out, n_queries=args.queries, ratio=args.ratio,
-                           seed=args.seed, timeout_s=args.timeout)
-    print(f"results: {Path(args.out) / 'bench_store.json'}")
-    return 1 if any("error" in r for r in result["rows"]) else 0
+    return size
 
 
 if __name__ == "__main__":  # worker entry point

@@ -35,17 +35,16 @@ answers on the same engine, machine and thread count.
 from __future__ import annotations
 
 import datetime as _dt
-import hashlib
 import json
 from pathlib import Path
 
 import numpy as np
 
-from neuromem.seeds import SeedTree
 from neuromem.store import persist
 from neuromem.store.concepts import ConceptStore
 from neuromem.store.encoders import MemoryEncoders, read_sound
 from neuromem.store.errors import CorruptStoreError, MemoryMismatchError
+from neuromem.store.recall import cue_seed
 
 __all__ = ["Memory", "load_memory", "MEMORY_FORMAT_VERSION", "cue_seed", "thumbnails"]
 
@@ -56,19 +55,6 @@ THUMBNAIL_PX = 32
 
 def _now() -> str:
     return _dt.datetime.now(_dt.timezone.utc).replace(microsecond=0).isoformat()
-
-
-def _item_key(item) -> bytes:
-    """Bytes identifying a cue item: a prepared picture or waveform (float32), a text, or a latent."""
-    if isinstance(item, str):
-        return b"text:" + item.encode()
-    return np.ascontiguousarray(item, dtype="<f4").tobytes()
-
-
-def cue_seed(memory_seed: int, item, use: str = "cue", *after) -> SeedTree:
-    """Seed-tree node of a cue's input spikes: ``input_spikes/<use>/<first 16 hex of sha256(item)>/...``."""
-    item_hash = hashlib.sha256(_item_key(item)).hexdigest()[:16]
-    return SeedTree(int(memory_seed)).child("input_spikes", use, item_hash, *after)
 
 
 class Memory:

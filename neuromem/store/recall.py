@@ -43,9 +43,26 @@ weights, not a second spiking run.
 
 from __future__ import annotations
 
+import hashlib
+
 import numpy as np
 
-__all__ = ["answer", "imagine", "network_concept"]
+from neuromem.seeds import SeedTree
+
+__all__ = ["answer", "cue_seed", "imagine", "network_concept"]
+
+
+def _item_key(item) -> bytes:
+    """Bytes identifying a cue item: a prepared picture or waveform (float32), a text, or a latent."""
+    if isinstance(item, str):
+        return b"text:" + item.encode()
+    return np.ascontiguousarray(item, dtype="<f4").tobytes()
+
+
+def cue_seed(memory_seed: int, item, use: str = "cue", *after) -> SeedTree:
+    """Seed-tree node of a cue's input spikes: ``input_spikes/<use>/<first 16 hex of sha256(item)>/...``."""
+    item_hash = hashlib.sha256(_item_key(item)).hexdigest()[:16]
+    return SeedTree(int(memory_seed)).child("input_spikes", use, item_hash, *after)
 
 
 def network_concept(store, counts: np.ndarray) -> tuple[str | None, int]:
@@ -72,7 +89,7 @@ def network_concept(store, counts: np.ndarray) -> tuple[str | None, int]:
 
 
 def answer(memory, z: np.ndarray, modality: str, *, cue: dict, match_error=None, item=None) -> dict:
-    """The recall answer for one encoded cue (keys: module docstring and ``neuromem.store.cli``).
+    """The recall answer for one encoded cue (keys: module docstring and ``neuromem.cli.recall``).
 
     Parameters
     ----------

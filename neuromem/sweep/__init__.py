@@ -5,7 +5,7 @@ against the experiment's config fields, cells with their configs built),
 :mod:`~neuromem.sweep.store` (one atomic file per finished cell, the cell
 cache; the tidy table ``sweep.parquet``), :mod:`~neuromem.sweep.run` (the cells
 on a local or existing dask cluster, retries, Ctrl-C) and
-:mod:`~neuromem.sweep.cli` (the command). An experiment can be swept when it
+:mod:`~neuromem.sweep.figure` (its figure; the command is :mod:`neuromem.cli.sweep`). An experiment can be swept when it
 defines ``CONFIG``, ``config_from_args`` and ``run_cell``
 (:mod:`neuromem.experiments.registry`). How to point it at a real cluster:
 ``docs/guides/sweeps.md``.

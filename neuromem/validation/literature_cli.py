@@ -8,8 +8,9 @@ under ``literature_check`` (atomically; every other key is kept) and, with
 window against their closed forms (seconds) and stores the numbers under
 ``closed_form`` in the same file, so the two closed-form rows have a number.
 
-The command registers itself with :func:`add_check_command`; the CLI's
-command table calls it once. ``python -m neuromem.validation.literature_cli
+The command's options are :func:`add_arguments` (``neuromem.cli.check``
+adds them to ``neuromem check``; :func:`add_check_command` to any other
+parser). ``python -m neuromem.validation.literature_cli
 --results DIR`` runs the same command on its own.
 """
 
@@ -23,22 +24,27 @@ from neuromem._io import atomic_write_bytes
 from neuromem.analysis.literature import NOT_IN_RESULTS, check_literature, format_check_table
 from neuromem.io.strict_json import from_strict_json, strict_json_text, to_strict_json
 
-__all__ = ["add_check_command", "cmd_check", "literature_page"]
+__all__ = ["add_arguments", "add_check_command", "cmd_check", "literature_page"]
 
 HELP = ("Compare a results folder's metrics.json with published numbers (concept cells, sparseness, invariance, "
         "association, capacity, closed forms); tolerances are stated in advance in neuromem.analysis.literature.")
 
 
 def add_check_command(subparsers) -> None:
-    """Add ``check`` to the ``neuromem`` sub-command parsers (an ``argparse`` sub-parsers object)."""
+    """Add ``check`` to an ``argparse`` sub-parsers object (for ``python -m neuromem.validation.literature_cli``)."""
     p = subparsers.add_parser("check", help="compare results with published numbers", description=HELP)
+    add_arguments(p)
+    p.set_defaults(func=cmd_check, command="check")
+
+
+def add_arguments(p) -> None:
+    """The options of ``neuromem check``."""
     p.add_argument("--results", required=True, metavar="DIR", help="results folder holding metrics.json")
     p.add_argument("--docs", metavar="PAGE", default=None,
                    help="also write the table as a MyST page (e.g. docs/results/literature-check.md)")
     p.add_argument("--closed-form", metavar="ENGINE", default=None,
                    help="first measure ENGINE's LIF rate and STDP window against their closed forms")
     p.add_argument("--strict", action="store_true", help="exit with status 1 when any row fails")
-    p.set_defaults(func=cmd_check, command="check")
 
 
 def _read_metrics(folder: Path) -> tuple[dict | None, dict]:

@@ -127,7 +127,7 @@ def plot_reconstruction(recon: dict, metrics: dict, out: Path) -> Path:
 
 
 def plot_confusion(space: LatentSpace, out: Path) -> Path:
-    from neuromem.encoders.pipeline import nearest_centroid
+    from neuromem.latents import nearest_centroid
 
     plt = _plt()
     cent = space.centroids("picture", "train")

@@ -269,3 +269,27 @@ def test_every_binder_learns_digits_well_above_chance(digits_encoding):
         scores[name] = float(np.mean(pred == y[keep]))
     assert all(scores[b] >= 0.8 for b in ("stdp", "hopfield", "softmax", "contrastive")), scores
     assert scores["surrogate"] >= 0.7, scores
+
+
+def test_surrogate_refuses_mechanisms_its_layer_does_not_model():
+    """k-winners-take-all and a threshold spread would be ignored by the surrogate's layer: refused, one line."""
+    pytest.importorskip("torch")
+    import torch
+
+    from neuromem.binding.surrogate import simulate_concept_layer
+    from neuromem.engines.builders import MechanismUnsupported
+    from neuromem.engines.discrete import step_constants
+    from neuromem.network import KWinnersTakeAll, ThresholdSpread, load_preset
+
+    ref = {m: np.random.default_rng(0).normal(size=(20, 6)) for m in MODS}
+    with pytest.raises(MechanismUnsupported, match=r"\[k_winners_take_all\]"):
+        make_binder("surrogate", modalities=MODS, latent_dim=6, n_units=20, reference=ref, preset="human-mtl")
+    base = load_preset("default", modalities=MODS, latent_dim=6, concept={"n_neurons": 5})
+    x = torch.zeros((10, 1, base.n_inputs))
+    W = torch.zeros((base.n_inputs, 5))
+    simulate_concept_layer(x, W, step_constants(base))  # the standard mechanisms run
+    for mech, section in ((KWinnersTakeAll(k=2), "k_winners_take_all"),
+                          (ThresholdSpread(threshold_spread_mv=1.0), "threshold_spread")):
+        k = step_constants(base.with_mechanisms(mech), seed=0)
+        with pytest.raises(MechanismUnsupported, match=rf"does not model \[{section}\]"):
+            simulate_concept_layer(x, W, k)

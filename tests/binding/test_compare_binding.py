@@ -92,7 +92,7 @@ def test_grid_is_frozen_and_checked():
 
 
 def test_synthetic_sets_match_the_requested_distance_ratio():
-    from neuromem.encoders.pipeline import within_between_ratio
+    from neuromem.encoders.quality import within_between_ratio
 
     sp = synthetic_concepts(200, 64, 0.44, n_train=1, n_test=4, seed=0)
     z, y = sp["picture"].select("heldout")

@@ -1,11 +1,10 @@
-"""``neuromem bench --quick`` (through the library entry points the CLI wires)."""
+"""``neuromem bench --quick`` (the command, in-process)."""
 
-import argparse
 import json
 
 import pytest
 
-from neuromem.benchmarks import add_cli_arguments, main_from_args, parse_sizes, run_benchmark
+from neuromem.benchmarks import parse_sizes, run_benchmark
 from neuromem.benchmarks.suite import REQUIRED_KEYS
 from neuromem.engines import available_engines
 
@@ -24,10 +23,9 @@ def test_unknown_or_missing_engine_rejected(tmp_path):
 
 
 def test_quick_benchmark_runs_and_writes_bench_json(tmp_path, capsys):
-    parser = argparse.ArgumentParser()
-    add_cli_arguments(parser)
-    args = parser.parse_args(["--quick", "--repeats", "3", "--out", str(tmp_path)])
-    assert main_from_args(args) == 0
+    from neuromem.cli import main
+
+    assert main(["bench", "--quick", "--repeats", "3", "--out", str(tmp_path)]) == 0
     printed = capsys.readouterr().out
     assert "s/bio-s" in printed and "x brian2-sa" in printed
     data = json.loads((tmp_path / "bench.json").read_text())

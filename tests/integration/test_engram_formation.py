@@ -119,6 +119,10 @@ class _SyntheticRequest:
         return None
 
 
+def _refuse_bare_constant(name):
+    raise ValueError(f"bare {name} in metrics.json (not strict JSON)")
+
+
 def test_cli_runs_one_seed_and_defaults_to_report_seeds(tmp_path, capsys):
     from neuromem.cli import build_parser
     from neuromem.experiments.engram_formation import config_from_args
@@ -137,7 +141,12 @@ def test_cli_runs_one_seed_and_defaults_to_report_seeds(tmp_path, capsys):
     assert main(a, _SyntheticRequest(space), tmp_path) == 0
     printed = capsys.readouterr().out
     assert "seed 2" in printed and "picture -> name, through the readout population" in printed
-    on_disk = json.loads((tmp_path / "metrics.json").read_text())
+    assert "one seed: no confidence interval" in printed and "± nan" not in printed
+    on_disk = json.loads((tmp_path / "metrics.json").read_text(), parse_constant=_refuse_bare_constant)
+    assert on_disk["_schema"]["name"] == "neuromem.engram-formation"  # strict JSON through the results base
+    from neuromem.experiments.engram_formation import EngramResults
+
+    assert EngramResults.load(tmp_path).metrics["seed"] == 2
     assert on_disk["seed"] == 2 and on_disk["presentations"] == 2 and set(on_disk["controls"]) == {"untrained"}
 
 

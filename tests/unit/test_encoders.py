@@ -8,7 +8,9 @@ import pytest
 from neuromem._io import atomic_write_bytes
 from neuromem.encoders import load_backbone
 from neuromem.encoders.heads import fit_decoder, fit_picture_head, fit_projection_to_targets
-from neuromem.encoders.pipeline import EncoderConfig, nearest_centroid, within_between_ratio
+from neuromem.encoders.pipeline import EncoderConfig
+from neuromem.encoders.quality import within_between_ratio
+from neuromem.latents import nearest_centroid
 
 CAT_CLASSES = {"Egyptian cat", "tabby", "tiger cat", "Persian cat", "Siamese cat", "lynx"}
 

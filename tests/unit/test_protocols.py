@@ -62,7 +62,14 @@ def test_heldout_trials_blank_then_heldout(space):
 def test_reset_rule_is_stated_once_and_used_by_the_engine_contract():
     from neuromem.engines import Engine
 
+    import neuromem.engines.discrete as discrete
+    import neuromem.network.spec as spec
+
     assert "RESET_RULE" in Engine.__doc__ and "weights" in RESET_RULE
+    for doc in (discrete.__doc__, spec.__doc__):  # the step order and the description cite the rule
+        assert "RESET_RULE" in doc
+    for part in ("winner set", "threshold offsets", "feedback weights", "adaptive thresholds", "plasticity trace"):
+        assert part in RESET_RULE  # every mechanism's reset or persistence is stated
 
 
 def test_stimulus_window_validated():

@@ -10,7 +10,7 @@ pytest.importorskip("distributed")
 
 from neuromem.experiments.engram_formation import EngramConfig  # noqa: E402
 from neuromem.sweep import TIMING_COLUMNS, expand_cells, parse_grid, read_table, run_sweep  # noqa: E402
-from neuromem.sweep.cli import sweep_figure  # noqa: E402
+from neuromem.sweep.figure import sweep_figure  # noqa: E402
 from neuromem.validation import synthetic_latent_space  # noqa: E402
 
 #: a tiny, fast engram experiment: 3 concepts, 4-d latents, no controls, no readout populations

@@ -1,4 +1,10 @@
-"""The binding-window results: the metrics of every offset and seed; ``save`` / ``load`` own the file schema."""
+"""The binding-window results: the metrics of every offset and seed, on the results base (:mod:`neuromem.io.results`).
+
+``metrics.json`` is strict JSON with the schema ``neuromem.binding-window``
+stamped in; a missing value (a 95 % interval of one seed) is ``null`` with
+its reason under ``_missing``. Folders written before the schema was stamped
+(version 0, bare ``NaN``) still load.
+"""
 
 from __future__ import annotations
 
@@ -6,16 +12,16 @@ import json
 from dataclasses import dataclass
 from pathlib import Path
 
-from neuromem._io import atomic_write_json
+from neuromem.io import Results
+from neuromem.io.results import METRICS_FILE
 
 __all__ = ["BindingWindowResults", "FIGURE_FILE", "METRICS_FILE"]
 
-METRICS_FILE = "metrics.json"
 FIGURE_FILE = "binding_window.png"
 
 
-@dataclass(frozen=True)
-class BindingWindowResults:
+@dataclass(frozen=True, kw_only=True)
+class BindingWindowResults(Results):
     """The metrics of a binding-window run (see :mod:`neuromem.experiments.binding_window`).
 
     Parameters
@@ -25,13 +31,13 @@ class BindingWindowResults:
         ``_ci95`` half-widths; ``per_seed``; ``binding_half_width_ms``; ``config``.
     """
 
-    metrics: dict
+    SCHEMA_NAME = "neuromem.binding-window"
+    SCHEMA_VERSION = 1
+    CONVERTERS = {0: lambda metrics, arrays: (metrics, arrays)}  # version 0: the same keys, unstamped
 
     def save(self, out_dir) -> Path:
-        """Write ``metrics.json`` into ``out_dir`` (atomically); returns its path."""
-        out = Path(out_dir)
-        out.mkdir(parents=True, exist_ok=True)
-        return atomic_write_json(out / METRICS_FILE, self.metrics)
+        """Write ``metrics.json`` into ``out_dir`` (atomically, strict JSON); returns its path."""
+        return super().save(out_dir)["metrics"]
 
     @staticmethod
     def exist(folder) -> bool:
@@ -56,4 +62,4 @@ class BindingWindowResults:
         if not cls.exist(folder):
             raise FileNotFoundError(f"no binding-window {METRICS_FILE} in {folder}; run `neuromem run binding-window "
                                     f"--out {folder}`")
-        return cls(metrics=json.loads((Path(folder) / METRICS_FILE).read_text()))
+        return super().load(folder)

@@ -121,5 +121,5 @@ def run_binding_window(spaces, cfg: BindingWindowConfig | None = None, *, out_di
             from neuromem.viz.binding import plot_binding_window
 
             metrics["figures"] = [plot_binding_window(metrics, out / FIGURE_FILE).name]
-        BindingWindowResults(metrics).save(out)
+        BindingWindowResults(metrics=metrics).save(out)
     return metrics

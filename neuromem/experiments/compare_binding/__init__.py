@@ -63,15 +63,11 @@ from neuromem.experiments.compare_binding.cli import (
     DEFAULT_FIT_CONCEPTS,
     DESCRIPTION,
     ENCODES,
-    ENCODES_PER_SEED,
     EXAMPLE,
     HELP,
-    NEEDS_LATENT_SPACE,
     add_arguments,
-    add_cli_arguments,
     check_args,
     main,
-    main_from_args,
     make_figures,
     results_exist,
 )
@@ -83,9 +79,7 @@ from neuromem.experiments.compare_binding.statistics import summarise
 from neuromem.experiments.compare_binding.synthetic import synthetic_concepts
 from neuromem.experiments.compare_binding.table import summary_table
 
-__all__ = ["COLUMNS", "DEFAULT_FIT_CONCEPTS", "DESCRIPTION", "ENCODES", "ENCODES_PER_SEED",
-           "EXAMPLE", "EXPERIMENTS", "HELP", "MODALITIES", "NEEDS_LATENT_SPACE", "GridConfig", "add_arguments",
-           "add_cli_arguments", "build_presentations", "check_args", "choose_test_cues", "default_binders", "main",
-           "main_from_args",
-           "make_figures", "results_exist", "run_compare_binding", "summarise", "summary_table",
+__all__ = ["COLUMNS", "DEFAULT_FIT_CONCEPTS", "DESCRIPTION", "ENCODES", "EXAMPLE", "EXPERIMENTS", "HELP",
+           "MODALITIES", "GridConfig", "add_arguments", "build_presentations", "check_args", "choose_test_cues",
+           "default_binders", "main", "make_figures", "results_exist", "run_compare_binding", "summarise", "summary_table",
            "synthetic_concepts"]

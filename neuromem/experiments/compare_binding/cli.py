@@ -4,10 +4,7 @@ The experiment interface: :data:`DESCRIPTION`, :data:`HELP`, :data:`EXAMPLE`,
 :data:`ENCODES` (the command line adds the dataset and encoder options and
 passes an :class:`~neuromem.encoders.EncodeRequest`), :func:`add_arguments`
 (own options only), :func:`check_args`, :func:`main`, :func:`results_exist`
-and :func:`make_figures`. :func:`add_cli_arguments`, :func:`main_from_args`,
-:data:`NEEDS_LATENT_SPACE` and :data:`ENCODES_PER_SEED` are the previous
-registry's names, kept as thin wrappers until the command line calls
-:func:`main` itself.
+and :func:`make_figures`.
 """
 
 from __future__ import annotations
@@ -27,8 +24,7 @@ from neuromem.experiments.compare_binding.run import default_binders, resolve_bi
 from neuromem.experiments.compare_binding.table import recall_lines
 
 __all__ = ["DESCRIPTION", "HELP", "EXAMPLE", "ENCODES", "DEFAULT_FIT_CONCEPTS", "add_arguments", "check_args",
-           "main", "results_exist", "make_figures", "NEEDS_LATENT_SPACE", "ENCODES_PER_SEED", "add_cli_arguments",
-           "main_from_args"]
+           "main", "results_exist", "make_figures"]
 
 DESCRIPTION = "Hebbian vs backprop binders on the same latents, presentations and test items"
 HELP = ("Every binder (--binders) learns the same K presentations per concept and is tested on the same held-out "
@@ -196,33 +192,3 @@ def make_figures(folder, out=None) -> list[Path]:
     out.mkdir(parents=True, exist_ok=True)
     names = write_figures(out, read_rows(folder / "results.csv"), read_metrics(folder / "metrics.json"))
     return [out / n for n in names]
-
-
-# ---- the previous registry's names (until the command line calls main itself) --------------------
-#: The previous registry: the command line adds the dataset options (``ENCODES_PER_SEED``) and calls
-#: :func:`main_from_args`.
-NEEDS_LATENT_SPACE = False
-ENCODES_PER_SEED = True
-
-
-def add_cli_arguments(parser: argparse.ArgumentParser) -> argparse.ArgumentParser:
-    """:func:`add_arguments` and ``--out`` (the previous registry's entry point)."""
-    add_arguments(parser)
-    parser.add_argument("--out", required=True, help="output folder")
-    return parser
-
-
-def _request_from_args(args):
-    from neuromem.encoders import EncodeRequest, EncoderConfig
-
-    enc = EncoderConfig(backbone=args.backbone, input_size_px=args.input_size, latent_dim=args.latent_dim,
-                        heldout_fraction=args.heldout_fraction, spoken=False, weights=args.weights)
-    return EncodeRequest(dataset=args.dataset, per_concept=args.per_concept, data_dir=args.data_dir, encoder=enc,
-                         fit_concepts=args.fit_concepts, use_cache=not args.no_cache, progress=not args.quiet)
-
-
-def main_from_args(space, args=None) -> int:
-    """:func:`main` from the previous registry's call (``space`` is unused: each seed is encoded here)."""
-    if args is None:  # called as main_from_args(args)
-        args = space
-    return main(args, _request_from_args(args), Path(args.out))

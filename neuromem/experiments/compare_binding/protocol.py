@@ -99,7 +99,7 @@ def reference_latents(space) -> dict:
 
 def within_between(space) -> float:
     """Within / between concept distance ratio of the held-out pictures of ``space``."""
-    from neuromem.encoders.pipeline import within_between_ratio
+    from neuromem.encoders.quality import within_between_ratio
 
     z, y = space["picture"].select("heldout")
     return within_between_ratio(z, y)

@@ -5,21 +5,26 @@
 metric (a hex string). ``metrics.json`` holds the mean and ``_ci95`` per key
 (see :mod:`neuromem.experiments.compare_binding.statistics`) and ``_meta``
 (dataset, binders and what they declare, grid, seeds, concept splits, binder
-options, figures, and ``schema``: :data:`SCHEMA`). Both are written atomically.
+options, figures, and ``schema``: :data:`SCHEMA`). ``metrics.json`` is
+written through the results base (:class:`CompareBindingMetrics`, see
+:mod:`neuromem.io.results`): strict JSON, a missing value (the interval of
+one seed, a capacity not representable) ``null`` with its reason under
+``_missing``, the schema stamped in. Both files are written atomically.
 """
 
 from __future__ import annotations
 
 import csv
 import io
-import json
 from dataclasses import dataclass
 from pathlib import Path
 
-from neuromem._io import atomic_write_bytes, atomic_write_json
+from neuromem._io import atomic_write_bytes
+from neuromem.io import Results
+from neuromem.io.results import METRICS_FILE
 
-__all__ = ["COLUMNS", "SCHEMA", "CellLabels", "read_rows", "read_metrics", "results_exist", "write_rows",
-           "write_metrics"]
+__all__ = ["COLUMNS", "SCHEMA", "CellLabels", "CompareBindingMetrics", "read_rows", "read_metrics", "results_exist",
+           "write_rows", "write_metrics"]
 
 COLUMNS = ("dataset", "binder", "engine", "experiment", "condition", "phase", "k", "n_units", "n_concepts", "seed",
            "metric", "value")
@@ -90,19 +95,35 @@ def read_rows(path) -> list[dict]:
     return rows
 
 
+@dataclass(frozen=True, kw_only=True)
+class CompareBindingMetrics(Results):
+    """A comparison's ``metrics.json`` on the results base (the rows stay in ``results.csv``)."""
+
+    SCHEMA_NAME = "neuromem.compare-binding"
+    SCHEMA_VERSION = 1
+    CONVERTERS = {0: lambda metrics, arrays: (metrics, arrays)}  # version 0: the same keys, unstamped
+
+
+def _metrics_folder(path) -> Path:
+    path = Path(path)
+    if path.name != METRICS_FILE:
+        raise ValueError(f"the comparison's metrics file is named {METRICS_FILE}; got {path}")
+    return path.parent
+
+
 def write_metrics(path, metrics: dict) -> Path:
-    """Write ``metrics.json`` (the summary and ``_meta``, with :data:`SCHEMA`), atomically."""
+    """Write ``metrics.json`` (the summary and ``_meta``, with :data:`SCHEMA`) as strict JSON, atomically."""
     metrics.setdefault("_meta", {})["schema"] = dict(SCHEMA)
-    return atomic_write_json(path, metrics)
+    return CompareBindingMetrics(metrics=metrics).save(_metrics_folder(path))["metrics"]
 
 
 def read_metrics(path) -> dict:
-    """``metrics.json`` of a comparison.
+    """``metrics.json`` of a comparison (a ``null`` with a reason comes back as NaN, as it was written).
 
     A folder written before binders declared their traits gets them from the
     registry (a renamed binder's from its current name; an unknown binder none).
     """
-    metrics = json.loads(Path(path).read_text())
+    metrics = dict(CompareBindingMetrics.load(_metrics_folder(path)).metrics)
     meta = metrics.setdefault("_meta", {})
     if "binder_traits" not in meta:
         meta["binder_traits"] = _registered_traits(meta.get("binders", []))

@@ -5,14 +5,12 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-import numpy as np
 
-from neuromem._checks import list_option
+from neuromem._checks import list_option, parse_list
 from neuromem._timing import StageClock
-from neuromem._io import atomic_write_json
-from neuromem.analysis import REPORT_SEEDS, summarise_seeds
+from neuromem.analysis import ONE_SEED, REPORT_SEEDS, mean_ci_text, summarise_seeds
 from neuromem.experiments.engram_formation.config import CONTROLS, EngramConfig
-from neuromem.experiments.engram_formation.results import METRICS_FILE, RESULTS_FILE, EngramResults
+from neuromem.experiments.engram_formation.results import METRICS_FILE, RESULTS_FILE, EngramResults, EngramSummary
 from neuromem.experiments.engram_formation.run import run_engram_formation
 
 __all__ = ["DESCRIPTION", "HELP", "EXAMPLE", "ENCODES", "add_arguments", "check_args", "config_from_args", "main",
@@ -65,10 +63,22 @@ def add_arguments(parser: argparse.ArgumentParser) -> argparse.ArgumentParser:
     parser.add_argument("--preset", default=None, help="network preset name (shipped or in models/) or a TOML path")
     parser.add_argument("--max-test-pictures", type=int, default=None,
                         help="cap on held-out test pictures per concept (default: all)")
-    parser.add_argument("--controls", default=None,
+    parser.add_argument("--controls", type=_controls, default=None,
                         help=f"comma-separated controls to run (default: {','.join(CONTROLS)}; '' for none)")
     parser.add_argument("--no-figures", action="store_true", help="do not write figures")
     return parser
+
+
+def _controls(value) -> tuple:
+    """``--controls``: '' (none) or a comma-separated list through the one list parser (no empty or repeated entry)."""
+    if isinstance(value, (tuple, list)):
+        return tuple(value)
+    if not str(value).strip():
+        return ()
+    try:
+        return parse_list(value, str, what="--controls", example=",".join(CONTROLS))
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
 
 
 def config_from_args(args: argparse.Namespace, seed: int | None = None) -> EngramConfig:
@@ -84,7 +94,7 @@ def config_from_args(args: argparse.Namespace, seed: int | None = None) -> Engra
     elif getattr(args, "seed", None) is not None:
         base["seed"] = args.seed
     if getattr(args, "controls", None) is not None:
-        base["controls"] = tuple(c.strip() for c in args.controls.split(",") if c.strip())
+        base["controls"] = _controls(args.controls)
     return EngramConfig.from_dict(base)
 
 
@@ -105,7 +115,7 @@ def check_args(args) -> None:
     if args.seed is not None and args.seed < 0:
         raise ValueError(f"--seed {args.seed} must be >= 0")
     if args.controls is not None:
-        unknown = {c.strip() for c in args.controls.split(",") if c.strip()} - set(CONTROLS)
+        unknown = set(_controls(args.controls)) - set(CONTROLS)
         if unknown:
             raise ValueError(f"--controls: unknown {sorted(unknown)}; allowed {','.join(CONTROLS)}")
     if args.preset is not None:
@@ -148,7 +158,7 @@ def main(args: argparse.Namespace, request, out: Path) -> int:
                                           "human_concepts_per_responsive_neuron", "criterion")),
         "seeds": list(seeds), "per_seed": {str(s): m for s, m in zip(seeds, per_seed)}}
     if len(seeds) > 1:
-        atomic_write_json(out / METRICS_FILE, summary)
+        EngramSummary(metrics=summary).save(out)
     _print_summary(summary, seeds, per_seed[0]["chance_recall_at_1_interval95"])
     print(f"results: {out / METRICS_FILE}" + (" (+ seed_<S>/ per seed)" if len(seeds) > 1 else ""))
     if given is None:
@@ -158,12 +168,12 @@ def main(args: argparse.Namespace, request, out: Path) -> int:
 
 def _print_summary(summary: dict, seeds, chance_band) -> None:
     print(f"seeds {','.join(str(s) for s in seeds)} (mean ± 95 % t-interval over seeds)" if len(seeds) > 1
-          else f"seed {seeds[0]}")
+          else f"seed {seeds[0]} ({ONE_SEED})")
     for key, label in _PRINTED:
         v = summary.get(key)
         if isinstance(v, float):
             ci = summary.get(f"{key}_ci95")
-            print(f"  {label:50s} {v:.3f}" + (f" ± {ci:.3f}" if isinstance(ci, float) and np.isfinite(ci) else ""))
+            print(f"  {label:50s} {mean_ci_text(v, ci if isinstance(ci, float) else None)}")
     lo, hi = chance_band
     for name, m in summary.get("controls", {}).items():
         v = m.get("picture_to_name_recall_at_1")

@@ -1,4 +1,12 @@
-"""The results of one engram-formation run: plain data whose ``save`` / ``load`` own the file schema."""
+"""The results of one engram-formation run: plain data whose ``save`` / ``load`` own the file schema.
+
+``metrics.json`` goes through the results base (:mod:`neuromem.io.results`):
+strict JSON, a missing value ``null`` with its reason under ``_missing``, the
+schema ``neuromem.engram-formation`` stamped in. The arrays stay in
+``engram_results.npz`` with their own keys (read by
+:mod:`neuromem.validation.regression` and the figures). Folders written
+before the schema was stamped (bare ``NaN``) still load.
+"""
 
 from __future__ import annotations
 
@@ -8,21 +16,36 @@ from pathlib import Path
 
 import numpy as np
 
-from neuromem._io import atomic_write_json, atomic_write_npz
+from neuromem._io import atomic_write_npz
 from neuromem.coding import SpikeTrains
+from neuromem.io import Results
+from neuromem.io.results import METRICS_FILE, SchemaError, read_metrics
 from neuromem.network import NetworkSpec, NetworkState, spec_from_dict
 from neuromem.network.presets import RENAMED_KEYS
 from neuromem.protocols import TrialSequence
 
-__all__ = ["EngramResults", "METRICS_FILE", "RESULTS_FILE"]
+__all__ = ["EngramResults", "EngramSummary", "METRICS_FILE", "RESULTS_FILE"]
 
 #: Raw results written next to ``metrics.json``.
 RESULTS_FILE = "engram_results.npz"
-METRICS_FILE = "metrics.json"
 
 
-@dataclass(frozen=True)
-class EngramResults:
+def _same(metrics, arrays):
+    """Version 0 (no schema stamped) -> 1: the same keys."""
+    return metrics, arrays
+
+
+@dataclass(frozen=True, kw_only=True)
+class EngramSummary(Results):
+    """The summary over several seeds (``metrics.json`` beside the ``seed_<S>/`` folders)."""
+
+    SCHEMA_NAME = "neuromem.engram-formation.summary"
+    SCHEMA_VERSION = 1
+    CONVERTERS = {0: _same}
+
+
+@dataclass(frozen=True, kw_only=True)
+class EngramResults(Results):
     """Everything one engram-formation run produced (plain data); :meth:`save` / :meth:`load` own the file schema.
 
     Parameters
@@ -45,7 +68,10 @@ class EngramResults:
         Test counts of each control network.
     """
 
-    metrics: dict
+    SCHEMA_NAME = "neuromem.engram-formation"
+    SCHEMA_VERSION = 1
+    CONVERTERS = {0: _same}
+
     spec: NetworkSpec
     concepts: tuple
     train_trials: TrialSequence
@@ -84,8 +110,8 @@ class EngramResults:
             arrays[f"control_{name}_test_counts"] = c
         arrays["control_test_labels"] = self.control_test_trials.labels
         arrays["control_test_modality"] = self.control_test_trials.kind.astype("U8")
-        return {"results": atomic_write_npz(out / RESULTS_FILE, arrays),
-                "metrics": atomic_write_json(out / METRICS_FILE, self.metrics)}
+        results = atomic_write_npz(out / RESULTS_FILE, arrays)
+        return {"results": results, **Results.save(self, out)}  # metrics.json last: strict JSON, stamped
 
     @classmethod
     def load(cls, folder) -> "EngramResults":
@@ -100,7 +126,11 @@ class EngramResults:
         for name in (METRICS_FILE, RESULTS_FILE):
             if not (folder / name).is_file():
                 raise FileNotFoundError(f"no {name} in {folder}; run `neuromem run engram-formation --out {folder}`")
-        metrics = json.loads((folder / METRICS_FILE).read_text())
+        schema, metrics = read_metrics(folder)
+        if schema.name not in (None, cls.SCHEMA_NAME) or schema.version > cls.SCHEMA_VERSION:
+            raise SchemaError(f"{folder / METRICS_FILE} holds {schema.name!r} results of schema version "
+                              f"{schema.version}; this neuromem reads {cls.SCHEMA_NAME!r} up to version "
+                              f"{cls.SCHEMA_VERSION}")
         with np.load(folder / RESULTS_FILE, allow_pickle=False) as f:
             d = {k: f[k] for k in f.files}
         sd = json.loads(str(d["spec_json"]))

@@ -18,16 +18,19 @@ from pathlib import Path
 from neuromem._checks import list_option
 from neuromem._io import atomic_write_json
 from neuromem.analysis import REPORT_SEEDS
+from neuromem.cli.common import add_dataset_args, encode_request
+from neuromem.sweep.figure import sweep_figure
 
-__all__ = ["add_sweep_command", "cmd_sweep", "experiment_options", "sweepable"]
+__all__ = ["SUMMARY", "DESCRIPTION", "EXAMPLE", "add_arguments", "run", "experiment_options", "sweepable"]
 
-_HELP = ("Runs a registered experiment over a grid of its config fields (or spec.<section>.<field> network "
+SUMMARY = "run an experiment over a grid of options x seeds (dask.distributed)"
+DESCRIPTION = ("Runs a registered experiment over a grid of its config fields (or spec.<section>.<field> network "
          "parameters) x seeds on dask.distributed: a local cluster of single-threaded workers by default, an "
          "existing cluster with --scheduler. Finished cells are kept in DIR/cells/ and never recomputed; a failed "
          "cell is retried once and reported; Ctrl-C keeps the finished cells. Results: DIR/sweep.parquet and sweep.csv (one row per "
          "cell and metric), DIR/sweep.json and a figure. Options not listed here are the experiment's own "
          "(as for neuromem run NAME).")
-_EXAMPLE = ('neuromem sweep --experiment engram-formation --grid "presentations=1,3;spec.concept.n_neurons=100,200" '
+EXAMPLE = ('neuromem sweep --experiment engram-formation --grid "presentations=1,3;spec.concept.n_neurons=100,200" '
             "--seeds 3,4,5 --dataset digits --engine numba --controls '' --out results/sweep-k-n")
 
 
@@ -43,15 +46,8 @@ def _keep_unknown(parser: argparse.ArgumentParser) -> None:
     parser.parse_known_args = parse_known_args
 
 
-def add_sweep_command(subparsers, *, add_dataset_args=None, encode_request=None) -> argparse.ArgumentParser:
-    """Add ``sweep`` to the ``neuromem`` sub-commands.
-
-    ``add_dataset_args(parser, for_experiment=True)`` and ``encode_request(args)`` are the command line's
-    dataset options and their :class:`~neuromem.encoders.request.EncodeRequest` (needed by experiments that
-    encode a dataset).
-    """
-    p = subparsers.add_parser("sweep", help="run an experiment over a grid of options x seeds (dask.distributed)",
-                              description=_HELP, epilog=f"example: {_EXAMPLE}")
+def add_arguments(p: argparse.ArgumentParser) -> None:
+    """The ``sweep`` options; options it does not know are the experiment's own (``experiment_options``)."""
     p.add_argument("--experiment", required=True, help="registered experiment name")
     p.add_argument("--grid", required=True, help='"KEY=V1,V2;KEY2=V3,V4" (config fields or spec.<section>.<field>)')
     p.add_argument("--seeds", type=list_option(int, what="--seeds", example="3,4,5", minimum=0),
@@ -59,10 +55,9 @@ def add_sweep_command(subparsers, *, add_dataset_args=None, encode_request=None)
     p.add_argument("--scheduler", default=None, help="address of an existing dask scheduler (tcp://host:8786)")
     p.add_argument("--workers", type=int, default=None, help="local workers (default: one per free core)")
     p.add_argument("--metric", default=None, help="metric of the figure (default: the experiment's first)")
-    p.add_argument("--out", required=True, help="the sweep's folder (cells, sweep.parquet, sweep.csv, sweep.json, figure)")
+    p.add_argument("--out", required=True,
+                   help="the sweep's folder (cells, sweep.parquet, sweep.csv, sweep.json, figure)")
     _keep_unknown(p)
-    p.set_defaults(func=cmd_sweep, add_dataset_args=add_dataset_args, encode_request=encode_request)
-    return p
 
 
 def sweepable(name: str):
@@ -80,12 +75,12 @@ def sweepable(name: str):
     return exp
 
 
-def experiment_options(exp, name: str, options, add_dataset_args=None) -> argparse.Namespace:
+def experiment_options(exp, name: str, options) -> argparse.Namespace:
     """The experiment's own options parsed as ``neuromem run NAME`` would, then checked."""
     ep = argparse.ArgumentParser(prog=f"neuromem sweep --experiment {name}")
     ep.add_argument("--quiet", action="store_true")
-    if exp.ENCODES and add_dataset_args is not None:
-        add_dataset_args(ep, for_experiment=True)
+    if exp.ENCODES:
+        add_dataset_args(ep, seed=False, quiet=False)
     exp.add_arguments(ep)
     args = ep.parse_args(list(options))
     args.quiet = True
@@ -104,7 +99,7 @@ def _data_key(request) -> str:
                       else str(o))
 
 
-def cmd_sweep(args) -> int:
+def run(args) -> int:
     """Run ``neuromem sweep`` from parsed options; 0 when every cell finished, 1 when some failed, 130 on Ctrl-C."""
     from neuromem.sweep.grid import expand_cells, parse_grid
     from neuromem.sweep.run import run_sweep
@@ -118,12 +113,11 @@ def cmd_sweep(args) -> int:
     grid = parse_grid(args.grid, exp.CONFIG)
     if args.workers is not None and args.workers < 1:
         raise ValueError(f"--workers {args.workers} must be >= 1")
-    eargs = experiment_options(exp, args.experiment, getattr(args, "experiment_options", []),
-                               getattr(args, "add_dataset_args", None))
+    eargs = experiment_options(exp, args.experiment, getattr(args, "experiment_options", []))
     cells = expand_cells(grid, args.seeds, exp.config_from_args(eargs, seed=args.seeds[0]))
-    if not exp.ENCODES or getattr(args, "encode_request", None) is None:
+    if not exp.ENCODES:
         raise ValueError(f"experiment {args.experiment!r} does not run on an encoded dataset; it cannot be swept")
-    request = dataclasses.replace(args.encode_request(eargs), progress=False, log=None)
+    request = dataclasses.replace(encode_request(eargs), progress=False, log=None)
     out = Path(args.out).expanduser()
     if out.exists() and not out.is_dir():
         raise ValueError(f"--out {out} is an existing file, not a folder; choose a folder path")
@@ -143,16 +137,3 @@ def cmd_sweep(args) -> int:
     print(f"{report.n_cells} cells ({report.n_cached} finished before, {report.n_run} run now, "
           f"{len(report.failed)} failed): {report.table}" + (f", {figure}" if figure else ""))
     return 1 if report.failed else 0
-
-
-def sweep_figure(rows, keys, out, *, metric=None):
-    """``DIR/sweep_<metric>.png`` from the table's rows (None when the table is empty)."""
-    from neuromem.viz.sweep import plot_sweep
-
-    if not rows:
-        return None
-    metrics = sorted({r["metric"] for r in rows})
-    metric = metric or next((m for m in ("picture_to_name_recall_at_1",) if m in metrics), metrics[0])
-    if metric not in metrics:
-        raise ValueError(f"--metric {metric!r} is not in the table; it has {', '.join(metrics[:20])} ...")
-    return plot_sweep(rows, metric, keys, Path(out) / f"sweep_{metric.replace('.', '_')}.png")
