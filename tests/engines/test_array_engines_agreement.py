@@ -96,11 +96,15 @@ def test_agrees_with_brian2(engine, preset, brian2_results):
         np.testing.assert_allclose(np.quantile(a, [0.1, 0.5, 0.9]), np.quantile(b, [0.1, 0.5, 0.9]), atol=0.01)
         assert np.abs(a - b).mean() <= 0.01
         assert abs(ours[s]["recall"] - brian2_results[s]["recall"]) <= 0.1
-    # learning really moved the weights (so the comparison is not of untouched initial states)
+    # learning really moved the weights (so the comparison is not of untouched initial states): over the neurons
+    # whose weights learning changed in Brian2's run (in human-mtl only the few k-winners of 200: a mean over
+    # every neuron would dilute the difference), the change is large and the engines agree to the same 0.01 w_max
     spec = _setup(0, preset)[0]
     w0 = make_engine(engine, spec, seed=0).get_state()
     init = np.concatenate([w0.w_in_mv[m] / spec.w_max_mv(m) for m in spec.modalities])
-    assert np.abs(ours[0]["w"] - init).mean() > 0.01
+    learned = np.abs(brian2_results[0]["w"] - init).max(axis=0) > 1e-6
+    assert learned.any() and np.abs(ours[0]["w"] - init)[:, learned].mean() > 0.01
+    assert np.abs(ours[0]["w"] - brian2_results[0]["w"])[:, learned].mean() <= 0.01
 
 
 @pytest.mark.slow
