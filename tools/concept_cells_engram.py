@@ -52,7 +52,7 @@ def _values(runs: dict, fn) -> np.ndarray:
     return np.array([np.nan if fn(r) is None else fn(r) for r in runs.values()], dtype=np.float64)
 
 
-def _cell(v: np.ndarray, digits: int = 2) -> str:
+def _cell(v: np.ndarray, digits: int = 3) -> str:
     if np.isnan(v).all():
         return "undefined"
     mean = np.nanmean(v)
