@@ -34,7 +34,7 @@ want=$(cat setup.cfg constraints.txt | sha256sum | cut -c1-16)
 if [ ! -f "$stamp" ] || [ "$(cat "$stamp")" != "$want" ]; then
   echo "neuromem setup: installing Python dependencies (about 2 minutes on a fresh machine)"
   "$venv/bin/python" -m pip install -q --upgrade pip
-  "$venv/bin/python" -m pip install -q -c constraints.txt -e ".[all,test]"
+  "$venv/bin/python" -m pip install -q -c constraints.txt -e ".[all,test,docs]"
   echo "$want" > "$stamp"
 fi
 echo "neuromem setup: ready ($venv)"

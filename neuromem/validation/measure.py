@@ -13,9 +13,9 @@ import numpy as np
 from neuromem.coding.spikes import SpikeTrains
 from neuromem.engines.registry import make_engine
 from neuromem.network import STDP, ConceptLayer, NetworkSpec, NetworkState, SimConfig, one_population_spec
-from neuromem.validation.analytic import psp_peak_factor
+from neuromem.validation.analytic import lif_rate_hz, psp_peak_factor, stdp_window
 
-__all__ = ["validation_spec", "measure_lif_rates", "measure_stdp_window"]
+__all__ = ["validation_spec", "measure_lif_rates", "measure_stdp_window", "closed_form_errors"]
 
 _N_NEURONS = 16
 _TRIAL_MS = 500.0
@@ -136,3 +136,32 @@ def measure_stdp_window(engine: str, deltas_ms, *, stdp: STDP = STDP(), concept:
         actual[k] = (post - pre) * dt_ms
         dw[k] = change / w_max
     return actual, dw
+
+
+#: Drives of the f-I check, as multiples of rheobase (above it; the engine contract uses the same range).
+CLOSED_FORM_RHEOBASE_MULTIPLES = (1.1, 1.5, 2.0, 3.0, 5.0)
+#: Spike-pair intervals ``t_post - t_pre`` of the STDP window check, ms.
+CLOSED_FORM_DELTAS_MS = (-60.0, -20.0, -5.0, -1.0, 1.0, 5.0, 20.0, 60.0)
+
+
+def closed_form_errors(engine: str, *, concept: ConceptLayer = ConceptLayer(), stdp: STDP = STDP()) -> dict:
+    """Largest relative errors of an engine's LIF rate and pair-STDP window against their closed forms.
+
+    The numbers :mod:`neuromem.analysis.literature` compares with the closed
+    forms (keys ``lif_rate_max_relative_error``, ``stdp_window_max_relative_error``,
+    plus ``engine``); a few seconds per engine (plus a compiled engine's build).
+
+    Parameters
+    ----------
+    engine : str
+        Registered engine name.
+    concept, stdp : ConceptLayer, STDP
+        Neuron and plasticity parameters (defaults: the package defaults).
+    """
+    drive = np.asarray(CLOSED_FORM_RHEOBASE_MULTIPLES) * concept.rheobase_mv
+    expected = lif_rate_hz(drive, concept)
+    lif = np.abs(measure_lif_rates(engine, drive, concept=concept) - expected) / expected
+    actual, dw = measure_stdp_window(engine, CLOSED_FORM_DELTAS_MS, stdp=stdp, concept=concept)
+    ref = stdp_window(actual, stdp)
+    return {"engine": engine, "lif_rate_max_relative_error": float(lif.max()),
+            "stdp_window_max_relative_error": float((np.abs(dw - ref) / np.abs(ref)).max())}

@@ -16,7 +16,7 @@ Two modes:
     dynamic variables the result equals one long run.
 
 The model is assembled from the core groups and one builder per mechanism
-(:mod:`.model`, :mod:`.mechanisms`; :data:`neuromem.engines.builders.BUILDERS`);
+(:mod:`neuromem.engines.brian2.model`, :mod:`neuromem.engines.brian2.mechanisms`; :data:`neuromem.engines.builders.BUILDERS`);
 the standalone project management lives in :mod:`.standalone`.
 Concept neurons are integrated with exponential Euler (exact for a constant
 drive within a step, so the f-I curve matches the closed form up to spike-time

@@ -10,7 +10,7 @@ comparison's claim), from one concept split per seed
 (:mod:`neuromem.data.concept_split`, half of the concepts fit the encoders).
 
 Experiments (the ``experiment`` column of ``results.csv``)
----------------------------------------------------------
+----------------------------------------------------------
 ``shots``
     ``picture_to_name_recall_at_1`` and ``name_to_picture_recall_at_1`` on
     held-out items after K presentations per concept, with the non-spiking

@@ -36,11 +36,12 @@ t-interval half-width under ``<metric>_ci95`` and each seed's own results in
 
 Metrics (``metrics.json``)
 --------------------------
-``picture_to_name_recall_at_1``, ``name_to_picture_recall_at_1`` (and
-``spoken_to_name_recall_at_1``, ``spoken_to_picture_recall_at_1``)
-    Offline recall@1: concept counts times the learned feedback weights,
-    decoded (see :mod:`neuromem.analysis.recall`), for held-out pictures /
-    held-out name forms.
+``<cue>_to_<target>_recall_at_1``
+    Offline recall@1 (``picture_to_name_recall_at_1``,
+    ``name_to_picture_recall_at_1``, ``spoken_to_name_recall_at_1``,
+    ``spoken_to_picture_recall_at_1``): concept counts times the learned
+    feedback weights, decoded (see :mod:`neuromem.analysis.recall`), for
+    held-out pictures / held-out name forms.
 ``<cue>_to_<target>_network_recall_at_1``
     The same through the network: decoded from the spikes of the target
     modality's readout population (:mod:`neuromem.readout`);
@@ -68,10 +69,11 @@ Metrics (``metrics.json``)
     (:func:`neuromem.analysis.no_binder_lookup`).
 ``chance_recall_at_1``
     ``1 / n_concepts``.
-``population_sparseness``, ``lifetime_sparseness``, ``concepts_with_engram``,
-``invariance_index`` (picture vs written name), ``invariance_index_spoken``
-(picture vs spoken name), ``n_responsive_neurons``,
-``concepts_per_responsive_neuron`` (fractions answering 1, 2, ... concepts)
+Concept-cell metrics
+    ``population_sparseness``, ``lifetime_sparseness``, ``concepts_with_engram``,
+    ``invariance_index`` (picture vs written name), ``invariance_index_spoken``
+    (picture vs spoken name), ``n_responsive_neurons``,
+    ``concepts_per_responsive_neuron`` (fractions answering 1, 2, ... concepts).
     See :mod:`neuromem.analysis.responses`; ``criterion`` holds the thresholds
     used and ``criterion_sensitivity`` the same metrics for other thresholds
     (``criterion_sensitivity_n_responsive_change``: ``(max - min) / max`` of

@@ -49,8 +49,8 @@ ROLES = ("input plasticity", "feedback", "excitability", "homeostasis", "inhibit
 class Mechanism:
     """Base of the mechanism dataclasses (subclasses are ``@dataclass(frozen=True, kw_only=True)``).
 
-    Class attributes
-    ----------------
+    Attributes
+    ----------
     section : str
         Its preset section and key in :meth:`NetworkSpec.to_dict` (e.g. ``"lateral_inhibition"``).
     aliases : tuple of str
