@@ -393,6 +393,9 @@ def build_parser() -> argparse.ArgumentParser:
     from neuromem.store.cli import add_commands as _add_store_commands
 
     _add_store_commands(sub, _add_dataset_args, _draw_imagined)
+    from neuromem.sweep.cli import add_sweep_command
+
+    add_sweep_command(sub, add_dataset_args=_add_dataset_args, encode_request=encode_request_from_args)
     return parser
 
 

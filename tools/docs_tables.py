@@ -15,9 +15,11 @@ source (a path relative to the repository root):
 Generators: ``gpu-check`` (``tools/gpu_check.py``'s JSON), ``compare-binding``
 (a ``neuromem run compare-binding`` folder or its ``metrics.json``:
 ``neuromem.experiments.compare_binding.table.summary_table``),
+``literature-check`` (a results folder checked by ``neuromem check``:
+``neuromem.analysis.literature.format_check_table``), ``concept-cells`` and ``concept-cells-tradeoff`` (a
+``neuromem run concept-cells`` folder: ``neuromem.experiments.concept_cells.table``) and
 ``concept-cells-engram`` (``docs/measurements/concept_cells_engram.json``, written by
-``tools/concept_cells_engram.py``) and ``literature-check`` (a results folder checked by ``neuromem check``:
-``neuromem.analysis.literature.format_check_table``).
+``tools/concept_cells_engram.py``).
 """
 
 from __future__ import annotations
@@ -132,9 +134,27 @@ def concept_cells_engram_table(source: Path) -> str:
     return "\n".join(lines)
 
 
-GENERATORS = {"gpu-check": gpu_check_table, "concept-cells-engram": concept_cells_engram_table,
-              "compare-binding": compare_binding_table,
-              "literature-check": literature_check_table}
+def concept_cells_table(source: Path) -> str:
+    """The human comparison, targets and per-seed values of a ``neuromem run concept-cells`` folder."""
+    from neuromem.experiments.concept_cells.table import markdown_tables
+
+    return markdown_tables(_metrics(source))
+
+
+def concept_cells_tradeoff_table(source: Path) -> str:
+    """The trade-off rows of a concept-cells folder written with ``--tradeoff`` (or tools/concept_cells_tradeoff.py)."""
+    from neuromem.experiments.concept_cells.table import tradeoff_table
+
+    m = _metrics(source)
+    if not m.get("tradeoff"):
+        raise ValueError(f"{source} has no trade-off; run neuromem run concept-cells --tradeoff ... into it")
+    return tradeoff_table(m["tradeoff"], m.get("capacity_n_neurons"))
+
+
+GENERATORS = {"gpu-check": gpu_check_table, "compare-binding": compare_binding_table,
+              "literature-check": literature_check_table, "concept-cells": concept_cells_table,
+              "concept-cells-tradeoff": concept_cells_tradeoff_table,
+              "concept-cells-engram": concept_cells_engram_table}
 
 
 def documents(root: Path = ROOT) -> list[Path]:

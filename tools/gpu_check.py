@@ -1,9 +1,15 @@
-"""CPU vs GPU side by side: the surrogate and contrastive binders and the norse engine.
+"""CPU vs GPU side by side: the surrogate and contrastive binders and the norse engine; the batched engine's cases.
 
 Run on a machine with CUDA after ``bash tools/setup.sh`` (``bash tools/gpu_check.sh`` does both). Writes
 ``$OUT/gpu_check.json`` (or ``gpu_check.json`` here without ``$OUT``) with wall seconds per device (median of
 repeats) and the GPU speed-up = CPU seconds / GPU seconds. Synthetic latents only: nothing is downloaded or
 encoded. Budget: a few minutes.
+
+The batched engine's cases (:mod:`neuromem.benchmarks.gpu_batched`) go to ``$OUT/gpu_check_batched.json``:
+synaptic events per second at 4,096 x 16,000 over B plastic networks (B = 1, 16, 64; fewer if the GPU's
+memory is short), and the default engram experiment's simulation phases over seeds 3-7 batched on the GPU vs
+the numba engine on this machine's CPU. Copy it to ``docs/measurements/`` and run
+``python -m neuromem.benchmarks.report`` to put the numbers into ``docs/results/scale.md``.
 """
 
 from __future__ import annotations
@@ -103,6 +109,38 @@ def main() -> int:
     out = Path(os.environ.get("OUT", ".")) / "gpu_check.json"
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(json.dumps(report, indent=2))
+    print(f"written: {out}")
+    return batched_cases(dry, report)
+
+
+def batched_cases(dry: bool, report: dict) -> int:
+    """The torch-batched engine on the GPU (tiny sizes on the CPU in a dry run); ``gpu_check_batched.json``."""
+    import torch
+
+    from neuromem.benchmarks.gpu_batched import engram_seeds, synaptic_events
+
+    device = "cpu" if dry else "cuda"
+    size = {"n_in": 64, "n_c": 200} if dry else {}
+    per_net = 2 * 4 * 4096 * 16000  # W and F, float32
+    free = 1 << 40 if dry else torch.cuda.mem_get_info()[0]
+    rows = []
+    for b in (1, 2) if dry else (1, 16, 64):
+        if b * per_net * 1.5 > free:
+            print(f"synaptic events, B={b}: skipped ({b * per_net * 1.5 / 1e9:.0f} GB needed, {free / 1e9:.0f} free)")
+            continue
+        rows.append(synaptic_events(b, device=device, **size))
+        print(f"synaptic events, B={b}: {rows[-1]['events_per_s']:.3g} per s ({rows[-1]['wall_s']:.2f} s)", flush=True)
+        if not dry:
+            torch.cuda.empty_cache()
+    eng = engram_seeds((3, 4) if dry else (3, 4, 5, 6, 7), device=device, scale=0.02 if dry else 1.0,
+                       presentations=1 if dry else 3)
+    print(f"engram phases, seeds {eng['seeds']}: batched {eng['batched_s']:.2f} s vs numba {eng['numba_s']:.2f} s "
+          f"({eng['speedup']:.2f}x); test counts identical in {100 * eng['same_test_counts_fraction']:.1f} %")
+    out = Path(os.environ.get("OUT", ".")) / "gpu_check_batched.json"
+    out.write_text(json.dumps({"gpu": report["gpu"] or "none (dry run on the CPU)", "host": report["host"],
+                               "cpu_cores": report["cpu_cores"], "torch": report["torch"], "dry_run": dry,
+                               "command": "bash tools/gpu_check.sh", "synaptic_events": rows, "engram_seeds": eng},
+                              indent=2))
     print(f"written: {out}")
     return 0
 

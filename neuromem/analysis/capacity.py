@@ -53,9 +53,10 @@ def bisect_capacity(score, lo: int, hi: int, *, threshold: float = 0.9) -> Capac
     Returns
     -------
     CapacityResult
-        ``hi`` with ``is_lower_bound`` when ``score(hi)`` passes; ``lo - 1``
-        with ``is_upper_bound`` when ``score(lo)`` fails. About ``log2(hi - lo) + 2``
-        calls of ``score``.
+        ``lo - 1`` with ``is_upper_bound`` when ``score(lo)`` fails (then
+        ``score`` is called once: ``lo`` is tested first, as the cheapest
+        size); ``hi`` with ``is_lower_bound`` when ``score(hi)`` passes. About
+        ``log2(hi - lo) + 2`` calls of ``score``.
 
     Raises
     ------
@@ -73,10 +74,11 @@ def bisect_capacity(score, lo: int, hi: int, *, threshold: float = 0.9) -> Capac
         scores[int(n)] = s
         return s >= threshold
 
-    if passes(hi):
-        return CapacityResult(int(hi), True, False, scores)
+    # the cheap end first: a learner's cost grows with n, and a failing lo settles the search alone
     if not passes(lo):
         return CapacityResult(int(lo) - 1, False, True, scores)
+    if passes(hi):
+        return CapacityResult(int(hi), True, False, scores)
     good, bad = int(lo), int(hi)  # invariant: score(good) passes, score(bad) fails
     while bad - good > 1:
         mid = (good + bad) // 2

@@ -12,12 +12,25 @@ import math
 import numpy as np
 from scipy import stats
 
-__all__ = ["TUNING_SEEDS", "REPORT_SEEDS", "t_ci95", "summarise_seeds", "chance_interval"]
+__all__ = ["TUNING_SEEDS", "REPORT_SEEDS", "ONE_SEED", "t_ci95", "spread_label", "summarise_seeds",
+           "chance_interval"]
 
 #: Seeds on which parameters may be chosen.
 TUNING_SEEDS = (0, 1, 2)
 #: Seeds of every reported number (README tables, figures, checks); never used for tuning.
 REPORT_SEEDS = (3, 4, 5, 6, 7)
+#: Said (in a heading, an axis label, a warning) instead of an interval wherever one seed was run.
+ONE_SEED = "one seed: no confidence interval"
+
+
+def spread_label(n_seeds: int) -> str:
+    """What a reported ``mean ± interval`` is: ``mean ± 95 % CI over 3 seeds``, or :data:`ONE_SEED`.
+
+    ``n_seeds`` 0 (not recorded, an older results folder) gives ``mean ± 95 % CI over seeds``.
+    """
+    if n_seeds == 1:
+        return ONE_SEED
+    return f"mean ± 95 % CI over {n_seeds} seeds" if n_seeds else "mean ± 95 % CI over seeds"
 
 
 def t_ci95(values) -> float:

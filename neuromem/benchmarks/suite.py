@@ -20,18 +20,13 @@ biology from the same initial state):
 
 from __future__ import annotations
 
-import json
 import os
 import platform
-import subprocess
 import sys
-import tempfile
-import threading
 import time
 from pathlib import Path
 
-import numpy as np
-
+from neuromem.benchmarks.processes import REQUIRED_KEYS, complete_row, measure_copy_bandwidth, run_worker
 from neuromem.engines import available_engines
 
 __all__ = ["DEFAULT_SIZES", "QUICK_SIZES", "DEFAULT_ENGINES", "RUNTIME_MAX_SYNAPSES", "parse_sizes",
@@ -42,9 +37,6 @@ QUICK_SIZES = ((512, 1000),)
 DEFAULT_ENGINES = ("brian2-standalone", "brian2-runtime", "numba", "norse")
 #: brian2-runtime (numpy target) only runs up to this many synapses
 RUNTIME_MAX_SYNAPSES = 1_000_000
-REQUIRED_KEYS = ("engine", "n_in", "n_c", "wall_s_per_bio_s", "syn_updates_per_s", "peak_rss_mb", "build_s",
-                 "speedup_vs_brian2_standalone", "time_over_bandwidth_bound")
-
 
 def parse_sizes(text: str) -> tuple[tuple[int, int], ...]:
     """``"512x1000,2048x4000"`` -> ``((512, 1000), (2048, 4000))`` (N_in x N_c)."""
@@ -64,76 +56,6 @@ def parse_sizes(text: str) -> tuple[tuple[int, int], ...]:
     if not out:
         raise ValueError("no sizes given")
     return tuple(out)
-
-
-def measure_copy_bandwidth(nbytes: int = 256 << 20, repeats: int = 5) -> dict:
-    """Bandwidth of a large float32 array copy, bytes read + written per second.
-
-    Returns the best of ``repeats`` copies with one thread (``numpy.copyto``)
-    and with two threads (each copying one half), and the larger of the two.
-    """
-    n = max(1, nbytes // 4)
-    a = np.ones(n, np.float32)
-    b = np.empty_like(a)
-    np.copyto(b, a)
-
-    def one():
-        t = time.perf_counter()
-        np.copyto(b, a)
-        return time.perf_counter() - t
-
-    def two():
-        h = n // 2
-        th = threading.Thread(target=np.copyto, args=(b[h:], a[h:]))
-        t = time.perf_counter()
-        th.start()
-        np.copyto(b[:h], a[:h])
-        th.join()
-        return time.perf_counter() - t
-
-    bw1 = 2 * a.nbytes / min(one() for _ in range(repeats))
-    bw2 = 2 * a.nbytes / min(two() for _ in range(repeats))
-    return {"copy_bandwidth_1thread_gb_s": bw1 / 1e9, "copy_bandwidth_2threads_gb_s": bw2 / 1e9,
-            "copy_bandwidth_gb_s": max(bw1, bw2) / 1e9, "copy_bytes": int(a.nbytes)}
-
-
-def _run_worker(engine, n_in, n_c, repeats, seed, timeout_s, options=None) -> dict:
-    with tempfile.TemporaryDirectory(prefix="neuromem-bench-") as tmp:
-        cfg, res = Path(tmp) / "config.json", Path(tmp) / "result.json"
-        cfg.write_text(json.dumps({"engine": engine, "n_in": n_in, "n_c": n_c, "repeats": repeats, "seed": seed,
-                                   "options": options or {}}))
-        try:
-            proc = subprocess.run([sys.executable, "-m", "neuromem.benchmarks.worker", str(cfg), str(res)],
-                                  capture_output=True, text=True, timeout=timeout_s)
-        except subprocess.TimeoutExpired:
-            return {"engine": engine, "n_in": n_in, "n_c": n_c, "error": f"timed out after {timeout_s} s"}
-        if proc.returncode != 0 or not res.exists():
-            tail = (proc.stderr or proc.stdout or "").strip().splitlines()[-5:]
-            return {"engine": engine, "n_in": n_in, "n_c": n_c,
-                    "error": f"worker exited with {proc.returncode}: " + " | ".join(tail)}
-        return json.loads(res.read_text())
-
-
-def _complete(row: dict, bandwidth_bps: float, brian2_sa_s: float | None) -> dict:
-    """Add the derived keys to a worker row."""
-    out = {k: None for k in REQUIRED_KEYS}
-    out.update(row)
-    if "error" in row:
-        return out
-    bio = row["bio_s"]
-    wall = row["wall_s"] / bio
-    updates = row["input_spikes"] * row["n_c"] + row["concept_spikes"] * row["n_in"]
-    bound = updates * 2 * row["weight_itemsize"] / bandwidth_bps / bio
-    out.update({
-        "wall_s_per_bio_s": wall,
-        "syn_updates_per_s": updates / row["wall_s"],
-        "synaptic_updates": updates,
-        "bandwidth_bound_s_per_bio_s": bound,
-        "time_over_bandwidth_bound": wall / bound,
-        "speedup_vs_brian2_standalone": (brian2_sa_s / wall) if brian2_sa_s else None,
-        "copy_bandwidth_gb_s": bandwidth_bps / 1e9,
-    })
-    return out
 
 
 def format_table(rows) -> str:
@@ -228,10 +150,10 @@ def run_benchmark(sizes=None, engines=None, repeats: int = 3, out_dir=None, quic
                 continue
             log(f"  {eng} {n_in}x{n_c} ...")
             t = time.perf_counter()
-            raw = _run_worker(eng, n_in, n_c, repeats, seed, timeout_s)
+            raw = run_worker(eng, n_in, n_c, repeats, seed, timeout_s)
             if eng == "brian2-standalone" and "error" not in raw:
                 brian2_sa = raw["wall_s"] / raw["bio_s"]
-            row = _complete(raw, bw["copy_bandwidth_gb_s"] * 1e9, brian2_sa)
+            row = complete_row(raw, bw["copy_bandwidth_gb_s"] * 1e9, brian2_sa)
             row["worker_total_s"] = time.perf_counter() - t
             rows.append(row)
             if row.get("error"):
@@ -277,11 +199,22 @@ def add_cli_arguments(parser) -> None:
     parser.add_argument("--loaded", action="store_true",
                         help="instead: each experiment phase alone vs beside one busy process per core "
                              "(bench_loaded.json; target within 3x)")
+    parser.add_argument("--batched", action="store_true",
+                        help="instead: the engram test phase batched (torch-batched) vs trial by trial vs numba, "
+                             "side by side (bench_batched.json)")
+    parser.add_argument("--batched-scale", type=float, default=1.0,
+                        help="--batched: fraction of the digits' test items (default 1: all)")
+    parser.add_argument("--scale", action="store_true", help="instead: the concept layer at 1e3, 1e4, 1e5 neurons x "
+                        "1,280 inputs per engine, time per biological second and peak memory (bench_scale.json)")
     parser.add_argument("--out", required=True, help="folder for bench.json (bench_loaded.json with --loaded)")
 
 
 def main_from_args(args) -> int:
     """Run the benchmark from parsed ``add_cli_arguments`` options; 0 if every engine ran, 1 otherwise."""
+    if getattr(args, "batched", False) or getattr(args, "scale", False):
+        from neuromem.benchmarks.batched import main_batched
+
+        return main_batched(args)
     if getattr(args, "loaded", False):
         from neuromem._io import atomic_write_json
         from neuromem.benchmarks.loaded import format_loaded_table, run_loaded_benchmark

@@ -38,6 +38,7 @@ import numpy as np
 from neuromem._checks import is_int
 from neuromem.binding.cost import COST_KINDS, PHASES, CostCounter
 from neuromem.binding.traits import BinderTraits
+from neuromem.latents import nearest_centroid
 from neuromem.seeds import SeedTree, as_seed_tree
 
 __all__ = [
@@ -284,8 +285,7 @@ class Binder(abc.ABC):
         res = self.recall(cue_modality, latents, target_modality)
         protos = np.asarray(prototypes, dtype=np.float64)
         z = np.nan_to_num(res.target_latents.astype(np.float64))
-        d = ((z[:, None, :] - protos[None, :, :]) ** 2).sum(axis=2)
-        pred = d.argmin(axis=1)
+        pred = nearest_centroid(z, protos)  # in blocks: bounded memory for many cues and concepts
         empty = np.asarray(res.no_response, dtype=bool)
         rng = as_generator(rng)
         pred[empty] = rng.integers(0, len(protos), size=int(empty.sum()))

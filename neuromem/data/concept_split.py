@@ -8,7 +8,10 @@ one-shot binding of a novel concept is one-shot end to end.
 The split is given as ``--fit-concepts NAMES|FRACTION``: comma-separated
 concept names, or a fraction written with a decimal point (``0.5``) of the
 concepts, chosen by the seed and rounded down. Either way at least one
-concept must remain on each side.
+concept must remain on each side. Names are the words the user typed: brought
+to the normal form of every user-given name and compared ignoring case
+(:mod:`neuromem.data.names`). A bare number that names no concept (``0``,
+``1``) is refused as neither a fraction nor a name.
 """
 
 from __future__ import annotations
@@ -17,6 +20,7 @@ import math
 
 import numpy as np
 
+from neuromem.data.names import concept_key
 from neuromem.seeds import SeedTree
 
 __all__ = ["resolve_fit_concepts", "novel_concepts", "DEFAULT_FIT_FRACTION"]
@@ -35,6 +39,14 @@ def _is_fraction(text: str) -> bool:
     return True
 
 
+def _is_number(text: str) -> bool:
+    try:
+        float(text)
+    except ValueError:
+        return False
+    return True
+
+
 def resolve_fit_concepts(value, concepts, *, seed: int) -> tuple[str, ...] | None:
     """The fit concepts named by ``value``, in dataset order, or None for "all concepts" (no split).
 
@@ -43,7 +55,8 @@ def resolve_fit_concepts(value, concepts, *, seed: int) -> tuple[str, ...] | Non
     value : str, float, sequence of str or None
         ``None`` / ``""``: no split. A float, or a string with a decimal point
         (``"0.5"``): that fraction of the concepts, chosen with ``seed``,
-        rounded down. Otherwise comma-separated concept names (or a sequence).
+        rounded down. Otherwise comma-separated concept names (or a sequence),
+        normalised and compared ignoring case as :func:`neuromem.data.names.concept_key` does.
     concepts : sequence of str
         Every concept of the dataset.
     seed : int
@@ -52,8 +65,8 @@ def resolve_fit_concepts(value, concepts, *, seed: int) -> tuple[str, ...] | Non
     Raises
     ------
     ValueError
-        Unknown names, a fraction outside (0, 1), or a split leaving no fit
-        concept or no novel concept.
+        Unknown names, a bare number (``0``: neither a fraction nor a name), a
+        fraction outside (0, 1), or a split leaving no fit concept or no novel concept.
     """
     concepts = tuple(concepts)
     if value is None or (isinstance(value, str) and not value.strip()):
@@ -74,13 +87,17 @@ def resolve_fit_concepts(value, concepts, *, seed: int) -> tuple[str, ...] | Non
         return tuple(c for k, c in enumerate(concepts) if k in pick)
     names = [s.strip() for s in value.split(",")] if isinstance(value, str) else [str(s) for s in value]
     names = [s for s in names if s]
-    unknown = [s for s in names if s not in concepts]
+    by_key = {concept_key(c): c for c in concepts}
+    unknown = [s for s in names if concept_key(s) not in by_key]
+    if unknown and all(_is_number(u) for u in unknown):
+        raise ValueError(f"--fit-concepts {','.join(names)} names no concept and is no fraction in (0, 1) (a "
+                         f"fraction needs a decimal point, e.g. 0.5); give a fraction or comma-separated concept "
+                         f"names such as {','.join(concepts[:2])}")
     if unknown:
-        hint = ("; a fraction needs a decimal point, e.g. 0.5"
-                if any(u.lstrip("+-").isdigit() for u in unknown) else "")
         raise ValueError(f"--fit-concepts names unknown concepts {unknown}; the dataset's concepts are "
-                         f"{list(concepts)}{hint}")
-    fit = tuple(c for c in concepts if c in set(names))
+                         f"{list(concepts)}")
+    chosen = {by_key[concept_key(s)] for s in names}
+    fit = tuple(c for c in concepts if c in chosen)
     if not fit:
         raise ValueError("--fit-concepts names no concept; give names or a fraction such as 0.5")
     if len(fit) == len(concepts):

@@ -151,7 +151,7 @@ def synthesise(utterances, *, workers: int = 4, progress: bool = False, log=None
     """
     import warnings
 
-    from tqdm.auto import tqdm
+    from neuromem._progress import progress as reported
 
     exe = espeak_binary()
     version = _espeak_version(exe)
@@ -177,9 +177,7 @@ def synthesise(utterances, *, workers: int = 4, progress: bool = False, log=None
 
     with ThreadPoolExecutor(max_workers=workers) as pool:
         it = pool.map(one, zip(utterances, paths))
-        if progress:
-            it = tqdm(it, total=len(utterances), desc="spoken names", unit="name")
-        return list(it)
+        return list(reported(it, total=len(utterances), desc="spoken names", unit="name", enabled=progress))
 
 
 def spoken_name_items(names: dict, concepts) -> tuple[list[Utterance], np.ndarray, np.ndarray]:

@@ -155,13 +155,13 @@ class ImageBackbone:
     def features(self, pictures: np.ndarray, *, batch_size: int = 128, progress: bool = False) -> np.ndarray:
         """Multi-scale pooled features, shape (n, feature_dim), float32."""
         import torch
-        from tqdm.auto import tqdm
+
+        from neuromem._progress import progress as reported
 
         validate_pictures(pictures)
         out = []
-        starts = range(0, len(pictures), batch_size)
-        if progress:
-            starts = tqdm(starts, desc=f"{self.name} features", unit="batch")
+        starts = reported(range(0, len(pictures), batch_size), desc=f"{self.name} features", unit="batch",
+                          enabled=progress)
         with torch.inference_mode():
             for i in starts:
                 out.append(self._pooled(self._prepare(pictures[i:i + batch_size])).float().numpy())

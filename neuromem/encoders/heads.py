@@ -77,13 +77,14 @@ def _check_inputs(x: np.ndarray, y: np.ndarray, what: str):
 def _train(module, params, step_loss, n: int, *, epochs: int, batch_size: int, lr: float,
            weight_decay: float, seed: int, desc: str, progress: bool):
     import torch
-    from tqdm.auto import tqdm
+
+    from neuromem._progress import progress as reported
 
     opt = torch.optim.AdamW(params, lr=lr, weight_decay=weight_decay)
     sched = torch.optim.lr_scheduler.CosineAnnealingLR(opt, T_max=epochs)
     gen = torch.Generator().manual_seed(seed)
     module.train()
-    bar = tqdm(range(epochs), desc=desc, unit="epoch", disable=None if progress else True, leave=False)
+    bar = reported(range(epochs), desc=desc, unit="epoch", enabled=progress, leave=False)
     loss_val = float("nan")
     # dropout draws from torch's global generator: fork it so training is reproducible
     # and the caller's random state is left untouched

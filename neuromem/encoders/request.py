@@ -12,10 +12,12 @@ command line hangs no callback on its arguments.
 
 from __future__ import annotations
 
+from contextlib import nullcontext
 from dataclasses import dataclass, field, replace
 from typing import Callable
 
 from neuromem._checks import is_int
+from neuromem._timing import StageClock
 from neuromem.encoders.pipeline import EncodeResult, EncoderConfig, backbone_features, encode_dataset
 
 __all__ = ["EncodeRequest"]
@@ -46,6 +48,9 @@ class EncodeRequest:
         Progress bars and messages.
     log : callable, optional
         Receives one-line progress messages (default: ``print`` when ``progress``).
+    clock : StageClock, optional
+        Counts the time of :meth:`encode` and :meth:`backbone_features` under the stage ``encoding``, also
+        when an experiment asks for them inside its own stage (so a run's stage timings add up).
 
     Raises
     ------
@@ -62,6 +67,7 @@ class EncodeRequest:
     use_cache: bool = True
     progress: bool = True
     log: Callable | None = field(default=None, compare=False, repr=False)
+    clock: StageClock | None = field(default=None, compare=False, repr=False)
 
     def __post_init__(self):
         if not is_int(self.min_train) or self.min_train < 1:
@@ -71,6 +77,11 @@ class EncodeRequest:
             raise ValueError(f"per_concept={self.per_concept!r} must be 0 (all) or at least 2")
         if not isinstance(self.encoder, EncoderConfig):
             raise TypeError(f"EncodeRequest.encoder must be an EncoderConfig; got {type(self.encoder).__name__}")
+        if self.clock is not None and not isinstance(self.clock, StageClock):
+            raise TypeError(f"EncodeRequest.clock must be a StageClock or None; got {type(self.clock).__name__}")
+
+    def _encoding(self):
+        return nullcontext() if self.clock is None else self.clock.stage("encoding")
 
     def _log(self):
         if self.log is not None:
@@ -92,15 +103,17 @@ class EncodeRequest:
         return self.encoder if fit is None else replace(self.encoder, fit_concepts=fit)
 
     def encode(self, seed: int) -> EncodeResult:
-        """Encode ``seed``'s split (cached)."""
-        dataset = self.load(seed)
-        return encode_dataset(dataset, seed=int(seed), config=self.config_for(dataset, seed),
-                              progress=self.progress, use_cache=self.use_cache, log=self._log())
+        """Encode ``seed``'s split (cached); counted under ``encoding`` by :attr:`clock`."""
+        with self._encoding():
+            dataset = self.load(seed)
+            return encode_dataset(dataset, seed=int(seed), config=self.config_for(dataset, seed),
+                                  progress=self.progress, use_cache=self.use_cache, log=self._log())
 
     def backbone_features(self, seed: int):
-        """Frozen backbone features of ``seed``'s pictures, shape (n_pictures, n_features)."""
-        return backbone_features(self.load(seed), config=self.encoder, progress=self.progress,
-                                 use_cache=self.use_cache, log=lambda *_: None)
+        """Frozen backbone features of ``seed``'s pictures, shape (n_pictures, n_features); counted as encoding."""
+        with self._encoding():
+            return backbone_features(self.load(seed), config=self.encoder, progress=self.progress,
+                                     use_cache=self.use_cache, log=lambda *_: None)
 
     def with_options(self, **changes) -> "EncodeRequest":
         """A copy with some fields changed (e.g. ``min_train``)."""

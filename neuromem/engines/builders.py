@@ -6,12 +6,12 @@ listed here for (backend, mechanism class), in the way Nengo registers one
 build function per object type. What a builder receives is the engine's own
 vocabulary:
 
-``reference``, ``numba``, ``norse``
+``reference``, ``numba``, ``norse``, ``torch-batched``
     ``builder(mechanism, k, spec, seed)`` writes the mechanism's per-step
     constants into ``k`` (a dict of
     :class:`~neuromem.engines.discrete.StepConstants` fields, holding the
     values that switch every mechanism off until a builder sets them). The
-    three array engines run the discrete model of
+    array engines run the discrete model of
     :mod:`neuromem.engines.discrete` and share its builders; listing a
     builder under an engine's name says that the engine's loop implements
     the mechanism.
@@ -47,21 +47,22 @@ class MechanismUnsupported(ValueError):
 
 _D = "neuromem.engines.discrete:"
 _B = "neuromem.engines.brian2.mechanisms:"
+#: the engines whose loops run the discrete model (they share its builders)
+ARRAY_BACKENDS = ("reference", "numba", "norse", "torch-batched")
+
+
+def _array(name: str) -> dict:
+    return {backend: _D + name for backend in ARRAY_BACKENDS}
+
 
 #: mechanism class -> {engine backend: builder ("module:function", imported when used, or a callable)}.
 BUILDERS: dict[type, dict[str, object]] = {
-    PairSTDP: {"reference": _D + "build_pair_stdp", "numba": _D + "build_pair_stdp",
-               "norse": _D + "build_pair_stdp", "brian2": _B + "build_pair_stdp"},
-    HebbianFeedback: {"reference": _D + "build_hebbian_feedback", "numba": _D + "build_hebbian_feedback",
-                      "norse": _D + "build_hebbian_feedback", "brian2": _B + "build_hebbian_feedback"},
-    AdaptiveThreshold: {"reference": _D + "build_adaptive_threshold", "numba": _D + "build_adaptive_threshold",
-                        "norse": _D + "build_adaptive_threshold", "brian2": _B + "build_adaptive_threshold"},
-    ThresholdSpread: {"reference": _D + "build_threshold_spread", "numba": _D + "build_threshold_spread",
-                      "norse": _D + "build_threshold_spread", "brian2": _B + "build_threshold_spread"},
-    LateralInhibition: {"reference": _D + "build_lateral_inhibition", "numba": _D + "build_lateral_inhibition",
-                        "norse": _D + "build_lateral_inhibition", "brian2": _B + "build_lateral_inhibition"},
-    KWinnersTakeAll: {"reference": _D + "build_k_winners", "numba": _D + "build_k_winners",
-                      "norse": _D + "build_k_winners", "brian2": _B + "build_k_winners"},
+    PairSTDP: {**_array("build_pair_stdp"), "brian2": _B + "build_pair_stdp"},
+    HebbianFeedback: {**_array("build_hebbian_feedback"), "brian2": _B + "build_hebbian_feedback"},
+    AdaptiveThreshold: {**_array("build_adaptive_threshold"), "brian2": _B + "build_adaptive_threshold"},
+    ThresholdSpread: {**_array("build_threshold_spread"), "brian2": _B + "build_threshold_spread"},
+    LateralInhibition: {**_array("build_lateral_inhibition"), "brian2": _B + "build_lateral_inhibition"},
+    KWinnersTakeAll: {**_array("build_k_winners"), "brian2": _B + "build_k_winners"},
 }
 
 

@@ -56,9 +56,10 @@ from neuromem.coding.spikes import SpikeTrains
 from neuromem.engines.builders import builder, check_mechanisms
 from neuromem.network.spec import NetworkSpec, NetworkState
 
-__all__ = ["StepConstants", "step_constants", "stack_state", "split_state", "spikes_by_step", "check_dtype",
-           "refractory_steps", "decay_factor", "build_pair_stdp", "build_hebbian_feedback",
-           "build_adaptive_threshold", "build_threshold_spread", "build_lateral_inhibition", "build_k_winners"]
+__all__ = ["StepConstants", "step_constants", "batch_structure", "check_batch", "stack_state", "split_state",
+           "spikes_by_step", "check_dtype", "refractory_steps", "decay_factor", "build_pair_stdp",
+           "build_hebbian_feedback", "build_adaptive_threshold", "build_threshold_spread", "build_lateral_inhibition",
+           "build_k_winners"]
 
 _DTYPES = {"float32": np.float32, "float64": np.float64}
 
@@ -210,6 +211,39 @@ def build_lateral_inhibition(m, k: dict, spec: NetworkSpec, seed) -> None:
 def build_k_winners(m, k: dict, spec: NetworkSpec, seed) -> None:
     """:class:`~neuromem.network.KWinnersTakeAll`: winners per trial."""
     k["k_winners"] = m.winners(spec.concept.n_neurons)
+
+
+def batch_structure(spec: NetworkSpec) -> tuple:
+    """What networks stepped together in one batch must share: population sizes, concept neurons, dt, trial
+    period and the classes of their mechanisms (parameter values may differ)."""
+    return (tuple(p.n_neurons for p in spec.populations), spec.concept.n_neurons, spec.sim.dt_ms,
+            spec.sim.steps_per_trial, tuple(type(m).__name__ for m in spec.mechanisms))
+
+
+def check_batch(specs, seeds=None) -> list:
+    """The specs of a batch as a list, after checking they can be stepped together (see :func:`batch_structure`).
+
+    Raises
+    ------
+    TypeError
+        For an element that is not a NetworkSpec.
+    ValueError
+        For no spec, a number of seeds other than the number of specs, or specs of different structure.
+    """
+    specs = list(specs)
+    if not specs:
+        raise ValueError("at least one spec is needed")
+    if seeds is not None and len(list(seeds)) != len(specs):
+        raise ValueError(f"{len(specs)} specs but {len(list(seeds))} seeds")
+    for s in specs:
+        if not isinstance(s, NetworkSpec):
+            raise TypeError(f"specs must be NetworkSpec objects; got {type(s).__name__}")
+    base = batch_structure(specs[0])
+    for k, s in enumerate(specs[1:], 1):
+        if batch_structure(s) != base:
+            raise ValueError(f"spec {k} has structure {batch_structure(s)} but spec 0 has {base}; batched networks "
+                             f"must share population sizes, concept neurons, dt, trial period and mechanisms")
+    return specs
 
 
 # ---- state and input in array form --------------------------------------------------------------------------------

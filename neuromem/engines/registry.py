@@ -49,6 +49,7 @@ ENGINES: dict[str, EngineEntry] = {
     "numba": EngineEntry("neuromem.engines.numba.engine:NumbaEngine", ("numba",), None),
     "norse": EngineEntry("neuromem.engines.norse.engine:NorseEngine", ("torch", "norse"), "norse"),
     "reference": EngineEntry("neuromem.engines.reference:ReferenceEngine", (), None),
+    "torch-batched": EngineEntry("neuromem.engines.torch_batched.engine:TorchBatchedEngine", ("torch",), None),
 }
 
 

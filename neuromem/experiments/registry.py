@@ -24,7 +24,9 @@ An experiment is a package (or module) of :mod:`neuromem.experiments` that defin
     ``out`` the created output folder (a Path); returns the exit status.
 
 and optionally ``results_exist(folder) -> bool`` with ``make_figures(folder, out) -> list[Path]``
-(used by ``neuromem figures``). Adding an experiment is one package plus one
+(used by ``neuromem figures``), and ``CONFIG`` (the options' frozen dataclass, with a ``seed`` field),
+``config_from_args(args, seed=None) -> CONFIG`` and ``run_cell(config, space, *, dataset) -> dict`` (one
+run on one latent space, nothing written, its metrics; used by ``neuromem sweep``). Adding an experiment is one package plus one
 line in :data:`EXPERIMENTS` (or one :func:`register_experiment` call).
 Modules are imported when used, and an import error inside one surfaces as it is.
 """
@@ -40,6 +42,7 @@ EXPERIMENTS: dict[str, str] = {
     "engram-formation": "neuromem.experiments.engram_formation",
     "binding-window": "neuromem.experiments.binding_window",
     "compare-binding": "neuromem.experiments.compare_binding",
+    "concept-cells": "neuromem.experiments.concept_cells",
 }
 
 REQUIRED_ATTRIBUTES = ("DESCRIPTION", "HELP", "EXAMPLE", "ENCODES", "add_arguments", "check_args", "main")

@@ -7,14 +7,15 @@ import dataclasses
 import numpy as np
 
 from neuromem.coding.spikes import SpikeTrains
+from neuromem.engines import make_engine
 from neuromem.engram import EngramNetwork, fit_squash
 from neuromem.network.presets import load_preset
 from neuromem.network.spec import NetworkSpec
 from neuromem.protocols import TrialSequence
 from neuromem.readout import ReadoutLayer, ReadoutPopulations
 from neuromem.seeds import as_seed_tree
-from neuromem.session.recording import SessionRecording, as_record_request, input_populations, trial_epochs
-from neuromem.session.stimuli import stimulus_trials, trial_rates
+from neuromem.session.recording import SessionRecording, as_record_request, record_run
+from neuromem.session.stimuli import trial_rates
 
 __all__ = ["Session", "TrialRun"]
 
@@ -98,6 +99,12 @@ class Session:
         Latents to fit the code on instead of the train split (a binder's reference latents).
     squash : dict of str -> LatentSquash, optional
         An already fitted code (used as it is).
+    test_engine : str, optional
+        Registered engine for the runs with learning off (default: ``engine``), built from the same seed;
+        each frozen run copies the current weights into it first. ``"torch-batched"`` runs the frozen
+        trials side by side (:mod:`neuromem.engines.torch_batched`).
+    test_engine_options : dict, optional
+        Passed to ``test_engine`` (default: none).
     readout_targets : tuple of str
         Modalities with a LIF readout population (:mod:`neuromem.readout`), built when first used.
     readout_layer : ReadoutLayer, optional
@@ -115,7 +122,7 @@ class Session:
     def __init__(self, space=None, network="default", *, overrides: dict | None = None, modalities=None,
                  engine: str = "numba", engine_options: dict | None = None, seeds=0, fit_latents: dict | None = None,
                  squash: dict | None = None, readout_targets=(), readout_layer: ReadoutLayer | None = None,
-                 progress: bool = False):
+                 progress: bool = False, test_engine: str | None = None, test_engine_options: dict | None = None):
         source = fit_latents if fit_latents is not None else (space.modalities if space is not None else None)
         if source is None and squash is None:
             raise ValueError("a session needs a latent space or latents to fit the population code on")
@@ -125,6 +132,8 @@ class Session:
         self.seeds = as_seed_tree(seeds)
         self.engine_name = str(engine)
         self.engine_options = dict(engine_options or {})
+        self.test_engine_name = None if test_engine is None else str(test_engine)
+        self.test_engine_options = dict(test_engine_options or {})
         self.progress = bool(progress)
         self.readout_layer = readout_layer if readout_layer is not None else ReadoutLayer()
         if isinstance(network, NetworkSpec):
@@ -148,6 +157,7 @@ class Session:
         self.network = EngramNetwork(self.spec, self.squash, engine=self.engine_name, seed=self.seeds,
                                      progress=self.progress, **self.engine_options)
         self._readouts = None
+        self._test_engine = None
 
     # ---- the network ----------------------------------------------------------------------
     @property
@@ -159,6 +169,18 @@ class Session:
     def initial_state(self):
         """The seeded initial weights (a new copy each call)."""
         return self.network.initial_state
+
+    @property
+    def test_engine(self):
+        """The engine of the runs with learning off (``engine`` unless ``test_engine`` was given; built when
+        first used, from the network's seed)."""
+        if self.test_engine_name is None:
+            return self.network.engine
+        if self._test_engine is None:
+            self._test_engine = make_engine(self.test_engine_name, self.spec,
+                                            seed=self.seeds.child("weights").seed_sequence, progress=self.progress,
+                                            **self.test_engine_options)
+        return self._test_engine
 
     def get_state(self):
         return self.network.get_state()
@@ -183,7 +205,8 @@ class Session:
             network = self._preset
         return Session(self.space, network, overrides=merged, modalities=self.modalities, engine=self.engine_name,
                        engine_options=self.engine_options, seeds=self.seeds, squash=self.squash,
-                       readout_targets=self.readout_targets, readout_layer=self.readout_layer, progress=self.progress)
+                       readout_targets=self.readout_targets, readout_layer=self.readout_layer, progress=self.progress,
+                       test_engine=self.test_engine_name, test_engine_options=self.test_engine_options)
 
     # ---- stimuli --------------------------------------------------------------------------
     def rates(self, source) -> np.ndarray:
@@ -264,13 +287,18 @@ class Session:
         if unknown:
             raise ValueError(f"membrane potentials can be recorded for 'concept' only; not {unknown}")
         w_fb = self.get_state().w_fb if wanted else None
-        res, v_mv = _run_engine(self.network.engine, drive, plastic, v_ids)
+        engine = self.network.engine
+        if not plastic and self.test_engine is not engine:  # the current weights, on the frozen runs' engine
+            engine = self.test_engine
+            engine.set_state(self.get_state())
+        res, v_mv = _run_engine(engine, drive, plastic, v_ids)
         per, win = self.spec.sim.steps_per_trial, self.spec.sim.stimulus_steps
         readout_runs = self._readout_populations().run_spikes(res, w_fb, targets=wanted) if wanted else {}
         ro_counts = {m: r.counts(per, window_steps=win) for m, r in readout_runs.items()} if readout else None
         rec = None
         if request is not None:
-            rec = self._recording(request, source, drive, res, v_ids, v_mv, readout_runs, phase, plastic)
+            rec = record_run(self, request, source=source, drive=drive, res=res, v_ids=v_ids, v_mv=v_mv,
+                             readout_runs=readout_runs, phase=phase, plastic=plastic)
         return TrialRun(counts=res.counts(per, window_steps=win), spikes=res, drive=drive, readout_counts=ro_counts,
                         recording=rec)
 
@@ -287,34 +315,3 @@ class Session:
             self._readouts = ReadoutPopulations(self.spec, self.readout_targets, engine=self.engine_name,
                                                 layer=self.readout_layer, **self.engine_options)
         return self._readouts
-
-    def _recording(self, request, source, drive, res, v_ids, v_mv, readout_runs, phase, plastic):
-        kind, labels, items = stimulus_trials(source, self.modalities, drive.n_steps // self.spec.sim.steps_per_trial)
-        spikes = {}
-        inputs = input_populations(drive, self.spec)
-        for p in request.spikes:
-            if p == "concept":
-                spikes[p] = SpikeTrains(indices=res.indices, steps=res.steps, n_neurons=res.n_neurons,
-                                        n_steps=res.n_steps, dt_ms=res.dt_ms)
-            elif p.startswith("readout/"):
-                r = readout_runs[p.split("/", 1)[1]]
-                spikes[p] = SpikeTrains(indices=r.indices, steps=r.steps, n_neurons=r.n_neurons, n_steps=r.n_steps,
-                                        dt_ms=r.dt_ms)
-            elif p not in inputs:
-                raise ValueError(f"no input population {p!r}; the network has {sorted(inputs)}")
-            else:
-                spikes[p] = inputs[p]
-        if request.input_spikes:
-            spikes.update({p: st for p, st in inputs.items() if p not in spikes})
-        v = {} if v_ids is None else {"concept": {"neurons": np.asarray(v_ids, dtype=np.int64), "v_mv": v_mv,
-                                                  "dt_ms": float(drive.dt_ms), "start_step": 0}}
-        epochs = None
-        if request.epochs:
-            windows = source.windows_ms() if isinstance(source, TrialSequence) else None
-            concepts = tuple(self.space.concepts) if self.space is not None else ()
-            epochs = trial_epochs(kind, labels, items, sim=self.spec.sim, windows_ms=windows, concepts=concepts,
-                                  phase=phase)
-        notes = {"engine": self.engine_name, "preset": self.spec.name, "phase": phase, "plastic": bool(plastic),
-                 "seed": self.seeds.root, "seed_path": [str(n) for n in self.seeds.path]}
-        return SessionRecording(dt_ms=float(drive.dt_ms), n_steps=int(drive.n_steps), spikes=spikes, v=v,
-                                epochs=epochs, annotations=notes)

@@ -20,8 +20,11 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from neuromem.coding.spikes import SpikeTrains
+from neuromem.protocols import TrialSequence
+from neuromem.session.stimuli import stimulus_trials
 
-__all__ = ["RecordRequest", "SessionRecording", "as_record_request", "input_populations", "trial_epochs"]
+__all__ = ["RecordRequest", "SessionRecording", "as_record_request", "input_populations", "record_run",
+           "trial_epochs"]
 
 _INPUT = "input/"
 _READOUT = "readout/"
@@ -181,3 +184,43 @@ def trial_epochs(kind, labels, items: dict, *, sim, windows_ms: dict | None, con
             "label": labels, "concept": names,
             "items": {m: np.asarray(v, dtype=np.int64) for m, v in items.items()},
             "phase": np.array([phase] * n, dtype=str)}
+
+
+def record_run(session, request, *, source, drive, res, v_ids, v_mv, readout_runs, phase: str,
+               plastic: bool) -> SessionRecording:
+    """What ``request`` asked of one session run, as a :class:`SessionRecording` (see :meth:`Session.run`).
+
+    ``res`` is the engine's RunResult, ``v_ids`` / ``v_mv`` the recorded neurons and their potentials, mV,
+    ``readout_runs`` the readout populations' results by modality.
+    """
+    n_trials = drive.n_steps // session.spec.sim.steps_per_trial
+    kind, labels, items = stimulus_trials(source, session.modalities, n_trials)
+    spikes = {}
+    inputs = input_populations(drive, session.spec)
+    for p in request.spikes:
+        if p == "concept":
+            spikes[p] = SpikeTrains(indices=res.indices, steps=res.steps, n_neurons=res.n_neurons,
+                                    n_steps=res.n_steps, dt_ms=res.dt_ms)
+        elif p.startswith("readout/"):
+            r = readout_runs[p.split("/", 1)[1]]
+            spikes[p] = SpikeTrains(indices=r.indices, steps=r.steps, n_neurons=r.n_neurons, n_steps=r.n_steps,
+                                    dt_ms=r.dt_ms)
+        elif p not in inputs:
+            raise ValueError(f"no input population {p!r}; the network has {sorted(inputs)}")
+        else:
+            spikes[p] = inputs[p]
+    if request.input_spikes:
+        spikes.update({p: st for p, st in inputs.items() if p not in spikes})
+    v = {} if v_ids is None else {"concept": {"neurons": np.asarray(v_ids, dtype=np.int64), "v_mv": v_mv,
+                                              "dt_ms": float(drive.dt_ms), "start_step": 0}}
+    epochs = None
+    if request.epochs:
+        windows = source.windows_ms() if isinstance(source, TrialSequence) else None
+        concepts = tuple(session.space.concepts) if session.space is not None else ()
+        epochs = trial_epochs(kind, labels, items, sim=session.spec.sim, windows_ms=windows, concepts=concepts,
+                              phase=phase)
+    engine = session.engine_name if plastic or session.test_engine_name is None else session.test_engine_name
+    notes = {"engine": engine, "preset": session.spec.name, "phase": phase, "plastic": bool(plastic),
+             "seed": session.seeds.root, "seed_path": [str(n) for n in session.seeds.path]}
+    return SessionRecording(dt_ms=float(drive.dt_ms), n_steps=int(drive.n_steps), spikes=spikes, v=v,
+                            epochs=epochs, annotations=notes)

@@ -6,6 +6,7 @@ from pathlib import Path
 
 import numpy as np
 
+from neuromem.analysis.statistics import spread_label
 from neuromem.network.spec import STDP
 from neuromem.viz import bounded_yerr
 
@@ -17,7 +18,7 @@ def plot_binding_window(metrics: dict, out) -> Path:
 
     Top: invariance index, binding index and picture -> name recall@1 against
     the onset asynchrony ``t_word - t_picture`` (means over seeds, 95 %
-    t-interval bars, cut at 0 and 1), with the offsets where the binding index falls to half
+    t-interval bars, cut at 0 and 1; none with one seed), with the offsets where the binding index falls to half
     its value at 0 ms. Bottom, on the same time axis: the pair-STDP window of
     the preset (``Delta w / w_max`` against ``t_post - t_pre``), to compare
     the two time scales.
@@ -42,10 +43,12 @@ def plot_binding_window(metrics: dict, out) -> Path:
             ax.axvline(v, color="C3", ls=":", lw=1)
     ax.axhline(1.0 / 10, color="0.7", ls="--", lw=0.8)
     ax.set_ylim(-0.03, 1.05)
-    ax.set_ylabel("binding (mean ± 95 % CI over seeds)")
     seeds = metrics.get("seeds", [])
+    one_seed = len(seeds) == 1
+    ax.set_ylabel(f"binding ({spread_label(len(seeds))})")
     ax.set_title(f"binding window ({metrics.get('dataset')}, preset {metrics.get('preset')}, "
-                 f"K = {metrics.get('presentations')}, seeds {','.join(str(s) for s in seeds)})", fontsize=10)
+                 f"K = {metrics.get('presentations')}, seed{'' if one_seed else 's'} "
+                 f"{','.join(str(s) for s in seeds)})", fontsize=10)
     ax.legend(fontsize=8, loc="center", bbox_to_anchor=(0.5, 0.3))
     stdp = STDP(**metrics["stdp"])
     d = np.linspace(min(x.min(), -100) - 10, max(x.max(), 100) + 10, 601)
@@ -57,8 +60,8 @@ def plot_binding_window(metrics: dict, out) -> Path:
     ax2.axhline(0, color="0.6", lw=0.8)
     stim = float(metrics.get("stimulus_ms", 200.0))
     fig.text(0.01, 0.005, f"stimuli last {stim:.0f} ms each: they overlap for {stim:.0f} - |offset| ms.\nDotted: "
-             f"binding index at half its value at 0 ms. Dashed: chance recall. CI bars cut at 0 and 1.",
-             fontsize=7, color="0.3")
+             f"binding index at half its value at 0 ms. Dashed: chance recall."
+             f"{'' if one_seed else ' CI bars cut at 0 and 1.'}", fontsize=8, color="0.3")
     ax2.set_xlim(d.min(), d.max())
     ax2.set_xlabel("onset asynchrony t_word - t_picture (ms)   |   STDP: t_post - t_pre (ms)")
     ax2.set_ylabel("Δw / w_max")

@@ -13,7 +13,7 @@ from pathlib import Path
 import numpy as np
 
 from neuromem._io import atomic_write_bytes
-from neuromem.analysis.statistics import t_ci95
+from neuromem.analysis.statistics import spread_label, t_ci95
 from neuromem.viz import bounded_yerr
 
 __all__ = ["FIGURES", "REFERENCE_COLOURS", "draw_figures", "write_figures"]
@@ -45,6 +45,11 @@ def _limits_note(metrics: dict, binders) -> str:
     parts = [f"{' / '.join(bs)} at most {'' if per == 1 else f'{per} x '}N concepts ({reason})"
              for (reason, per), bs in by_reason.items()]
     return "\n".join(textwrap.wrap("Capacity limits by construction: " + "; ".join(parts) + ".", 150)) if parts else ""
+
+
+def _spread(metrics: dict) -> str:
+    """What the error bars show: ``mean ± 95 % CI over N seeds``, or that one seed gives no interval."""
+    return spread_label(len(metrics.get("_meta", {}).get("seeds", ())))
 
 
 def _select(rows, **kw):
@@ -102,8 +107,7 @@ def _shots(rows, metrics, plt):
             ax.grid(alpha=0.3)
             if i == 1:
                 ax.set_xlabel("presentations per concept (K)")
-            if j == 0:
-                ax.set_ylabel("recall@1 (mean, 95% CI over seeds)")
+            ax.set_ylabel(f"recall@1\n({_spread(metrics)})" if j == 0 else "recall@1")
     axes[0, 0].legend(fontsize=8, loc="lower right")
     fig.suptitle("Shots: recall on held-out items after K presentations")
     return fig
@@ -123,7 +127,7 @@ def _interference(rows, metrics, plt):
                capsize=3, label=cond, color=["tab:gray", "tab:cyan"][i])
     ax.axhline(1.0, color="k", lw=0.8, ls="--")
     ax.set_xticks(np.arange(len(binders)), binders)
-    ax.set_ylabel("retention (recall of group 1 after / before group 2)")
+    ax.set_ylabel(f"retention (recall of group 1\nafter / before group 2)\n{_spread(metrics)}")
     ax.set_title("Interference: two sequential groups of concepts, no replay")
     ax.legend()
     return fig
@@ -148,7 +152,7 @@ def _capacity(rows, metrics, plt):
     ax.set_xticks(ns, [str(n) for n in ns])
     ax.minorticks_off()
     ax.set_xlabel("concepts stored (one presentation each)")
-    ax.set_ylabel("picture -> name recall@1")
+    ax.set_ylabel(f"picture -> name recall@1\n({_spread(metrics)})")
     ax.set_title("grey lines: the binder size N", fontsize=8)
     fig.text(0.01, -0.01, _limits_note(metrics, _binders(rows, "capacity")), fontsize=7, va="top", color="0.3")
     ax.legend(fontsize=7, ncol=2)
@@ -174,7 +178,7 @@ def _capacity(rows, metrics, plt):
     ax.set_ylim(5e-6, 2)
     ax.set_xlabel("plastic synapses / parameters")
     ax.set_ylabel("bits stored per parameter (n log2 n / count)")
-    ax.set_title("information per parameter; Hopfield ~0.138 N patterns: see text", fontsize=8)
+    ax.set_title("information per parameter, with the Willshaw and Hopfield references", fontsize=8)
     ax.legend(fontsize=7)
     fig.suptitle("Capacity on synthetic concept sets matched to the real within/between distance ratio")
     return fig
@@ -192,9 +196,11 @@ def _cost(rows, metrics, plt):
                 _, y, _ = _mean_ci(rows, "k", experiment="cost", condition="novel", binder=b, phase=phase,
                                    metric=kind, k=kmax)
                 vals.append(y[0] if len(y) else 0)
-            ax.bar(np.arange(len(binders)) + (i - 1) * 0.27, vals, 0.27, label=kind.replace("_per_item", ""))
+            ax.bar(np.arange(len(binders)) + (i - 1) * 0.27, vals, 0.27,
+                   label=kind.replace("_per_item", "").replace("_", " ").replace("macs", "MACs"))
         ax.set_xticks(np.arange(len(binders)), binders)
         ax.set_yscale("log")
+        ax.set_ylabel(f"operations per {'presentation' if phase == 'learn' else 'cue'} (log scale)")
         ax.set_title(f"{phase}: operations per {'presentation' if phase == 'learn' else 'cue'} (K={kmax})",
                      fontsize=9)
         ax.tick_params(axis="x", rotation=30)
@@ -210,7 +216,8 @@ def _cost(rows, metrics, plt):
     ax.bar(lat_b, lat, color=[_colour(metrics, b) for b in lat_b])
     ax.set_ylabel("ms (biological)")
     ax.set_title("recall latency: cue onset to first concept spike (median)", fontsize=9)
-    fig.suptitle("Cost of binding and matching (energy: estimate, as quoted; see metrics.json)")
+    fig.suptitle("Cost of binding and matching: counted operations and recall latency "
+                 "(energy estimates: metrics.json)")
     fig.tight_layout()
     return fig
 
@@ -234,6 +241,7 @@ def _units(rows, metrics, plt):
                color=_colour(metrics, b))
     ax.set_xticks(np.arange(len(measures)) + 0.4 - width / 2, [m.replace("_", " ") for m in measures], fontsize=8)
     ax.set_title(f"novel concepts, K={kmax}")
+    ax.set_ylabel(f"value (0-1; {_spread(metrics)})")
     ax.legend(fontsize=7)
     ax = axes[1]
     xs = np.arange(1, 5)

@@ -9,6 +9,8 @@ import numpy as np
 __all__ = ["concepts_per_neuron", "write_all"]
 
 _COLORS = {"picture": "#1f77b4", "name": "#d62728", "spoken": "#2ca02c"}
+#: The words for :data:`_COLORS` in titles.
+_COLOUR_WORDS = {"picture": "blue", "name": "red", "spoken": "green"}
 
 
 def _plt():
@@ -28,6 +30,12 @@ def _preferred_order(resp_union: np.ndarray, counts_mean: np.ndarray) -> np.ndar
 
 
 def raster(path, *, concepts, spec, test_res, test_labels, test_modality, resp, counts, per_concept=2):
+    """Spikes of the responsive concept neurons (and 5 others) over held-out test trials, on a time axis in ms.
+
+    The first ``per_concept`` test trials of each concept and modality are placed one after another, each
+    ``spec.sim.trial_period_ms`` long; the bottom axis is that time in ms, the top axis names each trial's
+    concept, the shading marks each stimulus window, the colour its modality.
+    """
     plt = _plt()
     mods = [m for m in ("picture", "name", "spoken") if m in resp]
     union = np.logical_or.reduce([resp[m] for m in mods])
@@ -37,31 +45,34 @@ def raster(path, *, concepts, spec, test_res, test_labels, test_modality, resp, 
     shown = order[: max(int(union.any(axis=1).sum()) + 5, 10)]
     rank = {n: r for r, n in enumerate(shown)}
     per = spec.sim.steps_per_trial
+    period = spec.sim.trial_period_ms
     trials = []
     for m in mods:
         for k in range(len(concepts)):
             idx = np.nonzero((test_modality == m) & (test_labels == k))[0][:per_concept]
             trials += [(int(t), m, k) for t in idx]
-    fig, ax = plt.subplots(figsize=(max(10, 0.25 * len(trials)), 5))
+    fig, ax = plt.subplots(figsize=(max(10, 0.25 * len(trials)), max(5, 1.8 + 0.16 * len(shown))))
     for pos, (t, m, k) in enumerate(trials):
         sel = (test_res.steps // per) == t
-        xs = pos * spec.sim.trial_period_ms + (test_res.steps[sel] % per) * spec.sim.dt_ms
+        xs = pos * period + (test_res.steps[sel] % per) * spec.sim.dt_ms
         ys = [rank.get(int(n), -1) for n in test_res.indices[sel]]
         keep = np.array(ys) >= 0
         ax.scatter(xs[keep], np.array(ys)[keep], s=4, color=_COLORS[m], marker="|")
-        ax.axvspan(pos * spec.sim.trial_period_ms, pos * spec.sim.trial_period_ms + spec.sim.stimulus_ms,
-                   color=_COLORS[m], alpha=0.06, lw=0)
-    centers = [(p + 0.4) * spec.sim.trial_period_ms for p in range(len(trials))]
-    ax.set_xticks(centers)
-    ax.set_xticklabels([f"{concepts[k]}" for _, _, k in trials], rotation=90, fontsize=7)
+        ax.axvspan(pos * period, pos * period + spec.sim.stimulus_ms, color=_COLORS[m], alpha=0.06, lw=0)
+    ax.set_xlim(0, max(1, len(trials)) * period)
+    top = ax.secondary_xaxis("top")
+    top.set_xticks([(p + 0.4) * period for p in range(len(trials))], [concepts[k] for _, _, k in trials],
+                   rotation=90, fontsize=8)
+    top.set_xlabel("test stimulus (held-out, cue alone): its concept")
     pref = mean_by_concept.argmax(axis=1)
     ax.set_yticks(np.arange(len(shown)))
-    ax.set_yticklabels([f"{n} ({concepts[pref[n]]})" if union[n].any() else str(n) for n in shown], fontsize=7)
+    ax.set_yticklabels([f"{n} ({concepts[pref[n]]})" if union[n].any() else str(n) for n in shown], fontsize=8)
     ax.set_ylabel("concept neuron (preferred concept)")
-    ax.set_xlabel("test stimulus (held-out, cue alone); shaded = stimulus window")
+    ax.set_xlabel(f"time (ms): test trials one after another, {period:g} ms each; shaded = the "
+                  f"{spec.sim.stimulus_ms:g} ms stimulus window")
     ax.set_ylim(-1, len(shown))
     ax.set_title("Concept-neuron spikes across test stimuli: " +
-                 ", ".join(f"{m} ({c})" for m, c in zip(mods, ["blue", "red", "green"])))
+                 ", ".join(f"{m} ({_COLOUR_WORDS[m]})" for m in mods))
     fig.tight_layout()
     fig.savefig(path, dpi=120)
     plt.close(fig)
@@ -78,7 +89,8 @@ def weights(path, *, concepts, spec, init, trained, resp, counts, test_labels):
     n_dims = min(16, spec.populations[0].latent_dim)
     pref = mean_by_concept.argmax(axis=1)
     ylabels = [f"{n} ({concepts[pref[n]]})" if union[n].any() else str(n) for n in rows]
-    fig, axes = plt.subplots(len(mods), 2, figsize=(13, 3.6 * len(mods)), squeeze=False)
+    fig, axes = plt.subplots(len(mods), 2, figsize=(13, 1.6 + 0.12 * len(rows) * len(mods) + 1.2 * len(mods)),
+                             squeeze=False)
     for r, m in enumerate(mods):
         vmax = spec.w_max_mv(m)
         for c, (label, st) in enumerate((("before learning", init), ("after learning", trained))):
@@ -87,10 +99,10 @@ def weights(path, *, concepts, spec, init, trained, resp, counts, test_labels):
                            vmax=vmax, interpolation="nearest")
             ax.set_title(f"{m} -> concept weights, {label}")
             ax.set_xticks(np.arange(0, n_dims * npd, npd) - 0.5)
-            ax.set_xticklabels([str(d) for d in range(n_dims)], fontsize=7)
+            ax.set_xticklabels([str(d) for d in range(n_dims)], fontsize=8)
             ax.set_xlabel(f"{m} latent dimension (first {n_dims}; {npd} tuned neurons each)")
             ax.set_yticks(np.arange(len(rows)))
-            ax.set_yticklabels(ylabels, fontsize=6)
+            ax.set_yticklabels(ylabels, fontsize=8)
             ax.set_ylabel("concept neuron (preferred concept)")
             fig.colorbar(im, ax=ax, label="weight (mV)")
     fig.tight_layout()
@@ -99,7 +111,10 @@ def weights(path, *, concepts, spec, init, trained, resp, counts, test_labels):
 
 
 def concept_cells(path, *, concepts, resp, counts, test_labels, test_modality, window_ms, n_cells=4):
-    """Responses of the most selective concept cells to each concept through each modality."""
+    """Responses of the most selective concept cells to each concept through each modality.
+
+    The title calls them invariant only when every neuron shown answers one concept's pictures and names.
+    """
     plt = _plt()
     mods = [m for m in ("picture", "name", "spoken") if m in resp]
     n_c = len(concepts)
@@ -127,7 +142,11 @@ def concept_cells(path, *, concepts, resp, counts, test_labels, test_modality, w
         ax.set_xticklabels(concepts, rotation=30, fontsize=8)
         if r == 0:
             ax.legend(fontsize=8)
-    fig.suptitle("Invariant concept cells: the same neuron answers a concept's pictures and its names")
+    n_invariant = int(both[cells].any(axis=1).sum())
+    fig.suptitle("Invariant concept cells: the same neuron answers a concept's pictures and its names"
+                 if n_invariant == len(cells) else
+                 f"The {len(cells)} most responsive concept neurons ({n_invariant} answer a concept's pictures "
+                 f"and its names)")
     fig.tight_layout()
     fig.savefig(path, dpi=120)
     plt.close(fig)

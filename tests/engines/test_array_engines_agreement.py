@@ -1,4 +1,4 @@
-"""Statistical agreement of the array engines (numba, norse; float32 defaults) with Brian2 (runtime).
+"""Statistical agreement of the array engines (numba, norse, torch-batched; float32 defaults) with Brian2 (runtime).
 
 Every engine gets the same network, initial weights and input spikes (neuromem
 draws them). Brian2 computes in float64, the array engines by default in
@@ -36,7 +36,7 @@ from neuromem.network import load_preset
 
 pytest.importorskip("brian2")
 
-ARRAY_ENGINES = [e for e in ("numba", "norse") if available_engines().get(e) == "ok"]
+ARRAY_ENGINES = [e for e in ("numba", "norse", "torch-batched") if available_engines().get(e) == "ok"]
 SEEDS = (0, 1, 2)
 N_CONCEPTS = 4
 #: Concept-layer size per preset in this test.

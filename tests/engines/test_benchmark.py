@@ -49,3 +49,16 @@ def test_quick_benchmark_runs_and_writes_bench_json(tmp_path, capsys):
         sa = next(r for r in rows if r["engine"] == "brian2-standalone")
         assert sa["speedup_vs_brian2_standalone"] == pytest.approx(1.0)
         assert all(r["speedup_vs_brian2_standalone"] is not None for r in rows)
+
+
+def test_scale_page_is_generated_from_the_saved_measurements():
+    """docs/results/scale.md is what ``python -m neuromem.benchmarks.report`` writes from docs/measurements/
+    (never edited by hand); without GPU measurements it says why they are missing."""
+    from pathlib import Path
+
+    from neuromem.benchmarks.report import main, scale_page
+
+    root = Path(__file__).resolve().parents[2]
+    assert main(["--root", str(root), "--check"]) == 0
+    page = scale_page(None, None, None)
+    assert "no CUDA machine was available" in page and "tools/gpu_check.sh" in page

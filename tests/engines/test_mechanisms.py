@@ -20,7 +20,7 @@ INSTALLED = [name for name, status in available_engines().items() if status == "
 
 K = 2
 RECORD = [0, 3, 11]
-F64 = {"numba": {"dtype": "float64"}, "norse": {"dtype": "float64"}}
+F64 = {"numba": {"dtype": "float64"}, "norse": {"dtype": "float64"}, "torch-batched": {"dtype": "float64"}}
 
 
 def _engines():
@@ -86,7 +86,7 @@ def test_engine_matches_reference_with_kwta_spread_and_recording(engine, referen
     np.testing.assert_allclose(ours[2].theta_mv, ref[2].theta_mv, rtol=0, atol=1e-9)
 
 
-@pytest.mark.parametrize("engine", [e for e in ("numba", "norse") if e in INSTALLED])
+@pytest.mark.parametrize("engine", [e for e in ("numba", "norse", "torch-batched") if e in INSTALLED])
 @pytest.mark.parametrize("w_inh_mv", [0.0, 100.0])
 def test_kwta_rule_in_float32_with_or_without_lateral_inhibition(engine, w_inh_mv):
     """In the default float32 a spike may move, but the rule holds whatever the lateral inhibition."""
@@ -168,6 +168,6 @@ def test_one_place_refuses_a_mechanism_an_engine_cannot_build(monkeypatch):
                                                       if k != "reference"})
     with pytest.raises(MechanismUnsupported, match=r"engine 'reference' cannot build the mechanism KWinnersTakeAll "
                                                    r"\(preset section \[k_winners_take_all\]\).*engines that can: "
-                                                   r"brian2, norse, numba"):
+                                                   r"brian2, norse, numba, torch-batched"):
         make_engine("reference", spec)
     assert "reference" not in B.backends_for(KWinnersTakeAll)

@@ -23,9 +23,10 @@ from neuromem.network import ConceptLayer, Mechanism, load_preset, register_mech
 from neuromem.network.mechanisms import MECHANISMS
 from neuromem.validation import validation_spec
 
-F64 = {"numba": {"dtype": "float64"}, "norse": {"dtype": "float64"}}  # exact agreement with the reference
+# exact agreement with the reference
+F64 = {"numba": {"dtype": "float64"}, "norse": {"dtype": "float64"}, "torch-batched": {"dtype": "float64"}}
 ENGINES = ["reference"] + [pytest.param(e, marks=pytest.mark.slow) if e == "brian2-standalone" else e
-                           for e in ("numba", "norse", "brian2-runtime", "brian2-standalone")
+                           for e in ("numba", "norse", "torch-batched", "brian2-runtime", "brian2-standalone")
                            if available_engines().get(e) == "ok"]
 
 
@@ -49,7 +50,8 @@ def _declare():
 
 
 def _builders(toy):
-    # place 2: one builder per engine; the array engines share the discrete model's (reference, numba, norse)
+    # place 2: one builder per engine; the array engines share the discrete model's (reference, numba, norse,
+    # torch-batched)
     def discrete(m, k, spec, seed):
         k["v_offset"] = k["v_offset"] + m.shift_mv
 
@@ -60,7 +62,7 @@ def _builders(toy):
         parts.threshold_terms.append("toy_shift")
         parts.value_fns.append(lambda o: {(o.conc, "toy_shift"): m.shift_mv * mV})
 
-    for backend in ("reference", "numba", "norse"):
+    for backend in ("reference", "numba", "norse", "torch-batched"):
         register_builder(backend, toy, discrete)
     register_builder("brian2", toy, brian2)
 

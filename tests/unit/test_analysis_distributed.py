@@ -76,6 +76,7 @@ def test_bisection_finds_a_planted_limit():
     assert top.capacity == 3200 and top.is_lower_bound
     low = bisect_capacity(lambda n: 0.1, 100, 3200)
     assert low.capacity == 99 and low.is_upper_bound
+    assert list(low.scores) == [100]  # the cheap end settles it: the costly 16N is never run
     with pytest.raises(ValueError):
         bisect_capacity(lambda n: 1.0, 0, 5)
     with pytest.raises(ValueError, match="finite"):

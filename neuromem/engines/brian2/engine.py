@@ -219,11 +219,11 @@ class Brian2Engine(Engine):
         all_i, all_s, all_v = [], [], []
         wall = 0.0
         blocks = list(self._blocks(drive))
-        if self.progress and len(blocks) > 1:
-            from tqdm.auto import tqdm
+        if len(blocks) > 1:
+            from neuromem._progress import progress as reported
 
-            blocks = tqdm(blocks, desc=f"brian2 standalone ({'learning' if plastic else 'test'})", unit="block",
-                          leave=False)
+            blocks = reported(blocks, desc=f"brian2 standalone ({'learning' if plastic else 'test'})", unit="block",
+                              leave=False, enabled=self.progress)
         for t0, t1 in blocks:
             block = drive.window(t0 * per, t1 * per)
             block = SpikeTrains(indices=block.indices, steps=block.steps, n_neurons=block.n_neurons,

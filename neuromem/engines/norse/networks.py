@@ -15,7 +15,8 @@ import numpy as np
 import torch
 
 from neuromem.engines.base import RunFlags, RunResult, run_flags
-from neuromem.engines.discrete import check_dtype, split_state, stack_state, step_constants
+from neuromem.engines.devices import resolve_device as _resolve_device
+from neuromem.engines.discrete import check_batch, check_dtype, split_state, stack_state, step_constants
 from neuromem.engines.norse.step import (
     LIFParameters,
     LIFState,
@@ -34,20 +35,8 @@ _TORCH_DTYPES = {"float32": torch.float32, "float64": torch.float64}
 
 
 def resolve_device(device) -> "torch.device":
-    """``"cpu"``, ``"cuda"`` or ``"cuda:N"`` -> torch.device; a clear error when it cannot be used."""
-    try:
-        dev = torch.device(device)
-    except (RuntimeError, TypeError) as exc:
-        raise ValueError(f"device={device!r} is not a device name; use 'cpu', 'cuda' or 'cuda:N'") from exc
-    if dev.type not in ("cpu", "cuda"):
-        raise ValueError(f"device={device!r}; the norse engine runs on 'cpu' or 'cuda'")
-    if dev.type == "cuda":
-        if not torch.cuda.is_available():
-            raise RuntimeError(f"device={device!r} was requested but CUDA is not available here "
-                               f"(torch {torch.__version__}, built for CUDA {torch.version.cuda}); use device='cpu'")
-        if dev.index is not None and dev.index >= torch.cuda.device_count():
-            raise RuntimeError(f"device={device!r}: only {torch.cuda.device_count()} CUDA device(s) present")
-    return dev
+    """``"cpu"``, ``"cuda"`` or ``"cuda:N"`` -> torch.device (:func:`neuromem.engines.devices.resolve_device`)."""
+    return _resolve_device(device, "the norse engine")
 
 
 class NetworkConstants(NamedTuple):
@@ -98,11 +87,6 @@ class NetworkConstants(NamedTuple):
     inv_pop: torch.Tensor
 
 
-def _structure(spec: NetworkSpec) -> tuple:
-    return (tuple(p.n_neurons for p in spec.populations), spec.concept.n_neurons, spec.sim.dt_ms,
-            spec.sim.steps_per_trial, tuple(type(m).__name__ for m in spec.mechanisms))
-
-
 class NorseNetworks:
     """``B`` independent networks of one structure, simulated in one batch.
 
@@ -122,19 +106,7 @@ class NorseNetworks:
     """
 
     def __init__(self, specs, seeds=None, *, device="cpu", dtype="float32"):
-        specs = list(specs)
-        if not specs:
-            raise ValueError("at least one spec is needed")
-        if seeds is not None and len(list(seeds)) != len(specs):
-            raise ValueError(f"{len(specs)} specs but {len(seeds)} seeds")
-        for s in specs:
-            if not isinstance(s, NetworkSpec):
-                raise TypeError(f"specs must be NetworkSpec objects; got {type(s).__name__}")
-        base = _structure(specs[0])
-        for k, s in enumerate(specs[1:], 1):
-            if _structure(s) != base:
-                raise ValueError(f"spec {k} has structure {_structure(s)} but spec 0 has {base}; batched networks "
-                                 f"must share population sizes, concept neurons, dt, trial period and mechanisms")
+        specs = check_batch(specs, seeds)
         self.specs = specs
         self.seeds = None if seeds is None else list(seeds)
         self.device = resolve_device(device)

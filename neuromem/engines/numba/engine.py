@@ -98,6 +98,14 @@ def busy_elsewhere() -> int:
     return busy
 
 
+def _thread_cap() -> int:
+    """``NUMBA_NUM_THREADS`` when set (numba's own limit; a sweep's workers set it to 1), else 2."""
+    try:
+        return max(1, int(os.environ.get("NUMBA_NUM_THREADS", "2")))
+    except ValueError:
+        return 2
+
+
 def default_threads(n_synapses: int | None = None) -> int:
     """Threads for the fused loop: 1 or 2, from the cores that are free now.
 
@@ -107,10 +115,11 @@ def default_threads(n_synapses: int | None = None) -> int:
     2 threads are used only when the network is large enough
     (``n_synapses >= MIN_SYNAPSES_FOR_THREADS``) and at least 2 of this
     process's cores are free (:func:`available_cores` minus
-    :func:`busy_elsewhere`); otherwise 1.
+    :func:`busy_elsewhere`) and ``NUMBA_NUM_THREADS``, when set, allows 2;
+    otherwise 1.
     """
     n = available_cores()
-    if n < 2 or (n_synapses is not None and n_synapses < MIN_SYNAPSES_FOR_THREADS):
+    if n < 2 or (n_synapses is not None and n_synapses < MIN_SYNAPSES_FOR_THREADS) or _thread_cap() < 2:
         return 1
     free = min(n, (os.cpu_count() or n) - busy_elsewhere())
     return max(1, min(2, free))

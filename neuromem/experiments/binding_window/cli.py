@@ -4,12 +4,15 @@ from __future__ import annotations
 
 import argparse
 import re
+import sys
 from pathlib import Path
 
 import numpy as np
 
 from neuromem._checks import list_option
+from neuromem._timing import StageClock
 from neuromem.analysis import REPORT_SEEDS
+from neuromem.analysis.statistics import ONE_SEED, spread_label
 from neuromem.experiments.binding_window.analysis import PER_OFFSET
 from neuromem.experiments.binding_window.config import DEFAULT_OFFSETS_MS, BindingWindowConfig
 from neuromem.experiments.binding_window.results import FIGURE_FILE, METRICS_FILE, BindingWindowResults
@@ -80,17 +83,35 @@ def main(args: argparse.Namespace, request, out: Path) -> int:
     if cfg.use_spoken and not request.encoder.spoken:
         raise ValueError("--spoken shifts the spoken names too, but the dataset is encoded without spoken names "
                          "(--no-spoken); give one of them")
+    given = getattr(request, "clock", None)  # a caller's clock: the caller prints the timings; our own: we do
+    clock = given or StageClock()
     request = request.with_options(min_train=cfg.presentations)
-    m = run_binding_window(lambda seed: request.encode(seed).space, cfg, out_dir=out, progress=not args.quiet,
-                           figures=not args.no_figures, dataset=request.dataset)
-    print(f"{'offset ms':>10s} {'invariance':>12s} {'binding':>12s} {'pic->name':>12s}")
+
+    def encode(seed):
+        with clock.stage("encoding"):
+            return request.encode(seed).space
+
+    if len(cfg.seeds) == 1:
+        print(f"neuromem: warning: {ONE_SEED} (give two or more --seeds for 95 % t-intervals)", file=sys.stderr)
+    with clock.stage("binding window"):  # the encoding inside it is counted under encoding
+        m = run_binding_window(encode, cfg, out_dir=out, progress=not args.quiet, figures=not args.no_figures,
+                               dataset=request.dataset)
+    print(f"{'offset ms':>10s} {'invariance':>13s} {'binding':>13s} {'pic->name':>13s}   "
+          f"({spread_label(len(cfg.seeds))})")
     for i, off in enumerate(m["onset_asynchrony_ms"]):
-        print(f"{off:10.0f} " + " ".join(f"{m[k][i]:6.3f}±{m[k + '_ci95'][i]:.3f}" for k in PER_OFFSET))
+        print(f"{off:10.0f} " + " ".join(f"{_mean_ci(m[k][i], m[k + '_ci95'][i]):>13s}" for k in PER_OFFSET))
     lo, hi = m["binding_half_width_ms"]
     side = [f"{v:+.0f} ms" if np.isfinite(v) else "not reached" for v in (lo, hi)]
     print(f"binding index falls to half at {side[0]} (word first) and {side[1]} (word after)")
     print(f"results: {Path(out) / METRICS_FILE}")
+    if given is None:
+        print(clock.line())
     return 0
+
+
+def _mean_ci(value, ci) -> str:
+    """``0.930±0.021``, or the value alone when there is no interval (one seed: NaN)."""
+    return f"{value:.3f}" + (f"±{ci:.3f}" if ci is not None and np.isfinite(ci) else "")
 
 
 def results_exist(folder) -> bool:

@@ -58,10 +58,9 @@ def run_seed(space: LatentSpace, cfg: BindingWindowConfig, seed: int, *, progres
     proto = plan.prototypes(space, modalities)
     out = {k: [] for k in PER_OFFSET}
     offsets = cfg.offsets_ms
-    if progress:
-        from tqdm.auto import tqdm
+    from neuromem._progress import progress as reported
 
-        offsets = tqdm(offsets, desc=f"seed {seed}: offsets", leave=False)
+    offsets = reported(offsets, desc=f"seed {seed}: offsets", leave=False, enabled=progress)
     for off in offsets:
         session.reset()  # the same seeded initial weights for every offset
         session.train(dataclasses.replace(together, windows=stimulus_windows(off, stim, modalities)))

@@ -14,15 +14,17 @@ from __future__ import annotations
 
 import argparse
 import sys
-import time
 from dataclasses import replace
 from pathlib import Path
 
 from neuromem._checks import list_option
+from neuromem._timing import StageClock
+from neuromem.analysis.statistics import ONE_SEED
 from neuromem.experiments.compare_binding.config import GridConfig
 from neuromem.experiments.compare_binding.results import read_metrics, read_rows
 from neuromem.experiments.compare_binding.results import results_exist as _results_exist
 from neuromem.experiments.compare_binding.run import default_binders, resolve_binders, run_compare_binding
+from neuromem.experiments.compare_binding.table import recall_lines
 
 __all__ = ["DESCRIPTION", "HELP", "EXAMPLE", "ENCODES", "DEFAULT_FIT_CONCEPTS", "add_arguments", "check_args",
            "main", "results_exist", "make_figures", "NEEDS_LATENT_SPACE", "ENCODES_PER_SEED", "add_cli_arguments",
@@ -56,7 +58,31 @@ def add_arguments(parser: argparse.ArgumentParser) -> argparse.ArgumentParser:
                         help="comma-separated report seeds (default: 3,4,5)")
     parser.add_argument("--quick", action="store_true", help="a small grid for tests (~2 min): K 1,5; seed 3")
     parser.add_argument("--engine", default="numba", help="engine of the stdp binder (default numba)")
+    parser.add_argument("--fit-fraction", type=_fraction, default=None, metavar="F",
+                        help="deprecated: the same as --fit-concepts F")
     return parser
+
+
+def _fraction(text: str) -> float:
+    """``--fit-fraction``'s value: a number (its range, (0, 1), is checked by :func:`check_args`)."""
+    try:
+        return float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a number; give a fraction in (0, 1) such as 0.5, "
+                                         f"or concept names with --fit-concepts") from None
+
+
+def _warn(message: str) -> None:
+    """A warning on stderr, one line (warnings of the ``warnings`` module are hidden on a command line)."""
+    print(f"neuromem: warning: {message}", file=sys.stderr)
+
+
+def _fit_concepts(args, request):
+    """The concept split: ``--fit-concepts``, or the deprecated ``--fit-fraction``, or :data:`DEFAULT_FIT_CONCEPTS`."""
+    fraction = getattr(args, "fit_fraction", None)
+    if fraction is not None:
+        return fraction
+    return DEFAULT_FIT_CONCEPTS if request.fit_concepts is None else request.fit_concepts
 
 
 def _binders(args, *, tell: bool = False) -> tuple[str, ...]:
@@ -86,9 +112,16 @@ def _grid(args) -> GridConfig:
 
 
 def check_args(args) -> None:
-    """The options checked before any work (raises a one-line ``ValueError``)."""
+    """The options checked before any work (raises a one-line ``ValueError``; warns on stderr)."""
     _binders(args, tell=True)
     _grid(args)
+    if getattr(args, "fit_fraction", None) is not None:
+        if getattr(args, "fit_concepts", None) is not None:
+            raise ValueError("--fit-fraction is the deprecated spelling of --fit-concepts; give only --fit-concepts")
+        if not 0.0 < args.fit_fraction < 1.0:
+            raise ValueError(f"--fit-fraction {args.fit_fraction:g} is out of range; give a fraction in (0, 1) such "
+                             f"as 0.5 (--fit-fraction is the deprecated spelling of --fit-concepts)")
+        _warn(f"--fit-fraction is deprecated; use --fit-concepts {args.fit_fraction:g} (the same split)")
     from neuromem.engines import engine_names
 
     if args.engine not in engine_names():
@@ -96,7 +129,7 @@ def check_args(args) -> None:
 
 
 def _check_train_items(request, grid: GridConfig) -> None:
-    """K against every seed's train pictures, before the (long) encoding."""
+    """K against every seed's train pictures and the concept split of every seed, before the (long) encoding."""
     import numpy as np
 
     from neuromem.data.base import split_pictures
@@ -108,6 +141,7 @@ def _check_train_items(request, grid: GridConfig) -> None:
         if max(grid.shots) > n_train:
             raise ValueError(f"K={max(grid.shots)} is larger than the train items: a concept of {request.dataset} "
                              f"has {n_train} train pictures with seed {seed}; use --shots with K <= {n_train}")
+        request.config_for(ds, seed)  # a bad --fit-concepts: its one-line error now
 
 
 def main(args, request, out) -> int:
@@ -127,24 +161,24 @@ def main(args, request, out) -> int:
 
     grid = _grid(args)
     binders = _binders(args)
+    request_clock = request.clock
+    clock = request_clock or StageClock()  # a caller's clock: the caller prints the timings; our own: we do
     request = replace(request, encoder=replace(request.encoder, spoken=False), min_train=max(grid.shots),
-                      fit_concepts=DEFAULT_FIT_CONCEPTS if request.fit_concepts is None else request.fit_concepts)
-    _check_train_items(request, grid)
+                      fit_concepts=_fit_concepts(args, request), clock=clock)
+    with clock.stage("encoding"):  # reading the datasets is part of encoding them
+        _check_train_items(request, grid)
+    if len(grid.seeds) == 1:
+        _warn(f"{ONE_SEED} (give two or more --seeds, e.g. 3,4,5, for 95 % t-intervals)")
     spaces = {seed: request.encode(seed).space for seed in grid.seeds}
-    t0 = time.perf_counter()
     options = load_tuned()  # backprop hyper-parameters chosen once on the tuning seeds (neuromem/binding/binders.toml)
     options["stdp"] = {"engine": args.engine}
-    m = run_compare_binding(spaces, dataset=request.dataset, out_dir=out, binders=binders, grid=grid,
-                            binder_options=options, progress=request.progress)
-    for cond in ("fitted", "novel"):
-        for K in grid.shots:
-            line = [f"{cond:6s} K={K:<2d}"]
-            for b in ("prototype",) + binders:
-                v = m.get(f"shots/{cond}/{b}/k={K}/picture_to_name_recall_at_1")
-                if v is not None:
-                    line.append(f"{b} {v:.3f}")
-            print("  ".join(line))
-    print(f"binding time {time.perf_counter() - t0:.1f} s; results: {Path(out) / 'results.csv'}, metrics.json")
+    with clock.stage("binding"):
+        m = run_compare_binding(spaces, dataset=request.dataset, out_dir=out, binders=binders, grid=grid,
+                                binder_options=options, progress=request.progress, clock=clock)
+    print("\n".join(recall_lines(m, shots=grid.shots, binders=binders)))
+    print(f"results: {Path(out) / 'results.csv'}, metrics.json")
+    if clock is not request_clock:
+        print(clock.line())
     return 0
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from contextlib import nullcontext
 from pathlib import Path
 
 from neuromem.binding import ALIASES, binder_names, binder_traits, resolve_binder_name
@@ -127,7 +128,7 @@ def _run_cell(kind, b, sub, cond, K, seed, *, dataset, grid, binder_options, rec
 
 def run_compare_binding(spaces: dict, *, dataset: str, out_dir, binders=None, grid: GridConfig | None = None,
                         binder_options: dict | None = None, experiments=EXPERIMENTS, progress: bool = True,
-                        received: dict | None = None) -> dict:
+                        received: dict | None = None, clock=None) -> dict:
     """Run every experiment for every binder on the latent space of every seed.
 
     Parameters
@@ -143,6 +144,8 @@ def run_compare_binding(spaces: dict, *, dataset: str, out_dir, binders=None, gr
         Extra constructor arguments (e.g. ``{"stdp": {"engine": "numba"}}``).
     experiments : sequence of str
     progress : bool
+    clock : StageClock, optional
+        Counts the figures under the stage ``figures``.
     received : dict, optional
         Filled with ``(binder, condition, K, seed) -> (presentations hash, cues hash)`` for cells computed now.
 
@@ -155,8 +158,7 @@ def run_compare_binding(spaces: dict, *, dataset: str, out_dir, binders=None, gr
     KeyError, ValueError
         See :func:`check_inputs`; before any work.
     """
-    from tqdm.auto import tqdm
-
+    from neuromem._progress import progress as reported
     from neuromem.viz.compare_binding import write_figures
 
     grid = grid or GridConfig()
@@ -167,7 +169,7 @@ def run_compare_binding(spaces: dict, *, dataset: str, out_dir, binders=None, gr
     out.mkdir(parents=True, exist_ok=True)
     cells = CellCache(out)
     rows = []
-    bar = tqdm(_jobs(spaces, binders, grid, experiments), desc="compare-binding", disable=None if progress else True)
+    bar = reported(_jobs(spaces, binders, grid, experiments), desc="compare-binding", unit="cell", enabled=progress)
     for kind, b, sub, cond, K, seed in bar:
         opts = binder_options.get(b, {}) if b else {}
         key = _key(kind, b, sub, cond, K, seed, opts=opts, dataset=dataset, grid=grid)
@@ -188,6 +190,7 @@ def run_compare_binding(spaces: dict, *, dataset: str, out_dir, binders=None, gr
                         "novel_concepts": {str(s): list(sp.novel_concepts) for s, sp in spaces.items()},
                         "binder_options": json.loads(json.dumps(binder_options, default=str))}
     write_metrics(out / "metrics.json", metrics)
-    metrics["_meta"]["figures"] = write_figures(out, rows, metrics)
+    with nullcontext() if clock is None else clock.stage("figures"):
+        metrics["_meta"]["figures"] = write_figures(out, rows, metrics)
     write_metrics(out / "metrics.json", metrics)
     return metrics

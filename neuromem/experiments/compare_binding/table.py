@@ -13,9 +13,10 @@ from __future__ import annotations
 
 import math
 
+from neuromem.analysis.statistics import spread_label
 from neuromem.binding.traits import FAMILIES
 
-__all__ = ["summary_table"]
+__all__ = ["recall_lines", "summary_table"]
 
 _FAMILY_LABEL = {"hebbian": "Hebbian", "backprop": "backprop", "other": "other"}
 
@@ -90,3 +91,36 @@ def summary_table(metrics: dict, *, shots=(1, 5)) -> str:
             line += f" {_verdict(*pair, names)} |"
         lines.append(line)
     return "\n".join(lines)
+
+
+def _mean_ci(metrics: dict, key: str) -> str:
+    """``0.930 ± 0.021``; the value alone when its interval is missing or NaN (one seed); ``-`` when absent."""
+    v = metrics.get(key)
+    if not isinstance(v, (int, float)) or math.isnan(v):
+        return "-"
+    ci = metrics.get(f"{key}_ci95")
+    return f"{v:.3f}" + (f" ± {ci:.3f}" if isinstance(ci, (int, float)) and not math.isnan(ci) else "")
+
+
+def recall_lines(metrics: dict, *, shots, binders) -> list[str]:
+    """The printed recall summary: both directions per condition, K and binder, with 95 % CIs over seeds.
+
+    Rows: every condition (fitted, novel) and K, the prototype ceiling, each binder and chance; columns:
+    picture -> name and name -> picture recall@1 on held-out items. With one seed the heading says
+    :data:`neuromem.analysis.statistics.ONE_SEED` and no interval is printed.
+    """
+    spread = spread_label(len(metrics.get("_meta", {}).get("seeds", ())))
+    names = ("prototype",) + tuple(binders) + ("chance",)
+    width = max(len(b) for b in names)
+    lines = [f"recall@1 on held-out items ({spread})",
+             f"{'':12s} {'':{width}s}  {'picture -> name':>17s}  {'name -> picture':>17s}"]
+    for cond in ("fitted", "novel"):
+        for K in shots:
+            lead = f"{cond} K={K}"
+            for b in names:
+                cells = [_mean_ci(metrics, f"shots/{cond}/{b}/k={K}/{m}_recall_at_1")
+                         for m in ("picture_to_name", "name_to_picture")]
+                if cells != ["-", "-"]:
+                    lines.append(f"{lead:12s} {b:{width}s}  {cells[0]:>17s}  {cells[1]:>17s}")
+                    lead = ""
+    return lines

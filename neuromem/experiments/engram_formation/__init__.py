@@ -101,6 +101,10 @@ Concept-cell metrics
     ``untrained``, ``shuffled_pairing``, ``asynchronous``: the same metrics
     (on at most ``control_test_pictures_per_concept`` pictures per concept;
     ``n_control_test_trials``), next to ``chance_recall_at_1_interval95``.
+``test_engine``
+    Only when ``EngramConfig.test_engine`` is set: the engine of the frozen
+    test runs (learning ran on ``engine``; ``torch-batched`` runs every test
+    cue of a phase side by side, with numba's counts).
 ``timings_s``
     Wall-clock seconds per phase (the first standalone run includes the build;
     ``test_s`` includes the readout populations).
@@ -134,8 +138,11 @@ from neuromem.experiments.engram_formation.cli import (
 )
 from neuromem.experiments.engram_formation.config import CONTROLS, EngramConfig
 from neuromem.experiments.engram_formation.results import METRICS_FILE, RESULTS_FILE, EngramResults
-from neuromem.experiments.engram_formation.run import demo, run, run_engram_formation
+from neuromem.experiments.engram_formation.run import demo, run, run_cell, run_engram_formation
 
 __all__ = ["CONTROLS", "DESCRIPTION", "ENCODES", "EXAMPLE", "HELP", "METRICS_FILE", "RESULTS_FILE", "EngramConfig",
-           "EngramResults", "add_arguments", "check_args", "config_from_args", "demo", "main", "make_figures",
-           "results_exist", "run", "run_engram_formation"]
+           "EngramResults", "CONFIG", "add_arguments", "check_args", "config_from_args", "demo", "main",
+           "make_figures", "results_exist", "run", "run_cell", "run_engram_formation"]
+
+#: The options' dataclass (the fields ``neuromem sweep --grid`` may set).
+CONFIG = EngramConfig

@@ -8,6 +8,7 @@ from pathlib import Path
 import numpy as np
 
 from neuromem._checks import list_option
+from neuromem._timing import StageClock
 from neuromem._io import atomic_write_json
 from neuromem.analysis import REPORT_SEEDS, summarise_seeds
 from neuromem.experiments.engram_formation.config import CONTROLS, EngramConfig
@@ -57,6 +58,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> argparse.ArgumentParser:
     """Add the experiment's own options (the command line adds ``--out``, ``--quiet`` and the dataset options)."""
     parser.add_argument("--config", default=None, help="TOML file of EngramConfig options (flags given override it)")
     parser.add_argument("--engine", default=None, help="engine name (default: brian2 = cpp_standalone)")
+    parser.add_argument("--test-engine", default=None,
+                        help="engine of the frozen test runs (default: --engine); torch-batched runs all test cues "
+                             "of a phase side by side")
     parser.add_argument("--presentations", type=int, default=None, help="learning presentations per concept (K)")
     parser.add_argument("--seeds", type=list_option(int, what="--seeds", example="3,4,5,6,7", minimum=0),
                         default=REPORT_SEEDS,
@@ -75,7 +79,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> argparse.ArgumentParser:
 def config_from_args(args: argparse.Namespace, seed: int | None = None) -> EngramConfig:
     """The :class:`EngramConfig` of parsed :func:`add_arguments` options (flags override ``--config``)."""
     base = EngramConfig.from_toml(args.config).to_dict() if getattr(args, "config", None) else {}
-    flags = {"engine": getattr(args, "engine", None), "presentations": getattr(args, "presentations", None),
+    flags = {"engine": getattr(args, "engine", None), "test_engine": getattr(args, "test_engine", None),
+             "presentations": getattr(args, "presentations", None),
              "preset": getattr(args, "preset", None),
              "max_test_pictures_per_concept": getattr(args, "max_test_pictures", None)}
     base.update({k: v for k, v in flags.items() if v is not None})
@@ -129,24 +134,30 @@ def main(args: argparse.Namespace, request, out: Path) -> int:
     configs = [config_from_args(args, seed=s) for s in seeds]  # option errors before any encoding
     if request is None:
         raise ValueError("engram formation encodes a dataset per seed; give it an EncodeRequest")
+    given = getattr(request, "clock", None)  # a caller's clock: the caller prints the timings; our own: we do
+    clock = given or StageClock()
     request = request.with_options(min_train=configs[0].presentations)
     out = Path(out)
     per_seed = []
     for seed, cfg in zip(seeds, configs):
-        space = request.encode(seed).space
-        feats = request.backbone_features(seed)
+        with clock.stage("encoding"):
+            space = request.encode(seed).space
+            feats = request.backbone_features(seed)
         seed_out = out if len(seeds) == 1 else out / f"seed_{seed}"
-        per_seed.append(run_engram_formation(space, cfg, out_dir=seed_out, progress=not args.quiet,
-                                             figures=not args.no_figures, dataset=request.dataset,
-                                             backbone_features=feats))
+        with clock.stage("engram formation"):
+            per_seed.append(run_engram_formation(space, cfg, out_dir=seed_out, progress=not args.quiet,
+                                                 figures=not args.no_figures, dataset=request.dataset,
+                                                 backbone_features=feats))
     summary = per_seed[0] if len(seeds) == 1 else {
-        **summarise_seeds(per_seed, keep=("dataset", "engine", "preset", "modalities",
+        **summarise_seeds(per_seed, keep=("dataset", "engine", "test_engine", "preset", "modalities",
                                           "human_concepts_per_responsive_neuron", "criterion")),
         "seeds": list(seeds), "per_seed": {str(s): m for s, m in zip(seeds, per_seed)}}
     if len(seeds) > 1:
         atomic_write_json(out / METRICS_FILE, summary)
     _print_summary(summary, seeds, per_seed[0]["chance_recall_at_1_interval95"])
     print(f"results: {out / METRICS_FILE}" + (" (+ seed_<S>/ per seed)" if len(seeds) > 1 else ""))
+    if given is None:
+        print(clock.line())
     return 0
 
 

@@ -32,6 +32,9 @@ class EngramConfig:
     ----------
     engine : str
         Engine name (see :func:`neuromem.engines.engine_names`).
+    test_engine : str, optional
+        Engine of the frozen test runs (the test phase and the controls' tests; default: ``engine``), given
+        the learned weights; ``"torch-batched"`` runs all test cues of a phase side by side.
     presentations : int
         Learning presentations per concept (K), 1 to 100; needs K train pictures per concept.
     seed : int
@@ -64,6 +67,8 @@ class EngramConfig:
         Preset section overrides, e.g. ``{"concept": {"n_neurons": 200}}``.
     engine_options : dict
         Extra keyword arguments for the engine.
+    test_engine_options : dict
+        Extra keyword arguments for ``test_engine``.
     asynchronous_offset_ms : float
         Asynchronous control: onset of the words after the picture's onset
         inside one trial, ms, in (0, 5000] (default 300: the words start 100 ms
@@ -81,6 +86,7 @@ class EngramConfig:
     """
 
     engine: str = "brian2"
+    test_engine: str | None = None
     presentations: int = 3
     seed: int = 0
     preset: str = "default"
@@ -94,6 +100,7 @@ class EngramConfig:
     criterion: ResponseCriterion = field(default_factory=ResponseCriterion)
     spec_overrides: dict = field(default_factory=dict)
     engine_options: dict = field(default_factory=dict)
+    test_engine_options: dict = field(default_factory=dict)
     asynchronous_offset_ms: float = 300.0
     network_recall: bool = True
     readout: ReadoutLayer = field(default_factory=ReadoutLayer)
@@ -130,7 +137,9 @@ class EngramConfig:
             object.__setattr__(self, "readout", ReadoutLayer(**self.readout))
         if not isinstance(self.readout, ReadoutLayer):
             raise TypeError(f"EngramConfig.readout must be a ReadoutLayer; got {type(self.readout).__name__}")
-        for f in ("spec_overrides", "engine_options"):
+        if self.test_engine is not None and not isinstance(self.test_engine, str):
+            raise TypeError(f"EngramConfig.test_engine={self.test_engine!r} must be None or an engine name")
+        for f in ("spec_overrides", "engine_options", "test_engine_options"):
             v = getattr(self, f)
             if v is None:
                 object.__setattr__(self, f, {})

@@ -20,7 +20,7 @@ from neuromem.protocols import StimulusWindow, choose_training, heldout_trials, 
 from neuromem.seeds import SeedTree
 from neuromem.session import Session
 
-__all__ = ["BLANK_ISI_MIN_SPIKES", "blank_period", "run", "run_engram_formation", "demo"]
+__all__ = ["BLANK_ISI_MIN_SPIKES", "blank_period", "run", "run_cell", "run_engram_formation", "demo"]
 
 #: Silence after the words of an asynchronous trial, ms.
 _ASYNC_PAUSE_MS = 50.0
@@ -29,11 +29,9 @@ BLANK_ISI_MIN_SPIKES = 10
 
 
 def _progress(iterable, enabled, **kw):
-    if not enabled:
-        return iterable
-    from tqdm.auto import tqdm
+    from neuromem._progress import progress as reported
 
-    return tqdm(iterable, **kw)
+    return reported(iterable, enabled=enabled, **kw)
 
 
 def _check(space, cfg, backbone_features) -> None:
@@ -141,7 +139,8 @@ def run(space: LatentSpace, config: EngramConfig | None = None, *, progress: boo
     targets = tuple(m for m in ("name", "picture") if m in modalities) if cfg.network_recall else ()
     session = Session(space, cfg.preset, overrides=cfg.spec_overrides, modalities=modalities, engine=cfg.engine,
                       engine_options=cfg.engine_options, seeds=seeds, readout_targets=targets,
-                      readout_layer=cfg.readout, progress=progress)
+                      readout_layer=cfg.readout, progress=progress, test_engine=cfg.test_engine,
+                      test_engine_options=cfg.test_engine_options)
     spec = session.spec
     plan = choose_training(space, K, seeds.rng("training"), modalities)
     train = training_trials(space, plan, modalities)
@@ -197,6 +196,7 @@ def run(space: LatentSpace, config: EngramConfig | None = None, *, progress: boo
     metrics = {
         "dataset": dataset,
         "engine": getattr(session.engine, "name", cfg.engine),
+        **({"test_engine": session.test_engine.name} if cfg.test_engine is not None else {}),
         "preset": spec.name,
         "presentations": K,
         "seed": int(cfg.seed),
@@ -274,6 +274,12 @@ def run_engram_formation(space: LatentSpace, config: EngramConfig | None = None,
         metrics["timings_s"]["total_s"] = time.perf_counter() - t_start
         results.save(out)
     return metrics
+
+
+def run_cell(config: EngramConfig, space: LatentSpace, *, dataset: str | None = None) -> dict:
+    """One cell of a sweep (:mod:`neuromem.sweep`): the experiment on ``space`` with ``config``, nothing written;
+    returns the metrics."""
+    return run_engram_formation(space, config, out_dir=None, progress=False, figures=False, dataset=dataset)
 
 
 def demo(out_dir, *, seed: int = 3, progress: bool = True, engine: str = "brian2") -> dict:

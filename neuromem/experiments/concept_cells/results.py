@@ -1,0 +1,26 @@
+"""The concept-cells results: metrics only (strict JSON through the io ``Results`` base)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from neuromem.io import METRICS_FILE, Results, SchemaError, read_schema
+from neuromem.viz.concept_cells import FILES as FIGURE_FILES
+
+__all__ = ["ConceptCellsResults", "FIGURE_FILES", "METRICS_FILE"]
+
+
+@dataclass(frozen=True, kw_only=True)
+class ConceptCellsResults(Results):
+    """The metrics of a concept-cells run (see :mod:`neuromem.experiments.concept_cells`)."""
+
+    SCHEMA_NAME = "neuromem.concept-cells"
+    SCHEMA_VERSION = 1
+
+    @classmethod
+    def exist(cls, folder) -> bool:
+        """Whether ``folder`` holds concept-cells results."""
+        try:
+            return read_schema(folder).name == cls.SCHEMA_NAME
+        except (FileNotFoundError, SchemaError, ValueError, OSError):
+            return False
