@@ -29,7 +29,8 @@ path                            used by
 ``test_items/test``,            held-out test cues of engram formation and the binding
 ``test_items/control``          window; the control networks' test cues
 ``input_spikes/<phase>``        Poisson drive of a session phase: ``train``, ``test``,
-                                ``control_test``, ``asynchronous``, ``assign`` (``learn``'s
+                                ``control_test``, ``asynchronous``, ``blank_period`` (engram
+                                formation's continuous blank period), ``assign`` (``learn``'s
                                 engram assignment), ``learn/<i>`` and ``cue/<i>`` (the stdp
                                 binder's i-th learn / cue call), ``cue/<item>`` and
                                 ``one_shot/<item>/{learn,assign}`` (a memory's cues and
@@ -73,7 +74,7 @@ SEED_NAMES = {
     "training": "choice and order of the learning presentations",
     "test_items": "choice of test cues (children: test, control)",
     "input_spikes": "Poisson input spikes (children: the session phase: train, test, control_test, asynchronous, "
-                    "assign, learn/<i>, cue/<i>, cue/<item>, one_shot/<item>, benchmark)",
+                    "blank_period, assign, learn/<i>, cue/<i>, cue/<item>, one_shot/<item>, benchmark)",
     "shuffle": "the shuffled-pairing control's partners",
     "recall_guess": "the seeded guess when a recall pattern is empty",
     "binder": "a binder's own randomness (child: the binder name; below it weights, input_spikes, training)",

@@ -14,10 +14,12 @@ source (a path relative to the repository root):
 
 Generators: ``gpu-check`` (``tools/gpu_check.py``'s JSON), ``compare-binding``
 (a ``neuromem run compare-binding`` folder or its ``metrics.json``:
-``neuromem.experiments.compare_binding.table.summary_table``) and
+``neuromem.experiments.compare_binding.table.summary_table``),
 ``literature-check`` (a results folder checked by ``neuromem check``:
 ``neuromem.analysis.literature.format_check_table``), ``concept-cells`` and ``concept-cells-tradeoff`` (a
-``neuromem run concept-cells`` folder: ``neuromem.experiments.concept_cells.table``).
+``neuromem run concept-cells`` folder: ``neuromem.experiments.concept_cells.table``) and
+``concept-cells-engram`` (``docs/measurements/concept_cells_engram.json``, written by
+``tools/concept_cells_engram.py``).
 """
 
 from __future__ import annotations
@@ -27,6 +29,8 @@ import json
 import re
 import sys
 from pathlib import Path
+
+import numpy as np
 
 ROOT = Path(__file__).resolve().parents[1]
 MARKER = re.compile(r"(?m)(^<!-- table: (?P<kind>[\w-]+) (?P<source>\S+) -->\n)(?P<body>.*?)(^<!-- end table -->)", re.S)
@@ -71,6 +75,65 @@ def literature_check_table(source: Path) -> str:
     return format_check_table([CheckRow(**r) for r in rows])
 
 
+#: Rows of the concept-cells engram table: label, value of one seed, target (text), whether a value meets it.
+ROWS = (
+    ("invariance, pictures vs names (5 SD)", lambda r: r["invariance_index"], ">= 0.8",
+     lambda v: v >= 0.8),
+    ("invariance at 3 SD", lambda r: r["invariance_index_by_sd"]["3"], "", None),
+    ("invariance at 7 SD", lambda r: r["invariance_index_by_sd"]["7"], ">= 0.7", lambda v: v >= 0.7),
+    ("invariance, pictures vs spoken names", lambda r: r["invariance_index_spoken"], "", None),
+    ("picture -> name recall@1 (network, offline readout)", lambda r: r["picture_to_name_recall_at_1"], "", None),
+    ("nearest-prototype reference (K-shot)", lambda r: r["nearest_prototype_reference_recall_at_1"], "", None),
+    ("recall minus reference (paired)", lambda r: r["picture_to_name_recall_at_1"]
+     - r["nearest_prototype_reference_recall_at_1"], ">= -0.05", lambda v: v >= -0.05),
+    ("no-binder lookup", lambda r: r["no_binder_lookup_recall_at_1"], "", None),
+    ("recall minus (no-binder + 0.3) (paired)", lambda r: r["picture_to_name_recall_at_1"]
+     - r["no_binder_lookup_recall_at_1"] - 0.3, ">= 0", lambda v: v >= 0),
+    ("neurons per concept", lambda r: r["neurons_per_concept_mean"], ">= 5", lambda v: v >= 5),
+    ("population sparseness", lambda r: r["population_sparseness"], "", None),
+    ("blank trials with an answering neuron", lambda r: r["blank_trial_answer_fraction"], "<= 0.05",
+     lambda v: v <= 0.05),
+    ("highest blank-trial rate (Hz)", lambda r: r["blank_max_rate_hz"], "<= 5", lambda v: v <= 5),
+    ("neurons with >= 10 spikes in the 20 s blank period", lambda r: r["blank_isi_cv_n_neurons"], "", None),
+    ("CV of ISIs in the 20 s blank period", lambda r: r["blank_isi_cv"], "", None),
+)
+
+
+def _values(runs: dict, fn) -> np.ndarray:
+    return np.array([np.nan if fn(r) is None else fn(r) for r in runs.values()], dtype=np.float64)
+
+
+def _cell(v: np.ndarray, digits: int = 3) -> str:
+    from neuromem.analysis import t_ci95
+
+    if np.isnan(v).all():
+        return "undefined"
+    mean = np.nanmean(v)
+    ci = t_ci95(v[~np.isnan(v)]) if (~np.isnan(v)).sum() > 1 else float("nan")
+    return f"{mean:.{digits}f} ± {ci:.{digits}f}" if np.isfinite(ci) else f"{mean:.{digits}f}"
+
+
+def concept_cells_engram_table(source: Path) -> str:
+    """The novel-concept table of the human-mtl page: one column per dataset/preset of
+    ``docs/measurements/concept_cells_engram.json`` (``tools/concept_cells_engram.py``), mean ± 95 %
+    t-interval over seeds, and the seeds meeting each target."""
+    summary = json.loads(source.read_text())
+    cols = list(summary)
+    head = "| measurement (novel concepts) | target | " + " | ".join(
+        f"{c} (seeds {','.join(summary[c])})" for c in cols) + " |"
+    lines = [head, "|---|---|" + "---|" * len(cols)]
+    for label, fn, target, ok in ROWS:
+        cells = []
+        for c in cols:
+            v = _values(summary[c], fn)
+            cell = _cell(v)
+            if ok is not None and not np.isnan(v).all():
+                cell += f" ({int(sum(ok(x) for x in v if not np.isnan(x)))}/{len(v)} seeds)"
+            cells.append(cell)
+        lines.append(f"| {label} | {target} | " + " | ".join(cells) + " |")
+    return "\n".join(lines)
+
+
 def concept_cells_table(source: Path) -> str:
     """The human comparison, targets and per-seed values of a ``neuromem run concept-cells`` folder."""
     from neuromem.experiments.concept_cells.table import markdown_tables
@@ -90,7 +153,8 @@ def concept_cells_tradeoff_table(source: Path) -> str:
 
 GENERATORS = {"gpu-check": gpu_check_table, "compare-binding": compare_binding_table,
               "literature-check": literature_check_table, "concept-cells": concept_cells_table,
-              "concept-cells-tradeoff": concept_cells_tradeoff_table}
+              "concept-cells-tradeoff": concept_cells_tradeoff_table,
+              "concept-cells-engram": concept_cells_engram_table}
 
 
 def documents(root: Path = ROOT) -> list[Path]:

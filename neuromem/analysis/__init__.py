@@ -9,7 +9,6 @@ from neuromem.analysis.recall import (
     recall_from_readout,
 )
 from neuromem.analysis.responses import (
-    HUMAN_CONCEPTS_PER_NEURON,
     ResponseCriterion,
     binding_index,
     concepts_per_neuron_distribution,
@@ -30,6 +29,10 @@ from neuromem.analysis.distributed import (
     related_coresponse_ratio,
 )
 from neuromem.analysis.human import (
+    DEFALCO2016_FULL_DATA_VECTOR,
+    DEFALCO2016_STIMULI_PER_SESSION,
+    HISTOGRAM_BINS,
+    HUMAN_CONCEPTS_PER_NEURON,
     concepts_per_neuron_histogram,
     human_concepts_per_neuron_histogram,
     total_variation,
@@ -44,7 +47,7 @@ __all__ = [
     "neurons_per_concept_mean", "related_coresponse_ratio", "concepts_per_neuron_histogram",
     "human_concepts_per_neuron_histogram", "total_variation", "nearest_prototype_reference", "no_binder_lookup",
     "presented_prototypes", "isi_cv_per_neuron", "mean_rate_hz",
-    "HUMAN_CONCEPTS_PER_NEURON", "REPORT_SEEDS", "ResponseCriterion", "TUNING_SEEDS", "binding_index",
+    "DEFALCO2016_FULL_DATA_VECTOR", "DEFALCO2016_STIMULI_PER_SESSION", "HISTOGRAM_BINS", "HUMAN_CONCEPTS_PER_NEURON", "REPORT_SEEDS", "ResponseCriterion", "TUNING_SEEDS", "binding_index",
     "chance_interval", "complete_pattern", "concepts_per_neuron_distribution",
     "concepts_with_engram", "invariance_index", "lifetime_sparseness", "nearest_prototype", "population_sparseness",
     "no_response_fraction", "recall_at_1", "recall_from_counts", "recall_from_readout", "responsive",

@@ -29,6 +29,7 @@ import numpy as np
 
 __all__ = [
     "DEFALCO2016_FULL_DATA_VECTOR", "DEFALCO2016_TOTAL_UNITS", "DEFALCO2016_STIMULI_PER_SESSION",
+    "HUMAN_CONCEPTS_PER_NEURON",
     "GASTALDI_GAMMA", "GASTALDI_C", "HISTOGRAM_BINS", "human_concepts_per_neuron_histogram",
     "concepts_per_neuron_histogram", "total_variation",
 ]
@@ -71,6 +72,12 @@ def human_concepts_per_neuron_histogram() -> np.ndarray:
     v = np.asarray(DEFALCO2016_FULL_DATA_VECTOR, dtype=np.float64)
     responsive = v[1:] / (1.0 - v[0])
     return np.concatenate([responsive[:5], [responsive[5:].sum()]])
+
+
+#: Fractions of RESPONSIVE human MTL units answering 1, 2, 3, 4, 5, 6+ stimuli (the six bins of
+#: :data:`HISTOGRAM_BINS`), recomputed from :data:`DEFALCO2016_FULL_DATA_VECTOR`: the one human reference
+#: every metric and figure uses.
+HUMAN_CONCEPTS_PER_NEURON = tuple(float(x) for x in human_concepts_per_neuron_histogram())
 
 
 def concepts_per_neuron_histogram(resp) -> np.ndarray:

@@ -31,7 +31,6 @@ import numpy as np
 from neuromem.coding.population import _check_range
 
 __all__ = [
-    "HUMAN_CONCEPTS_PER_NEURON",
     "ResponseCriterion",
     "responsive",
     "trial_responses",
@@ -43,11 +42,6 @@ __all__ = [
     "binding_index",
     "spontaneous_rate_hz",
 ]
-
-#: Fraction of responsive human MTL neurons answering to 1, 2, 3, 4 concepts
-#: (De Falco et al. 2016 data as used by Gastaldi et al. 2021); the remaining
-#: 3.8 % answer to 5 or more.
-HUMAN_CONCEPTS_PER_NEURON = (0.83, 0.084, 0.031, 0.017)
 
 
 @dataclass(frozen=True, kw_only=True)

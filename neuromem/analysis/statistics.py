@@ -71,7 +71,8 @@ def _is_number(x) -> bool:
 def summarise_seeds(per_seed: list[dict], *, keep=()) -> dict:
     """Mean over seeds of every numeric entry, with ``<key>_ci95`` beside it.
 
-    Nested dicts are summarised recursively; lists of numbers of equal length
+    None (a value undefined on a seed) is left out of the mean; a key
+    None on every seed is dropped. Nested dicts are summarised recursively; lists of numbers of equal length
     element-wise (the ``_ci95`` entry is then a list too). Other entries are
     kept from the first seed when their key is in ``keep``, dropped otherwise.
 
@@ -92,7 +93,7 @@ def summarise_seeds(per_seed: list[dict], *, keep=()) -> dict:
     out = {}
     for key, first in per_seed[0].items():
         vals = [d.get(key) for d in per_seed]
-        if _is_number(first) and all(_is_number(v) or v is None for v in vals):
+        if any(_is_number(v) for v in vals) and all(_is_number(v) or v is None for v in vals):
             arr = np.array([np.nan if v is None else v for v in vals], dtype=np.float64)
             out[key] = float(np.nanmean(arr)) if np.isfinite(arr).any() else float("nan")
             out[f"{key}_ci95"] = t_ci95(arr)

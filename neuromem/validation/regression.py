@@ -54,6 +54,7 @@ CASE = {
     "control_test_pictures_per_concept": 1,
     "min_word_trials_per_concept": 1,
     "blank_trials": 2,
+    "blank_period_ms": 1000.0,
     "spec_overrides": {"concept": {"n_neurons": 16}, "sim": {"stimulus_ms": 100.0, "trial_period_ms": 105.0}},
 }
 
@@ -118,7 +119,7 @@ def run_case(space, engine: str, seed: int) -> dict:
 
     opts = {k: CASE[k] for k in ("presentations", "use_spoken", "max_test_pictures_per_concept",
                                  "control_test_pictures_per_concept", "min_word_trials_per_concept",
-                                 "blank_trials", "spec_overrides")}
+                                 "blank_trials", "blank_period_ms", "spec_overrides")}
     with tempfile.TemporaryDirectory(prefix="neuromem-regression-") as tmp:
         metrics = run_engram_formation(space, engine=engine, seed=seed, out_dir=tmp, progress=False, figures=False,
                                        dataset="digits-slice", **opts)

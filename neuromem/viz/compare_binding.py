@@ -245,7 +245,7 @@ def _units(rows, metrics, plt):
     ax.legend(fontsize=7)
     ax = axes[1]
     xs = np.arange(1, 5)
-    ax.plot(xs, HUMAN_CONCEPTS_PER_NEURON, "k--o", label="human MTL (De Falco et al. 2016)")
+    ax.plot(xs, HUMAN_CONCEPTS_PER_NEURON[: len(xs)], "k--o", label="human MTL (De Falco et al. 2016; ~94 stimuli)")
     for b in binders:
         ys = []
         for j in xs:

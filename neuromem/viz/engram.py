@@ -6,7 +6,7 @@ from pathlib import Path
 
 import numpy as np
 
-__all__ = ["write_all"]
+__all__ = ["concepts_per_neuron", "write_all"]
 
 _COLORS = {"picture": "#1f77b4", "name": "#d62728", "spoken": "#2ca02c"}
 #: The words for :data:`_COLORS` in titles.
@@ -152,29 +152,52 @@ def concept_cells(path, *, concepts, resp, counts, test_labels, test_modality, w
     plt.close(fig)
 
 
-def concepts_per_neuron(path, *, metrics):
+def concepts_per_neuron(path, *, histograms: dict, n_concepts: int, title: str | None = None):
+    """Fractions of responsive neurons answering 1, 2, 3, 4, 5, 6+ concepts, for each model, next to the human data.
+
+    Parameters
+    ----------
+    path : path
+        PNG to write.
+    histograms : dict of str -> (ndarray (6,), int)
+        Per model (the label), its six-bin histogram
+        (:func:`neuromem.analysis.concepts_per_neuron_histogram`) and its number of responsive neurons.
+    n_concepts : int
+        Concepts shown to the models (the human screening showed ~94: with fewer, the upper bins are
+        empty by construction).
+    title : str, optional
+    """
+    from neuromem.analysis import DEFALCO2016_STIMULI_PER_SESSION, HISTOGRAM_BINS, HUMAN_CONCEPTS_PER_NEURON
+
     plt = _plt()
-    model = np.array(metrics["concepts_per_responsive_neuron"], dtype=float)
-    human = np.array(metrics["human_concepts_per_responsive_neuron"], dtype=float)
-    n = 5
-    m5 = np.concatenate([model[: n - 1], [model[n - 1:].sum()]]) if len(model) >= n else \
-        np.pad(model, (0, n - len(model)))
-    h5 = np.concatenate([human[: n - 1], [max(0.0, 1 - human.sum())]])
-    x = np.arange(1, n + 1)
-    fig, ax = plt.subplots(figsize=(6, 4))
-    ax.bar(x - 0.2, m5, 0.4, label=f"model (n={metrics['n_responsive_neurons']} responsive neurons)",
-           color="#1f77b4")
-    ax.bar(x + 0.2, h5, 0.4, label="human MTL (De Falco et al. 2016)", color="#7f7f7f")
+    x = np.arange(len(HISTOGRAM_BINS))
+    n_bars = len(histograms) + 1
+    width = 0.8 / n_bars
+    colours = ("#1f77b4", "#ff7f0e", "#2ca02c", "#9467bd")
+    fig, ax = plt.subplots(figsize=(7, 4))
+    for i, (label, (hist, n_resp)) in enumerate(histograms.items()):
+        ax.bar(x + (i - (n_bars - 1) / 2) * width, np.asarray(hist, dtype=float), width,
+               label=f"{label} ({int(n_resp)} responsive neurons)", color=colours[i % len(colours)])
+    ax.bar(x + (n_bars - 1) / 2 * width, HUMAN_CONCEPTS_PER_NEURON, width, color="#7f7f7f",
+           label=f"human MTL, 688 responsive units, ~{DEFALCO2016_STIMULI_PER_SESSION} stimuli "
+                 "(De Falco et al. 2016)")
     ax.set_xticks(x)
-    ax.set_xticklabels(["1", "2", "3", "4", "5+"])
-    ax.set_xlabel("number of concepts a responsive neuron answers to")
+    ax.set_xticklabels(HISTOGRAM_BINS)
+    ax.set_xlabel("number of concepts a responsive neuron answers")
     ax.set_ylabel("fraction of responsive neurons")
     ax.set_ylim(0, 1)
-    ax.set_title("Concepts per responsive neuron")
-    ax.legend(fontsize=8)
+    ax.set_title(title or f"Concepts per responsive neuron ({n_concepts} concepts shown)", fontsize=10)
+    ax.legend(fontsize=7)
     fig.tight_layout()
     fig.savefig(path, dpi=120)
     plt.close(fig)
+
+
+def _histogram_of(results) -> tuple:
+    from neuromem.analysis import concepts_per_neuron_histogram
+
+    union = np.logical_or.reduce([results.responsive[m] for m in results.responsive])
+    return concepts_per_neuron_histogram(union), int(union.any(axis=1).sum())
 
 
 def write_all(results, out) -> list[str]:
@@ -195,7 +218,8 @@ def write_all(results, out) -> list[str]:
                                                                        counts=counts, test_labels=test.labels,
                                                                        test_modality=test.kind,
                                                                        window_ms=spec.sim.stimulus_ms),
-        "concepts_per_neuron_vs_human.png": lambda p: concepts_per_neuron(p, metrics=r.metrics),
+        "concepts_per_neuron_vs_human.png": lambda p: concepts_per_neuron(
+            p, histograms={f"model: {spec.name}": _histogram_of(r)}, n_concepts=len(concepts)),
     }
     for name, fn in files.items():
         fn(out / name)

@@ -154,6 +154,9 @@ def test_t_ci95_and_seed_summary():
                          {"a": 3.0, "b": {"c": 4}, "l": [3, 4], "name": "x"}], keep=("name",))
     assert s["a"] == 2.0 and s["a_ci95"] == pytest.approx(12.706 * np.sqrt(2) / np.sqrt(2), rel=1e-4)
     assert s["b"]["c"] == 3.0 and s["l"] == [2.0, 3.0] and len(s["l_ci95"]) == 2 and s["name"] == "x"
+    # a value undefined on some seeds (None, e.g. blank_isi_cv of a silent layer) is left out, wherever it is
+    s = summarise_seeds([{"cv": None, "never": None}, {"cv": 0.5, "never": None}, {"cv": 0.7, "never": None}])
+    assert s["cv"] == pytest.approx(0.6) and np.isfinite(s["cv_ci95"]) and "never" not in s
     with pytest.raises(ValueError, match="empty"):
         summarise_seeds([])
 

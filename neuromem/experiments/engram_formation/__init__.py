@@ -57,21 +57,46 @@ Metrics (``metrics.json``)
 ``frozen_backbone_prototype_recall_at_1``
     Nearest-prototype classifier from the same K pictures on the frozen
     backbone features (no fitted head), when the features are given.
-``prototype_ceiling_recall_at_1``
-    Non-spiking nearest-prototype classifier from the same K pictures, on the
-    same latents; ``prototype_ceiling_name_recall_at_1`` (``..._spoken_...``)
-    the same for word cues against the train name forms.
+``nearest_prototype_reference_recall_at_1``
+    K-shot nearest-prototype reference: each held-out picture's nearest
+    prototype among the means of the K presented pictures, on the same
+    latents; ``nearest_prototype_reference_name_recall_at_1``
+    (``..._spoken_...``) the same for word cues against the presented forms
+    (:func:`neuromem.analysis.nearest_prototype_reference`).
+``no_binder_lookup_recall_at_1``
+    What the encoder alone gives: each held-out picture's nearest NAME
+    prototype (presented forms) in the shared latent space, no network
+    (:func:`neuromem.analysis.no_binder_lookup`).
 ``chance_recall_at_1``
     ``1 / n_concepts``.
 Concept-cell metrics
     ``population_sparseness``, ``lifetime_sparseness``, ``concepts_with_engram``,
     ``invariance_index`` (picture vs written name), ``invariance_index_spoken``
     (picture vs spoken name), ``n_responsive_neurons``,
-    ``concepts_per_responsive_neuron`` (fractions answering 1, 2, ... concepts)
-    next to ``human_concepts_per_responsive_neuron``. See :mod:`neuromem.analysis.responses`; ``criterion`` holds the thresholds
+    ``concepts_per_responsive_neuron`` (fractions answering 1, 2, ... concepts).
+    See :mod:`neuromem.analysis.responses`; ``criterion`` holds the thresholds
     used and ``criterion_sensitivity`` the same metrics for other thresholds
     (``criterion_sensitivity_n_responsive_change``: ``(max - min) / max`` of
     the responsive-neuron counts across that table).
+``invariance_index_by_sd``
+    ``invariance_index`` with the criterion at 3, 5 and 7 blank-trial SDs:
+    ``{"3": .., "5": .., "7": ..}``.
+``neurons_per_concept_mean``, ``concepts_per_neuron_histogram``
+    Neurons responsive to a concept (any cue modality), mean over concepts;
+    fractions of responsive neurons answering 1, 2, 3, 4, 5, 6+ concepts,
+    next to ``human_concepts_per_responsive_neuron`` (the same six bins,
+    :data:`neuromem.analysis.HUMAN_CONCEPTS_PER_NEURON`; the human
+    screening showed ~94 concepts, so compare at that count).
+``blank_trial_answer_fraction``, ``blank_max_rate_hz``
+    Blank trials in which some concept neuron passes the single-trial
+    criterion; the highest single-neuron rate in blank trials
+    (:mod:`neuromem.analysis.distributed`; None with ``blank_trials_note``
+    below 3 blank trials).
+``blank_isi_cv``
+    Median CV of inter-spike intervals over neurons with >= 10 spikes in one
+    continuous blank period of the trained network (``blank_period_ms``,
+    20 s); None, with ``blank_isi_cv_note`` saying why, when no neuron has 10
+    spikes; ``blank_isi_cv_n_neurons``, ``blank_period_max_rate_hz``.
 ``controls``
     ``untrained``, ``shuffled_pairing``, ``asynchronous``: the same metrics
     (on at most ``control_test_pictures_per_concept`` pictures per concept;

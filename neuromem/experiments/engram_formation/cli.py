@@ -32,18 +32,23 @@ ENCODES = True
 #: Keys printed by the command line (mean ± 95 % CI over seeds), each next to its reference.
 _PRINTED = (("picture_to_name_network_recall_at_1", "picture -> name, through the readout population"),
             ("picture_to_name_recall_at_1", "picture -> name, offline feedback readout"),
-            ("prototype_ceiling_recall_at_1", "  reference: picture prototypes (same latents)"),
+            ("nearest_prototype_reference_recall_at_1", "  reference: K-shot picture prototypes (same latents)"),
+            ("no_binder_lookup_recall_at_1", "  reference: no-binder lookup (nearest name prototype)"),
             ("frozen_backbone_prototype_recall_at_1", "  reference: frozen backbone, no fitted head"),
             ("name_to_picture_network_recall_at_1", "name -> picture, through the readout population"),
             ("name_to_picture_recall_at_1", "name -> picture, offline feedback readout"),
-            ("prototype_ceiling_name_recall_at_1", "  reference: name prototypes (same latents)"),
+            ("nearest_prototype_reference_name_recall_at_1", "  reference: presented name prototypes"),
             ("spoken_to_name_recall_at_1", "spoken -> name, offline feedback readout"),
-            ("prototype_ceiling_spoken_recall_at_1", "  reference: spoken prototypes (same latents)"),
+            ("nearest_prototype_reference_spoken_recall_at_1", "  reference: presented spoken prototypes"),
             ("chance_recall_at_1", "chance"),
             ("invariance_index", "invariance, pictures vs written names"),
             ("invariance_index_spoken", "invariance, pictures vs spoken names"),
             ("binding_index", "binding index, pictures vs written names"),
+            ("neurons_per_concept_mean", "neurons per concept"),
             ("spontaneous_rate_hz", "spontaneous rate in blank trials (Hz)"),
+            ("blank_max_rate_hz", "highest single-neuron rate in blank trials (Hz)"),
+            ("blank_trial_answer_fraction", "blank trials in which a neuron answers"),
+            ("blank_isi_cv", "CV of ISIs in a continuous blank period"),
             ("population_sparseness", "population sparseness"))
 
 

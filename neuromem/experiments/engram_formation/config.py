@@ -53,7 +53,12 @@ class EngramConfig:
         at least this many test trials per concept, >= 1.
     blank_trials : int
         Test trials with background input only (>= 2); their counts are the
-        baseline of the responsiveness criterion.
+        baseline of the responsiveness criterion (the blank-trial statistics
+        need >= 3).
+    blank_period_ms : float
+        Length of the continuous blank period of the trained network whose
+        inter-spike intervals give ``blank_isi_cv``, ms, 0 (not run) or in
+        [1000, 600000] (default 20 s).
     controls : tuple of str
         Which of ``CONTROLS`` to run.
     criterion : ResponseCriterion
@@ -90,6 +95,7 @@ class EngramConfig:
     control_test_pictures_per_concept: int | None = 30
     min_word_trials_per_concept: int = 12
     blank_trials: int = 20
+    blank_period_ms: float = 20000.0
     controls: tuple = CONTROLS
     criterion: ResponseCriterion = field(default_factory=ResponseCriterion)
     spec_overrides: dict = field(default_factory=dict)
@@ -107,6 +113,10 @@ class EngramConfig:
             raise ValueError(f"EngramConfig.blank_trials={self.blank_trials!r} must be an int >= 2")
         if not is_int(self.seed) or self.seed < 0:
             raise ValueError(f"EngramConfig.seed={self.seed!r} must be an int >= 0")
+        bp = self.blank_period_ms
+        if isinstance(bp, bool) or not isinstance(bp, (int, float)) or not (bp == 0 or 1000 <= bp <= 600000):
+            raise ValueError(f"EngramConfig.blank_period_ms={bp!r} is out of range; allowed 0 (not run) or "
+                             f"[1000, 600000] ms")
         _optional_int("max_test_pictures_per_concept", self.max_test_pictures_per_concept, 1)
         _optional_int("control_test_pictures_per_concept", self.control_test_pictures_per_concept, 1)
         _optional_int("min_word_trials_per_concept", self.min_word_trials_per_concept, 1)

@@ -8,7 +8,8 @@ from pathlib import Path
 
 import numpy as np
 
-from neuromem.analysis import HUMAN_CONCEPTS_PER_NEURON, chance_interval
+from neuromem.analysis import HUMAN_CONCEPTS_PER_NEURON, chance_interval, isi_cv
+from neuromem.coding import SpikeTrains
 from neuromem.experiments.engram_formation.analysis import analyse, criterion_sensitivity, references, \
     relative_change
 from neuromem.experiments.engram_formation.config import EngramConfig
@@ -19,10 +20,12 @@ from neuromem.protocols import StimulusWindow, choose_training, heldout_trials, 
 from neuromem.seeds import SeedTree
 from neuromem.session import Session
 
-__all__ = ["run", "run_cell", "run_engram_formation", "demo"]
+__all__ = ["BLANK_ISI_MIN_SPIKES", "blank_period", "run", "run_cell", "run_engram_formation", "demo"]
 
 #: Silence after the words of an asynchronous trial, ms.
 _ASYNC_PAUSE_MS = 50.0
+#: Spikes a neuron needs in the continuous blank period for its inter-spike intervals to count.
+BLANK_ISI_MIN_SPIKES = 10
 
 
 def _progress(iterable, enabled, **kw):
@@ -51,6 +54,37 @@ def _asynchronous(session: Session, cfg: EngramConfig, modalities):
     windows = {m: StimulusWindow(onset_ms=0.0 if m == "picture" else float(cfg.asynchronous_offset_ms),
                                  duration_ms=stim) for m in modalities}
     return session.variant(sim={"trial_period_ms": period}), windows
+
+
+def blank_period(session: Session, state, duration_ms: float) -> dict:
+    """Irregularity of spontaneous firing: one continuous blank period (background input only) of the network.
+
+    The network with ``state`` (learning off) runs ``duration_ms`` without a
+    stimulus and without trial boundaries (no reset, the k-winners set of
+    the whole period is one), on its own input noise
+    (``input_spikes/blank_period``). ``blank_isi_cv`` is the median CV of the
+    inter-spike intervals over neurons with at least
+    :data:`BLANK_ISI_MIN_SPIKES` spikes (:func:`neuromem.analysis.isi_cv`);
+    None, with ``blank_isi_cv_note`` saying why, when no neuron has that many
+    (or ``duration_ms`` is 0: not run).
+    """
+    if duration_ms <= 0:
+        return {"blank_isi_cv": None, "blank_isi_cv_n_neurons": 0, "blank_period_max_rate_hz": None,
+                "blank_isi_cv_note": "no continuous blank period was run (blank_period_ms = 0)"}
+    long = session.variant(sim={"stimulus_ms": float(duration_ms), "trial_period_ms": float(duration_ms)})
+    long.set_state(state)
+    res = long.test(long.network.background()[None, :], phase="blank_period").spikes
+    spikes = SpikeTrains(indices=res.indices, steps=res.steps, n_neurons=res.n_neurons, n_steps=res.n_steps,
+                         dt_ms=res.dt_ms)
+    n_spikes = np.bincount(spikes.indices, minlength=spikes.n_neurons)
+    cv = isi_cv(spikes, min_spikes=BLANK_ISI_MIN_SPIKES)
+    out = {"blank_isi_cv": cv, "blank_isi_cv_n_neurons": int((n_spikes >= BLANK_ISI_MIN_SPIKES).sum()),
+           "blank_period_max_rate_hz": float(n_spikes.max(initial=0) / (duration_ms * 1e-3)),
+           "blank_isi_cv_note": None}
+    if cv is None:
+        out["blank_isi_cv_note"] = (f"no concept neuron fired {BLANK_ISI_MIN_SPIKES} spikes in the {duration_ms / 1e3:g} s "
+                                    f"blank period ({int(n_spikes.sum())} spikes in all): irregularity undefined")
+    return out
 
 
 def run(space: LatentSpace, config: EngramConfig | None = None, *, progress: bool = True,
@@ -126,7 +160,10 @@ def run(space: LatentSpace, config: EngramConfig | None = None, *, progress: boo
     timings["test_s"] = time.perf_counter() - t0
     metrics, resp = analyse(space, spec, session.squash, test, tested.counts, trained, proto, cfg.criterion,
                             seeds.rng("recall_guess"), modalities, tested.readout_counts)
-    metrics.update(references(space, test, plan, proto, modalities, backbone_features))
+    metrics.update(references(space, test, train, modalities, backbone_features))
+    t0 = time.perf_counter()
+    metrics.update(blank_period(session, trained, cfg.blank_period_ms))
+    timings["blank_period_s"] = time.perf_counter() - t0
 
     # controls: the same initial weights, the same test cues
     ctrl_test = heldout_trials(space, modalities, seeds.rng("test_items", "control"),
