@@ -35,9 +35,11 @@ def run(args) -> int:
     ef_out = out / "engram-formation-digits"
     print(f"\nengram formation on digits (brian2, 3 presentations per concept, seed {args.seed}) ...", flush=True)
     m = exp.demo(ef_out, seed=args.seed, progress=not args.quiet)
-    for key in ("picture_to_name_recall_at_1", "prototype_ceiling_recall_at_1", "name_to_picture_recall_at_1",
-                "concepts_with_engram", "invariance_index", "population_sparseness"):
-        print(f"  {key:34s} {m[key]:.3f}")
+    for key in ("picture_to_name_recall_at_1", "nearest_prototype_reference_recall_at_1",
+                "no_binder_lookup_recall_at_1", "name_to_picture_recall_at_1", "concepts_with_engram",
+                "invariance_index", "population_sparseness"):
+        value = m.get(key)
+        print(f"  {key:40s} " + (f"{value:.3f}" if isinstance(value, (int, float)) else "undefined (see metrics.json)"))
     print(f"results and figures: {ef_out}")
     total = time.perf_counter() - t0
     print(f"time: encoding stage {t_enc:.1f} s, engram formation {total - t_enc:.1f} s, total {total:.1f} s")
