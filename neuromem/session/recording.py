@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from neuromem.coding.spikes import SpikeTrains
+from neuromem.io.request import RecordingRequest
 from neuromem.protocols import TrialSequence
 from neuromem.session.stimuli import stimulus_trials
 
@@ -30,9 +31,9 @@ _INPUT = "input/"
 _READOUT = "readout/"
 
 
-@dataclass(frozen=True, kw_only=True)
-class RecordRequest:
-    """What a session run should record.
+class RecordRequest(RecordingRequest):
+    """What a session run should record: a :class:`~neuromem.io.request.RecordingRequest`
+    restricted to the populations a session has.
 
     Parameters
     ----------
@@ -54,33 +55,10 @@ class RecordRequest:
         ``readout/<m>``, a repeated name, or an empty / repeated / negative neuron list.
     """
 
-    spikes: tuple = ("concept",)
-    input_spikes: bool = False
-    v: dict = field(default_factory=dict)
-    epochs: bool = True
-
     def __post_init__(self):
-        if isinstance(self.spikes, str):
-            raise ValueError(f"RecordRequest.spikes={self.spikes!r} must be a tuple of population names, not one "
-                             "string")
-        pops = tuple(self.spikes)
-        for p in pops:
-            _check_name(p)
-        if len(set(pops)) != len(pops):
-            raise ValueError(f"RecordRequest.spikes={pops!r} names a population twice")
-        v = {}
-        for pop, ids in dict(self.v).items():
-            _check_name(pop)
-            a = np.asarray(list(ids))
-            if a.ndim != 1 or not len(a) or a.dtype.kind not in "iu" or a.min() < 0 or len(np.unique(a)) != len(a):
-                raise ValueError(f"RecordRequest.v[{pop!r}] must list distinct neuron indices >= 0 (at least one); "
-                                 f"got {ids!r}")
-            v[pop] = tuple(int(i) for i in a)
-        object.__setattr__(self, "spikes", pops)
-        object.__setattr__(self, "v", v)
-
-    def __hash__(self) -> int:
-        return hash((self.spikes, self.input_spikes, tuple(sorted(self.v.items())), self.epochs))
+        super().__post_init__()
+        for name in (*self.spikes, *self.v):
+            _check_name(name)
 
 
 def _check_name(name) -> None:
@@ -143,6 +121,20 @@ class SessionRecording:
     v: dict = field(default_factory=dict)
     epochs: dict | None = None
     annotations: dict = field(default_factory=dict)
+
+    def to_recording(self):
+        """This recording as a :class:`neuromem.io.Recording`, the object the npz, Neo and NWB writers take."""
+        from neuromem.io.epochs import StimulusEpochs
+        from neuromem.io.recording import MembraneTrace, Recording
+
+        epochs = None
+        if self.epochs is not None:
+            e = dict(self.epochs)
+            items = {m: np.asarray(a) for m, a in e.pop("items", {}).items()}
+            epochs = StimulusEpochs(items=items, **{k: np.asarray(x) for k, x in e.items()})
+        return Recording(dt_ms=self.dt_ms, n_steps=self.n_steps, spikes=dict(self.spikes),
+                         v={p: MembraneTrace(**d) for p, d in self.v.items()}, epochs=epochs,
+                         annotations=dict(self.annotations))
 
 
 def input_populations(drive: SpikeTrains, spec) -> dict:

@@ -148,3 +148,23 @@ def test_latents_given_directly(space):
     assert run.counts.shape == (3, 6) and set(run.recording.epochs["kind"]) == {"together"}
     with pytest.raises(ValueError, match="made without one"):
         s.rates(training_trials(space, choose_training(space, 1, np.random.default_rng(0), MODS), MODS))
+
+
+def test_a_session_recording_is_the_io_recording_the_writers_take(space, trials, tmp_path):
+    """One recording layer: the session's request is the io request (session populations only), and its
+    recording converts to the io Recording that the npz writer writes and reads back unchanged."""
+    from neuromem.io import RecordingRequest
+    from neuromem.io.formats import read_recording, write_recording
+
+    _, test = trials
+    s = _session(space)
+    req = RecordRequest(spikes=("concept",), input_spikes=True, v={"concept": [0, 1]})
+    assert isinstance(req, RecordingRequest)
+    run = s.test(test, record=req)
+    rec = run.recording.to_recording()
+    back = read_recording(write_recording(rec, tmp_path / "run.npz"))
+    assert sorted(back.spikes) == sorted(run.recording.spikes)
+    np.testing.assert_array_equal(back.spikes["concept"].steps, run.spikes.steps)
+    np.testing.assert_array_equal(back.v["concept"].v_mv, run.recording.v["concept"]["v_mv"])
+    np.testing.assert_array_equal(back.epochs.start_ms, run.recording.epochs["start_ms"])
+    assert list(back.epochs.concept) == list(run.recording.epochs["concept"])
