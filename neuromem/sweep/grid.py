@@ -15,6 +15,8 @@ import itertools
 import json
 from typing import NamedTuple
 
+from neuromem._checks import parse_list
+
 __all__ = ["Cell", "parse_grid", "parse_value", "expand_cells", "grid_keys"]
 
 _SPEC = "spec."
@@ -105,7 +107,8 @@ def parse_grid(text: str, config_cls) -> dict:
         else:
             ann = str(fields[key].type)
         try:
-            grid[key] = [parse_value(v, ann) for v in values.split(",") if v.strip()]
+            grid[key] = [parse_value(v, ann) for v in parse_list(values, str, what="its values",
+                                                                  example=f"{key}=1,2")]
         except ValueError as exc:
             raise ValueError(f"grid key {key!r}: {exc}") from None
         if len(set(map(json.dumps, grid[key]))) != len(grid[key]):

@@ -27,6 +27,7 @@ from pathlib import Path
 
 from neuromem._hashing import json_digest
 from neuromem._io import atomic_write_bytes, atomic_write_json
+from neuromem.io.strict_json import strict_json_text
 
 __all__ = ["cell_key", "cell_path", "read_cell", "write_cell", "write_error", "flatten_metrics", "table_rows",
            "write_table", "read_table", "TABLE_FILE", "CSV_FILE", "TIMING_COLUMNS"]
@@ -63,7 +64,7 @@ def read_cell(out: Path, key: str) -> dict | None:
 
 def write_cell(out: Path, key: str, record: dict) -> Path:
     """Write a finished cell atomically and drop an earlier error of it."""
-    path = atomic_write_json(cell_path(out, key), record)
+    path = atomic_write_bytes(cell_path(out, key), strict_json_text(record).encode())
     cell_path(out, key, error=True).unlink(missing_ok=True)
     return path
 
@@ -73,7 +74,11 @@ def write_error(out: Path, key: str, record: dict) -> Path:
 
 
 def flatten_metrics(metrics: dict, prefix: str = "") -> dict:
-    """The numeric scalars of ``metrics`` (bools as 0 / 1), nested keys joined with ``.``; timings left out."""
+    """The finite numeric scalars of ``metrics`` (bools as 0 / 1), nested keys joined with ``.``; timings left out.
+
+    A non-finite value (NaN: undefined on that cell) is missing, not a row: the
+    cell files and the table stay strict JSON / free of NaN.
+    """
     out = {}
     for k, v in metrics.items():
         name = f"{prefix}{k}"
@@ -83,7 +88,7 @@ def flatten_metrics(metrics: dict, prefix: str = "") -> dict:
             out.update(flatten_metrics(v, name + "."))
         elif isinstance(v, bool):
             out[name] = float(v)
-        elif isinstance(v, (int, float)) and v is not None:
+        elif isinstance(v, (int, float)) and math.isfinite(v):
             out[name] = float(v)
     return out
 

@@ -131,6 +131,10 @@ def test_registered_and_options_checked_before_any_work():
         exp.check_args(p.parse_args(["--tradeoff", "0.01,2"]))
     with pytest.raises(ValueError, match="unknown engine"):
         exp.check_args(p.parse_args(["--engine", "nope"]))
+    assert p.parse_args(["--capacity-binders", ""]).capacity_binders == ()
+    for bad in ("hopfield,hopfield", "hopfield,,softmax"):  # the one list parser: no repeat, no empty entry
+        with pytest.raises(SystemExit):
+            p.parse_args(["--capacity-binders", bad])
 
 
 def test_the_docs_table_is_generated_from_the_metrics():

@@ -36,6 +36,8 @@ def test_grid_parsed_against_the_config_fields():
         parse_grid("seed=1,2", EngramConfig)
     with pytest.raises(ValueError, match="not KEY=V1"):
         parse_grid("presentations", EngramConfig)
+    with pytest.raises(ValueError, match="'1,,2' has an empty entry"):
+        parse_grid("presentations=1,,2", EngramConfig)
     with pytest.raises(ValueError, match="'presentations': invalid literal"):
         parse_grid("presentations=one", EngramConfig)
     with pytest.raises(ValueError, match=r"grid point \{'presentations': 0\}.*\[1, 100\]"):
@@ -70,3 +72,18 @@ def test_two_parameters_three_seeds_identical_with_one_and_two_workers(tmp_path)
     # the figure is drawn from the table
     fig = sweep_figure(read_table(one.table), ["presentations", "spec.concept.n_neurons"], tmp_path)
     assert fig.name == "sweep_picture_to_name_recall_at_1.png" and fig.stat().st_size > 5000
+
+
+def test_an_undefined_metric_is_no_row_and_cell_files_stay_strict_json(tmp_path):
+    """NaN (a metric undefined on a cell) is left out of the cell record, so cell files are strict JSON."""
+    import json
+
+    from neuromem.sweep.store import flatten_metrics, write_cell
+
+    flat = flatten_metrics({"a": float("nan"), "b": 1, "c": {"d": float("inf"), "e": True}, "timings_s": {"x": 1.0}})
+    assert flat == {"b": 1.0, "c.e": 1.0}
+    path = write_cell(tmp_path, "k", {"metrics": flat})
+    json.loads(path.read_text(), parse_constant=lambda c: pytest.fail(f"non-strict JSON constant {c}"))
+    with pytest.raises(ValueError):
+        write_cell(tmp_path, "k2", {"metrics": {"a": float("nan")}})
+

@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from neuromem._checks import list_option
+from neuromem._checks import list_option, parse_list
 from neuromem.analysis import REPORT_SEEDS
 from neuromem.experiments.concept_cells.config import CAPACITY_BINDERS, CAPACITY_N_NEURONS, ConceptCellsConfig
 from neuromem.experiments.concept_cells.results import FIGURE_FILES, METRICS_FILE, ConceptCellsResults
@@ -40,7 +40,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> argparse.ArgumentParser:
                         help=f"also find the one-shot capacity at N = {CAPACITY_N_NEURONS} (spiking, hopfield, softmax)")
     parser.add_argument("--capacity-below", action="store_true",
                         help="when the spiking layer fails at N/2, bisect below it too (about 7 more runs)")
-    parser.add_argument("--capacity-binders", type=lambda t: tuple(x.strip() for x in t.split(",") if x.strip()),
+    parser.add_argument("--capacity-binders", type=_binder_list,
                         default=CAPACITY_BINDERS, help="binders measured beside the spiking layer's capacity "
                                                        "(default hopfield,softmax; '' for none)")
     parser.add_argument("--no-2n", action="store_true", help="skip the run with 2N neurons")
@@ -117,3 +117,13 @@ def make_figures(results, out=None) -> list[Path]:
     out = Path(out) if out is not None else results
     out.mkdir(parents=True, exist_ok=True)
     return plot_concept_cells(ConceptCellsResults.load(results).metrics, out)
+
+
+def _binder_list(text: str) -> tuple:
+    """``--capacity-binders``: '' for none, else a list through the one list parser (no empty or repeated entry)."""
+    if text.strip() == "":
+        return ()
+    try:
+        return parse_list(text, str, what="--capacity-binders", example="hopfield,softmax")
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
