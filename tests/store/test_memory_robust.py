@@ -266,7 +266,9 @@ def test_ctrl_c_during_learn_from_a_fresh_process(learned, tmp_path):
     finally:
         proc.kill()
     assert first.startswith("learning folder:"), first
-    assert proc.returncode == 130, err
+    # 130 as a shell reports it: exit status 130, or (seen once, in a fresh clone) the process ending by SIGINT
+    # itself after the guard's line; both read 130 in $?, and the line below says what happened
+    assert proc.returncode in (130, -signal.SIGINT), err
     assert "interrupted (Ctrl-C); nothing was saved" in _one_line(err)
     assert not target.exists()
 
