@@ -45,7 +45,7 @@ def test_docs_build_without_warnings_and_run_the_gallery(tmp_path):
     # API pages come from the docstrings
     api = (out / "reference" / "generated" / "neuromem.analysis.literature.html").read_text()
     assert "check_literature" in api and "Tolerance" in api
-    # glob toctrees: every page another engineer drops into guides/ or results/ is listed
+    # glob toctrees: every page added to guides/ or results/ is listed
     for folder in ("guides", "results"):
         index = (out / folder / "index.html").read_text()
         for md in sorted((DOCS / folder).glob("*.md")):
