@@ -19,6 +19,7 @@ from pathlib import Path
 import numpy as np
 
 from neuromem.latents import LatentSpace
+from neuromem.viz.palette import concept_colours
 
 
 def _plt():
@@ -31,9 +32,7 @@ def _plt():
 
 
 def _colours(n):
-    plt = _plt()
-    cmap = plt.get_cmap("tab10" if n <= 10 else "tab20")
-    return [cmap(i % cmap.N) for i in range(n)]
+    return concept_colours(n)
 
 
 def plot_latent_space(space: LatentSpace, out: Path, *, max_pictures: int = 1000, seed: int = 0) -> Path:

@@ -6,11 +6,13 @@ from pathlib import Path
 
 import numpy as np
 
+from neuromem.viz.palette import MODALITY_COLOUR_WORDS, MODALITY_COLOURS, concept_colours
+
 __all__ = ["concepts_per_neuron", "write_all"]
 
-_COLORS = {"picture": "#1f77b4", "name": "#d62728", "spoken": "#2ca02c"}
+_COLORS = MODALITY_COLOURS
 #: The words for :data:`_COLORS` in titles.
-_COLOUR_WORDS = {"picture": "blue", "name": "red", "spoken": "green"}
+_COLOUR_WORDS = MODALITY_COLOUR_WORDS
 
 
 def _plt():
@@ -63,7 +65,9 @@ def raster(path, *, concepts, spec, test_res, test_labels, test_modality, resp, 
     top = ax.secondary_xaxis("top")
     top.set_xticks([(p + 0.4) * period for p in range(len(trials))], [concepts[k] for _, _, k in trials],
                    rotation=90, fontsize=8)
-    top.set_xlabel("test stimulus (held-out, cue alone): its concept")
+    for label, (_, _, k) in zip(top.get_xticklabels(), trials):
+        label.set_color(concept_colours(len(concepts))[k])
+    top.set_xlabel("test stimulus (held-out, cue alone): its concept (colour = concept, as in every figure)")
     pref = mean_by_concept.argmax(axis=1)
     ax.set_yticks(np.arange(len(shown)))
     ax.set_yticklabels([f"{n} ({concepts[pref[n]]})" if union[n].any() else str(n) for n in shown], fontsize=8)
