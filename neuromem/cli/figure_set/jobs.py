@@ -73,9 +73,10 @@ def jobs(quick: bool = False) -> list[Job]:
             per_seed=True),
         Job(name="binding_window",
             argv=("run", "binding-window", *data, "--engine", "numba",
-                  *(("--offsets-ms=-200,-100,-50,0,50,100,200",) if quick else ())), seeds=seeds, per_seed=False),
+                  *(("--offsets-ms=-150,-50,0,50,150",) if quick else ())), seeds=seeds, per_seed=False),
         Job(name="compare_binding",
-            argv=("run", "compare-binding", *data, *(("--quick",) if quick else ())), seeds=seeds, per_seed=False),
+            argv=("run", "compare-binding", *data, *(("--quick", "--binders", "stdp,softmax,hopfield") if quick else ())),
+            seeds=seeds, per_seed=False),
         Job(name="concept_cells",
             argv=("run", "concept-cells", "--threads", "1",
                   *(("--n-concepts", "30", "--concept-neurons", "300", "--no-2n") if quick else
