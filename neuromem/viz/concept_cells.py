@@ -66,6 +66,10 @@ def plot_sparseness(metrics: dict, path) -> Path:
         y = np.array([metrics["population_sparseness"], metrics["population_sparseness_at_2n"]])
         err = [metrics["population_sparseness_ci95"], metrics["population_sparseness_at_2n_ci95"]]
         ax.errorbar(ns, y, yerr=err, color="tab:red", marker="o", capsize=3, label=f"{metrics['preset']} ({spread_label(len(metrics.get('seeds', ())))})")
+    else:  # run without the 2N layer (--no-2n): the point at N alone
+        ax.errorbar([n], [metrics["population_sparseness"]], yerr=[metrics.get("population_sparseness_ci95", np.nan)],
+                    color="tab:red", marker="o", capsize=3,
+                    label=f"{metrics['preset']} at N only (run without 2N; {spread_label(len(metrics.get('seeds', ())))})")
     grid = np.geomspace(n / 2, 4 * n, 20)
     ax.plot(grid, 1 / grid, "k--", lw=1, label="1/N: one neuron per stimulus")
     ax.axhspan(0.001, 0.03, color="0.9", zorder=0, label="target 0.1-3 %")
