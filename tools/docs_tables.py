@@ -19,7 +19,8 @@ Generators: ``gpu-check`` (``tools/gpu_check.py``'s JSON), ``compare-binding``
 ``neuromem.analysis.literature.format_check_table``), ``concept-cells`` and ``concept-cells-tradeoff`` (a
 ``neuromem run concept-cells`` folder: ``neuromem.experiments.concept_cells.table``) and
 ``concept-cells-engram`` (``docs/measurements/concept_cells_engram.json``, written by
-``tools/concept_cells_engram.py``).
+``tools/concept_cells_engram.py``), ``thesaurus`` (``results-22-thesaurus/metrics.json``, written by
+``simulations/thesaurus_fashion.py``).
 """
 
 from __future__ import annotations
@@ -151,10 +152,28 @@ def concept_cells_tradeoff_table(source: Path) -> str:
     return tradeoff_table(m["tradeoff"], m.get("capacity_n_neurons"))
 
 
+def thesaurus_table(source: Path) -> str:
+    """The thesaurus route on Fashion-MNIST (``simulations/thesaurus_fashion.py``'s ``metrics.json``)."""
+    m = _metrics(source)
+    rows = [("superordinate hit fraction (top-k classes under the concept's superordinate)",
+             "superordinate_hit_fraction"),
+            ("`thesaurus_parent_accuracy` (novel concept placed by the thesaurus)", "thesaurus_parent_accuracy"),
+            ("`locality_parent_accuracy` (novel concept placed by latent locality alone)", "locality_parent_accuracy"),
+            ("`thesaurus_parent_majority_baseline` (always the commonest parent)",
+             "thesaurus_parent_majority_baseline")]
+    lines = [f"| measure (report seeds {', '.join(map(str, m['seeds']))}) | mean | 95 % CI | per seed |",
+             "|---|---|---|---|"]
+    for label, key in rows:
+        v = m[key]
+        lines.append(f"| {label} | {v['mean']:.3f} | ± {v['ci95']:.3f} | "
+                     f"{', '.join(f'{x:.2f}' for x in v['per_seed'])} |")
+    return "\n".join(lines)
+
+
 GENERATORS = {"gpu-check": gpu_check_table, "compare-binding": compare_binding_table,
               "literature-check": literature_check_table, "concept-cells": concept_cells_table,
               "concept-cells-tradeoff": concept_cells_tradeoff_table,
-              "concept-cells-engram": concept_cells_engram_table}
+              "concept-cells-engram": concept_cells_engram_table, "thesaurus": thesaurus_table}
 
 
 def documents(root: Path = ROOT) -> list[Path]:

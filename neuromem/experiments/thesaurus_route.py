@@ -23,6 +23,12 @@ Measured (keys of the results JSON):
     concept most of them land on gives its superordinate.
 ``thesaurus_parent_majority_baseline``
     Always answering the commonest superordinate.
+``link_route_fraction``
+    With all ten concepts known (half of each concept's pictures stored,
+    folder hierarchy plus WordNet parents), the share of the other half's
+    pictures linked to their answer by ``locality``, ``thesaurus``, ``both``
+    or ``none`` (:func:`neuromem.store.thesaurus.route_answer`), and the
+    answer's accuracy within each route.
 ``placement_margin``
     Mean over concepts of (true parent's vote - best other vote) / the larger
     of the two, in [-1, 1] (a tie-breaker when choosing a configuration).
@@ -35,6 +41,7 @@ concepts; it files ``dress.n.01`` under ``woman's_clothing`` ->
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 
 import numpy as np
@@ -97,16 +104,23 @@ def superordinate_table(wordnet, words=tuple(FASHION_SUPERORDINATES)) -> tuple[n
     return th.class_membership(closures, senses), senses
 
 
+@functools.lru_cache(maxsize=2)
+def _backbone(size_px: int):
+    from neuromem.encoders.backbones import load_backbone
+
+    return load_backbone("efficientnet_lite0", input_size=size_px)
+
+
 def head_probabilities(pictures: np.ndarray, *, size_px: int, invert: bool, log=print) -> np.ndarray:
     """ImageNet head probabilities of ``pictures`` (n, 1000), cached in neuromem's cache by content."""
     import torch
 
     from neuromem._hashing import sha256_hex
-    from neuromem.encoders.backbones import load_backbone, set_threads
+    from neuromem.encoders.backbones import set_threads
     from neuromem.encoders.cache import cache_key, load_cached, save_cached
 
     set_threads()
-    bb = load_backbone("efficientnet_lite0", input_size=size_px)
+    bb = _backbone(size_px)
     pics = 1.0 - pictures if invert else pictures
     key = cache_key(kind="imagenet-head", weights=bb.weights_id, size=size_px, data=sha256_hex(pics, length=20),
                     torch=torch.__version__.split("+")[0])
@@ -138,15 +152,67 @@ def _locality_placement(features: np.ndarray, labels: np.ndarray, n_concepts: in
     return out
 
 
-def evaluate_seed(seed: int, config: ThesaurusEvalConfig, wordnet, *, with_locality: bool = True,
-                  log=print) -> dict:
-    """All measures of one seed (module docstring); plain numbers and lists, JSON-ready."""
+def _route_fractions(ds, features: np.ndarray, prob: np.ndarray, config, wordnet, seed: int) -> dict:
+    """``link_route`` of held-out pictures recalled from a store of the other half (all ten concepts known).
+
+    Half of each concept's pictures (chosen by the seed) are stored with the
+    dataset's folder hierarchy, WordNet parents are attached
+    (:func:`neuromem.store.thesaurus.attach_thesaurus`), and every other
+    picture is looked up: the fraction of each route, and of correct answers.
+    """
+    import types
+
+    from neuromem.seeds import SeedTree
+    from neuromem.store.concepts import ConceptStore
+    from neuromem.store.thesaurus import LINK_ROUTES, attach_thesaurus, route_answer
+
+    labels = np.asarray(ds.picture_labels, np.int64)
+    rng = SeedTree(int(seed)).rng("thesaurus_route_split")
+    stored = np.zeros(len(labels), bool)
+    for c in range(len(ds.concepts)):
+        idx = rng.permutation(np.flatnonzero(labels == c))
+        stored[idx[: len(idx) // 2]] = True
+    store = ConceptStore(features.shape[1])
+    for parent, child in ds.hierarchy.edges if ds.hierarchy is not None else ():
+        store.link_hierarchy(parent, child)
+    for c in ds.concepts:
+        store.add_concept(c)
+    store.add_items_many([ds.concepts[i] for i in labels[stored]], "picture", features[stored],
+                         [""] * int(stored.sum()))
+    store.fit_locality()
+    mem = types.SimpleNamespace(store=store, meta={"dataset": {"canonical_names": {}}})
+    attach_thesaurus(mem, wordnet, top_k=config.top_k, classify_size_px=config.classify_size_px,
+                     invert=config.invert)
+    top = th.top_classes(prob[~stored], config.top_k)
+    looks = store.lookup(features[~stored], modality="picture")
+    routes, right = [], []
+    for look, row, lab in zip(looks, top, labels[~stored]):
+        classes = [wordnet.imagenet_synsets[int(i)] for i in row]
+        thes = {"classes": classes, "synsets": frozenset().union(*(wordnet.hypernym_closure(c) for c in classes))}
+        routes.append(route_answer(store, mem.meta, look.concept, look.linked, thes)["link_route"])
+        right.append(look.concept == ds.concepts[lab])
+    routes, right = np.array(routes), np.array(right)
+    return {"link_route_fraction": {r: float(np.mean(routes == r)) for r in LINK_ROUTES},
+            "link_route_accuracy": {r: (float(right[routes == r].mean()) if (routes == r).any() else None)
+                                    for r in LINK_ROUTES},
+            "locality_answer_accuracy": float(right.mean()), "n_heldout": int(len(right))}
+
+
+def evaluate_seed(seed: int, config: ThesaurusEvalConfig, wordnet, *, with_locality: bool = True, dataset=None,
+                  membership=None, log=print) -> dict:
+    """All measures of one seed (module docstring); plain numbers and lists, JSON-ready.
+
+    ``dataset`` (this seed's Fashion-MNIST draw) and ``membership``
+    (:func:`superordinate_table`) may be passed in when several
+    configurations are measured on the same seed.
+    """
     from neuromem.data.builtin import load_fashion_mnist
 
-    ds = load_fashion_mnist(per_concept=config.per_concept, seed=seed)
+    ds = dataset if dataset is not None else load_fashion_mnist(per_concept=config.per_concept, seed=seed)
     words = list(FASHION_SUPERORDINATES)
     truth = np.array([next(i for i, w in enumerate(words) if c in FASHION_SUPERORDINATES[w]) for c in ds.concepts])
-    membership, _ = superordinate_table(wordnet, words)
+    if membership is None:
+        membership, _ = superordinate_table(wordnet, words)
     prob = head_probabilities(ds.pictures, size_px=config.classify_size_px, invert=config.invert, log=log)
     labels = np.asarray(ds.picture_labels, np.int64)
     hits = th.superordinate_hits(th.top_classes(prob, config.top_k), membership)
@@ -183,4 +249,5 @@ def evaluate_seed(seed: int, config: ThesaurusEvalConfig, wordnet, *, with_local
         res["locality_nearest_concept"] = [ds.concepts[n] for n in nearest]
         res["locality_parent"] = [words[truth[n]] for n in nearest]
         res["locality_parent_accuracy"] = th.parent_accuracy(truth[nearest], truth)
+        res.update(_route_fractions(ds, feats.astype(np.float32), prob, config, wordnet, seed))
     return res

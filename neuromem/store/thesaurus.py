@@ -6,7 +6,10 @@ thesaurus --memory DIR``):
 * every concept with items is given its WordNet synset
   (:meth:`~neuromem.data.wordnet.WordNet.concept_synset` of its name, then
   its canonical name) and the first ``depth`` synsets above it on its
-  shortest hypernym path; these become hierarchy parents named by their
+  shortest hypernym path, stopping below a synset that more than
+  ``max_imagenet_share`` of the 1,000 ImageNet classes lie under (5 %:
+  ``container.n.01`` with 100 classes, ``covering.n.02``: such a parent would
+  link almost any picture); these become hierarchy parents named by their
   first lemma (``sneaker`` -> ``gym_shoe.n.01``; parents ``shoe``,
   ``footwear``). A parent with the name of an existing node (a
   folder-declared ``footwear``, or the concept ``shirt`` above ``t-shirt``)
@@ -33,10 +36,11 @@ import functools
 
 import numpy as np
 
-__all__ = ["DEFAULT_CLASSIFY_SIZE_PX", "DEFAULT_DEPTH", "DEFAULT_TOP_K", "LINK_ROUTES", "attach_thesaurus", "cue_thesaurus", "link_route", "route_answer",
+__all__ = ["DEFAULT_CLASSIFY_SIZE_PX", "DEFAULT_DEPTH", "DEFAULT_TOP_K", "MAX_IMAGENET_SHARE", "LINK_ROUTES", "attach_thesaurus", "cue_thesaurus", "link_route", "route_answer",
            "thesaurus_nodes"]
 
 DEFAULT_DEPTH = 2
+MAX_IMAGENET_SHARE = 0.05
 #: Chosen on Fashion-MNIST seeds 0-2 (``simulations/thesaurus_fashion.py``, ``results-22-thesaurus/tuning.json``).
 DEFAULT_TOP_K = 5
 DEFAULT_CLASSIFY_SIZE_PX = 224
@@ -50,7 +54,7 @@ def link_route(locality: bool, thesaurus: bool) -> str:
 
 
 def attach_thesaurus(memory, wordnet, *, top_k: int, classify_size_px: int, invert: bool = False,
-                     depth: int = DEFAULT_DEPTH) -> dict:
+                     depth: int = DEFAULT_DEPTH, max_imagenet_share: float = MAX_IMAGENET_SHARE) -> dict:
     """Give the memory's concepts WordNet parents and record the thesaurus settings (module docstring).
 
     Parameters
@@ -64,7 +68,10 @@ def attach_thesaurus(memory, wordnet, *, top_k: int, classify_size_px: int, inve
     invert : bool
         Give the head the inverted picture.
     depth : int
-        WordNet parents added above each concept (1..6).
+        WordNet parents added above each concept at most (1..6).
+    max_imagenet_share : float
+        The climb stops below a parent with more than this share of the
+        ImageNet classes under it (0.001..1).
 
     Returns
     -------
@@ -75,6 +82,13 @@ def attach_thesaurus(memory, wordnet, *, top_k: int, classify_size_px: int, inve
                             ("depth", depth, 1, 6)):
         if not isinstance(v, int) or not lo <= v <= hi:
             raise ValueError(f"{name}={v!r} is out of range; allowed integers {lo}..{hi}")
+    if not 0.001 <= max_imagenet_share <= 1.0:
+        raise ValueError(f"max_imagenet_share={max_imagenet_share} is out of range; allowed 0.001..1")
+    under: dict[str, int] = {}
+    for c in wordnet.imagenet_synsets:
+        for s in wordnet.hypernym_closure(c):
+            under[s] = under.get(s, 0) + 1
+    limit = max_imagenet_share * len(wordnet.imagenet_synsets)
     store = memory.store
     canonical = memory.meta["dataset"].get("canonical_names", {})
     node_synsets: dict[str, set] = {}
@@ -89,6 +103,8 @@ def attach_thesaurus(memory, wordnet, *, top_k: int, classify_size_px: int, inve
         node_synsets.setdefault(concept, set()).add(synset)
         child = concept
         for parent_synset in wordnet.hypernym_chain(synset)[1:1 + depth]:
+            if under.get(parent_synset, 0) > limit:
+                break
             parent = wordnet.lemma(parent_synset)
             node_synsets.setdefault(parent, set()).add(parent_synset)
             try:
@@ -98,7 +114,8 @@ def attach_thesaurus(memory, wordnet, *, top_k: int, classify_size_px: int, inve
             added[concept]["parents"].append(parent)
             child = parent
     memory.meta["thesaurus"] = {"top_k": top_k, "classify_size_px": classify_size_px, "invert": bool(invert),
-                                "depth": depth, "wordnet": "3.0 (Debian wordnet-base)",
+                                "depth": depth, "max_imagenet_share": max_imagenet_share,
+                                "wordnet": "3.0 (Debian wordnet-base)",
                                 "node_synsets": {n: sorted(s) for n, s in sorted(node_synsets.items())}}
     return added
 

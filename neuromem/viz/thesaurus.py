@@ -35,7 +35,8 @@ def per_concept_figure(metrics: dict, path) -> Path:
           label=f"top-{metrics['config']['top_k']} classes under the superordinate")
     a.scatter(x, chance, marker="_", s=400, color="k", zorder=3, label=f"chance ({metrics['config']['top_k']} random classes)")
     a.set_ylabel("fraction of pictures")
-    a.set_ylim(0, 1)
+    a.set_ylim(0, 1.3)
+    a.set_yticks(np.linspace(0, 1, 6))
     a.set_title("ImageNet head -> WordNet superordinate")
     a.legend(fontsize=8, loc="upper right")
     w = 0.38
@@ -44,7 +45,8 @@ def per_concept_figure(metrics: dict, path) -> Path:
     base = metrics["thesaurus_parent_majority_baseline"]["mean"]
     b.axhline(base, color="k", ls="--", lw=1, label=f"majority baseline (accuracy {base:.2f})")
     b.set_ylabel("fraction of report seeds placed right")
-    b.set_ylim(0, 1.05)
+    b.set_ylim(0, 1.3)
+    b.set_yticks(np.linspace(0, 1, 6))
     b.set_title("novel concept placed under its superordinate")
     b.legend(fontsize=8, loc="upper right")
     for ax in (a, b):
