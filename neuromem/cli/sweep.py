@@ -54,7 +54,7 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
                    default=REPORT_SEEDS, help="seeds of every grid point (default: report seeds 3,4,5,6,7)")
     p.add_argument("--scheduler", default=None, help="address of an existing dask scheduler (tcp://host:8786)")
     p.add_argument("--workers", type=int, default=None, help="local workers (default: one per free core)")
-    p.add_argument("--metric", default=None, help="metric of the figure (default: the experiment's first)")
+    p.add_argument("--metric", default=None, help="metric of the figure (default: the experiment's SWEEP_METRIC)")
     p.add_argument("--out", required=True,
                    help="the sweep's folder (cells, sweep.parquet, sweep.csv, sweep.json, figure)")
     _keep_unknown(p)
@@ -136,7 +136,8 @@ def run(args) -> int:
                            dataset=dataset, scheduler=args.scheduler, workers=args.workers)
     except KeyboardInterrupt:
         return 130
-    figure = sweep_figure(read_table(report.table), list(grid), out, metric=args.metric)
+    figure = sweep_figure(read_table(report.table), list(grid), out, metric=args.metric,
+                          preferred=getattr(exp, "SWEEP_METRIC", "picture_to_name_recall_at_1"))
     for f in report.failed:
         print(f"failed: {f['params']} seed {f['seed']}: {f['error']}", file=sys.stderr)
     print(f"{report.n_cells} cells ({report.n_cached} finished before, {report.n_run} run now, "

@@ -30,7 +30,8 @@ dataclass, with a ``seed`` field or a ``seeds`` tuple that a cell sets to its on
 ``run_cell(config, space, *, dataset) -> dict`` (one seed on one latent space, or ``space=None`` for an
 experiment with ``ENCODES = False``; nothing written; its metrics, whose numeric scalars, nested dicts
 included, become the sweep table's rows), optionally ``check_sweep_args(args)`` (a one-line ``ValueError``
-for an option a sweep cannot use). Adding an experiment is one package plus one
+for an option a sweep cannot use) and ``SWEEP_METRIC`` (the metric, or the group of metrics, of the sweep's
+figure by default). Adding an experiment is one package plus one
 line in :data:`EXPERIMENTS` (or one :func:`register_experiment` call).
 Modules are imported when used, and an import error inside one surfaces as it is.
 """

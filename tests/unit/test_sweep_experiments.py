@@ -42,6 +42,16 @@ def test_every_registered_experiment_but_compare_binding_is_sweepable():
         sweepable("compare-binding")
 
 
+def test_the_figure_shows_the_preferred_metric_or_the_first_of_its_group(tmp_path):
+    from neuromem.sweep.figure import sweep_figure
+
+    rows = [{"metric": m, "value": float(v), "seed": s, "presentations": p} for m in
+            ("a", "binding_index.at_+0ms", "binding_index.at_+50ms") for v, (p, s) in enumerate([(1, 3), (2, 3)])]
+    assert sweep_figure(rows, ["presentations"], tmp_path, preferred="binding_index").name == \
+        "sweep_binding_index_at_+0ms.png"
+    assert sweep_figure(rows, ["presentations"], tmp_path, preferred="absent").name == "sweep_a.png"
+
+
 def test_a_cell_is_one_seed_written_into_seeds():
     cells = expand_cells(parse_grid("presentations=1,2", BindingWindowConfig), (3, 4), WINDOW)
     assert [(c.params["presentations"], c.config.seeds, c.seed) for c in cells] == \
@@ -98,11 +108,13 @@ def test_sweep_command_on_concept_cells_identical_with_one_and_two_workers(tmp_p
                            "--scheduler", cluster.scheduler_address,
                            "--grid", "n_neurons=20,30;spec.k_winners_take_all.active_fraction=0.05,0.2",
                            "--n-concepts", "4", "--presentations", "1", "--no-2n", "--threads", "1",
-                           "--metric", "population_sparseness", "--out", str(out)])
+                           *(["--metric", "population_sparseness"] if workers == 1 else []), "--out", str(out)])
             assert status == 0, capsys.readouterr().err
             tables.append([{k: v for k, v in r.items() if k not in TIMING_COLUMNS}
                            for r in read_table(out / "sweep.parquet")])
-            assert (out / "sweep_population_sparseness.png").is_file()
+            # --metric, else the experiment's SWEEP_METRIC
+            figure = "population_sparseness" if workers == 1 else "concepts_per_neuron_tv_to_human"
+            assert [p.name for p in out.glob("*.png")] == [f"sweep_{figure}.png"]
     assert tables[0] == tables[1]
     sparse = {(r["n_neurons"], r["spec.k_winners_take_all.active_fraction"], r["seed"]): r["value"]
               for r in tables[0] if r["metric"] == "population_sparseness"}

@@ -73,3 +73,5 @@ __all__ = ["DEFAULT_OFFSETS_MS", "DESCRIPTION", "ENCODES", "EXAMPLE", "FIGURE_FI
 
 #: The options' dataclass (the fields ``neuromem sweep --grid`` may set).
 CONFIG = BindingWindowConfig
+#: The metric of a sweep's figure by default (``neuromem sweep --metric`` picks another).
+SWEEP_METRIC = "binding_index"

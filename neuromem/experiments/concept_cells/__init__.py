@@ -72,3 +72,5 @@ __all__ = ["CAPACITY_BINDERS", "CAPACITY_N_NEURONS", "DESCRIPTION", "ENCODES", "
 
 #: The options' dataclass (the fields ``neuromem sweep --grid`` may set).
 CONFIG = ConceptCellsConfig
+#: The metric of a sweep's figure by default (``neuromem sweep --metric`` picks another).
+SWEEP_METRIC = "concepts_per_neuron_tv_to_human"
