@@ -10,13 +10,16 @@ weights (:func:`neuromem.analysis.recall_from_counts`), compared with the
 prototypes in the squashed coordinates of the population code (exactly as
 the engram-formation experiment does).
 
-Cost, counted from the spikes of each run (``synaptic_events``):
+Cost, counted from the spikes of each run in the convention of
+:mod:`neuromem.binding.cost`:
 
-* every input spike is delivered to all ``N_c`` concept neurons;
-* every concept spike inhibits the other ``N_c - 1`` concept neurons;
-* while learning, every input spike depresses its row (``N_c`` weights) and
-  every concept spike potentiates its column (``N_in`` weights) and updates
-  its feedback row (``N_in`` weights).
+* ``synaptic_events``: every input spike is delivered to all ``N_c`` concept
+  neurons; every concept spike inhibits the other ``N_c - 1`` concept neurons;
+* ``weight_updates``: while learning, every input spike depresses its row
+  (``N_c`` weights) and every concept spike potentiates its column (``N_in``
+  weights) and updates its feedback row (``N_in`` weights);
+* ``neuron_updates``: every concept neuron every time step of every trial
+  (``N_c x steps_per_trial`` per trial).
 
 Seeds (children of the binder's seed tree): ``weights`` (the network's
 initial state), ``stream`` (its own stream, unused: every run passes its
@@ -74,16 +77,20 @@ class STDPBinder(Binder):
         self._n_cue_calls = 0
 
     # ---- cost ---------------------------------------------------------------------------
-    def _count(self, phase: str, drive, res, plastic: bool) -> None:
-        # deliveries plus what each mechanism of the network adds (NetworkSpec.synaptic_events)
-        events = self.spec.synaptic_events(input_spikes=len(drive.indices), concept_spikes=len(res.spike_indices),
-                                           plastic=plastic)
+    def _count(self, phase: str, drive, res, plastic: bool, n_trials: int) -> None:
+        # deliveries plus what each mechanism of the network adds (NetworkSpec.synaptic_events); what learning
+        # adds to them are the weight updates
+        n = dict(input_spikes=len(drive.indices), concept_spikes=len(res.spike_indices))
+        events = self.spec.synaptic_events(**n, plastic=False)
         self.cost.add(phase, "synaptic_events", events)
+        self.cost.add(phase, "weight_updates", self.spec.synaptic_events(**n, plastic=plastic) - events)
+        self.cost.add(phase, "neuron_updates", n_trials * self.spec.sim.steps_per_trial * self.spec.concept.n_neurons)
 
     def _run(self, stimuli: dict, *, plastic: bool, call: int):
         phase = "learn" if plastic else "cue"
         run = self.session.run(stimuli, plastic=plastic, phase=phase, rng=self.seeds.rng("input_spikes", phase, call))
-        self._count("learn" if plastic else "recall", run.drive, run.spikes, plastic)
+        n_trials = len(next(iter(stimuli.values())))
+        self._count("learn" if plastic else "recall", run.drive, run.spikes, plastic, n_trials)
         return run
 
     # ---- interface ----------------------------------------------------------------------
@@ -143,7 +150,9 @@ class STDPBinder(Binder):
 
     @property
     def n_plastic(self) -> int:
-        return 2 * self.spec.n_inputs * self.spec.concept.n_neurons  # feedforward + feedback
+        """Every stored plastic number: feedforward and feedback weights, one adaptive threshold per neuron."""
+        n_c = self.spec.concept.n_neurons
+        return 2 * self.spec.n_inputs * n_c + (n_c if self.spec.homeostasis is not None else 0)
 
     def describe(self) -> dict:
         return {**super().describe(), "engine": self.engine_name, "preset": self.spec.name,

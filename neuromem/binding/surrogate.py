@@ -42,11 +42,15 @@ window (default 50 ms); everything else is the preset's.
 The neuron step itself is the engine's (``tests/binding`` checks identical
 voltages and spikes against the norse engine on the engine's grid).
 
-Cost: forward ``synaptic_events`` counted from the spikes (input spike x
-``n_units`` deliveries, concept spike x ``n_units - 1`` inhibitory ones); the
-backward pass in ``macs`` (per step and trial ``n_inputs x n_units`` for the
-weight gradient plus as many for the gradient through the synaptic current,
-plus the completion map).
+Cost (:mod:`neuromem.binding.cost`, the same convention as ``stdp``'s):
+forward, ``synaptic_events`` counted from the spikes (input spike x
+``n_units`` deliveries, concept spike x ``n_units - 1`` inhibitory ones) and
+``neuron_updates`` (every neuron every simulated step); backward, the weight
+gradient of the binary input spikes as ``synaptic_events`` (input spike x
+``n_units`` accumulates) and the gradient through every neuron step as
+``neuron_updates`` again; the completion map in ``macs`` (forward ``n_units x
+latent_dim`` per trial and target, backward twice that); 3 ``weight_updates``
+per parameter and Adam step.
 
 Seeds (children of the binder's seed tree): ``weights/input`` (initial input
 weights, as the preset draws them), ``weights/completion`` (the linear map of
@@ -201,7 +205,11 @@ class SurrogateBinder(Binder):
         spikes, _ = simulate_concept_layer(x, self.W, self.k, method=method, alpha=self.alpha)
         n_in_spk = int(x.sum().item())
         n_c_spk = int(spikes.detach().sum().item())
-        return spikes, n_in_spk * self.n_units + n_c_spk * (self.n_units - 1)
+        return spikes, n_in_spk, n_c_spk
+
+    def _count_forward(self, phase: str, n_trials: int, n_in_spk: int, n_c_spk: int) -> None:
+        self.cost.add(phase, "synaptic_events", n_in_spk * self.n_units + n_c_spk * (self.n_units - 1))
+        self.cost.add(phase, "neuron_updates", n_trials * self.spec.sim.stimulus_steps * self.n_units)
 
     # ---- interface ----------------------------------------------------------------------
     def _learn(self, presentations) -> None:
@@ -217,7 +225,7 @@ class SurrogateBinder(Binder):
                                lr=self.config.learning_rate, weight_decay=self.config.weight_decay)
         lat = {m: np.stack([p.latents[m] for p in presentations]) for m in self.modalities}
         tgt = {m: torch.from_numpy(self._std[m](lat[m])).to(self.device) for m in self.modalities}
-        T, n_in, N, D = self.spec.sim.stimulus_steps, self.spec.n_inputs, self.n_units, self.latent_dim
+        T, N, D = self.spec.sim.stimulus_steps, self.n_units, self.latent_dim
         P, M = len(presentations), len(self.modalities)
         concepts = sorted({p.concept for p in presentations})
         cid = torch.tensor([concepts.index(p.concept) for p in presentations], device=self.device)
@@ -238,8 +246,13 @@ class SurrogateBinder(Binder):
                 opt.zero_grad()
                 loss = 0.0
                 for cue in self.modalities:
-                    spikes, events = self._forward(cue, lat[cue][idx], method="super")
-                    self.cost.add("learn", "synaptic_events", events)
+                    spikes, n_in_spk, n_c_spk = self._forward(cue, lat[cue][idx], method="super")
+                    self._count_forward("learn", len(idx), n_in_spk, n_c_spk)
+                    # backward: the weight gradient of the binary input spikes, the gradient through every
+                    # neuron step, the completion map (forward once, backward twice per target)
+                    self.cost.add("learn", "synaptic_events", n_in_spk * self.n_units)
+                    self.cost.add("learn", "neuron_updates", len(idx) * T * self.n_units)
+                    self.cost.add("learn", "macs", 3 * (M - 1) * len(idx) * N * D)
                     counts = spikes.sum(dim=0)
                     for t in self.modalities:
                         if t != cue:
@@ -258,14 +271,14 @@ class SurrogateBinder(Binder):
                         self.W.copy_(w_before + self._rule.normalise_step(self.W - w_before, self._rows))
                     self.W.clamp_(min=0.0)
                     torch.minimum(self.W, self.w_max, out=self.W)
-        self.cost.add("learn", "macs", epochs * M * P * (2 * T * n_in * N + 2 * (M - 1) * N * D))
+        self.cost.add("learn", "weight_updates", 3 * n_steps * self.n_plastic)  # Adam: w, m, v
 
     def _counts(self, modality: str, z: np.ndarray):
         import torch
 
         with torch.no_grad(), torch_threads(self.threads):
-            spikes, events = self._forward(modality, z, method="heaviside")
-        self.cost.add("recall", "synaptic_events", events)
+            spikes, n_in_spk, n_c_spk = self._forward(modality, z, method="heaviside")
+        self._count_forward("recall", len(z), n_in_spk, n_c_spk)
         return spikes
 
     def recall(self, cue_modality, latents, target_modality) -> RecallResult:

@@ -2,7 +2,7 @@
 
 Every binder's colour and capacity limit come from what it declared
 (``metrics["_meta"]["binder_traits"]``, see :mod:`neuromem.binding.traits`);
-only the two references (the prototype ceiling and chance) have colours here.
+only the references (the no-binder lookup, the nearest-prototype reference and chance) have colours here.
 """
 
 from __future__ import annotations
@@ -21,7 +21,9 @@ __all__ = ["FIGURES", "REFERENCE_COLOURS", "draw_figures", "write_figures"]
 FIGURES = {"shots": "binding_shots.png", "interference": "binding_interference.png",
            "capacity": "binding_capacity.png", "cost": "binding_cost.png", "units": "binding_units.png"}
 #: Colours of the references drawn beside the binders.
-REFERENCE_COLOURS = {"prototype": "black", "chance": "grey"}
+REFERENCE_COLOURS = {"no_binder_lookup": "0.55", "nearest_prototype_reference": "black", "chance": "grey"}
+_REFERENCE_LABELS = {"no_binder_lookup": "no-binder lookup (encoder alone)",
+                     "nearest_prototype_reference": "nearest-prototype reference (K-shot)", "chance": "chance"}
 
 
 def _colour(metrics: dict, binder: str):
@@ -95,8 +97,8 @@ def _shots(rows, metrics, plt):
                 x, y, c = _mean_ci(rows, "k", experiment="shots", condition=cond, binder=b, metric=metric)
                 if not len(x):
                     continue
-                style = dict(ls="--", lw=1) if b in ("prototype", "chance") else dict(marker="o")
-                label = {"prototype": "prototype ceiling (non-spiking)", "chance": "chance"}.get(b, b)
+                style = dict(ls="--", lw=1) if b in REFERENCE_COLOURS else dict(marker="o")
+                label = _REFERENCE_LABELS.get(b, b)
                 ax.errorbar(x, y, yerr=bounded_yerr(y, c), color=_colour(metrics, b), label=label, capsize=3, **style)
             ax.set_title(f"{cond} concepts: {metric.replace('_recall_at_1', '').replace('_', ' ')}")
             ax.set_xscale("log")
@@ -189,14 +191,17 @@ def _cost(rows, metrics, plt):
     binders = [b for b in _binders(rows, "cost")]
     kmax = max((r["k"] for r in _select(rows, experiment="cost", condition="novel")), default=None)
     for ax, phase in zip(axes[:2], ("learn", "recall")):
-        kinds = ("macs_per_item", "synaptic_events_per_item", "memory_writes_per_item")
+        from neuromem.binding.cost import COST_KINDS
+
+        kinds = [f"{k}_per_item" for k in COST_KINDS]
+        w = 0.8 / len(kinds)
         for i, kind in enumerate(kinds):
             vals = []
             for b in binders:
                 _, y, _ = _mean_ci(rows, "k", experiment="cost", condition="novel", binder=b, phase=phase,
                                    metric=kind, k=kmax)
                 vals.append(y[0] if len(y) else 0)
-            ax.bar(np.arange(len(binders)) + (i - 1) * 0.27, vals, 0.27,
+            ax.bar(np.arange(len(binders)) + (i - (len(kinds) - 1) / 2) * w, vals, w,
                    label=kind.replace("_per_item", "").replace("_", " ").replace("macs", "MACs"))
         ax.set_xticks(np.arange(len(binders)), binders)
         ax.set_yscale("log")

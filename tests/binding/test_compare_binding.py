@@ -40,7 +40,9 @@ def test_every_binder_gets_identical_presentations_and_cues_and_cells_are_reused
     assert tuple(rows[0].keys()) == COLUMNS
     assert {r["experiment"] for r in rows} == {"shots", "interference", "capacity", "cost", "units"}
     assert {r["engine"] for r in rows if r["binder"] == "stdp"} == {"numba"}
-    assert "shots/novel/prototype/k=1/picture_to_name_recall_at_1" in m
+    assert "shots/novel/nearest_prototype_reference/k=1/picture_to_name_recall_at_1" in m
+    assert "shots/novel/no_binder_lookup/k=1/name_to_picture_recall_at_1" in m
+    assert "shots/novel/hopfield/k=1/name_to_picture_added_over_lookup" in m
     assert "shots/novel/hopfield/k=3/picture_to_name_recall_at_1_ci95" in m
     assert "capacity/synthetic/stdp/n_units=12/capacity" in m
     assert json.loads((tmp_path / "metrics.json").read_text())["_meta"]["novel_concepts"]["3"] == ["c3", "c4", "c5"]

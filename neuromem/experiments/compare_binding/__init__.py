@@ -13,8 +13,13 @@ Experiments (the ``experiment`` column of ``results.csv``)
 ----------------------------------------------------------
 ``shots``
     ``picture_to_name_recall_at_1`` and ``name_to_picture_recall_at_1`` on
-    held-out items after K presentations per concept, with the non-spiking
-    K-shot prototype ceiling (binder ``prototype``) and chance (binder ``chance``).
+    held-out items after K presentations per concept, beside the two
+    references of :mod:`neuromem.analysis.references` (binder column
+    ``no_binder_lookup``: the cue's nearest target-modality prototype, what the
+    encoder alone gives; ``nearest_prototype_reference``: the cue's nearest
+    cue-modality prototype, K-shot), both from what was presented only, and
+    chance (``chance``). ``<cue>_to_<target>_added_over_lookup`` is a binder's
+    recall minus the lookup's in the same cell: what the binder is credited with.
 ``interference``
     The bound concepts in two sequential groups (first half, then second
     half, no replay); ``retention`` = picture -> name recall of the first group

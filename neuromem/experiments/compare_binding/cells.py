@@ -32,7 +32,7 @@ from neuromem.experiments.compare_binding.results import CellLabels
 from neuromem.experiments.compare_binding.seeds import CellSeeds
 from neuromem.experiments.compare_binding.synthetic import synthetic_concepts
 
-__all__ = ["hash_cues", "make_cell_binder", "reference_rows", "run_capacity_cell", "run_interference_cell",
+__all__ = ["REFERENCES", "hash_cues", "make_cell_binder", "reference_rows", "run_capacity_cell", "run_interference_cell",
            "run_shots_cell"]
 
 
@@ -97,23 +97,32 @@ def run_shots_cell(name, space, K, seed, *, dataset, condition, grid, binder_opt
     return rows
 
 
+#: The rows every shots cell is shown beside (binder column of ``results.csv``), not binders.
+REFERENCES = ("no_binder_lookup", "nearest_prototype_reference", "chance")
+
+
 def reference_rows(space, K, seed, *, dataset, condition, grid) -> list[dict]:
-    """The non-spiking K-shot prototype ceiling and chance on the same presentations and cues."""
-    from neuromem.analysis import nearest_prototype
+    """The two references (:mod:`neuromem.analysis.references`) and chance on the same presentations and cues.
+
+    ``no_binder_lookup``: the cue's nearest TARGET-modality prototype (what the
+    encoder alone gives); ``nearest_prototype_reference``: the cue's nearest
+    CUE-modality prototype (K-shot). Both from what was presented only.
+    """
+    from neuromem.analysis.references import nearest_prototype_reference, no_binder_lookup
 
     seeds = CellSeeds(seed)
     _, chosen = build_presentations(space, K, seeds.presentations("shots", K), MODALITIES)
     cues = _cues(space, seeds, grid)
     protos = prototypes(space, chosen)
     n_c = len(space.concepts)
-    zp, yp = space["picture"].latents[cues["picture"]], space["picture"].labels[cues["picture"]]
-    zn, yn = space["name"].latents[cues["name"]], space["name"].labels[cues["name"]]
-    vals = {
-        ("prototype", "picture_to_name_recall_at_1"): float(np.mean(nearest_prototype(zp, protos["picture"]) == yp)),
-        ("prototype", "name_to_picture_recall_at_1"): float(np.mean(nearest_prototype(zn, protos["name"]) == yn)),
-        ("chance", "picture_to_name_recall_at_1"): 1.0 / n_c,
-        ("chance", "name_to_picture_recall_at_1"): 1.0 / n_c,
-    }
+    vals = {}
+    for cue, target in (("picture", "name"), ("name", "picture")):
+        z, y = space[cue].latents[cues[cue]], space[cue].labels[cues[cue]]
+        metric = f"{cue}_to_{target}_recall_at_1"
+        vals[("no_binder_lookup", metric)] = float(np.mean(no_binder_lookup(z, protos[target]) == y))
+        vals[("nearest_prototype_reference", metric)] = float(np.mean(nearest_prototype_reference(z, protos[cue])
+                                                                      == y))
+        vals[("chance", metric)] = 1.0 / n_c
     return [CellLabels(dataset=dataset, binder=b, condition=condition, k=K, n_units=0, n_concepts=n_c,
                        seed=seed).row("shots", "recall", m, v) for (b, m), v in vals.items()]
 

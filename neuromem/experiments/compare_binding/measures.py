@@ -6,11 +6,9 @@ import numpy as np
 
 from neuromem.experiments.compare_binding.config import MODALITIES
 
-__all__ = ["ENERGY_LABEL", "ENERGY_PJ", "cost_metrics", "median_latency_ms", "recall_metrics", "unit_metrics"]
+from neuromem.binding.cost import COST_KINDS, ENERGY_LABEL, energy_estimate
 
-#: Energy per counted operation (pJ), as quoted in the design notes (Horowitz, ISSCC 2014, 45 nm).
-ENERGY_PJ = {"macs": 3.7 + 0.9, "synaptic_events": 0.9, "memory_writes": 10.0}
-ENERGY_LABEL = "estimate, as quoted: Horowitz ISSCC 2014 (45 nm): MAC 4.6 pJ, synaptic event 0.9 pJ, write 10 pJ"
+__all__ = ["ENERGY_LABEL", "cost_metrics", "median_latency_ms", "recall_metrics", "unit_metrics"]
 
 
 def recall_metrics(binder, space, cues: dict, protos: dict, guess_rngs: dict, tag: str = "") -> dict:
@@ -80,14 +78,20 @@ def median_latency_ms(latency) -> float:
 
 
 def cost_metrics(binder, n_learn: int, n_cues: int, learn_s: float, recall_s: float) -> dict:
-    """Counted operations and the energy estimate per presentation (``learn/``) and per cue (``recall/``)."""
+    """Counted operations and the energy estimate per presentation (``learn/``) and per cue (``recall/``).
+
+    Every kind of :data:`neuromem.binding.cost.COST_KINDS` (0 when the binder
+    did none), the adds, multiplies and bytes moved they make, and the energy
+    estimate split into compute and memory traffic
+    (:func:`neuromem.binding.cost.energy_estimate`), each per item.
+    """
     out = {}
     for phase, n in (("learn", n_learn), ("recall", n_cues)):
-        energy = 0.0
-        for kind, count in binder.cost.to_dict()[phase].items():
-            out[f"{phase}/{kind}_per_item"] = count / max(n, 1)
-            energy += count * ENERGY_PJ[kind]
-        out[f"{phase}/energy_pj_estimate_per_item"] = energy / max(n, 1)
+        counts = binder.cost.to_dict()[phase]
+        for kind in COST_KINDS:
+            out[f"{phase}/{kind}_per_item"] = counts.get(kind, 0) / max(n, 1)
+        for name, value in energy_estimate(counts).items():
+            out[f"{phase}/{name}_per_item"] = value / max(n, 1)
     out["learn/wall_s_per_item"] = learn_s / max(n_learn, 1)
     out["recall/wall_s_per_item"] = recall_s / max(n_cues, 1)
     return out

@@ -19,7 +19,7 @@ from neuromem.experiments.compare_binding.config import EXPERIMENTS, GridConfig
 from neuromem.experiments.compare_binding.measures import ENERGY_LABEL
 from neuromem.experiments.compare_binding.protocol import fewest_train_pictures, within_between
 from neuromem.experiments.compare_binding.results import write_metrics, write_rows
-from neuromem.experiments.compare_binding.statistics import summarise
+from neuromem.experiments.compare_binding.statistics import added_over_lookup_rows, summarise
 
 __all__ = ["check_inputs", "default_binders", "resolve_binders", "run_compare_binding"]
 
@@ -181,6 +181,7 @@ def run_compare_binding(spaces: dict, *, dataset: str, out_dir, binders=None, gr
             cells.put(key, hit)
         rows += hit
     rows = [r for r in rows if r["experiment"] in experiments]
+    rows += added_over_lookup_rows(rows)
     write_rows(out / "results.csv", rows)
     metrics = summarise(rows)
     metrics["_meta"] = {"dataset": dataset, "binders": list(binders), "grid": grid.to_dict(),

@@ -17,7 +17,12 @@ import numpy as np
 
 from neuromem.analysis.statistics import t_ci95
 
-__all__ = ["CAPACITY_RECALL", "capacity_per_seed", "bits_per_parameter", "summarise"]
+__all__ = ["CAPACITY_RECALL", "LOOKUP", "added_over_lookup_rows", "capacity_per_seed", "bits_per_parameter",
+           "summarise"]
+
+#: The reference a binder is credited over: what the encoder alone gives.
+LOOKUP = "no_binder_lookup"
+_NOT_BINDERS = ("no_binder_lookup", "nearest_prototype_reference", "chance")
 
 #: Recall@1 a stored set must reach to count towards capacity.
 CAPACITY_RECALL = 0.9
@@ -25,6 +30,28 @@ CAPACITY_RECALL = 0.9
 
 def _is_number(v) -> bool:
     return isinstance(v, (int, float)) and not isinstance(v, bool)
+
+
+def added_over_lookup_rows(rows) -> list[dict]:
+    """``<cue>_to_<target>_added_over_lookup`` rows: a binder's recall@1 minus the no-binder lookup's.
+
+    Paired per cell (the same dataset, condition, K, seed and direction: the
+    same presentations and cues); a binder is credited only with this
+    difference. Rows without their lookup (a cell whose references were not
+    run) get none.
+    """
+    lookup = {(r["dataset"], r["condition"], r["k"], r["seed"], r["metric"]): r["value"] for r in rows
+              if r["experiment"] == "shots" and r["binder"] == LOOKUP}
+    out = []
+    for r in rows:
+        if r["experiment"] != "shots" or r["binder"] in _NOT_BINDERS or not r["metric"].endswith("_recall_at_1"):
+            continue
+        ref = lookup.get((r["dataset"], r["condition"], r["k"], r["seed"], r["metric"]))
+        if ref is None or not _is_number(r["value"]):
+            continue
+        out.append({**r, "metric": r["metric"].replace("_recall_at_1", "_added_over_lookup"),
+                    "value": float(r["value"]) - float(ref)})
+    return out
 
 
 def capacity_per_seed(rows) -> dict:
