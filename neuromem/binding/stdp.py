@@ -138,6 +138,30 @@ class STDPBinder(Binder):
             out[t] = step * dt
         return out
 
+    def answers_over_time(self, cue_modality, latents, target_modality, prototypes, grid_ms) -> np.ndarray:
+        from neuromem.analysis.recall import recall_from_counts
+        from neuromem.binding.latency import answers_over_grid
+
+        z = self._check_cue(cue_modality, latents, target_modality)
+        res, _ = self._cue(cue_modality, z)
+        per, win, dt = self.spec.sim.steps_per_trial, self.spec.sim.stimulus_steps, self.spec.sim.dt_ms
+        trial, r = np.divmod(np.asarray(res.spike_steps), per)
+        keep = r < win
+        w_fb, squash = self.session.get_state().w_fb[target_modality], self.session.squash[target_modality]
+        rng = np.random.default_rng(0)  # never used: trials without a spike are not asked
+
+        def answer(counts):
+            return recall_from_counts(counts, w_fb, np.asarray(prototypes), self.spec.coding, squash, rng)[0]
+
+        return answers_over_grid(r[keep] * dt, trial[keep], np.asarray(res.spike_indices)[keep], n_trials=len(z),
+                                 n_units=self.n_units, grid_ms=grid_ms, answer=answer)
+
+    def blank_answer_fraction(self, n_trials: int) -> float:
+        rates = np.full((int(n_trials), self.spec.n_inputs), self.spec.coding.rate_background_hz)
+        run = self.session.run(rates, plastic=False, phase="blank", rng=self.seeds.rng("input_spikes", "blank"))
+        self._count("recall", run.drive, run.spikes, False, int(n_trials))
+        return float(np.mean(run.counts.sum(axis=1) > 0))
+
     def recall_latency_ms(self, cue_modality, latents) -> np.ndarray:
         z = self._check_cue(cue_modality, latents)
         res, _ = self._cue(cue_modality, z)

@@ -184,15 +184,17 @@ class SurrogateBinder(Binder):
         self.r0 = {m: torch.zeros(self.latent_dim, device=self.device, requires_grad=True) for m in self.modalities}
 
     # ---- input --------------------------------------------------------------------------
-    def _spikes(self, modality: str, z: np.ndarray):
-        """Poisson spikes (n_steps, n_trials, n_in) for cues of one modality (others at background)."""
+    def _spikes(self, modality: str | None, z: np.ndarray):
+        """Poisson spikes (n_steps, n_trials, n_in) for cues of one modality (others at background; ``None``:
+        blank trials, every input at background)."""
         import torch
 
         from neuromem.coding import encode_rates
 
         s = self.spec
         rates = np.full((len(z), s.n_inputs), s.coding.rate_background_hz)
-        rates[:, s.input_slice(modality)] = encode_rates(z, s.coding, self.squash[modality])
+        if modality is not None:
+            rates[:, s.input_slice(modality)] = encode_rates(z, s.coding, self.squash[modality])
         p = torch.tensor(rates * s.sim.dt_ms * 1e-3, dtype=torch.float32, device=self.device)
         g = torch_generator(self.seeds.child("input_spikes", self._n_spike_draws))
         self._n_spike_draws += 1
@@ -303,6 +305,23 @@ class SurrogateBinder(Binder):
         any_t = spikes.sum(dim=2).cpu().numpy() > 0  # (T, n)
         first = np.where(any_t.any(axis=0), any_t.argmax(axis=0).astype(float), np.nan)
         return first * self.spec.sim.dt_ms  # the engines' convention: a spike at step t is at t x dt
+
+    def answers_over_time(self, cue_modality, latents, target_modality, prototypes, grid_ms) -> np.ndarray:
+        from neuromem.binding.latency import answers_over_grid
+        from neuromem.latents import nearest_centroid
+
+        z = self._check_cue(cue_modality, latents, target_modality)
+        step, trial, unit = np.nonzero(self._counts(cue_modality, z).cpu().numpy())  # (T, n, N) spikes
+        R, r0 = (x.detach().cpu().double().numpy() for x in (self.R[target_modality], self.r0[target_modality]))
+        st = self._std[target_modality]
+        protos = np.asarray(prototypes, dtype=np.float64)
+        return answers_over_grid(step * self.spec.sim.dt_ms, trial, unit, n_trials=len(z), n_units=self.n_units,
+                                 grid_ms=grid_ms, answer=lambda c: nearest_centroid((c @ R + r0) * st.std + st.mean,
+                                                                                    protos))
+
+    def blank_answer_fraction(self, n_trials: int) -> float:
+        spikes = self._counts(None, np.zeros((int(n_trials), self.latent_dim)))
+        return float((spikes.sum(dim=(0, 2)) > 0).float().mean())
 
     def recall_latency_ms(self, cue_modality, latents) -> np.ndarray:
         return self._latency(self._counts(cue_modality, self._check_cue(cue_modality, latents)))

@@ -211,18 +211,23 @@ def _cost(rows, metrics, plt):
         ax.tick_params(axis="x", rotation=30)
         ax.legend(fontsize=7)
     ax = axes[2]
-    lat_b, lat = [], []
+    lat_b, lat, blank = [], [], []
     for b in binders:
-        _, y, c = _mean_ci(rows, "k", experiment="cost", condition="novel", binder=b, phase="recall",
-                           metric="latency_ms_median", k=kmax)
+        sel = dict(experiment="cost", condition="novel", binder=b, phase="recall", k=kmax)
+        _, y, _ = _mean_ci(rows, "k", metric="latency_to_correct_answer_ms_median", **sel)
         if len(y):
             lat_b.append(b)
             lat.append(y[0])
+            _, f, _ = _mean_ci(rows, "k", metric="blank_trial_false_answer_fraction", **sel)
+            blank.append(f[0] if len(f) else np.nan)
     ax.bar(lat_b, lat, color=[_colour(metrics, b) for b in lat_b])
+    for i, f in enumerate(blank):
+        ax.annotate(f"blank trials answered: {f:.2f}", (i, 0), xytext=(0, 3), textcoords="offset points",
+                    ha="center", rotation=90, fontsize=7, va="bottom")
     ax.set_ylabel("ms (biological)")
-    ax.set_title("recall latency: cue onset to first concept spike (median)", fontsize=9)
+    ax.set_title("cue onset to a correct answer (median, 1 ms grid)", fontsize=9)
     fig.suptitle("Cost of binding and matching: counted operations and recall latency "
-                 "(energy estimates: metrics.json)")
+                 "(energy estimates from these counts: metrics.json)")
     fig.tight_layout()
     return fig
 

@@ -17,7 +17,7 @@ from neuromem.binding import hash_presentations, make_binder
 from neuromem.experiments.compare_binding.config import MODALITIES
 from neuromem.experiments.compare_binding.measures import (
     cost_metrics,
-    median_latency_ms,
+    latency_metrics,
     recall_metrics,
     unit_metrics,
 )
@@ -80,9 +80,7 @@ def run_shots_cell(name, space, K, seed, *, dataset, condition, grid, binder_opt
     recall_s = time.perf_counter() - t0
     n_cues = len(cues["picture"]) + len(cues["name"])
     cost = cost_metrics(b, len(pres), n_cues, learn_s, recall_s)  # before any further cue runs
-    if b.spiking:
-        lat = b.recall_latency_ms("picture", space["picture"].latents[cues["picture"]])
-        cost["recall/latency_ms_median"] = median_latency_ms(lat)
+    cost.update({f"recall/{m}": v for m, v in latency_metrics(b, space, cues, protos).items()})
     if received is not None:
         received[(name, condition, K, seed)] = (hash_presentations(pres), hash_cues(space, cues))
     labels = CellLabels(dataset=dataset, binder=name, engine=_engine(b), condition=condition, k=K,

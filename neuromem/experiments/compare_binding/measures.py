@@ -8,7 +8,11 @@ from neuromem.experiments.compare_binding.config import MODALITIES
 
 from neuromem.binding.cost import COST_KINDS, ENERGY_LABEL, energy_estimate
 
-__all__ = ["ENERGY_LABEL", "cost_metrics", "median_latency_ms", "recall_metrics", "unit_metrics"]
+__all__ = ["BLANK_TRIALS", "ENERGY_LABEL", "cost_metrics", "latency_metrics", "latency_to_correct_ms",
+           "median_latency_ms", "recall_metrics", "unit_metrics"]
+
+#: Blank trials (background input, no cue) per spiking binder and cell.
+BLANK_TRIALS = 20
 
 
 def recall_metrics(binder, space, cues: dict, protos: dict, guess_rngs: dict, tag: str = "") -> dict:
@@ -75,6 +79,44 @@ def median_latency_ms(latency) -> float:
     """Median of the finite recall latencies, ms (NaN when no cue was answered)."""
     lat = np.asarray(latency, dtype=float)
     return float(np.nanmedian(lat)) if np.isfinite(lat).any() else float("nan")
+
+
+def latency_to_correct_ms(answers, labels, grid_ms) -> np.ndarray:
+    """Per cue, the first grid time at which the readout's answer is the cue's concept (NaN: never in the window).
+
+    Parameters
+    ----------
+    answers : ndarray of int (n_grid, n_cues)
+        :meth:`~neuromem.binding.Binder.answers_over_time` (-1: no answer yet).
+    labels : ndarray of int (n_cues,)
+    grid_ms : ndarray (n_grid,)
+    """
+    right = np.asarray(answers) == np.asarray(labels)[None, :]
+    first = right.argmax(axis=0)
+    return np.where(right.any(axis=0), np.asarray(grid_ms, dtype=float)[first], np.nan)
+
+
+def latency_metrics(binder, space, cues: dict, protos: dict) -> dict:
+    """Cue onset to a correct picture -> name answer on the shared grid, and the blank-trial false answers.
+
+    ``latency_to_correct_answer_ms_median`` (over cues answered correctly
+    within the stimulus window), ``correct_within_window_fraction`` and
+    ``blank_trial_false_answer_fraction`` (of :data:`BLANK_TRIALS` trials with
+    background input only; any answer there is false). Spiking binders only
+    (``{}`` otherwise).
+    """
+    from neuromem.binding.latency import latency_grid_ms
+
+    grid = latency_grid_ms(binder.spec.sim.stimulus_ms) if binder.spiking else None
+    ix = cues["picture"]
+    answers = None if grid is None else binder.answers_over_time("picture", space["picture"].latents[ix], "name",
+                                                                  protos["name"], grid)
+    if answers is None:
+        return {}
+    lat = latency_to_correct_ms(answers, space["picture"].labels[ix], grid)
+    return {"latency_to_correct_answer_ms_median": median_latency_ms(lat),
+            "correct_within_window_fraction": float(np.mean(np.isfinite(lat))),
+            "blank_trial_false_answer_fraction": binder.blank_answer_fraction(BLANK_TRIALS)}
 
 
 def cost_metrics(binder, n_learn: int, n_cues: int, learn_s: float, recall_s: float) -> dict:
