@@ -1,6 +1,7 @@
 """Binders: learners that link the latents of one concept across modalities, chosen by name.
 
-``stdp`` (the spiking concept-cell network, Hebbian), ``surrogate`` (the same
+``stdp`` (the spiking concept-cell network, Hebbian), ``stdp-human-mtl`` (the
+same on the distributed regime of preset ``human-mtl``), ``surrogate`` (the same
 spiking architecture trained by backprop through time), ``contrastive``
 (CLIP-style InfoNCE), ``softmax`` (softmax concept units, cross-entropy; its
 old name ``readout`` works for one release, with a warning) and
@@ -42,6 +43,7 @@ __all__ = ["ALIASES", "BINDERS", "COST_KINDS", "FAMILIES", "PHASES", "Binder", "
            "register_alias", "register_binder", "resolve_binder_name"]
 
 register_binder("stdp", "neuromem.binding.stdp:STDPBinder")
+register_binder("stdp-human-mtl", "neuromem.binding.stdp:HumanMTLBinder")
 register_binder("surrogate", "neuromem.binding.surrogate:SurrogateBinder", requires=("torch", "norse"))
 register_binder("softmax", "neuromem.binding.softmax:SoftmaxBinder", requires=("torch",))
 register_binder("contrastive", "neuromem.binding.contrastive:ContrastiveBinder", requires=("torch",))

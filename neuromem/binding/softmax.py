@@ -55,6 +55,7 @@ class SoftmaxBinder(Binder):
 
     name = "softmax"
     traits = BinderTraits(family="backprop", n_units_counts="concept units", colour="tab:blue", has_units=True,
+                          units_assigned_by_label=True,
                           capacity=CapacityLimit(reason="one softmax unit per concept", refuses_more=True))
 
     def __init__(self, *, config: BackpropConfig | None = None, threads: int = 1, **kwargs):

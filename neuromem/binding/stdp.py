@@ -34,7 +34,7 @@ import numpy as np
 from neuromem.binding.base import Binder, RecallResult
 from neuromem.binding.traits import BinderTraits, CapacityLimit
 
-__all__ = ["STDPBinder"]
+__all__ = ["HumanMTLBinder", "STDPBinder"]
 
 
 class STDPBinder(Binder):
@@ -181,3 +181,42 @@ class STDPBinder(Binder):
     def describe(self) -> dict:
         return {**super().describe(), "engine": self.engine_name, "preset": self.spec.name,
                 "dt_ms": self.spec.sim.dt_ms, "stimulus_ms": self.spec.sim.stimulus_ms}
+
+
+class HumanMTLBinder(STDPBinder):
+    """The ``stdp`` binder on the distributed spiking regime of preset ``human-mtl``.
+
+    k-winners-take-all instead of hard lateral inhibition, a per-neuron
+    threshold spread and a 2 Hz input background (``models/human-mtl.toml``),
+    so a concept is carried by several neurons and a neuron can answer
+    several concepts. The preset has 1,000 neurons with 1 % (10) active per
+    trial; at another size ``n_units`` the binder keeps the number of active
+    neurons (``active_neurons``, default 10, at most ``n_units``), so a
+    concept is carried by as many neurons as in the preset.
+
+    Parameters
+    ----------
+    active_neurons : int
+        Winners per trial of the k-winners-take-all, >= 1.
+    **kwargs
+        See :class:`STDPBinder`.
+    """
+
+    name = "stdp-human-mtl"
+    traits = BinderTraits(family="hebbian", n_units_counts="concept neurons", colour="tab:pink", spiking=True,
+                          has_units=True, capacity=None)
+
+    def __init__(self, *, active_neurons: int = 10, preset: str = "human-mtl", spec_overrides: dict | None = None,
+                 **kwargs):
+        from neuromem._checks import is_int
+
+        if not is_int(active_neurons) or active_neurons < 1:
+            raise ValueError(f"HumanMTLBinder.active_neurons={active_neurons!r} must be an integer >= 1")
+        ov = {k: dict(v) for k, v in (spec_overrides or {}).items()}
+        n = int(kwargs["n_units"])
+        ov.setdefault("k_winners_take_all", {})["active_fraction"] = min(int(active_neurons), n) / n
+        self.active_neurons = min(int(active_neurons), n)
+        super().__init__(preset=preset, spec_overrides=ov, **kwargs)
+
+    def describe(self) -> dict:
+        return {**super().describe(), "active_neurons": self.active_neurons}

@@ -47,9 +47,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> argparse.ArgumentParser:
                         help="comma-separated binders (default: every registered binder, "
                              f"{','.join(default_binders())})")
     parser.add_argument("--shots", type=list_option(int, what="--shots", example="1,5", minimum=1), default=None,
-                        help="comma-separated K values (default: the reduced grid 1,5 with capacity N=100 x "
-                             "25,100,400 concepts; giving --shots, e.g. the full 1,2,3,5,10,15, also runs the full "
-                             "capacity grid N=50,200 x 25,50,100,200 concepts)")
+                        help="comma-separated K values (default: the reduced grid 1,5 with capacity at N=100; "
+                             "giving --shots, e.g. the full 1,2,3,5,10,15, also runs capacity at N=50,200; capacity "
+                             "is bisected in 1..16N concepts)")
     parser.add_argument("--seeds", type=list_option(int, what="--seeds", example="3,4,5", minimum=0), default=None,
                         help="comma-separated report seeds (default: 3,4,5)")
     parser.add_argument("--quick", action="store_true", help="a small grid for tests (~2 min): K 1,5; seed 3")

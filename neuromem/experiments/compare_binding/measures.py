@@ -42,13 +42,18 @@ def recall_metrics(binder, space, cues: dict, protos: dict, guess_rngs: dict, ta
 def unit_metrics(binder, space, cues: dict) -> dict:
     """Population and lifetime sparseness, invariance and concepts per responsive unit of the binder's units.
 
+    ``concepts_per_responsive_unit_<j>`` for j = 1..5 and ``6`` (6 or more),
+    the human histogram's bins, and ``human_histogram_total_variation``: its
+    distance from :data:`neuromem.analysis.human.HUMAN_CONCEPTS_PER_NEURON`
+    (NaN without a responsive unit).
+
     Spiking units use the engram experiment's response criterion on spike
     counts; rate units (probabilities in [0, 1]) the same criterion scaled by
     1/10 (median >= 0.2, baseline s.d. floor 0.05).
     """
+    from neuromem.analysis.human import HUMAN_CONCEPTS_PER_NEURON, concepts_per_neuron_histogram, total_variation
     from neuromem.analysis import (
         ResponseCriterion,
-        concepts_per_neuron_distribution,
         invariance_index,
         lifetime_sparseness,
         population_sparseness,
@@ -65,13 +70,15 @@ def unit_metrics(binder, space, cues: dict) -> dict:
         resp[m] = responsive(a, y, n_c, crit)
         tr.append(trial_responses(a, y, n_c, crit))
     union = resp["picture"] | resp["name"]
-    dist = concepts_per_neuron_distribution(union)
+    hist = concepts_per_neuron_histogram(union)
     out = {"population_sparseness": population_sparseness(np.concatenate(tr)),
            "lifetime_sparseness": lifetime_sparseness(union),
            "invariance_index": invariance_index(resp["picture"], resp["name"]),
            "n_responsive_units": float(union.any(axis=1).sum())}
-    for j, f in enumerate(dist[:4]):
+    for j, f in enumerate(hist):
         out[f"concepts_per_responsive_unit_{j + 1}"] = float(f)
+    out["human_histogram_total_variation"] = (total_variation(hist, HUMAN_CONCEPTS_PER_NEURON) if hist.sum() > 0
+                                              else float("nan"))
     return out
 
 

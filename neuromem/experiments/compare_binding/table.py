@@ -39,12 +39,16 @@ def _rows(metrics: dict, shots) -> list[tuple]:
                 rows.append((f"{cond}, {label}, K={K}: added over lookup", f"shots/{cond}/{{b}}/k={K}/{added}",
                              None))
     ik = meta_grid.get("interference_k", 5)
-    for cond in ("novel", "fitted"):
-        rows.append((f"{cond}, retention after a second group (K={ik})", f"interference/{cond}/{{b}}/k={ik}/retention",
-                     None))
+    n = meta_grid.get("n_units", 100)
+    rows.append((f"retention of group 1 after group 2 (2 x 0.75 N = {2 * math.ceil(0.75 * n)} synthetic concepts, "
+                 f"K={ik}), no replay", f"interference/synthetic/{{b}}/k={ik}/retention", None))
+    rows.append(("the same with replay of group 1 (backprop baseline)",
+                 f"interference/synthetic/{{b}}/k={ik}/retention_with_replay", None))
     for N in meta_grid.get("capacity_sizes", []):
-        rows.append((f"capacity (concepts at recall >= 0.9), N={N}", f"capacity/synthetic/{{b}}/n_units={N}/capacity",
-                     None))
+        rows.append((f"capacity (concepts at recall >= 0.9, bisection 1..16N), N={N}",
+                     f"capacity/synthetic/{{b}}/n_units={N}/capacity", None))
+        rows.append((f"bits per parameter at capacity (Hopfield 0.138, Willshaw 0.69), N={N}",
+                     f"capacity/synthetic/{{b}}/n_units={N}/bits_per_parameter", None))
     return rows
 
 
