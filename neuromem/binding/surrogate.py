@@ -184,27 +184,27 @@ class SurrogateBinder(Binder):
         self.r0 = {m: torch.zeros(self.latent_dim, device=self.device, requires_grad=True) for m in self.modalities}
 
     # ---- input --------------------------------------------------------------------------
-    def _spikes(self, modality: str | None, z: np.ndarray):
-        """Poisson spikes (n_steps, n_trials, n_in) for cues of one modality (others at background; ``None``:
-        blank trials, every input at background)."""
+    def _spikes(self, stimuli: dict, n_trials: int):
+        """Poisson spikes (n_steps, n_trials, n_in) of trials showing ``stimuli`` (modality -> latents); the
+        other modalities at background (``{}``: blank trials)."""
         import torch
 
         from neuromem.coding import encode_rates
 
         s = self.spec
-        rates = np.full((len(z), s.n_inputs), s.coding.rate_background_hz)
-        if modality is not None:
+        rates = np.full((n_trials, s.n_inputs), s.coding.rate_background_hz)
+        for modality, z in stimuli.items():
             rates[:, s.input_slice(modality)] = encode_rates(z, s.coding, self.squash[modality])
         p = torch.tensor(rates * s.sim.dt_ms * 1e-3, dtype=torch.float32, device=self.device)
         g = torch_generator(self.seeds.child("input_spikes", self._n_spike_draws))
         self._n_spike_draws += 1
         T = s.sim.stimulus_steps
-        u = torch.rand((T, len(z), s.n_inputs), generator=g).to(self.device)
+        u = torch.rand((T, n_trials, s.n_inputs), generator=g).to(self.device)
         return (u < p[None]).float()
 
-    def _forward(self, modality: str, z: np.ndarray, *, method: str):
-        x = self._spikes(modality, z)
-        spikes, _ = simulate_concept_layer(x, self.W, self.k, method=method, alpha=self.alpha)
+    def _forward(self, stimuli: dict, n_trials: int, *, method: str, theta_mv=None):
+        x = self._spikes(stimuli, n_trials)
+        spikes, _ = simulate_concept_layer(x, self.W, self.k, method=method, alpha=self.alpha, theta_mv=theta_mv)
         n_in_spk = int(x.sum().item())
         n_c_spk = int(spikes.detach().sum().item())
         return spikes, n_in_spk, n_c_spk
@@ -212,6 +212,18 @@ class SurrogateBinder(Binder):
     def _count_forward(self, phase: str, n_trials: int, n_in_spk: int, n_c_spk: int) -> None:
         self.cost.add(phase, "synaptic_events", n_in_spk * self.n_units + n_c_spk * (self.n_units - 1))
         self.cost.add(phase, "neuron_updates", n_trials * self.spec.sim.stimulus_steps * self.n_units)
+
+    # ---- training hooks (the matched binder changes them) -----------------------------------
+    def _training_views(self, lat: dict, idx) -> list[tuple[dict, tuple]]:
+        """The training trials of one batch: ``(stimuli shown, modalities completed)`` (one cue modality each)."""
+        return [({cue: lat[cue][idx]}, tuple(t for t in self.modalities if t != cue)) for cue in self.modalities]
+
+    def _readout(self, counts):
+        """What the completion map reads: the concept layer's spike counts (n_trials, n_units)."""
+        return counts
+
+    def _after_step(self, spikes) -> None:
+        """Called with every training trial's spikes after each Adam step (nothing here)."""
 
     # ---- interface ----------------------------------------------------------------------
     def _learn(self, presentations) -> None:
@@ -228,7 +240,7 @@ class SurrogateBinder(Binder):
         lat = {m: np.stack([p.latents[m] for p in presentations]) for m in self.modalities}
         tgt = {m: torch.from_numpy(self._std[m](lat[m])).to(self.device) for m in self.modalities}
         T, N, D = self.spec.sim.stimulus_steps, self.n_units, self.latent_dim
-        P, M = len(presentations), len(self.modalities)
+        P = len(presentations)
         concepts = sorted({p.concept for p in presentations})
         cid = torch.tensor([concepts.index(p.concept) for p in presentations], device=self.device)
         protos = {m: torch.stack([tgt[m][cid == c].mean(dim=0) for c in range(len(concepts))])
@@ -246,24 +258,25 @@ class SurrogateBinder(Binder):
             for b0 in range(0, P, bs):
                 idx = order[b0:b0 + bs]
                 opt.zero_grad()
-                loss = 0.0
-                for cue in self.modalities:
-                    spikes, n_in_spk, n_c_spk = self._forward(cue, lat[cue][idx], method="super")
+                loss, seen = 0.0, []
+                for stimuli, targets in self._training_views(lat, idx):
+                    spikes, n_in_spk, n_c_spk = self._forward(stimuli, len(idx), method="super",
+                                                              theta_mv=getattr(self, "theta_mv", None))
+                    seen.append(spikes.detach())
                     self._count_forward("learn", len(idx), n_in_spk, n_c_spk)
                     # backward: the weight gradient of the binary input spikes, the gradient through every
                     # neuron step, the completion map (forward once, backward twice per target)
                     self.cost.add("learn", "synaptic_events", n_in_spk * self.n_units)
                     self.cost.add("learn", "neuron_updates", len(idx) * T * self.n_units)
-                    self.cost.add("learn", "macs", 3 * (M - 1) * len(idx) * N * D)
-                    counts = spikes.sum(dim=0)
-                    for t in self.modalities:
-                        if t != cue:
-                            pred = counts @ self.R[t] + self.r0[t]
-                            if self.loss == "prototype_ce":
-                                d2 = ((pred[:, None, :] - protos[t][None]) ** 2).mean(dim=2)
-                                loss = loss + torch.nn.functional.cross_entropy(-d2 / self.tau, cid[idx])
-                            else:
-                                loss = loss + torch.mean((pred - tgt[t][idx]) ** 2)
+                    self.cost.add("learn", "macs", 3 * len(targets) * len(idx) * N * D)
+                    counts = self._readout(spikes.sum(dim=0))
+                    for t in targets:
+                        pred = counts @ self.R[t] + self.r0[t]
+                        if self.loss == "prototype_ce":
+                            d2 = ((pred[:, None, :] - protos[t][None]) ** 2).mean(dim=2)
+                            loss = loss + torch.nn.functional.cross_entropy(-d2 / self.tau, cid[idx])
+                        else:
+                            loss = loss + torch.mean((pred - tgt[t][idx]) ** 2)
                 loss.backward()
                 w_before = self.W.detach().clone() if self.subtractive else None
                 opt.step()
@@ -273,13 +286,15 @@ class SurrogateBinder(Binder):
                         self.W.copy_(w_before + self._rule.normalise_step(self.W - w_before, self._rows))
                     self.W.clamp_(min=0.0)
                     torch.minimum(self.W, self.w_max, out=self.W)
+                self._after_step(seen)
         self.cost.add("learn", "weight_updates", 3 * n_steps * self.n_plastic)  # Adam: w, m, v
 
     def _counts(self, modality: str, z: np.ndarray):
         import torch
 
         with torch.no_grad(), torch_threads(self.threads):
-            spikes, n_in_spk, n_c_spk = self._forward(modality, z, method="heaviside")
+            spikes, n_in_spk, n_c_spk = self._forward({} if modality is None else {modality: z}, len(z),
+                                                      method="heaviside")
         self._count_forward("recall", len(z), n_in_spk, n_c_spk)
         return spikes
 
@@ -294,7 +309,7 @@ class SurrogateBinder(Binder):
         spikes = self._counts(cue_modality, z)
         counts = spikes.sum(dim=0)
         with torch.no_grad():
-            out_std = (counts @ self.R[target_modality] + self.r0[target_modality]).cpu().double().numpy()
+            out_std = (self._readout(counts) @ self.R[target_modality] + self.r0[target_modality]).cpu().double().numpy()
         self.cost.add("recall", "macs", len(z) * self.n_units * self.latent_dim)
         st = self._std[target_modality]
         out = out_std * st.std + st.mean
@@ -316,7 +331,7 @@ class SurrogateBinder(Binder):
         st = self._std[target_modality]
         protos = np.asarray(prototypes, dtype=np.float64)
         return answers_over_grid(step * self.spec.sim.dt_ms, trial, unit, n_trials=len(z), n_units=self.n_units,
-                                 grid_ms=grid_ms, answer=lambda c: nearest_centroid((c @ R + r0) * st.std + st.mean,
+                                 grid_ms=grid_ms, answer=lambda c: nearest_centroid((self._readout(c) @ R + r0) * st.std + st.mean,
                                                                                     protos))
 
     def blank_answer_fraction(self, n_trials: int) -> float:

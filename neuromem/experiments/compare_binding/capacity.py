@@ -4,7 +4,8 @@ For one binder of size N and one seed, :func:`neuromem.analysis.bisect_capacity`
 (the function the concept-cell experiment uses too; galloping from 1, then
 bisecting) finds the largest number of synthetic concepts ``n`` in ``1..16 N``
 whose picture -> name recall@1 after one presentation each reaches
-:data:`CAPACITY_RECALL`; ``16 N`` passing is recorded as a lower bound. A
+:data:`CAPACITY_RECALL` (one concept passes by definition, chance being 1, so
+the sets tested start at 2); ``16 N`` passing is recorded as a lower bound. A
 binder declaring that it refuses more than ``L`` concepts
 (:class:`~neuromem.binding.traits.CapacityLimit` with ``refuses_more``) is
 searched up to ``L`` only; every binder with a declared limit gets
@@ -92,7 +93,8 @@ def run_capacity_cell(name, n_units, ratio, latent_dim, seed, *, dataset, grid, 
             sets[n] = recall_one_set(name, n_units, n, ratio, latent_dim, seed, binder_options)
         return sets[n][0]
 
-    res = bisect_capacity(score, 1, hi, threshold=CAPACITY_RECALL, gallop=True)
+    # one concept is recalled by definition (chance is 1), so the search tests 2 .. hi; 2 failing gives 1
+    res = bisect_capacity(score, min(2, hi), hi, threshold=CAPACITY_RECALL, gallop=True)
     engine = next(iter(sets.values()))[2]
     rows = []
     for n, (recall, n_plastic, _, ratio_seen) in sorted(sets.items()):
@@ -100,7 +102,7 @@ def run_capacity_cell(name, n_units, ratio, latent_dim, seed, *, dataset, grid, 
                            n_concepts=n, seed=seed).rows("capacity", "recall", {
             "picture_to_name_recall_at_1": recall, "n_plastic": n_plastic, "within_between_ratio": ratio_seen})
     cap = res.capacity
-    n_plastic = sets[cap][1] if cap in sets else sets[1][1]
+    n_plastic = sets[cap][1] if cap in sets else sets[min(sets)][1]
     vals = {"capacity": float(cap), "capacity_is_lower_bound": float(res.is_lower_bound and hi == top),
             "searched_up_to": float(hi), "declared_limit": float("nan") if declared is None else float(declared),
             "at_declared_limit": float(declared is not None and cap >= declared), "n_plastic": n_plastic,

@@ -21,6 +21,7 @@ from neuromem.experiments.compare_binding.config import GridConfig
 from neuromem.experiments.compare_binding.results import read_metrics, read_rows
 from neuromem.experiments.compare_binding.results import results_exist as _results_exist
 from neuromem.experiments.compare_binding.run import default_binders, resolve_binders, run_compare_binding
+from neuromem.experiments.compare_binding.summary import summary_markdown
 from neuromem.experiments.compare_binding.table import recall_lines
 
 __all__ = ["DESCRIPTION", "HELP", "EXAMPLE", "ENCODES", "DEFAULT_FIT_CONCEPTS", "add_arguments", "check_args",
@@ -172,7 +173,9 @@ def main(args, request, out) -> int:
         m = run_compare_binding(spaces, dataset=request.dataset, out_dir=out, binders=binders, grid=grid,
                                 binder_options=options, progress=request.progress, clock=clock)
     print("\n".join(recall_lines(m, shots=grid.shots, binders=binders)))
-    print(f"results: {Path(out) / 'results.csv'}, metrics.json")
+    print()
+    print(summary_markdown(m))  # the verdict, as written to summary.md
+    print(f"results: {Path(out) / 'results.csv'}, metrics.json, summary.md")
     if clock is not request_clock:
         print(clock.line())
     return 0

@@ -7,7 +7,7 @@ import json
 from contextlib import nullcontext
 from pathlib import Path
 
-from neuromem.binding import ALIASES, binder_names, binder_traits, resolve_binder_name
+from neuromem.binding import ALIASES, binder_names, binder_traits, default_binder_names, resolve_binder_name
 from neuromem.experiments.compare_binding.cache import CellCache, cell_key
 from neuromem.experiments.compare_binding.capacity import BITS_REFERENCES, run_capacity_cell
 from neuromem.experiments.compare_binding.cells import reference_rows, run_shots_cell
@@ -17,14 +17,17 @@ from neuromem.experiments.compare_binding.config import EXPERIMENTS, GridConfig
 from neuromem.experiments.compare_binding.measures import ENERGY_LABEL
 from neuromem.experiments.compare_binding.protocol import fewest_train_pictures, within_between
 from neuromem.experiments.compare_binding.results import write_metrics, write_rows
+from neuromem._io import atomic_write_bytes
+from neuromem.experiments.compare_binding.summary import summary_markdown
 from neuromem.experiments.compare_binding.statistics import added_over_lookup_rows, summarise
 
 __all__ = ["check_inputs", "default_binders", "resolve_binders", "run_compare_binding"]
 
 
 def default_binders() -> tuple[str, ...]:
-    """Every registered binder, in registration order (a newly registered binder joins the comparison)."""
-    return tuple(binder_names())
+    """Every registered binder that runs by default, in registration order (a newly registered binder joins the
+    comparison unless it is registered with ``default=False``, as ``surrogate-matched``)."""
+    return tuple(default_binder_names())
 
 
 def resolve_binders(binders) -> tuple[str, ...]:
@@ -161,7 +164,8 @@ def run_compare_binding(spaces: dict, *, dataset: str, out_dir, binders=None, gr
 
     Returns
     -------
-    dict : the metrics written to ``metrics.json``.
+    dict : the metrics written to ``metrics.json`` (the verdict also goes to ``summary.md``,
+    :mod:`~neuromem.experiments.compare_binding.summary`).
 
     Raises
     ------
@@ -204,5 +208,7 @@ def run_compare_binding(spaces: dict, *, dataset: str, out_dir, binders=None, gr
     write_metrics(out / "metrics.json", metrics)
     with nullcontext() if clock is None else clock.stage("figures"):
         metrics["_meta"]["figures"] = write_figures(out, rows, metrics)
+    metrics["_meta"]["summary"] = "summary.md"
     write_metrics(out / "metrics.json", metrics)
+    atomic_write_bytes(out / "summary.md", summary_markdown(metrics).encode())
     return metrics
