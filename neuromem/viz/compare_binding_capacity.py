@@ -91,6 +91,7 @@ def plot_capacity(rows, metrics, plt):
     ax.set_ylabel(f"bits per parameter at capacity\n(n log2 n / count; {spread})")
     ax.set_title("information per parameter, with the Willshaw and Hopfield references", fontsize=8)
     ax.legend(fontsize=6)
+    fig.subplots_adjust(wspace=0.35)
     fig.suptitle("Capacity by integer bisection (1 to 16 N) on synthetic concepts matched to the real "
                  "within/between distance ratio", fontsize=10)
     return fig

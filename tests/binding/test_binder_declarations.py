@@ -84,7 +84,9 @@ def _split_space(seed=3):
 def test_every_registered_binder_declares_valid_traits():
     expected = {"stdp": ("hebbian", "concept neurons"), "hopfield": ("hebbian", "pattern slots"),
                 "surrogate": ("backprop", "concept neurons"), "contrastive": ("backprop", "shared dimensions"),
-                "softmax": ("backprop", "concept units")}
+                "softmax": ("backprop", "concept units"), "stdp-human-mtl": ("hebbian", "concept neurons"),
+                "surrogate-matched": ("backprop", "concept neurons"),
+                "surrogate-matched-100": ("backprop", "concept neurons")}
     for name in binder_names():
         t = binder_traits(name)
         assert isinstance(t, BinderTraits), name
@@ -96,6 +98,11 @@ def test_every_registered_binder_declares_valid_traits():
     assert binder_traits("contrastive").capacity is None
     assert binder_traits("softmax").capacity.refuses_more  # one softmax unit per concept
     assert len({binder_traits(n).colour for n in binder_names()}) == len(binder_names())  # distinct colours
+    # the matched BPTT binders run only when named; label-assigned units are declared
+    from neuromem.experiments.compare_binding import default_binders
+
+    assert "surrogate-matched" not in default_binders() and "stdp-human-mtl" in default_binders()
+    assert [n for n in binder_names() if binder_traits(n).units_assigned_by_label] == ["softmax"]
 
 
 def test_traits_are_checked_and_a_binder_without_them_is_refused():

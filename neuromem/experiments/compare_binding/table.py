@@ -60,13 +60,19 @@ def _fmt(metrics: dict, key):
     ci = metrics.get(f"{key}_ci95")
     ci = None if ci is None or math.isnan(ci) else ci
     ci_txt = "" if ci is None else f" ± {ci:.2f}"
-    return (f"{v:.2f}{ci_txt}" if abs(v) < 10 else f"{v:.0f}{ci_txt}"), (v, ci or 0.0)
+    if 0 < abs(v) < 0.01:  # e.g. bits per parameter: two decimals would show 0.00
+        ci_txt = "" if ci is None else f" ± {ci:.1e}"
+        return f"{v:.1e}{ci_txt}", (v, ci)
+    return (f"{v:.2f}{ci_txt}" if abs(v) < 10 else f"{v:.0f}{ci_txt}"), (v, ci)
 
 
 def _verdict(a, b, names) -> str:
-    """Which of two ``(value, ci)`` is higher; "tie" when the 95 % CIs overlap; "-" when one is missing."""
+    """Which of two ``(value, ci)`` is higher; "tie" when the 95 % CIs overlap; "-" when one is missing;
+    "no CI (one seed)" when an interval is missing (one seed cannot say which is better)."""
     if a is None or b is None:
         return "-"
+    if a[1] is None or b[1] is None:
+        return "no CI (one seed)"
     if abs(a[0] - b[0]) <= a[1] + b[1]:
         return "tie"
     return names[0] if a[0] > b[0] else names[1]
