@@ -54,7 +54,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> argparse.ArgumentParser:
     parser.add_argument("--seeds", type=list_option(int, what="--seeds", example="3,4,5", minimum=0), default=None,
                         help="comma-separated report seeds (default: 3,4,5)")
     parser.add_argument("--quick", action="store_true", help="a small grid for tests (~2 min): K 1,5; seed 3")
-    parser.add_argument("--engine", default="numba", help="engine of the stdp binder (default numba)")
+    parser.add_argument("--engine", default="numba", help="engine of the stdp binders (default numba)")
     parser.add_argument("--fit-fraction", type=_fraction, default=None, metavar="F",
                         help="deprecated: the same as --fit-concepts F")
     return parser
@@ -169,6 +169,7 @@ def main(args, request, out) -> int:
     spaces = {seed: request.encode(seed).space for seed in grid.seeds}
     options = load_tuned()  # backprop hyper-parameters chosen once on the tuning seeds (neuromem/binding/binders.toml)
     options["stdp"] = {"engine": args.engine}
+    options["stdp-human-mtl"] = {"engine": args.engine}
     with clock.stage("binding"):
         m = run_compare_binding(spaces, dataset=request.dataset, out_dir=out, binders=binders, grid=grid,
                                 binder_options=options, progress=request.progress, clock=clock)
