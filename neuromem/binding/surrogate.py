@@ -1,16 +1,14 @@
 """``surrogate``: the spiking concept layer of ``stdp``, trained by backprop through time.
 
-Same neurons, different plasticity. The architecture is the ``stdp``
-binder's: each modality's latent is population-coded
+Same neurons, different plasticity. The architecture is ``stdp``'s: each modality's latent is population-coded
 (:func:`neuromem.coding.encode_rates` with the squash fitted on the
 reference latents) and drawn as Poisson spikes (Bernoulli per step with
 probability ``rate x dt``); they drive ``n_units`` LIF concept neurons with the
 preset's neuron parameters and lateral inhibition, integrated step by step
 with the norse engine's neuron step (:func:`neuromem.engines.norse.step.lif_step`,
-Norse's ``lif_refrac_feed_forward_step`` written over named tuples with an
-injectable spike function; with the engine's effective rates the update is
-Brian2's exponential Euler, see :mod:`neuromem.engines.norse.engine`). The only difference is the
-spike function: in the backward pass the Heaviside step is replaced by
+Norse's ``lif_refrac_feed_forward_step`` over named tuples with an injectable spike function, see
+:mod:`neuromem.engines.norse.engine`). The only difference is the spike function: in the backward pass
+the Heaviside step is replaced by
 Norse's SuperSpike surrogate gradient (Zenke & Ganguli 2018),
 ``d z / d v = 1 / (alpha |v - v_th| + 1)^2``.
 
@@ -32,15 +30,12 @@ over the concepts of the ``learn`` call with logits ``-d^2 / tau``, ``d^2``
 the mean squared distance of the completed latent to each concept's target
 prototype (the mean of its presented target latents), which trains for what
 recall asks: the completed latent nearest its own concept's prototype.
-There is no adaptive threshold (the STDP network uses one during learning
-only).
-
-Time grid: BPTT over 2,000 steps per trial at the preset's 0.1 ms is beyond a
-two-core budget, so the binder simulates at ``dt_ms`` (default 0.25 ms, the
-largest step at which the spec keeps winner-take-all) for a ``stimulus_ms``
-window (default 50 ms); everything else is the preset's.
-The neuron step itself is the engine's (``tests/binding`` checks identical
-voltages and spikes against the norse engine on the engine's grid).
+No adaptive threshold; time grid ``dt_ms`` 0.25 ms (the largest step at
+which the spec keeps winner-take-all) and ``stimulus_ms`` 50 ms, since BPTT
+over the preset's 2,000 steps of 0.1 ms is beyond a two-core budget
+(``surrogate-matched``, :mod:`neuromem.binding.surrogate_matched`, removes
+these differences). The neuron step is the engine's (``tests/binding``
+checks identical voltages and spikes against the norse engine).
 
 Cost (:mod:`neuromem.binding.cost`, the same convention as ``stdp``'s):
 forward, ``synaptic_events`` counted from the spikes (input spike x
@@ -52,11 +47,9 @@ gradient of the binary input spikes as ``synaptic_events`` (input spike x
 latent_dim`` per trial and target, backward twice that); 3 ``weight_updates``
 per parameter and Adam step.
 
-Seeds (children of the binder's seed tree): ``weights/input`` (initial input
-weights, as the preset draws them), ``weights/completion`` (the linear map of
-spike counts to the target latent), ``input_spikes/#i`` (the i-th draw of
-Poisson input spikes), ``training/#i`` (mini-batch order of the i-th
-``learn`` call).
+Seeds (children of the binder's seed tree): ``weights/input`` (input weights, as the preset draws them),
+``weights/completion`` (the completion map), ``input_spikes/#i`` (the i-th Poisson draw), ``training/#i``
+(mini-batch order of the i-th ``learn`` call).
 """
 
 from __future__ import annotations
