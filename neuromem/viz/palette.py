@@ -18,7 +18,7 @@ MODALITY_COLOUR_WORDS = {"picture": "blue", "name": "red", "spoken": "green"}
 
 
 def concept_colours(n: int) -> list[tuple]:
-    """RGBA colours of concepts ``0 .. n-1`` (the same index always gets the same colour for a given ``n`` range).
+    """RGBA colours of the concepts with indices 0 to n - 1 (an index keeps its colour for a given n range).
 
     Raises
     ------
