@@ -53,7 +53,10 @@ def main(argv=None) -> int:
             mem = learn(ds, config=LearnConfig(seed=seed), encoder_config=EncoderConfig(spoken=False),
                         log=lambda *_: None)
             m = memory_add_decisions(mem, held, known)
-        m.update(known_concepts=known, new_concepts=new)
+        items = m.pop("items")
+        m.update(known_concepts=known, new_concepts=new, wrong_decisions=[
+            {k: r[k] for k in ("concept", "file", "decision", "novelty_score")} for r in items
+            if (r["decision"] == "recruit") == (r["concept"] in known)])
         per_seed[str(seed)] = m
         print(f"seed {seed}: AUC match {m['novelty_auc_match_error']:.3f} network {m['novelty_auc_network']:.3f} "
               f"combined {m['novelty_auc_combined']:.3f}; decisions {m['gate_decision_accuracy']:.3f}", flush=True)

@@ -56,8 +56,9 @@ def plot_match_error_distributions(metrics: dict, arrays: dict, out) -> Path:
                 color="tab:blue")
         ax.hist(x[~known], bins=bins, alpha=0.6, density=True, label=f"new concepts (n={int((~known).sum())})",
                 color="tab:red")
+        thr_label = f"threshold: calibration {metrics['quantile']:g} quantile (per seed)"
         for i, t in enumerate(thr):
-            ax.axvline(t, color="k", ls="--", lw=0.8, label="gate threshold (per seed)" if i == 0 else None)
+            ax.axvline(t, color="k", ls="--", lw=0.8, label=thr_label if i == 0 else None)
         ax.set_xlabel(label)
         ax.set_ylabel("density")
         ax.set_title(f"AUC new vs known {a:.3f} (mean of {len(metrics['seeds'])} seeds)" if a is not None else "")
