@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from neuromem.analysis.novelty import NoveltyGate, fit_gate
+from neuromem.analysis.novelty import NoveltyGate, engram_response, fit_gate
 
 __all__ = ["MAX_CALIBRATION_PICTURES", "calibrate", "memory_gate", "picture_novelty"]
 
@@ -47,7 +47,6 @@ def calibrate(memory, latents: np.ndarray, match_errors: np.ndarray) -> NoveltyG
         None (nothing stored) with fewer than two pictures.
     """
     from neuromem.seeds import SeedTree
-    from neuromem.store.recall import network_concept
 
     z = np.asarray(latents, dtype=np.float32)
     e = np.asarray(match_errors, dtype=np.float64)
@@ -58,7 +57,7 @@ def calibrate(memory, latents: np.ndarray, match_errors: np.ndarray) -> NoveltyG
                                                                                   replace=False))
         z, e = z[keep], e[keep]
     counts = memory.cue_counts("picture", z)
-    response = np.array([network_concept(memory.store, c)[1] for c in counts], dtype=np.float64)
+    _, response = engram_response(counts, [memory.store.node(c).engram_neurons for c in memory.store.concepts])
     gate = fit_gate(np.maximum(e, 1e-12), response)
     memory.meta.setdefault("thresholds", {})["novelty_gate"] = gate.to_dict()
     return gate
