@@ -138,7 +138,7 @@ def test_a_long_stage_reports_progress_in_a_log_file(monkeypatch, tmp_path, caps
     base = synthetic_concepts(4, 8, 0.4, n_train=3, n_test=2, seed=3)
     space = LatentSpace(concepts=base.concepts, modalities=base.modalities, seed=3, fit_concepts=base.concepts[:2])
     grid = GridConfig(shots=(1, 2), seeds=(3,), n_units=8, interference_k=1, capacity_sizes=(8,),
-                      capacity_concepts=(4,), test_per_concept=2, word_repeats=1)
+                      capacity_max_per_unit=2, test_per_concept=2, word_repeats=1)
     run_compare_binding({3: space}, dataset="toy", out_dir=tmp_path, binders=("hopfield",), grid=grid,
                         experiments=("shots",), progress=True)
     err = capsys.readouterr().err
