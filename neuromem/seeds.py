@@ -48,6 +48,7 @@ path                            used by
 ``novelty/calibration``,        the novelty gate's calibration pictures; the known vs new
 ``novelty/user_split``          concepts of the user-like folder measurement
 ``data/photo_folder/<c>``       crops of :func:`neuromem.data.photo_folder.write_photo_folder`
+``thesaurus_route_split``       the thesaurus-route measurement's pictures per concept
 ==============================  ==============================================================
 
 The shuffled-pairing control reuses ``input_spikes/train``: it differs from
@@ -89,6 +90,8 @@ SEED_NAMES = {
     "synthetic": "synthetic concept sets (compare-binding: synthetic/capacity/<n concepts>)",
     "novelty": "the novelty gate (children: calibration, the calibration pictures; user_split, known vs new concepts)",
     "data": "generated example data (child photo_folder/<concept>: the crops of a user-like photo folder)",
+    "thesaurus_route_split": "the pictures per concept of the thesaurus-route measurement (neuromem.experiments."
+                             "thesaurus_route)",
 }
 
 
