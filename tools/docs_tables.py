@@ -192,11 +192,44 @@ def thesaurus_table(source: Path) -> str:
     return "\n".join(lines)
 
 
+NOVELTY_ROWS = (("`novelty_auc_match_error`", "novelty_auc_match_error"), ("`novelty_auc_network`", "novelty_auc_network"),
+                ("`novelty_auc_combined` (target >= 0.9)", "novelty_auc_combined"),
+                ("`wrong_recall_auc` (target >= 0.7)", "wrong_recall_auc"),
+                ("`gate_decision_accuracy`", "gate_decision_accuracy"),
+                ("new concepts called new", "gate_new_recall"), ("known concepts called new", "gate_known_false_new"),
+                ("recall of known concepts, network", "network_recall_known"),
+                ("recall of known concepts, nearest-prototype reference", "nearest_prototype_recall_known"))
+
+
+def novelty_gate_table(source: Path) -> str:
+    """The novelty-gate table: digits, Fashion-MNIST and the user-like folder of a ``results-22-novelty`` folder
+    (``<source>/digits/metrics.json``, ``<source>/fashion-mnist/metrics.json``, ``<source>/user_folder.json``)."""
+    cols = {"digits": source / "digits" / "metrics.json", "Fashion-MNIST": source / "fashion-mnist" / "metrics.json",
+            "user-like photo folder": source / "user_folder.json"}
+    runs = {name: json.loads(f.read_text()) for name, f in cols.items()}
+    head = "| | " + " | ".join(f"{n} (seeds {','.join(str(s) for s in m['seeds'])})" for n, m in runs.items()) + " |"
+    lines = [head, "|---|" + "---|" * len(runs)]
+    for label, key in NOVELTY_ROWS:
+        cells = []
+        for m in runs.values():
+            v, ci, n = m.get(key), m.get(f"{key}_ci95"), m.get(f"{key}_n_seeds")
+            if v is None:
+                cells.append("undefined")
+                continue
+            cell = f"{v:.3f}" + (f" ± {ci:.3f}" if ci is not None and np.isfinite(ci) else "")
+            if n is not None and n != len(m["seeds"]):
+                cell += f" ({n} of {len(m['seeds'])} seeds defined)"
+            cells.append(cell)
+        lines.append(f"| {label} | " + " | ".join(cells) + " |")
+    return "\n".join(lines)
+
+
 GENERATORS = {"gpu-check": gpu_check_table, "compare-binding": compare_binding_table,
               "compare-binding-summary": compare_binding_summary_table,
               "literature-check": literature_check_table, "concept-cells": concept_cells_table,
               "concept-cells-tradeoff": concept_cells_tradeoff_table,
-              "concept-cells-engram": concept_cells_engram_table, "thesaurus": thesaurus_table}
+              "concept-cells-engram": concept_cells_engram_table,
+              "novelty-gate": novelty_gate_table, "thesaurus": thesaurus_table}
 
 
 def documents(root: Path = ROOT) -> list[Path]:
