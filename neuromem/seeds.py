@@ -37,6 +37,8 @@ path                            used by
                                 one-shot concepts, ``<item>`` the item's hash),
                                 ``benchmark``
 ``shuffle``                     partners of the shuffled-pairing control
+``pairing``                     which concepts are paired and which are control pairs
+                                (concept-association; its drives: ``input_spikes/pairing/<n>``)
 ``recall_guess``                the seeded guess when a recall pattern is empty
 ``binder/<name>``               a binder's own tree (given to the binder by its caller;
                                 below it ``weights``, ``input_spikes``, ``training``)
@@ -74,8 +76,9 @@ SEED_NAMES = {
     "training": "choice and order of the learning presentations",
     "test_items": "choice of test cues (children: test, control)",
     "input_spikes": "Poisson input spikes (children: the session phase: train, test, control_test, asynchronous, "
-                    "blank_period, assign, learn/<i>, cue/<i>, cue/<item>, one_shot/<item>, benchmark)",
+                    "blank_period, pairing/<n>, assign, learn/<i>, cue/<i>, cue/<item>, one_shot/<item>, benchmark)",
     "shuffle": "the shuffled-pairing control's partners",
+    "pairing": "which concepts are paired and which are control pairs (concept-association)",
     "recall_guess": "the seeded guess when a recall pattern is empty",
     "binder": "a binder's own randomness (child: the binder name; below it weights, input_spikes, training)",
     "cue_noise": "noise added to cues",

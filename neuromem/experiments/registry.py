@@ -43,6 +43,7 @@ EXPERIMENTS: dict[str, str] = {
     "binding-window": "neuromem.experiments.binding_window",
     "compare-binding": "neuromem.experiments.compare_binding",
     "concept-cells": "neuromem.experiments.concept_cells",
+    "concept-association": "neuromem.experiments.concept_association",
 }
 
 REQUIRED_ATTRIBUTES = ("DESCRIPTION", "HELP", "EXAMPLE", "ENCODES", "add_arguments", "check_args", "main")
