@@ -9,7 +9,7 @@ from neuromem.cli.common import HelpFormatter
 
 SUMMARY = "inspect or extend a saved memory"
 DESCRIPTION = ("Work on a memory folder written by `neuromem learn`: `memory show` prints its concepts, items, "
-               "engram neurons and hierarchy; `memory add` adds one picture, linked to the nearest concept by "
+               "engram neurons, hierarchy and association links (with their strength); `memory add` adds one picture, linked to the nearest concept by "
                "locality or learned one-shot as a new concept, and saves a new generation.")
 EXAMPLE = "neuromem memory show --memory my_memory"
 
@@ -48,6 +48,11 @@ def show(args) -> int:
     roots = [n for n in g.nodes if g.in_degree(n) == 0 and g.out_degree(n) > 0]
     for r in roots:
         print(f"hierarchy: {r} -> " + ", ".join(sorted(mem.store.descendants(r))))
+    from neuromem.store.associations import association_links
+
+    for link in association_links(mem.store):
+        strength = "strength not recorded" if link["strength"] is None else f"strength {link['strength']:.2f}"
+        print(f"association: {link['a']} -- {link['b']} ({strength})")
     return 0
 
 

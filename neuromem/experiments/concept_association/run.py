@@ -6,7 +6,7 @@ import time
 
 import numpy as np
 
-from neuromem.analysis.association import cued_recall_rank_fraction, gastaldi_band
+from neuromem.analysis.association import cued_recall_rank_fraction, gastaldi_band, paired_response_fraction
 from neuromem.experiments.concept_association.config import MODALITIES, AssociationConfig
 from neuromem.experiments.concept_association.measures import PER_COUNT_KEYS, count_measures, responses
 from neuromem.experiments.concept_association.protocol import choose_pairs, pairing_round
@@ -118,6 +118,7 @@ def run_seed(cfg: AssociationConfig, space: LatentSpace, seed: int, *, progress:
         **per_count,
         "concepts": names, "pairs": [[names[a], names[b]] for a, b in pairs],
         "control_pairs": [[names[c], names[d]] for c, d in controls],
+        "pair_strengths": {f"{names[a]}|{names[b]}": paired_response_fraction(r0, r_last, a, b) for a, b in pairs},
         "concepts_per_neuron_counts_before": hist_before, "concepts_per_neuron_counts_after": hist_after,
         "gamma": gamma, "neurons_per_concept_before": float(r0.sum(axis=0).mean()),
         "shared_fraction_band": gastaldi_band(gamma, n_neurons) if 0 < gamma < 1 else None,
