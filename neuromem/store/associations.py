@@ -2,7 +2,8 @@
 
 An association link joins two concepts symmetrically (the store's
 ``associations`` graph, never its ``hierarchy``). A link made by pairing
-(``neuromem run concept-association --memory DIR``) carries a ``strength``
+(``neuromem run concept-association --memory DIR``,
+:mod:`neuromem.experiments.concept_association.links`) carries a ``strength``
 in [0, 1]: the measured fraction of one concept's neurons that came to answer
 the other after the pairings (``paired_response_fraction`` at the last
 pairing count, averaged over the seeds that paired the two); a link made by
@@ -18,8 +19,8 @@ from __future__ import annotations
 
 import math
 
-__all__ = ["MIN_PAIRING_STRENGTH", "STRENGTH_SCHEMA_VERSION", "STRENGTH_TABLE", "add_pairing_associations",
-           "association_links", "check_strength", "pairing_strengths", "read_strengths", "write_strengths"]
+__all__ = ["MIN_PAIRING_STRENGTH", "STRENGTH_SCHEMA_VERSION", "STRENGTH_TABLE", "association_links", "check_strength",
+           "pairing_strengths", "read_strengths", "write_strengths"]
 
 #: The store schema version that added ``association_strength``.
 STRENGTH_SCHEMA_VERSION = 2
@@ -85,38 +86,3 @@ def pairing_strengths(metrics: dict) -> dict:
             if v is not None and v == v:
                 acc.setdefault(tuple(sorted(key.split("|", 1))), []).append(float(v))
     return {k: sum(v) / len(v) for k, v in acc.items()}
-
-
-def add_pairing_associations(memory_dir, metrics: dict) -> tuple[list, str]:
-    """Add the pairs of a concept-association run that formed (strength >= :data:`MIN_PAIRING_STRENGTH`) as
-    association links with strength to the memory in ``memory_dir``; save a new generation.
-
-    Returns
-    -------
-    added : list of str
-        ``"a -- b (strength)"`` of every link added or updated.
-    generation : str
-        The saved generation's name.
-
-    Raises
-    ------
-    ValueError
-        When the memory holds none of the run's paired concepts (learned on other concepts).
-    """
-    from neuromem.store.memory import load_memory
-    from neuromem.store.persist import check_writable
-
-    mem = load_memory(memory_dir)
-    check_writable(memory_dir)
-    strengths = pairing_strengths(metrics)
-    known = {k: v for k, v in strengths.items() if k[0] in mem.store and k[1] in mem.store}
-    if strengths and not known:
-        raise ValueError(f"the memory in {memory_dir} holds none of the paired concepts "
-                         f"({sorted({c for k in strengths for c in k})}); learn it on the same dataset")
-    added = []
-    for (a, b), v in sorted(known.items()):
-        if v >= MIN_PAIRING_STRENGTH:
-            mem.store.associate(a, b, strength=v)
-            added.append(f"{a} -- {b} ({v:.2f})")
-    gen = mem.save(memory_dir)
-    return added, gen.name

@@ -31,6 +31,8 @@ def plot_raster(metrics: dict, path) -> Path | None:
     if not r:
         return None
     plt = _plt()
+    from matplotlib.ticker import MaxNLocator
+
     roles = ("A", "B", "control")
     fig, axes = plt.subplots(2, 3, figsize=(9, 4.6), sharex=True, sharey="col")
     for i, when in enumerate(("before", "after")):
@@ -41,6 +43,7 @@ def plot_raster(metrics: dict, path) -> Path | None:
                 ax.vlines(sp, t + 0.6, t + 1.4, color="tab:red" if kind == "name" else "k", lw=1)
             ax.axvspan(0, r["stimulus_ms"], color="0.92", zorder=0)
             ax.set_ylim(0.4, max(len(d["kind"]), 1) + 0.6)
+            ax.yaxis.set_major_locator(MaxNLocator(integer=True))
             if i == 0:
                 ax.set_title(f"{role}: {r['concepts'][role]}", fontsize=10)
             if j == 0:

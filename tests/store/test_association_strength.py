@@ -9,7 +9,8 @@ import sqlite3
 import pytest
 
 from neuromem.store import ConceptStore
-from neuromem.store.associations import MIN_PAIRING_STRENGTH, add_pairing_associations, association_links
+from neuromem.experiments.concept_association.links import add_pairing_associations
+from neuromem.store.associations import MIN_PAIRING_STRENGTH, association_links
 from neuromem.store.database import STORE_SCHEMA_VERSION
 
 from memory_helpers import neuromem_here

@@ -100,7 +100,7 @@ def main(args: argparse.Namespace, request, out: Path) -> int:
         value = "-" if t["value"] is None else f"{t['value']:.3f}"
         print(f"{t['target']:78s} {state}: {value}")
     if args.memory is not None:
-        from neuromem.store.associations import add_pairing_associations
+        from neuromem.experiments.concept_association.links import add_pairing_associations
 
         added, gen = add_pairing_associations(args.memory, m)
         print(f"association links added to {args.memory}: {added or 'none formed'} (saved {gen})")
