@@ -9,8 +9,9 @@ from neuromem.cli.common import HelpFormatter
 
 SUMMARY = "inspect or extend a saved memory"
 DESCRIPTION = ("Work on a memory folder written by `neuromem learn`: `memory show` prints its concepts, items, "
-               "engram neurons, hierarchy and association links (with their strength); `memory add` adds one picture, linked to the nearest concept by "
-               "locality or learned one-shot as a new concept, and saves a new generation.")
+               "engram neurons, hierarchy and association links (with their strength); `memory add` adds one "
+               "picture, linked to the nearest concept by locality or learned one-shot as a new concept, and saves a "
+               "new generation.")
 EXAMPLE = "neuromem memory show --memory my_memory"
 
 
@@ -75,10 +76,12 @@ def add(args) -> int:
 def add_arguments(p) -> None:
     msub = p.add_subparsers(dest="memory_command", required=True, metavar="{show,add}")
     fmt = HelpFormatter
-    s = msub.add_parser("show", help="concepts, items, engrams and hierarchy as a table", formatter_class=fmt,
+    s = msub.add_parser("show", help="concepts, items, engrams, hierarchy and associations as a table",
+                        formatter_class=fmt,
                         description="Print a saved memory as a table: each concept with its pictures, written and "
                                     "spoken names, engram neurons, parents and children; then the link radius, the "
-                                    "match error threshold and the hierarchy.",
+                                    "match error threshold, the hierarchy and the association links with their "
+                                    "strength.",
                         epilog="example:\n  neuromem memory show --memory my_memory")
     s.add_argument("--memory", default=None, help="memory folder (as for every other command)")
     s.add_argument("dir", nargs="?", default=None, help="memory folder (the same as --memory)")

@@ -83,7 +83,8 @@ def plot_fractions(metrics: dict, path) -> Path:
         bx.axhspan(band["min"], band["max"], color="tab:green", alpha=0.15,
                    label=f"band: min {band['min']:.3f} (chance + 2 sd), max {band['max']:.2f}")
         bx.axhline(band["chance"], color="tab:green", ls=":", label=f"chance (gamma = {band['gamma']:.4f})")
-        bx.axhline(band["fit"], color="tab:green", ls="--", label=f"Gastaldi et al. fit at this gamma ({band['fit']:.3f})")
+        bx.axhline(band["fit"], color="tab:green", ls="--",
+                   label=f"Gastaldi et al. fit at this gamma ({band['fit']:.3f})")
     bx.set_xlabel("pairing trials")
     bx.set_ylabel("shared fraction c of the two engrams")
     bx.set_ylim(-0.03, 1.05)
