@@ -2,7 +2,7 @@
 
     python tools/concept_cells_engram.py results-19     # collect, write the summary, table and figure
 
-Reads ``<results>/<dataset>-<preset>/seed_<S>/metrics.json`` (``neuromem run engram-formation --fit-concepts
+Reads every ``<results>/.../seed_<S>/metrics.json`` (e.g. ``<results>/<dataset>-<preset>/seed_<S>``) (``neuromem run engram-formation --fit-concepts
 0.5 ...``, one folder per seed), writes the per-seed numbers the page needs to
 ``docs/measurements/concept_cells_engram.json``, regenerates the table between the markers
 ``<!-- table: concept-cells-engram ... -->`` / ``<!-- end table -->`` of
@@ -36,14 +36,10 @@ KEYS = ("picture_to_name_recall_at_1", "nearest_prototype_reference_recall_at_1"
 def collect(results: Path) -> dict:
     """``{"<dataset>/<preset>": {"<seed>": {key: value}}}`` from the run folders under ``results``."""
     out = {}
-    for folder in sorted(p for p in results.iterdir() if p.is_dir()):
-        for seed_dir in sorted(folder.glob("seed_*")):
-            f = seed_dir / "metrics.json"
-            if not f.is_file():
-                continue
-            m = json.loads(f.read_text())
-            out.setdefault(f"{m['dataset']}/{m['preset']}", {})[str(m["seed"])] = {k: m.get(k) for k in KEYS}
-    return out
+    for f in sorted(results.rglob("seed_*/metrics.json")):  # sub-folders too (results-19/excitability/...)
+        m = json.loads(f.read_text())
+        out.setdefault(f"{m['dataset']}/{m['preset']}", {})[str(m["seed"])] = {k: m.get(k) for k in KEYS}
+    return dict(sorted(out.items()))
 
 
 def pooled_histogram(runs: dict) -> tuple[np.ndarray, int]:

@@ -15,11 +15,14 @@ source (a path relative to the repository root):
 Generators: ``gpu-check`` (``tools/gpu_check.py``'s JSON), ``compare-binding``
 (a ``neuromem run compare-binding`` folder or its ``metrics.json``:
 ``neuromem.experiments.compare_binding.table.summary_table``),
+``compare-binding-summary`` (a comparison's ``summary.md``: its headline table,
+checked against the ``metrics.json`` beside it),
 ``literature-check`` (a results folder checked by ``neuromem check``:
 ``neuromem.analysis.literature.format_check_table``), ``concept-cells`` and ``concept-cells-tradeoff`` (a
 ``neuromem run concept-cells`` folder: ``neuromem.experiments.concept_cells.table``) and
 ``concept-cells-engram`` (``docs/measurements/concept_cells_engram.json``, written by
-``tools/concept_cells_engram.py``).
+``tools/concept_cells_engram.py``), ``thesaurus`` (``results-22-thesaurus/metrics.json``, written by
+``simulations/thesaurus_fashion.py``).
 """
 
 from __future__ import annotations
@@ -39,6 +42,8 @@ MARKER = re.compile(r"(?m)(^<!-- table: (?P<kind>[\w-]+) (?P<source>\S+) -->\n)(
 GPU_CASES = {
     "surrogate_400_neurons_learn_recall_100_presentations_10_epochs":
         "`surrogate`, 400 neurons, 100 presentations x 10 epochs of BPTT + recall",
+    "surrogate_matched_100_neurons_learn_recall_100_presentations_10_epochs":
+        "`surrogate-matched`, 100 neurons, 0.1 ms x 200 ms trials, 100 presentations x 10 epochs of BPTT + recall",
     "contrastive_256_dims_learn_recall_100_presentations_300_epochs":
         "`contrastive`, 256 shared dims, 100 presentations x 300 epochs + recall",
     "norse_engine_1280x4000_1s_biology_plastic": "`norse` engine, 1280 inputs x 4000 LIF, 1 s of biology, plastic",
@@ -64,6 +69,24 @@ def compare_binding_table(source: Path) -> str:
 
     m = _metrics(source)
     return summary_table(m, shots=tuple(m.get("_meta", {}).get("grid", {}).get("shots", (1, 5))))
+
+
+def compare_binding_summary_table(source: Path) -> str:
+    """The headline table of a comparison's ``summary.md`` (written by ``neuromem run compare-binding``).
+
+    The table is checked against the run itself: it must equal the table
+    generated afresh from the same folder's ``metrics.json``.
+    """
+    from neuromem.experiments.compare_binding.summary import TABLE_END, TABLE_START, headline_table
+
+    text = source.read_text()
+    if TABLE_START not in text or TABLE_END not in text:
+        raise ValueError(f"{source} has no headline table; give the summary.md of a compare-binding run")
+    table = text.split(TABLE_START, 1)[1].split(TABLE_END, 1)[0].strip()
+    metrics = source.with_name("metrics.json")
+    if metrics.is_file() and headline_table(_metrics(metrics)).strip() != table:
+        raise ValueError(f"{source} disagrees with {metrics}; re-run the comparison or neuromem figures on it")
+    return table
 
 
 def literature_check_table(source: Path) -> str:
@@ -151,10 +174,29 @@ def concept_cells_tradeoff_table(source: Path) -> str:
     return tradeoff_table(m["tradeoff"], m.get("capacity_n_neurons"))
 
 
+def thesaurus_table(source: Path) -> str:
+    """The thesaurus route on Fashion-MNIST (``simulations/thesaurus_fashion.py``'s ``metrics.json``)."""
+    m = _metrics(source)
+    rows = [("superordinate hit fraction (top-k classes under the concept's superordinate)",
+             "superordinate_hit_fraction"),
+            ("`thesaurus_parent_accuracy` (novel concept placed by the thesaurus)", "thesaurus_parent_accuracy"),
+            ("`locality_parent_accuracy` (novel concept placed by latent locality alone)", "locality_parent_accuracy"),
+            ("`thesaurus_parent_majority_baseline` (always the commonest parent)",
+             "thesaurus_parent_majority_baseline")]
+    lines = [f"| measure (report seeds {', '.join(map(str, m['seeds']))}) | mean | 95 % CI | per seed |",
+             "|---|---|---|---|"]
+    for label, key in rows:
+        v = m[key]
+        lines.append(f"| {label} | {v['mean']:.3f} | ± {v['ci95']:.3f} | "
+                     f"{', '.join(f'{x:.2f}' for x in v['per_seed'])} |")
+    return "\n".join(lines)
+
+
 GENERATORS = {"gpu-check": gpu_check_table, "compare-binding": compare_binding_table,
+              "compare-binding-summary": compare_binding_summary_table,
               "literature-check": literature_check_table, "concept-cells": concept_cells_table,
               "concept-cells-tradeoff": concept_cells_tradeoff_table,
-              "concept-cells-engram": concept_cells_engram_table}
+              "concept-cells-engram": concept_cells_engram_table, "thesaurus": thesaurus_table}
 
 
 def documents(root: Path = ROOT) -> list[Path]:

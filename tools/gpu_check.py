@@ -1,4 +1,5 @@
-"""CPU vs GPU side by side: the surrogate and contrastive binders and the norse engine; the batched engine's cases.
+"""CPU vs GPU side by side: the surrogate, surrogate-matched and contrastive binders and the norse engine; the
+batched engine's cases.
 
 Run on a machine with CUDA after ``bash tools/setup.sh`` (``bash tools/gpu_check.sh`` does both). Writes
 ``$OUT/gpu_check.json`` (or ``gpu_check.json`` here without ``$OUT``) with wall seconds per device (median of
@@ -69,9 +70,14 @@ def main() -> int:
                 torch.cuda.synchronize()
         return run
 
+    n_match = 20 if small else 100  # the comparison's binder size
     cases = {
         f"surrogate_{n_sur}_neurons_learn_recall_{len(pres)}_presentations_{ep}_epochs": binder_case(
             "surrogate", n_sur, BackpropConfig(epochs=ep, learning_rate=0.01), {}),
+        # stdp's time grid (0.1 ms, 200 ms stimuli: 2,000 BPTT steps per trial), joint trials, adaptive threshold
+        f"surrogate_matched_{n_match}_neurons_learn_recall_{len(pres)}_presentations_{ep}_epochs": binder_case(
+            "surrogate-matched", n_match, BackpropConfig(epochs=ep, learning_rate=0.05),
+            {"epochs": ep, "batch_size": 5, "lr_w_mv": 0.02, **({"stimulus_ms": 20.0} if small else {})}),
         f"contrastive_{n_con}_dims_learn_recall_{len(pres)}_presentations_{30 * ep}_epochs": binder_case(
             "contrastive", n_con, BackpropConfig(epochs=30 * ep, learning_rate=0.01), {}),
     }

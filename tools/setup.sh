@@ -6,7 +6,7 @@ set -euo pipefail
 here=$(cd "$(dirname "$0")/.." && pwd)
 cd "$here"
 venv=${NEUROMEM_VENV:-.venv}
-debs=(espeak-ng dataset-fashion-mnist)
+debs=(espeak-ng dataset-fashion-mnist wordnet-base wordnet-sense-index)
 
 missing=()
 for p in "${debs[@]}"; do

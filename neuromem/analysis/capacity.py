@@ -38,7 +38,7 @@ class CapacityResult:
     scores: dict = field(default_factory=dict)
 
 
-def bisect_capacity(score, lo: int, hi: int, *, threshold: float = 0.9) -> CapacityResult:
+def bisect_capacity(score, lo: int, hi: int, *, threshold: float = 0.9, gallop: bool = False) -> CapacityResult:
     """Largest ``n`` in ``[lo, hi]`` with ``score(n) >= threshold``, by integer bisection.
 
     Parameters
@@ -49,6 +49,11 @@ def bisect_capacity(score, lo: int, hi: int, *, threshold: float = 0.9) -> Capac
         Search range, ``1 <= lo <= hi``.
     threshold : float
         Score a size must reach.
+    gallop : bool
+        Bracket first by doubling from ``lo`` (``lo, 2 lo, 4 lo, ...``, then
+        ``hi``), and bisect inside the first failing bracket: the same answer
+        for a non-increasing score, with the large sizes (the costly ones)
+        tested only when the capacity is large.
 
     Returns
     -------
@@ -77,9 +82,18 @@ def bisect_capacity(score, lo: int, hi: int, *, threshold: float = 0.9) -> Capac
     # the cheap end first: a learner's cost grows with n, and a failing lo settles the search alone
     if not passes(lo):
         return CapacityResult(int(lo) - 1, False, True, scores)
-    if passes(hi):
-        return CapacityResult(int(hi), True, False, scores)
-    good, bad = int(lo), int(hi)  # invariant: score(good) passes, score(bad) fails
+    good, bad = int(lo), None
+    if gallop:
+        while bad is None and 2 * good < hi:
+            if passes(2 * good):
+                good *= 2
+            else:
+                bad = 2 * good
+    if bad is None:
+        if passes(hi):
+            return CapacityResult(int(hi), True, False, scores)
+        bad = int(hi)
+    # invariant: score(good) passes, score(bad) fails
     while bad - good > 1:
         mid = (good + bad) // 2
         if passes(mid):

@@ -187,26 +187,29 @@ def _bits_per_parameter(binder: str) -> Callable[[dict], tuple[float, str, str] 
     return measure
 
 
-_UNITS = re.compile(r"^units/novel/stdp/k=(\d+)/(?P<metric>\w+)$")
+_UNITS = re.compile(r"^units/(?P<condition>novel|synthetic-94)/stdp/k=(\d+)/(?P<metric>\w+)$")
 
 
 def _stdp_units(metric: str) -> Callable[[dict], tuple[float, str, str] | None]:
-    """A ``compare-binding`` run's ``stdp`` units on novel concepts, at its largest K."""
+    """A ``compare-binding`` run's ``stdp`` units (its 94-concept condition, or novel concepts in a run written
+    before it had one), at its largest K."""
     def measure(metrics):
         for name, sec in _sections(metrics):
             found: dict[int, dict[str, float]] = {}
+            cond = "novel"
             for k, v in sec.items():
                 m = _UNITS.match(k)
                 if m and m.group("metric").startswith(metric) and not k.endswith("_ci95") and _number(v):
-                    found.setdefault(int(m.group(1)), {})[m.group("metric")] = float(v)
+                    found.setdefault(int(m.group(2)), {})[m.group("metric")] = float(v)
+                    cond = m.group("condition")
             K = max(found, default=None)
             if K is None or (metric.startswith("concepts") and sum(found[K].values()) <= 0):
                 continue
             vals = found[K]  # concepts per unit: bins 1, 2, ...; the share answering >= 2
             value = (1.0 - vals.get(f"{metric}_1", 0.0) / sum(vals.values()) if metric.startswith("concepts")
                      else vals[metric])
-            return (value, f"{name + '.' if name else ''}units/novel/stdp/k={K}/{metric}",
-                    f"compare-binding, stdp units, novel concepts, K = {K}")
+            return (value, f"{name + '.' if name else ''}units/{cond}/stdp/k={K}/{metric}",
+                    f"compare-binding, stdp units, {'94 synthetic' if cond != 'novel' else 'novel'} concepts, K = {K}")
         return None
     return measure
 

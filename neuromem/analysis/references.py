@@ -14,8 +14,8 @@ no network at all; together they say what each stage contributes.
     A K-shot nearest-prototype classifier inside the CUE modality: the cue's
     nearest prototype among the means of what was presented of each concept
     in that modality (the K presented pictures; for a name cue, the presented
-    name forms only), answered with that concept. It is a reference, not a
-    ceiling: a binder that shapes its own similarity can beat it.
+    name forms only), answered with that concept. It is a reference, not an
+    upper bound: a binder that shapes its own similarity can beat it.
 
 Prototypes come only from what was presented (:func:`presented_prototypes`).
 """

@@ -22,8 +22,10 @@ adaptive threshold, lateral inhibition; 1 s of biology, learning on), per
 engine in its own process (:func:`neuromem.benchmarks.processes.run_worker`):
 time per biological second and peak resident memory. A combination is
 skipped, with the reason written into the table, when the engine's time at
-the previous size times the size ratio exceeds ``max_s_per_run`` or its
-weights would not fit the memory free at the start.
+the previous size times the size ratio exceeds ``max_s_per_run``, or when
+its memory (its weights at 24 bytes per synapse, or, once measured, its peak
+at the previous size times the size ratio) would not fit 80 % of the memory
+free at the start.
 """
 
 from __future__ import annotations
@@ -36,13 +38,15 @@ import time
 
 import numpy as np
 
-__all__ = ["BATCHED_CASES", "SCALE_SIZES", "SCALE_INPUTS", "run_batched_benchmark", "run_scale_table",
+__all__ = ["BATCHED_CASES", "SCALE_ENGINES", "SCALE_SIZES", "SCALE_INPUTS", "run_batched_benchmark", "run_scale_table",
            "format_batched_table", "main_batched"]
 
 #: (label, engine, engine options)
 BATCHED_CASES = (("numba", "numba", {"threads": 1}),
                  ("torch-batched", "torch-batched", {}),
                  ("torch-batched, trial by trial", "torch-batched", {"batch_trials": False}))
+#: engines of the scale table (brian2: its default, C++ standalone, mode)
+SCALE_ENGINES = ("numba", "torch-batched", "reference", "norse", "brian2-standalone")
 #: concept neurons of the scale table
 SCALE_SIZES = (1_000, 10_000, 100_000)
 #: inputs of the scale table (the default preset's pictures + names: 2 x 64 dims x 10 neurons)
@@ -152,7 +156,7 @@ def _free_memory_bytes() -> float:
         return float("inf")
 
 
-def run_scale_table(*, engines=("numba", "torch-batched", "reference", "norse"), sizes=SCALE_SIZES,
+def run_scale_table(*, engines=SCALE_ENGINES, sizes=SCALE_SIZES,
                     n_inputs: int = SCALE_INPUTS, repeats: int = 3, max_s_per_run: float = 300.0, seed: int = 0,
                     threads: int = 1, log=print) -> dict:
     """Time per biological second and peak memory of the concept layer per engine and size (module docstring).
@@ -184,11 +188,13 @@ def run_scale_table(*, engines=("numba", "torch-batched", "reference", "norse"),
     started = _machine()
     free = _free_memory_bytes()
     os.environ["OMP_NUM_THREADS"] = os.environ["NUMBA_NUM_THREADS"] = str(int(threads))  # inherited by the workers
-    rows, last = [], {}
+    rows, last, peaks = [], {}, {}
     bw = measure_copy_bandwidth(64 << 20)
     for n_c in sizes:
         for eng in engines:
             need = n_inputs * n_c * _BYTES_PER_SYNAPSE
+            if eng in peaks:  # the measured peak at the previous size, scaled by the size
+                need = max(need, peaks[eng][1] * n_c / peaks[eng][0])
             guess = None if eng not in last else last[eng][1] * n_c / last[eng][0]
             if need > 0.8 * free:
                 reason = f"needs ~{need / 1e9:.1f} GB; {free / 1e9:.1f} GB free"
@@ -208,6 +214,8 @@ def run_scale_table(*, engines=("numba", "torch-batched", "reference", "norse"),
             row = complete_row(run_worker(eng, n_inputs, n_c, reps, seed, max(60.0, 4 * max_s_per_run)),
                                bw["copy_bandwidth_gb_s"] * 1e9, None)
             last[eng] = (n_c, None if row.get("error") else row["wall_s_per_bio_s"] * row["bio_s"])
+            if row.get("peak_rss_mb"):
+                peaks[eng] = (n_c, row["peak_rss_mb"] * 1e6)
             log(f"    {row.get('error') or format(row['wall_s_per_bio_s'], '.4g') + ' s per bio-s'}, "
                 f"peak {row.get('peak_rss_mb') or 0:.0f} MB")
             rows.append(row)
@@ -215,7 +223,9 @@ def run_scale_table(*, engines=("numba", "torch-batched", "reference", "norse"),
     meta = {**started, "finished_utc": ended["started_utc"], "load_average_at_end": ended["load_average_at_start"],
             **bw, "sizes": list(sizes), "n_inputs": n_inputs,
             "engine_threads": int(threads),
-            "repeats": repeats, "max_s_per_run": max_s_per_run, "free_memory_gb_at_start": free / 1e9}
+            "repeats": repeats, "max_s_per_run": max_s_per_run, "free_memory_gb_at_start": free / 1e9,
+            "memory_estimate": "its weights at 24 bytes per synapse, or, when larger, its measured peak at the "
+                               "previous size times the size ratio"}
     return {"rows": rows, "meta": meta}
 
 
@@ -229,7 +239,7 @@ def main_batched(args) -> int:
     try:
         if args.scale:
             engines = ((args.engines.split(",") if isinstance(args.engines, str) else list(args.engines)) if args.engines
-                       else ("numba", "torch-batched", "reference", "norse"))
+                       else SCALE_ENGINES)
             result, name = run_scale_table(engines=engines, repeats=args.repeats, seed=args.seed), "bench_scale.json"
         else:
             result = run_batched_benchmark(repeats=args.repeats, seed=args.seed, scale=args.batched_scale)

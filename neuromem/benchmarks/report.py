@@ -2,7 +2,9 @@
 
 ``python -m neuromem.benchmarks.report [--check]`` reads
 ``docs/measurements/bench_batched_cpu.json`` (``neuromem bench --batched``),
-``docs/measurements/bench_scale_cpu.json`` (``neuromem bench --scale``) and
+``docs/measurements/bench_scale_cpu.json`` (``neuromem bench --scale``), any further scale runs
+``docs/measurements/bench_scale_*_cpu.json`` (e.g. the brian2 rows, measured in a run of their own; each
+run's command, time and load are written beside its rows) and
 ``docs/measurements/gpu_check_batched.json`` when present
 (``tools/gpu_check.py`` on a CUDA machine) and writes the MyST page;
 ``--check`` fails when the page differs from what the JSON gives.
@@ -20,6 +22,8 @@ __all__ = ["MEASUREMENTS", "PAGE", "scale_page", "main"]
 MEASUREMENTS = Path("docs/measurements")
 PAGE = Path("docs/results/scale.md")
 _FILES = {"batched": "bench_batched_cpu.json", "scale": "bench_scale_cpu.json", "gpu": "gpu_check_batched.json"}
+#: further scale runs (their rows join the table, their conditions get a sentence each)
+_MORE_SCALE = "bench_scale_*_cpu.json"
 
 
 def _g(v, fmt=".3g"):
@@ -56,33 +60,46 @@ def _batched_section(b: dict) -> list[str]:
     return out
 
 
-def _scale_section(s: dict) -> list[str]:
+def _scale_run(m: dict) -> str:
+    return (f"`{m['command']}` on {m['cpu_count']} CPU cores, every engine on {m['engine_threads']} thread(s), "
+            f"{m['n_inputs']} inputs, 1 s of biology with learning on (the benchmark network: pair STDP, "
+            f"feedback, adaptive threshold, lateral inhibition), {_when(m)}; "
+            f"{_g(m['free_memory_gb_at_start'], '.1f')} GB free at the start; expected memory: "
+            f"{m.get('memory_estimate', 'its weights at 24 bytes per synapse')}.")
+
+
+def _scale_section(s: dict, more=()) -> list[str]:
+    """The scale table: the rows of ``s`` and of every further run in ``more``, sizes ascending."""
+    runs = [s, *more]
     m = s["meta"]
-    out = ["## The concept layer at scale (CPU)", "",
-           f"`{m['command']}` on {m['cpu_count']} CPU cores, every engine on {m['engine_threads']} thread(s), "
-           f"{m['n_inputs']} inputs, 1 s of biology with learning on (the benchmark network: pair STDP, "
-           f"feedback, adaptive threshold, lateral inhibition), {_when(m)}; "
-           f"{_g(m['free_memory_gb_at_start'], '.1f')} GB free at the start. A "
-           f"combination is skipped when its expected time exceeds {m['max_s_per_run']:.0f} s per run or its "
-           f"weights would not fit.", "",
-           "| engine | concept neurons | s per biological s | peak memory, MB | build s | note |",
-           "|---|---|---|---|---|---|"]
-    for r in s["rows"]:
-        note = r.get("skipped") or r.get("error") or ""
+    out = ["## The concept layer at scale (CPU)", "", _scale_run(m) + " A combination is skipped when its "
+           f"expected time (the previous size's, times the size ratio) exceeds {m['max_s_per_run']:.0f} s per run "
+           "or its expected memory exceeds 80 % of the memory free at the start."]
+    for i, r in enumerate(more, 2):
+        engines = ", ".join(dict.fromkeys(row["engine"] for row in r["rows"]))
+        out[-1] += f" Rows marked (run {i}), {engines}: " + _scale_run(r["meta"])
+    if more:
+        out[-1] += " The runs met different loads on the shared machine: compare engines within one run."
+    out += ["", "| engine | concept neurons | s per biological s | peak memory, MB | build s | note |",
+            "|---|---|---|---|---|---|"]
+    rows = sorted(((row["n_c"], i, k, row) for i, run in enumerate(runs, 1) for k, row in enumerate(run["rows"])),
+                  key=lambda t: t[:3])
+    for _, i, _, r in rows:
+        run = f" (run {i})" if i > 1 else ""
         if r.get("skipped") or r.get("error"):
-            out.append(f"| {r['engine']} | {r['n_c']:,} | – | – | – | {'skipped: ' if r.get('skipped') else ''}"
-                       f"{note} |")
+            note = ("skipped: " + r["skipped"]) if r.get("skipped") else r["error"]
+            out.append(f"| {r['engine']} | {r['n_c']:,} | – | – | – | {note}{run} |")
         else:
             out.append(f"| {r['engine']} | {r['n_c']:,} | {_g(r['wall_s_per_bio_s'])} | {_g(r['peak_rss_mb'], '.0f')} "
-                       f"| {_g(r['build_s'])} | median of {len(r['wall_s_all'])} |")
+                       f"| {_g(r['build_s'])} | median of {len(r['wall_s_all'])}{run} |")
     return out + [""]
 
 
 def _gpu_section(g: dict | None) -> list[str]:
     out = ["## On a GPU", ""]
     if g is None:
-        return out + ["Not measured yet: no CUDA machine was available when these numbers were taken. "
-                      "`OUT=docs/measurements bash tools/gpu_check.sh` on one (about 5 minutes) writes "
+        return out + ["Not measured yet: no CUDA machine was available when these numbers were taken. The prepared "
+                      "script is `tools/gpu_check.py`; `OUT=docs/measurements bash tools/gpu_check.sh` on one (about 5 minutes) writes "
                       "`gpu_check_batched.json` with synaptic events per second at 4,096 x 16,000 over B plastic "
                       "networks and the default engram simulation phases over 5 seeds batched vs numba; "
                       "`python -m neuromem.benchmarks.report` then adds them here.", ""]
@@ -98,15 +115,15 @@ def _gpu_section(g: dict | None) -> list[str]:
     return out
 
 
-def scale_page(batched: dict | None, scale: dict | None, gpu: dict | None) -> str:
-    """The MyST page from the three measurements (any may be None)."""
+def scale_page(batched: dict | None, scale: dict | None, gpu: dict | None, more_scale=()) -> str:
+    """The MyST page from the measurements (any may be None; ``more_scale``: further scale runs)."""
     lines = ["# Scale: batched networks and the concept layer", "",
              "Generated by `python -m neuromem.benchmarks.report` from `docs/measurements/` (do not edit by hand).",
              ""]
     if batched is not None:
         lines += _batched_section(batched)
     if scale is not None:
-        lines += _scale_section(scale)
+        lines += _scale_section(scale, more_scale)
     lines += _gpu_section(gpu)
     return "\n".join(lines).rstrip() + "\n"
 
@@ -122,7 +139,8 @@ def main(argv=None) -> int:
     ap.add_argument("--check", action="store_true", help="fail if the page differs from the measurements")
     args = ap.parse_args(argv)
     root = Path(args.root)
-    text = scale_page(*(_load(root, k) for k in ("batched", "scale", "gpu")))
+    more = [json.loads(p.read_text()) for p in sorted((root / MEASUREMENTS).glob(_MORE_SCALE))]
+    text = scale_page(*(_load(root, k) for k in ("batched", "scale", "gpu")), more_scale=more)
     page = root / PAGE
     if args.check:
         same = page.is_file() and page.read_text() == text

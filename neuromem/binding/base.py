@@ -299,6 +299,27 @@ class Binder(abc.ABC):
         """Biological ms from cue onset to the first concept-unit spike (None for non-spiking binders)."""
         return None
 
+    def answers_over_time(self, cue_modality: str, latents, target_modality: str, prototypes,
+                          grid_ms) -> np.ndarray | None:
+        """The answer the readout gives from the spikes before each time of ``grid_ms`` (spiking binders).
+
+        Parameters
+        ----------
+        grid_ms : ndarray (n_grid,)
+            Times after cue onset, ms; the answer at ``t`` uses the concept
+            spikes in ``[0, t)`` (every spiking binder on the same grid).
+
+        Returns
+        -------
+        ndarray of int (n_grid, n_cues), -1 where no concept unit has fired yet; None for binders without time.
+        """
+        return None
+
+    def blank_answer_fraction(self, n_trials: int) -> float | None:
+        """Fraction of blank trials (background input, no cue) in which a concept unit fires, so the readout
+        answers: a false answer (spiking binders; None for binders without time)."""
+        return None
+
     @property
     def n_plastic(self) -> int:
         """Number of plastic synapses (spiking) or trained parameters / stored values (rate binders)."""

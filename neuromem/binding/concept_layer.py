@@ -39,7 +39,7 @@ def check_supported(k) -> None:
 
 
 def simulate_concept_layer(spikes, W, k, *, method: str = "heaviside", alpha: float = 2.0,
-                           record_v: bool = False):
+                           record_v: bool = False, theta_mv=None):
     """Concept-layer spikes of one trial per batch row (the norse engine's neuron step and order, frozen weights).
 
     The step is :func:`neuromem.engines.norse.step.lif_step`, the one the
@@ -64,6 +64,9 @@ def simulate_concept_layer(spikes, W, k, *, method: str = "heaviside", alpha: fl
         SuperSpike sharpness on the dimensionless voltage.
     record_v : bool
         Also return the membrane voltage after every step.
+    theta_mv : torch.Tensor (n_c,), optional
+        Per-neuron threshold increase of an adaptive threshold (mV; not differentiated), as the STDP
+        network's homeostasis holds it during learning.
 
     Returns
     -------
@@ -97,6 +100,8 @@ def simulate_concept_layer(spikes, W, k, *, method: str = "heaviside", alpha: fl
     jump = zero
     k_m, k_e = c(1 - k.decay_m), c(1 - k.decay_e)
     u_th, u_reset = c(1.0), c((k.v_reset - k.v_rest) / scale)
+    if theta_mv is not None:
+        u_th = u_th + theta_mv.detach().to(dtype=dt, device=dev)[None, :] / scale
     rho_reset = c(max(k.n_ref - 1, 0))
     w_inh = k.w_inh / scale
     other = 0.0 if k.self_inhibition else 1.0

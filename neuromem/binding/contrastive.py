@@ -16,9 +16,13 @@ one concept apart). Recall is nearest neighbour: the cue's embedding is
 compared with the embeddings of every presented target item, and the nearest
 item's latent is returned.
 
-Cost (``macs``): forward ``latent_dim x n_units`` per row and ``n_units`` per
-similarity; backward the weight gradient plus both embedding gradients of
-the similarities.
+Cost (:mod:`neuromem.binding.cost`): ``macs`` forward ``latent_dim x
+n_units`` per row and ``n_units`` per similarity; backward the weight
+gradient plus both embedding gradients of the similarities; 3
+``weight_updates`` per parameter and epoch (Adam); ``memory_writes``: every
+presented latent it keeps (``n_modalities x latent_dim`` per presentation),
+which recall compares with. Those stored latents are parameters too
+(:attr:`ContrastiveBinder.n_plastic` counts them).
 
 Seeds (children of the binder's seed tree): ``weights`` (initial maps).
 """
@@ -88,6 +92,7 @@ class ContrastiveBinder(Binder):
         for m in self.modalities:
             self.memory_[m] = np.concatenate([self.memory_[m], np.stack([p.latents[m] for p in presentations])])
         P = len(presentations)
+        self.cost.add("learn", "memory_writes", len(self.modalities) * P * self.latent_dim)
         y = torch.tensor([p.concept for p in presentations], device=self.device)
         same = (y[:, None] == y[None, :]).float()
         target = same / same.sum(dim=1, keepdim=True)
@@ -110,6 +115,7 @@ class ContrastiveBinder(Binder):
         forward = M * P * D * d + len(pairs) * P * P * d
         backward = M * P * D * d + 2 * len(pairs) * P * P * d
         self.cost.add("learn", "macs", self.config.epochs * (forward + backward))
+        self.cost.add("learn", "weight_updates", 3 * self.config.epochs * self.n_trained)  # Adam: w, m, v
 
     def embed(self, modality: str, latents) -> np.ndarray:
         """Shared-space embeddings (n, n_units) of latents of ``modality``."""
@@ -137,8 +143,14 @@ class ContrastiveBinder(Binder):
         return RecallResult(target_latents=mem[nn].copy(), no_response=np.zeros(len(z), bool))
 
     @property
-    def n_plastic(self) -> int:
+    def n_trained(self) -> int:
+        """Parameters trained by gradient: the maps and the logit scale."""
         return len(self.modalities) * self.latent_dim * self.n_units + 1
+
+    @property
+    def n_plastic(self) -> int:
+        """Every stored number: the trained parameters and every kept presented latent (recall reads them)."""
+        return self.n_trained + sum(int(v.size) for v in self.memory_.values())
 
     def describe(self) -> dict:
         return {**super().describe(), **self.config.to_dict(), "device": str(self.device),

@@ -16,9 +16,10 @@ with inverse temperature ``beta``. ``p`` are the unit activations (one unit
 per stored pattern). The memory has ``n_units`` slots; when full, the oldest
 pattern is overwritten (documented first-in-first-out, no replay).
 
-Cost: learning writes ``n_modalities x 2 x latent_dim`` values per
-presentation (``memory_writes``); a recall costs ``2 x n_stored x latent_dim``
-multiply-accumulates (similarities and the weighted sum of values) per cue.
+Cost (:mod:`neuromem.binding.cost`): learning writes ``n_modalities x 2 x
+latent_dim`` values per presentation (``memory_writes``); a recall costs
+``2 x n_stored x latent_dim`` multiply-accumulates (similarities and the
+weighted sum of values) per cue.
 """
 
 from __future__ import annotations

@@ -17,7 +17,8 @@ from typing import NamedTuple
 
 from neuromem.binding.traits import BinderTraits
 
-__all__ = ["ALIASES", "BINDERS", "BinderEntry", "binder_class", "binder_names", "binder_traits", "make_binder",
+__all__ = ["ALIASES", "BINDERS", "BinderEntry", "binder_class", "binder_names", "binder_traits", "default_binder_names",
+           "make_binder",
            "register_alias", "register_binder", "resolve_binder_name"]
 
 
@@ -37,6 +38,7 @@ class BinderEntry(NamedTuple):
     target: str
     requires: tuple = ()
     options: dict = {}
+    default: bool = True
 
 
 #: name -> entry, in registration order (the comparison's default order).
@@ -45,7 +47,8 @@ BINDERS: dict[str, BinderEntry] = {}
 ALIASES: dict[str, str] = {}
 
 
-def register_binder(name: str, target: str, *, requires: tuple[str, ...] = (), **options) -> None:
+def register_binder(name: str, target: str, *, requires: tuple[str, ...] = (), default: bool = True,
+                    **options) -> None:
     """Register (or replace) a binder under ``name``.
 
     Parameters
@@ -56,6 +59,9 @@ def register_binder(name: str, target: str, *, requires: tuple[str, ...] = (), *
         ``"module:ClassName"``; imported only when the binder is used.
     requires : tuple of str
         Top-level packages the binder needs.
+    default : bool
+        Whether the comparison runs it by default (False: only when named, e.g. a binder too costly for the
+        default budget).
     **options
         Keyword arguments passed to the class.
 
@@ -70,7 +76,7 @@ def register_binder(name: str, target: str, *, requires: tuple[str, ...] = (), *
         raise ValueError(f"binder name {name!r} is the old name of {ALIASES[name]!r}; choose another name")
     if not isinstance(target, str) or target.count(":") != 1 or not all(target.split(":")):
         raise ValueError(f"binder target {target!r} must read 'module:ClassName'")
-    BINDERS[name] = BinderEntry(target, tuple(requires), dict(options))
+    BINDERS[name] = BinderEntry(target, tuple(requires), dict(options), bool(default))
 
 
 def register_alias(old: str, new: str) -> None:
@@ -83,6 +89,11 @@ def register_alias(old: str, new: str) -> None:
 def binder_names() -> list[str]:
     """Names of every registered binder, in registration order (deprecated aliases not included)."""
     return list(BINDERS)
+
+
+def default_binder_names() -> list[str]:
+    """Registered binders the comparison runs without being named, in registration order."""
+    return [n for n, e in BINDERS.items() if e.default]
 
 
 def resolve_binder_name(name: str) -> str:
@@ -116,7 +127,7 @@ def binder_class(name: str):
         If the class declares no :class:`~neuromem.binding.traits.BinderTraits`.
     """
     name = resolve_binder_name(name)
-    target, requires, options = BINDERS[name]
+    target, requires, options, _ = BINDERS[name]
     miss = [r for r in requires if importlib.util.find_spec(r) is None]
     if miss:
         raise ImportError(f"binder {name!r} needs {', '.join(miss)}, which is not installed")

@@ -17,8 +17,12 @@ of the latents presented with its concept in each modality (its target
 association, ``T_m``). Recall from a cue of modality ``c`` to ``t``:
 ``hat z^t = p^c(z) T_t`` (units with an association only, renormalised).
 
-Cost (``macs``): a forward pass is ``latent_dim x n_units`` per row, the
-weight gradient as much again; recall adds the weighted sum of associations.
+Cost (:mod:`neuromem.binding.cost`): per epoch, ``macs`` of the forward pass
+(``latent_dim x n_units`` per row) and of the weight gradient (as much
+again; the inputs need no gradient), and 3 ``weight_updates`` per parameter
+for the Adam step; each presentation updates ``n_modalities x latent_dim``
+association sums (``weight_updates``). Recall: ``latent_dim x n_units`` MACs
+for the probabilities and as many for the weighted sum of associations.
 
 Seeds (children of the binder's seed tree): ``weights`` (initial maps).
 """
@@ -51,6 +55,7 @@ class SoftmaxBinder(Binder):
 
     name = "softmax"
     traits = BinderTraits(family="backprop", n_units_counts="concept units", colour="tab:blue", has_units=True,
+                          units_assigned_by_label=True,
                           capacity=CapacityLimit(reason="one softmax unit per concept", refuses_more=True))
 
     def __init__(self, *, config: BackpropConfig | None = None, threads: int = 1, **kwargs):
@@ -83,6 +88,7 @@ class SoftmaxBinder(Binder):
             for m in self.modalities:
                 self.assoc_sum_[m][p.concept] += p.latents[m]
             self.assoc_n_[p.concept] += 1
+        self.cost.add("learn", "weight_updates", len(presentations) * len(self.modalities) * self.latent_dim)
         xs = {m: torch.from_numpy(self._std[m](np.stack([p.latents[m] for p in presentations])))
               for m in self.modalities}
         yt = torch.from_numpy(y.astype(np.int64))
@@ -95,6 +101,7 @@ class SoftmaxBinder(Binder):
             loss.backward()
             opt.step()
         self.cost.add("learn", "macs", 2 * self.config.epochs * rows * self.latent_dim * self.n_units)
+        self.cost.add("learn", "weight_updates", 3 * self.config.epochs * self.n_trained)  # Adam: w, m, v
 
     def _probs(self, modality: str, z: np.ndarray) -> np.ndarray:
         import torch
@@ -124,8 +131,14 @@ class SoftmaxBinder(Binder):
         return self._probs(modality, self._check_cue(modality, latents))
 
     @property
-    def n_plastic(self) -> int:
+    def n_trained(self) -> int:
+        """Parameters trained by gradient: the maps and biases."""
         return len(self.modalities) * (self.latent_dim + 1) * self.n_units
+
+    @property
+    def n_plastic(self) -> int:
+        """Every stored number: the trained parameters, the association sums and their counts (recall reads them)."""
+        return self.n_trained + len(self.modalities) * self.n_units * self.latent_dim + self.n_units
 
     def describe(self) -> dict:
         return {**super().describe(), **self.config.to_dict()}

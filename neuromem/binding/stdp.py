@@ -10,13 +10,16 @@ weights (:func:`neuromem.analysis.recall_from_counts`), compared with the
 prototypes in the squashed coordinates of the population code (exactly as
 the engram-formation experiment does).
 
-Cost, counted from the spikes of each run (``synaptic_events``):
+Cost, counted from the spikes of each run in the convention of
+:mod:`neuromem.binding.cost`:
 
-* every input spike is delivered to all ``N_c`` concept neurons;
-* every concept spike inhibits the other ``N_c - 1`` concept neurons;
-* while learning, every input spike depresses its row (``N_c`` weights) and
-  every concept spike potentiates its column (``N_in`` weights) and updates
-  its feedback row (``N_in`` weights).
+* ``synaptic_events``: every input spike is delivered to all ``N_c`` concept
+  neurons; every concept spike inhibits the other ``N_c - 1`` concept neurons;
+* ``weight_updates``: while learning, every input spike depresses its row
+  (``N_c`` weights) and every concept spike potentiates its column (``N_in``
+  weights) and updates its feedback row (``N_in`` weights);
+* ``neuron_updates``: every concept neuron every time step of every trial
+  (``N_c x steps_per_trial`` per trial).
 
 Seeds (children of the binder's seed tree): ``weights`` (the network's
 initial state), ``stream`` (its own stream, unused: every run passes its
@@ -31,7 +34,7 @@ import numpy as np
 from neuromem.binding.base import Binder, RecallResult
 from neuromem.binding.traits import BinderTraits, CapacityLimit
 
-__all__ = ["STDPBinder"]
+__all__ = ["HumanMTLBinder", "STDPBinder"]
 
 
 class STDPBinder(Binder):
@@ -74,16 +77,20 @@ class STDPBinder(Binder):
         self._n_cue_calls = 0
 
     # ---- cost ---------------------------------------------------------------------------
-    def _count(self, phase: str, drive, res, plastic: bool) -> None:
-        # deliveries plus what each mechanism of the network adds (NetworkSpec.synaptic_events)
-        events = self.spec.synaptic_events(input_spikes=len(drive.indices), concept_spikes=len(res.spike_indices),
-                                           plastic=plastic)
+    def _count(self, phase: str, drive, res, plastic: bool, n_trials: int) -> None:
+        # deliveries plus what each mechanism of the network adds (NetworkSpec.synaptic_events); what learning
+        # adds to them are the weight updates
+        n = dict(input_spikes=len(drive.indices), concept_spikes=len(res.spike_indices))
+        events = self.spec.synaptic_events(**n, plastic=False)
         self.cost.add(phase, "synaptic_events", events)
+        self.cost.add(phase, "weight_updates", self.spec.synaptic_events(**n, plastic=plastic) - events)
+        self.cost.add(phase, "neuron_updates", n_trials * self.spec.sim.steps_per_trial * self.spec.concept.n_neurons)
 
     def _run(self, stimuli: dict, *, plastic: bool, call: int):
         phase = "learn" if plastic else "cue"
         run = self.session.run(stimuli, plastic=plastic, phase=phase, rng=self.seeds.rng("input_spikes", phase, call))
-        self._count("learn" if plastic else "recall", run.drive, run.spikes, plastic)
+        n_trials = len(next(iter(stimuli.values())))
+        self._count("learn" if plastic else "recall", run.drive, run.spikes, plastic, n_trials)
         return run
 
     # ---- interface ----------------------------------------------------------------------
@@ -131,6 +138,30 @@ class STDPBinder(Binder):
             out[t] = step * dt
         return out
 
+    def answers_over_time(self, cue_modality, latents, target_modality, prototypes, grid_ms) -> np.ndarray:
+        from neuromem.analysis.recall import recall_from_counts
+        from neuromem.binding.latency import answers_over_grid
+
+        z = self._check_cue(cue_modality, latents, target_modality)
+        res, _ = self._cue(cue_modality, z)
+        per, win, dt = self.spec.sim.steps_per_trial, self.spec.sim.stimulus_steps, self.spec.sim.dt_ms
+        trial, r = np.divmod(np.asarray(res.spike_steps), per)
+        keep = r < win
+        w_fb, squash = self.session.get_state().w_fb[target_modality], self.session.squash[target_modality]
+        rng = np.random.default_rng(0)  # never used: trials without a spike are not asked
+
+        def answer(counts):
+            return recall_from_counts(counts, w_fb, np.asarray(prototypes), self.spec.coding, squash, rng)[0]
+
+        return answers_over_grid(r[keep] * dt, trial[keep], np.asarray(res.spike_indices)[keep], n_trials=len(z),
+                                 n_units=self.n_units, grid_ms=grid_ms, answer=answer)
+
+    def blank_answer_fraction(self, n_trials: int) -> float:
+        rates = np.full((int(n_trials), self.spec.n_inputs), self.spec.coding.rate_background_hz)
+        run = self.session.run(rates, plastic=False, phase="blank", rng=self.seeds.rng("input_spikes", "blank"))
+        self._count("recall", run.drive, run.spikes, False, int(n_trials))
+        return float(np.mean(run.counts.sum(axis=1) > 0))
+
     def recall_latency_ms(self, cue_modality, latents) -> np.ndarray:
         z = self._check_cue(cue_modality, latents)
         res, _ = self._cue(cue_modality, z)
@@ -143,8 +174,49 @@ class STDPBinder(Binder):
 
     @property
     def n_plastic(self) -> int:
-        return 2 * self.spec.n_inputs * self.spec.concept.n_neurons  # feedforward + feedback
+        """Every stored plastic number: feedforward and feedback weights, one adaptive threshold per neuron."""
+        n_c = self.spec.concept.n_neurons
+        return 2 * self.spec.n_inputs * n_c + (n_c if self.spec.homeostasis is not None else 0)
 
     def describe(self) -> dict:
         return {**super().describe(), "engine": self.engine_name, "preset": self.spec.name,
                 "dt_ms": self.spec.sim.dt_ms, "stimulus_ms": self.spec.sim.stimulus_ms}
+
+
+class HumanMTLBinder(STDPBinder):
+    """The ``stdp`` binder on the distributed spiking regime of preset ``human-mtl``.
+
+    k-winners-take-all instead of hard lateral inhibition, a per-neuron
+    threshold spread and a 2 Hz input background (``models/human-mtl.toml``),
+    so a concept is carried by several neurons and a neuron can answer
+    several concepts. The preset has 1,000 neurons with 1 % (10) active per
+    trial; at another size ``n_units`` the binder keeps the number of active
+    neurons (``active_neurons``, default 10, at most ``n_units``), so a
+    concept is carried by as many neurons as in the preset.
+
+    Parameters
+    ----------
+    active_neurons : int
+        Winners per trial of the k-winners-take-all, >= 1.
+    **kwargs
+        See :class:`STDPBinder`.
+    """
+
+    name = "stdp-human-mtl"
+    traits = BinderTraits(family="hebbian", n_units_counts="concept neurons", colour="tab:pink", spiking=True,
+                          has_units=True, capacity=None)
+
+    def __init__(self, *, active_neurons: int = 10, preset: str = "human-mtl", spec_overrides: dict | None = None,
+                 **kwargs):
+        from neuromem._checks import is_int
+
+        if not is_int(active_neurons) or active_neurons < 1:
+            raise ValueError(f"HumanMTLBinder.active_neurons={active_neurons!r} must be an integer >= 1")
+        ov = {k: dict(v) for k, v in (spec_overrides or {}).items()}
+        n = int(kwargs["n_units"])
+        ov.setdefault("k_winners_take_all", {})["active_fraction"] = min(int(active_neurons), n) / n
+        self.active_neurons = min(int(active_neurons), n)
+        super().__init__(preset=preset, spec_overrides=ov, **kwargs)
+
+    def describe(self) -> dict:
+        return {**super().describe(), "active_neurons": self.active_neurons}

@@ -1,16 +1,14 @@
 """``surrogate``: the spiking concept layer of ``stdp``, trained by backprop through time.
 
-Same neurons, different plasticity. The architecture is the ``stdp``
-binder's: each modality's latent is population-coded
+Same neurons, different plasticity. The architecture is ``stdp``'s: each modality's latent is population-coded
 (:func:`neuromem.coding.encode_rates` with the squash fitted on the
 reference latents) and drawn as Poisson spikes (Bernoulli per step with
 probability ``rate x dt``); they drive ``n_units`` LIF concept neurons with the
 preset's neuron parameters and lateral inhibition, integrated step by step
 with the norse engine's neuron step (:func:`neuromem.engines.norse.step.lif_step`,
-Norse's ``lif_refrac_feed_forward_step`` written over named tuples with an
-injectable spike function; with the engine's effective rates the update is
-Brian2's exponential Euler, see :mod:`neuromem.engines.norse.engine`). The only difference is the
-spike function: in the backward pass the Heaviside step is replaced by
+Norse's ``lif_refrac_feed_forward_step`` over named tuples with an injectable spike function, see
+:mod:`neuromem.engines.norse.engine`). The only difference is the spike function: in the backward pass
+the Heaviside step is replaced by
 Norse's SuperSpike surrogate gradient (Zenke & Ganguli 2018),
 ``d z / d v = 1 / (alpha |v - v_th| + 1)^2``.
 
@@ -32,27 +30,26 @@ over the concepts of the ``learn`` call with logits ``-d^2 / tau``, ``d^2``
 the mean squared distance of the completed latent to each concept's target
 prototype (the mean of its presented target latents), which trains for what
 recall asks: the completed latent nearest its own concept's prototype.
-There is no adaptive threshold (the STDP network uses one during learning
-only).
+No adaptive threshold; time grid ``dt_ms`` 0.25 ms (the largest step at
+which the spec keeps winner-take-all) and ``stimulus_ms`` 50 ms, since BPTT
+over the preset's 2,000 steps of 0.1 ms is beyond a two-core budget
+(``surrogate-matched``, :mod:`neuromem.binding.surrogate_matched`, removes
+these differences). The neuron step is the engine's (``tests/binding``
+checks identical voltages and spikes against the norse engine).
 
-Time grid: BPTT over 2,000 steps per trial at the preset's 0.1 ms is beyond a
-two-core budget, so the binder simulates at ``dt_ms`` (default 0.25 ms, the
-largest step at which the spec keeps winner-take-all) for a ``stimulus_ms``
-window (default 50 ms); everything else is the preset's.
-The neuron step itself is the engine's (``tests/binding`` checks identical
-voltages and spikes against the norse engine on the engine's grid).
+Cost (:mod:`neuromem.binding.cost`, the same convention as ``stdp``'s):
+forward, ``synaptic_events`` counted from the spikes (input spike x
+``n_units`` deliveries, concept spike x ``n_units - 1`` inhibitory ones) and
+``neuron_updates`` (every neuron every simulated step); backward, the weight
+gradient of the binary input spikes as ``synaptic_events`` (input spike x
+``n_units`` accumulates) and the gradient through every neuron step as
+``neuron_updates`` again; the completion map in ``macs`` (forward ``n_units x
+latent_dim`` per trial and target, backward twice that); 3 ``weight_updates``
+per parameter and Adam step.
 
-Cost: forward ``synaptic_events`` counted from the spikes (input spike x
-``n_units`` deliveries, concept spike x ``n_units - 1`` inhibitory ones); the
-backward pass in ``macs`` (per step and trial ``n_inputs x n_units`` for the
-weight gradient plus as many for the gradient through the synaptic current,
-plus the completion map).
-
-Seeds (children of the binder's seed tree): ``weights/input`` (initial input
-weights, as the preset draws them), ``weights/completion`` (the linear map of
-spike counts to the target latent), ``input_spikes/#i`` (the i-th draw of
-Poisson input spikes), ``training/#i`` (mini-batch order of the i-th
-``learn`` call).
+Seeds (children of the binder's seed tree): ``weights/input`` (input weights, as the preset draws them),
+``weights/completion`` (the completion map), ``input_spikes/#i`` (the i-th Poisson draw), ``training/#i``
+(mini-batch order of the i-th ``learn`` call).
 """
 
 from __future__ import annotations
@@ -180,28 +177,46 @@ class SurrogateBinder(Binder):
         self.r0 = {m: torch.zeros(self.latent_dim, device=self.device, requires_grad=True) for m in self.modalities}
 
     # ---- input --------------------------------------------------------------------------
-    def _spikes(self, modality: str, z: np.ndarray):
-        """Poisson spikes (n_steps, n_trials, n_in) for cues of one modality (others at background)."""
+    def _spikes(self, stimuli: dict, n_trials: int):
+        """Poisson spikes (n_steps, n_trials, n_in) of trials showing ``stimuli`` (modality -> latents); the
+        other modalities at background (``{}``: blank trials)."""
         import torch
 
         from neuromem.coding import encode_rates
 
         s = self.spec
-        rates = np.full((len(z), s.n_inputs), s.coding.rate_background_hz)
-        rates[:, s.input_slice(modality)] = encode_rates(z, s.coding, self.squash[modality])
+        rates = np.full((n_trials, s.n_inputs), s.coding.rate_background_hz)
+        for modality, z in stimuli.items():
+            rates[:, s.input_slice(modality)] = encode_rates(z, s.coding, self.squash[modality])
         p = torch.tensor(rates * s.sim.dt_ms * 1e-3, dtype=torch.float32, device=self.device)
         g = torch_generator(self.seeds.child("input_spikes", self._n_spike_draws))
         self._n_spike_draws += 1
         T = s.sim.stimulus_steps
-        u = torch.rand((T, len(z), s.n_inputs), generator=g).to(self.device)
+        u = torch.rand((T, n_trials, s.n_inputs), generator=g).to(self.device)
         return (u < p[None]).float()
 
-    def _forward(self, modality: str, z: np.ndarray, *, method: str):
-        x = self._spikes(modality, z)
-        spikes, _ = simulate_concept_layer(x, self.W, self.k, method=method, alpha=self.alpha)
+    def _forward(self, stimuli: dict, n_trials: int, *, method: str, theta_mv=None):
+        x = self._spikes(stimuli, n_trials)
+        spikes, _ = simulate_concept_layer(x, self.W, self.k, method=method, alpha=self.alpha, theta_mv=theta_mv)
         n_in_spk = int(x.sum().item())
         n_c_spk = int(spikes.detach().sum().item())
-        return spikes, n_in_spk * self.n_units + n_c_spk * (self.n_units - 1)
+        return spikes, n_in_spk, n_c_spk
+
+    def _count_forward(self, phase: str, n_trials: int, n_in_spk: int, n_c_spk: int) -> None:
+        self.cost.add(phase, "synaptic_events", n_in_spk * self.n_units + n_c_spk * (self.n_units - 1))
+        self.cost.add(phase, "neuron_updates", n_trials * self.spec.sim.stimulus_steps * self.n_units)
+
+    # ---- training hooks (the matched binder changes them) -----------------------------------
+    def _training_views(self, lat: dict, idx) -> list[tuple[dict, tuple]]:
+        """The training trials of one batch: ``(stimuli shown, modalities completed)`` (one cue modality each)."""
+        return [({cue: lat[cue][idx]}, tuple(t for t in self.modalities if t != cue)) for cue in self.modalities]
+
+    def _readout(self, counts):
+        """What the completion map reads: the concept layer's spike counts (n_trials, n_units)."""
+        return counts
+
+    def _after_step(self, spikes) -> None:
+        """Called with every training trial's spikes after each Adam step (nothing here)."""
 
     # ---- interface ----------------------------------------------------------------------
     def _learn(self, presentations) -> None:
@@ -217,8 +232,8 @@ class SurrogateBinder(Binder):
                                lr=self.config.learning_rate, weight_decay=self.config.weight_decay)
         lat = {m: np.stack([p.latents[m] for p in presentations]) for m in self.modalities}
         tgt = {m: torch.from_numpy(self._std[m](lat[m])).to(self.device) for m in self.modalities}
-        T, n_in, N, D = self.spec.sim.stimulus_steps, self.spec.n_inputs, self.n_units, self.latent_dim
-        P, M = len(presentations), len(self.modalities)
+        T, N, D = self.spec.sim.stimulus_steps, self.n_units, self.latent_dim
+        P = len(presentations)
         concepts = sorted({p.concept for p in presentations})
         cid = torch.tensor([concepts.index(p.concept) for p in presentations], device=self.device)
         protos = {m: torch.stack([tgt[m][cid == c].mean(dim=0) for c in range(len(concepts))])
@@ -236,19 +251,25 @@ class SurrogateBinder(Binder):
             for b0 in range(0, P, bs):
                 idx = order[b0:b0 + bs]
                 opt.zero_grad()
-                loss = 0.0
-                for cue in self.modalities:
-                    spikes, events = self._forward(cue, lat[cue][idx], method="super")
-                    self.cost.add("learn", "synaptic_events", events)
-                    counts = spikes.sum(dim=0)
-                    for t in self.modalities:
-                        if t != cue:
-                            pred = counts @ self.R[t] + self.r0[t]
-                            if self.loss == "prototype_ce":
-                                d2 = ((pred[:, None, :] - protos[t][None]) ** 2).mean(dim=2)
-                                loss = loss + torch.nn.functional.cross_entropy(-d2 / self.tau, cid[idx])
-                            else:
-                                loss = loss + torch.mean((pred - tgt[t][idx]) ** 2)
+                loss, seen = 0.0, []
+                for stimuli, targets in self._training_views(lat, idx):
+                    spikes, n_in_spk, n_c_spk = self._forward(stimuli, len(idx), method="super",
+                                                              theta_mv=getattr(self, "theta_mv", None))
+                    seen.append(spikes.detach())
+                    self._count_forward("learn", len(idx), n_in_spk, n_c_spk)
+                    # backward: the weight gradient of the binary input spikes, the gradient through every
+                    # neuron step, the completion map (forward once, backward twice per target)
+                    self.cost.add("learn", "synaptic_events", n_in_spk * self.n_units)
+                    self.cost.add("learn", "neuron_updates", len(idx) * T * self.n_units)
+                    self.cost.add("learn", "macs", 3 * len(targets) * len(idx) * N * D)
+                    counts = self._readout(spikes.sum(dim=0))
+                    for t in targets:
+                        pred = counts @ self.R[t] + self.r0[t]
+                        if self.loss == "prototype_ce":
+                            d2 = ((pred[:, None, :] - protos[t][None]) ** 2).mean(dim=2)
+                            loss = loss + torch.nn.functional.cross_entropy(-d2 / self.tau, cid[idx])
+                        else:
+                            loss = loss + torch.mean((pred - tgt[t][idx]) ** 2)
                 loss.backward()
                 w_before = self.W.detach().clone() if self.subtractive else None
                 opt.step()
@@ -258,14 +279,16 @@ class SurrogateBinder(Binder):
                         self.W.copy_(w_before + self._rule.normalise_step(self.W - w_before, self._rows))
                     self.W.clamp_(min=0.0)
                     torch.minimum(self.W, self.w_max, out=self.W)
-        self.cost.add("learn", "macs", epochs * M * P * (2 * T * n_in * N + 2 * (M - 1) * N * D))
+                self._after_step(seen)
+        self.cost.add("learn", "weight_updates", 3 * n_steps * self.n_plastic)  # Adam: w, m, v
 
     def _counts(self, modality: str, z: np.ndarray):
         import torch
 
         with torch.no_grad(), torch_threads(self.threads):
-            spikes, events = self._forward(modality, z, method="heaviside")
-        self.cost.add("recall", "synaptic_events", events)
+            spikes, n_in_spk, n_c_spk = self._forward({} if modality is None else {modality: z}, len(z),
+                                                      method="heaviside")
+        self._count_forward("recall", len(z), n_in_spk, n_c_spk)
         return spikes
 
     def recall(self, cue_modality, latents, target_modality) -> RecallResult:
@@ -279,7 +302,7 @@ class SurrogateBinder(Binder):
         spikes = self._counts(cue_modality, z)
         counts = spikes.sum(dim=0)
         with torch.no_grad():
-            out_std = (counts @ self.R[target_modality] + self.r0[target_modality]).cpu().double().numpy()
+            out_std = (self._readout(counts) @ self.R[target_modality] + self.r0[target_modality]).cpu().double().numpy()
         self.cost.add("recall", "macs", len(z) * self.n_units * self.latent_dim)
         st = self._std[target_modality]
         out = out_std * st.std + st.mean
@@ -290,6 +313,23 @@ class SurrogateBinder(Binder):
         any_t = spikes.sum(dim=2).cpu().numpy() > 0  # (T, n)
         first = np.where(any_t.any(axis=0), any_t.argmax(axis=0).astype(float), np.nan)
         return first * self.spec.sim.dt_ms  # the engines' convention: a spike at step t is at t x dt
+
+    def answers_over_time(self, cue_modality, latents, target_modality, prototypes, grid_ms) -> np.ndarray:
+        from neuromem.binding.latency import answers_over_grid
+        from neuromem.latents import nearest_centroid
+
+        z = self._check_cue(cue_modality, latents, target_modality)
+        step, trial, unit = np.nonzero(self._counts(cue_modality, z).cpu().numpy())  # (T, n, N) spikes
+        R, r0 = (x.detach().cpu().double().numpy() for x in (self.R[target_modality], self.r0[target_modality]))
+        st = self._std[target_modality]
+        protos = np.asarray(prototypes, dtype=np.float64)
+        return answers_over_grid(step * self.spec.sim.dt_ms, trial, unit, n_trials=len(z), n_units=self.n_units,
+                                 grid_ms=grid_ms, answer=lambda c: nearest_centroid((self._readout(c) @ R + r0) * st.std + st.mean,
+                                                                                    protos))
+
+    def blank_answer_fraction(self, n_trials: int) -> float:
+        spikes = self._counts(None, np.zeros((int(n_trials), self.latent_dim)))
+        return float((spikes.sum(dim=(0, 2)) > 0).float().mean())
 
     def recall_latency_ms(self, cue_modality, latents) -> np.ndarray:
         return self._latency(self._counts(cue_modality, self._check_cue(cue_modality, latents)))

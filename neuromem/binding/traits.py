@@ -93,12 +93,17 @@ class BinderTraits:
         :meth:`~neuromem.binding.base.Binder.unit_activations` is meaningful
         (concept units whose selectivity the comparison measures).
     in_capacity_sweep : bool
-        Whether the comparison's capacity experiment runs it by default (False
-        for a binder whose learning cost makes hundreds of concepts exceed
-        the default budget).
+        Whether the comparison's many-concept experiments (capacity,
+        two-group interference on 1.5 N concepts, units on 94 concepts) run
+        it by default (False for a binder whose learning cost makes hundreds
+        of concepts exceed the default budget).
     same_units_as : str or None
         The registered binder with the same units and another plasticity
         (``surrogate``: ``"stdp"``); the summary table compares the two directly.
+    units_assigned_by_label : bool
+        Its units are assigned to concepts by the training label (``softmax``:
+        unit k is concept k): their selectivity is supervised, marked as such
+        beside every unit statistic.
 
     Raises
     ------
@@ -114,6 +119,7 @@ class BinderTraits:
     has_units: bool = False
     in_capacity_sweep: bool = True
     same_units_as: str | None = None
+    units_assigned_by_label: bool = False
 
     def __post_init__(self):
         if self.family not in FAMILIES:
@@ -122,7 +128,7 @@ class BinderTraits:
         _text("BinderTraits", "colour", self.colour)
         if self.capacity is not None and not isinstance(self.capacity, CapacityLimit):
             raise ValueError(f"BinderTraits.capacity={self.capacity!r} must be a CapacityLimit or None")
-        for name in ("spiking", "has_units", "in_capacity_sweep"):
+        for name in ("spiking", "has_units", "in_capacity_sweep", "units_assigned_by_label"):
             if not isinstance(getattr(self, name), bool):
                 raise ValueError(f"BinderTraits.{name}={getattr(self, name)!r} must be True or False")
         if self.same_units_as is not None:

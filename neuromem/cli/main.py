@@ -43,6 +43,7 @@ COMMANDS: dict[str, str] = {
     "learn": "neuromem.cli.learn",
     "recall": "neuromem.cli.recall",
     "memory": "neuromem.cli.memory",
+    "thesaurus": "neuromem.cli.thesaurus",
     "bench-store": "neuromem.cli.bench_store",
     "export": "neuromem.cli.export",
     "check": "neuromem.cli.check",

@@ -8,8 +8,11 @@ most; ``null`` when none fired), ``confidence`` (the answer's share of the
 inverse-distance-weighted votes of the 10 nearest stored items, in [0, 1];
 see :mod:`neuromem.store.concepts`), ``engram_neurons`` (concept neurons that
 fired for the cue, most spikes first), ``match_error`` (decoder match error of
-a picture cue; ``null`` for name and sound cues) and ``novel`` (see
-:mod:`neuromem.store.recall` for why ``concept`` is the store's answer).
+a picture cue; ``null`` for name and sound cues), ``novel`` (see
+:mod:`neuromem.store.recall` for why ``concept`` is the store's answer) and
+``link_route`` (``locality``, ``thesaurus``, ``both`` or ``none``: what linked
+the cue to ``concept``, with ``thesaurus_nodes`` and ``thesaurus_classes``;
+see :mod:`neuromem.store.thesaurus`).
 With several cues (several files, or a folder) it is one object
 ``{"answers": [...], "accuracy": ...}``; each answer has ``expected``, the
 concept named by the file's folder when that folder's name is a concept of the
@@ -174,6 +177,8 @@ def _print_one(ans, args) -> None:
         print(f"match error: {ans['match_error']:.4f} (familiar below {ans['match_error_threshold']:.4f})")
     print(f"distance to the concept: {ans['distance']:.3f} (link radius {ans['link_radius']:.3f})")
     print("novel: " + ("yes, proposed as a new concept" if ans["novel"] else "no, familiar"))
+    if ans["thesaurus_nodes"] is not None:
+        print(f"linked by: {ans['link_route']} (thesaurus nodes: {', '.join(ans['thesaurus_nodes']) or 'none'})")
     if args.imagine:
         print(f"imagined picture: {args.imagine} ({ans['imagined']['source']})")
 

@@ -9,10 +9,11 @@ dataset and encoder options (with every dataset's own options, from
 
 from __future__ import annotations
 
-import time
+import dataclasses
 from datetime import datetime, timezone
 from pathlib import Path
 
+from neuromem._timing import StageClock
 from neuromem.cli.common import (HelpFormatter, add_dataset_args, check_dataset_args, check_out_dir,
                                  encode_request, out_dir_removed_if_unused)
 
@@ -54,17 +55,26 @@ def check_run_args(args, exp) -> None:
 
 
 def run(args) -> int:
+    """Run the experiment and print one time breakdown at the end (stages summing to the total).
+
+    The command owns the run's :class:`~neuromem._timing.StageClock`: an experiment that encodes gets it on
+    its ``EncodeRequest`` and names its own stages (``encoding``, ...) without printing them; one that does
+    not is timed as one stage under its name.
+    """
     from neuromem.experiments.registry import load_experiment
 
+    clock = StageClock()
     exp = load_experiment(args.experiment)
-    t0 = time.perf_counter()
     check_run_args(args, exp)
     if args.out is None:
         args.out = str(default_out_dir(args.experiment))
     with out_dir_removed_if_unused(args.out):
         out = check_out_dir(args.out)
         print(f"results will be written to {out}", flush=True)
-        request = encode_request(args) if exp.ENCODES else None
-        status = int(exp.main(args, request, out) or 0)
-    print(f"time: total {time.perf_counter() - t0:.1f} s (encoding included)")
+        if exp.ENCODES:
+            status = int(exp.main(args, dataclasses.replace(encode_request(args), clock=clock), out) or 0)
+        else:
+            with clock.stage(args.experiment):
+                status = int(exp.main(args, None, out) or 0)
+    print(clock.line())
     return status

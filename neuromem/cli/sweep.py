@@ -54,7 +54,7 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
                    default=REPORT_SEEDS, help="seeds of every grid point (default: report seeds 3,4,5,6,7)")
     p.add_argument("--scheduler", default=None, help="address of an existing dask scheduler (tcp://host:8786)")
     p.add_argument("--workers", type=int, default=None, help="local workers (default: one per free core)")
-    p.add_argument("--metric", default=None, help="metric of the figure (default: the experiment's first)")
+    p.add_argument("--metric", default=None, help="metric of the figure (default: the experiment's SWEEP_METRIC)")
     p.add_argument("--out", required=True,
                    help="the sweep's folder (cells, sweep.parquet, sweep.csv, sweep.json, figure)")
     _keep_unknown(p)
@@ -85,6 +85,8 @@ def experiment_options(exp, name: str, options) -> argparse.Namespace:
     args = ep.parse_args(list(options))
     args.quiet = True
     exp.check_args(args)
+    if hasattr(exp, "check_sweep_args"):  # options that mean nothing inside one cell
+        exp.check_sweep_args(args)
     return args
 
 
@@ -94,7 +96,7 @@ def _encoded_space(request, *, seed: int):
 
 def _data_key(request) -> str:
     fields = {f.name: getattr(request, f.name) for f in dataclasses.fields(request)
-              if f.name not in ("log", "progress", "use_cache")}
+              if f.name not in ("log", "progress", "use_cache", "min_train")}  # min_train: a check, not the data
     return json.dumps(fields, sort_keys=True, default=lambda o: dataclasses.asdict(o) if dataclasses.is_dataclass(o)
                       else str(o))
 
@@ -114,10 +116,14 @@ def run(args) -> int:
     if args.workers is not None and args.workers < 1:
         raise ValueError(f"--workers {args.workers} must be >= 1")
     eargs = experiment_options(exp, args.experiment, getattr(args, "experiment_options", []))
-    cells = expand_cells(grid, args.seeds, exp.config_from_args(eargs, seed=args.seeds[0]))
-    if not exp.ENCODES:
-        raise ValueError(f"experiment {args.experiment!r} does not run on an encoded dataset; it cannot be swept")
-    request = dataclasses.replace(encode_request(eargs), progress=False, log=None)
+    cells = expand_cells(grid, args.seeds, exp.config_from_args(eargs))
+    if exp.ENCODES:  # every cell's split must hold its presentations (checked where the split is made)
+        k = max(int(getattr(c.config, "presentations", 1)) for c in cells)
+        request = dataclasses.replace(encode_request(eargs, min_train=k), progress=False, log=None)
+        data_key, space_source, dataset = (_data_key(request), functools.partial(_encoded_space, request),
+                                           request.dataset)
+    else:  # the experiment makes its own data from the cell's config and seed
+        data_key, space_source, dataset = "made by the experiment", None, None
     out = Path(args.out).expanduser()
     if out.exists() and not out.is_dir():
         raise ValueError(f"--out {out} is an existing file, not a folder; choose a folder path")
@@ -126,12 +132,12 @@ def run(args) -> int:
                                            "experiment_options": list(args.experiment_options),
                                            "command": " ".join(sys.argv)})
     try:
-        report = run_sweep(args.experiment, cells, out=out, data_key=_data_key(request),
-                           space_source=functools.partial(_encoded_space, request), dataset=request.dataset,
-                           scheduler=args.scheduler, workers=args.workers)
+        report = run_sweep(args.experiment, cells, out=out, data_key=data_key, space_source=space_source,
+                           dataset=dataset, scheduler=args.scheduler, workers=args.workers)
     except KeyboardInterrupt:
         return 130
-    figure = sweep_figure(read_table(report.table), list(grid), out, metric=args.metric)
+    figure = sweep_figure(read_table(report.table), list(grid), out, metric=args.metric,
+                          preferred=getattr(exp, "SWEEP_METRIC", "picture_to_name_recall_at_1"))
     for f in report.failed:
         print(f"failed: {f['params']} seed {f['seed']}: {f['error']}", file=sys.stderr)
     print(f"{report.n_cells} cells ({report.n_cached} finished before, {report.n_run} run now, "

@@ -170,16 +170,26 @@ class ImageBackbone:
             raise FloatingPointError(f"{self.name} produced NaN/inf features; check the weights file")
         return feats
 
-    def classify(self, pictures: np.ndarray, *, top: int = 5) -> list[list[tuple[str, float]]]:
-        """ImageNet top-``top`` classes and probabilities for each picture."""
+    def imagenet_probabilities(self, pictures: np.ndarray, *, batch_size: int = 128) -> np.ndarray:
+        """The network's own 1,000-class ImageNet head: softmax probabilities, shape (n, 1000), float32.
+
+        Columns are in ImageNet label order (:func:`neuromem.data.wordnet.imagenet_wnids`).
+        """
         import torch
 
         validate_pictures(pictures)
-        cats = imagenet_categories()
+        out = []
         with torch.inference_mode():
-            prob = self.model(self._prepare(pictures)).softmax(-1)
-        values, idx = prob.topk(top, dim=-1)
-        return [[(cats[int(i)], float(v)) for v, i in zip(vr, ir)] for vr, ir in zip(values, idx)]
+            for i in range(0, len(pictures), batch_size):
+                out.append(self.model(self._prepare(pictures[i:i + batch_size])).softmax(-1).float().numpy())
+        return np.concatenate(out) if out else np.zeros((0, 1000), np.float32)
+
+    def classify(self, pictures: np.ndarray, *, top: int = 5) -> list[list[tuple[str, float]]]:
+        """ImageNet top-``top`` classes and probabilities for each picture."""
+        cats = imagenet_categories()
+        prob = self.imagenet_probabilities(pictures)
+        idx = np.argsort(-prob, axis=1, kind="stable")[:, :top]
+        return [[(cats[int(i)], float(p[i])) for i in row] for p, row in zip(prob, idx)]
 
 
 def load_backbone(name: str = "efficientnet_lite0", *, input_size: int = 64,

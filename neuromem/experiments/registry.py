@@ -24,9 +24,14 @@ An experiment is a package (or module) of :mod:`neuromem.experiments` that defin
     ``out`` the created output folder (a Path); returns the exit status.
 
 and optionally ``results_exist(folder) -> bool`` with ``make_figures(folder, out) -> list[Path]``
-(used by ``neuromem figures``), and ``CONFIG`` (the options' frozen dataclass, with a ``seed`` field),
-``config_from_args(args, seed=None) -> CONFIG`` and ``run_cell(config, space, *, dataset) -> dict`` (one
-run on one latent space, nothing written, its metrics; used by ``neuromem sweep``). Adding an experiment is one package plus one
+(used by ``neuromem figures``), and, to be sweepable (``neuromem sweep``), ``CONFIG`` (the options' frozen
+dataclass, with a ``seed`` field or a ``seeds`` tuple that a cell sets to its one seed, and a
+``spec_overrides`` dict for ``spec.<section>.<field>`` grid keys), ``config_from_args(args) -> CONFIG`` and
+``run_cell(config, space, *, dataset) -> dict`` (one seed on one latent space, or ``space=None`` for an
+experiment with ``ENCODES = False``; nothing written; its metrics, whose numeric scalars, nested dicts
+included, become the sweep table's rows), optionally ``check_sweep_args(args)`` (a one-line ``ValueError``
+for an option a sweep cannot use) and ``SWEEP_METRIC`` (the metric, or the group of metrics, of the sweep's
+figure by default). Adding an experiment is one package plus one
 line in :data:`EXPERIMENTS` (or one :func:`register_experiment` call).
 Modules are imported when used, and an import error inside one surfaces as it is.
 """

@@ -152,14 +152,16 @@ class Memory:
         """:meth:`recall_picture` for many files, encoded in one batch (identical answers, less time)."""
         from neuromem.data.pictures import load_picture
         from neuromem.store.recall import answer
+        from neuromem.store.thesaurus import cue_thesaurus
 
         paths = list(paths)
         shape = tuple(self.meta["dataset"]["picture_shape"])
         pics = np.stack([load_picture(p, shape) for p in paths])
         z = self.encoders.pictures(pics)
         err = self.encoders.match_error(z, pics)
+        thes = cue_thesaurus(self, pictures=pics) or [None] * len(paths)
         return [answer(self, zi, "picture", match_error=float(e), cue={"modality": "picture", "file": str(p)},
-                       item=pic) for zi, e, p, pic in zip(z, err, paths, pics)]
+                       item=pic, thesaurus=t) for zi, e, p, pic, t in zip(z, err, paths, pics, thes)]
 
     def recall_latent(self, latent: np.ndarray, modality: str, *, fingerprint: dict | None = None) -> dict:
         """Recall from an already encoded latent (``fingerprint``: the encoder that made it)."""
@@ -179,12 +181,15 @@ class Memory:
         """Recall from a written name (brought to Unicode NFC, white space collapsed)."""
         from neuromem.data.names import normalise_name
         from neuromem.store.recall import answer
+        from neuromem.store.thesaurus import cue_thesaurus
 
         text = normalise_name(text)
         if not text:
             raise ValueError("the written name is empty; give the name to recall, e.g. --name seven")
         z = self.encoders.names([text])[0]
-        return answer(self, z, "name", cue={"modality": "name", "text": text}, item=text)
+        thes = cue_thesaurus(self, text=text)
+        return answer(self, z, "name", cue={"modality": "name", "text": text}, item=text,
+                      thesaurus=thes[0] if thes else None)
 
     def sound_latent(self, path) -> tuple[np.ndarray, np.ndarray]:
         """``(latent, mono waveform)`` of a sound file, encoded as the memory's spoken names were.

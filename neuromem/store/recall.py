@@ -88,7 +88,7 @@ def network_concept(store, counts: np.ndarray) -> tuple[str | None, int]:
     return best, best_spikes
 
 
-def answer(memory, z: np.ndarray, modality: str, *, cue: dict, match_error=None, item=None) -> dict:
+def answer(memory, z: np.ndarray, modality: str, *, cue: dict, match_error=None, item=None, thesaurus=None) -> dict:
     """The recall answer for one encoded cue (keys: module docstring and ``neuromem.cli.recall``).
 
     Parameters
@@ -104,7 +104,11 @@ def answer(memory, z: np.ndarray, modality: str, *, cue: dict, match_error=None,
         Decoder match error of a picture cue.
     item : object, optional
         The cue item its spikes are seeded from (prepared picture, text, waveform).
+    thesaurus : dict, optional
+        The cue's thesaurus set (:func:`neuromem.store.thesaurus.cue_thesaurus`), for ``link_route``.
     """
+    from neuromem.store.thesaurus import route_answer
+
     store = memory.store
     look = store.lookup(z[None, :], modality=modality)[0]
     counts = memory.cue_counts(modality, z[None, :], None if item is None else [item])[0]
@@ -133,6 +137,7 @@ def answer(memory, z: np.ndarray, modality: str, *, cue: dict, match_error=None,
         "nearest_items": [{"item": i, "concept": store.item(i)[0], "modality": store.item(i)[1],
                            "source": store.item(i)[2], "distance": d}
                           for i, d in zip(look.neighbour_ids[:5], look.neighbour_distances[:5])],
+        **route_answer(store, memory.meta, look.concept, look.linked, thesaurus),
         "cue": cue,
     }
 

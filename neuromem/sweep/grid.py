@@ -2,7 +2,9 @@
 
 A grid key is a field of the experiment's config dataclass (e.g.
 ``presentations``) or ``spec.<section>.<field>`` for a network parameter
-(written into the config's ``spec_overrides``). Values are converted with
+(written into the config's ``spec_overrides``). The cell's seed goes into
+the config's ``seed`` field, or, for a config that runs a list of seeds,
+into ``seeds`` as that one seed. Values are converted with
 the field's annotation (``int``, ``float``, ``bool``, ``str``, ``None``);
 every cell's config is then built, so a value out of range is reported by
 the config's own check before any work.
@@ -17,9 +19,10 @@ from typing import NamedTuple
 
 from neuromem._checks import parse_list
 
-__all__ = ["Cell", "parse_grid", "parse_value", "expand_cells", "grid_keys"]
+__all__ = ["Cell", "parse_grid", "parse_value", "expand_cells", "grid_keys", "seed_field"]
 
 _SPEC = "spec."
+_SEED_FIELDS = ("seed", "seeds")
 
 
 class Cell(NamedTuple):
@@ -39,9 +42,24 @@ class Cell(NamedTuple):
     config: object
 
 
+def seed_field(config_cls) -> str:
+    """The config field a cell's seed goes into: ``seed`` (one int) or ``seeds`` (a tuple, set to the one seed).
+
+    Raises
+    ------
+    TypeError
+        If the config has neither.
+    """
+    names = {f.name for f in dataclasses.fields(config_cls)}
+    for name in _SEED_FIELDS:
+        if name in names:
+            return name
+    raise TypeError(f"{config_cls.__name__} has no seed or seeds field; a sweep sets one seed per cell")
+
+
 def grid_keys(config_cls) -> list[str]:
-    """The config fields a grid may set (every field but ``seed``, which comes from ``--seeds``)."""
-    return [f.name for f in dataclasses.fields(config_cls) if f.name != "seed"]
+    """The config fields a grid may set (every field but ``seed`` / ``seeds``, which come from ``--seeds``)."""
+    return [f.name for f in dataclasses.fields(config_cls) if f.name not in _SEED_FIELDS]
 
 
 def parse_value(text: str, annotation: str):
@@ -93,7 +111,7 @@ def parse_grid(text: str, config_cls) -> dict:
         key = key.strip()
         if not sep or not key or not values.strip():
             raise ValueError(f"grid part {part!r} is not KEY=V1,V2,...")
-        if key == "seed":
+        if key in _SEED_FIELDS:
             raise ValueError("seeds are given with --seeds, not in the grid")
         if key in grid:
             raise ValueError(f"grid key {key!r} given twice")
@@ -127,7 +145,8 @@ def _config(base, params: dict, seed: int):
             _, section, name = key.split(".")
             over.setdefault(section, {})[name] = v
         plain["spec_overrides"] = over
-    return dataclasses.replace(base, **plain, seed=int(seed))
+    name = seed_field(type(base))
+    return dataclasses.replace(base, **plain, **{name: int(seed) if name == "seed" else (int(seed),)})
 
 
 def expand_cells(grid: dict, seeds, base) -> list[Cell]:

@@ -1,7 +1,8 @@
 """Running a sweep's cells on ``dask.distributed``: a local cluster by default, or an existing one.
 
 Each cell is one task: the worker builds the cell's latent space from its
-seed, runs the experiment's ``run_cell`` on the cell's config and returns
+seed (for an experiment that encodes a dataset; one that makes its own
+synthetic data gets none), runs the experiment's ``run_cell`` on the cell's config and returns
 plain data; the client writes each finished cell's file as it arrives
 (:mod:`neuromem.sweep.store`), so the output folder only needs to be
 reachable from the client. A cell that raises is retried once by the
@@ -63,8 +64,9 @@ def default_workers() -> int:
     return max(1, min(available_cores(), (os.cpu_count() or 1) - busy_elsewhere()))
 
 
-def run_cell(experiment: str, config, space_source, dataset, key: str, params: dict) -> dict:
-    """Run one cell (on a worker): its space from ``space_source(seed)``, the experiment's ``run_cell``."""
+def run_cell(experiment: str, config, space_source, dataset, key: str, params: dict, seed: int) -> dict:
+    """Run one cell (on a worker): its space from ``space_source(seed=seed)`` (None without a source), the
+    experiment's ``run_cell``."""
     try:
         import torch
 
@@ -75,9 +77,9 @@ def run_cell(experiment: str, config, space_source, dataset, key: str, params: d
     from neuromem.sweep.store import flatten_metrics
 
     t0 = time.perf_counter()
-    space = space_source(seed=int(config.seed))
+    space = None if space_source is None else space_source(seed=int(seed))
     metrics = load_experiment(experiment).run_cell(config, space, dataset=dataset)
-    return {"key": key, "experiment": experiment, "params": params, "seed": int(config.seed),
+    return {"key": key, "experiment": experiment, "params": params, "seed": int(seed),
             "metrics": flatten_metrics(metrics), "wall_s": time.perf_counter() - t0}
 
 
@@ -105,8 +107,9 @@ def run_sweep(experiment: str, cells, *, out, data_key: str, space_source, datas
         The sweep's folder (cells, ``sweep.parquet`` and ``sweep.csv``).
     data_key : str
         What identifies the data the cells run on (part of every cell's key).
-    space_source : callable
-        ``space_source(seed=S) -> LatentSpace``, called on the workers (pickled with cloudpickle).
+    space_source : callable or None
+        ``space_source(seed=S) -> LatentSpace``, called on the workers (pickled with cloudpickle); None for an
+        experiment that encodes no dataset (its ``run_cell`` gets ``space=None``).
     dataset : str, optional
         Dataset name recorded in the metrics.
     scheduler : str, optional
@@ -142,7 +145,7 @@ def run_sweep(experiment: str, cells, *, out, data_key: str, space_source, datas
             from dask.distributed import as_completed
 
             for k, c in todo:
-                f = client.submit(run_cell, experiment, c.config, space_source, dataset, k, c.params,
+                f = client.submit(run_cell, experiment, c.config, space_source, dataset, k, c.params, c.seed,
                                   key=f"neuromem-cell-{k}", pure=False, retries=1)
                 futures[f] = (k, c)
             for n, f in enumerate(as_completed(futures), 1):

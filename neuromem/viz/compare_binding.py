@@ -2,7 +2,7 @@
 
 Every binder's colour and capacity limit come from what it declared
 (``metrics["_meta"]["binder_traits"]``, see :mod:`neuromem.binding.traits`);
-only the two references (the prototype ceiling and chance) have colours here.
+only the references (the no-binder lookup, the nearest-prototype reference and chance) have colours here.
 """
 
 from __future__ import annotations
@@ -21,7 +21,9 @@ __all__ = ["FIGURES", "REFERENCE_COLOURS", "draw_figures", "write_figures"]
 FIGURES = {"shots": "binding_shots.png", "interference": "binding_interference.png",
            "capacity": "binding_capacity.png", "cost": "binding_cost.png", "units": "binding_units.png"}
 #: Colours of the references drawn beside the binders.
-REFERENCE_COLOURS = {"prototype": "black", "chance": "grey"}
+REFERENCE_COLOURS = {"no_binder_lookup": "0.55", "nearest_prototype_reference": "black", "chance": "grey"}
+_REFERENCE_LABELS = {"no_binder_lookup": "no-binder lookup (encoder alone)",
+                     "nearest_prototype_reference": "nearest-prototype reference (K-shot)", "chance": "chance"}
 
 
 def _colour(metrics: dict, binder: str):
@@ -29,22 +31,6 @@ def _colour(metrics: dict, binder: str):
     if binder in REFERENCE_COLOURS:
         return REFERENCE_COLOURS[binder]
     return metrics.get("_meta", {}).get("binder_traits", {}).get(binder, {}).get("colour", "0.35")
-
-
-def _limits_note(metrics: dict, binders) -> str:
-    """``Capacity limits by construction: ...`` from the binders' declared capacity limits ("" if none)."""
-    import textwrap
-
-    traits = metrics.get("_meta", {}).get("binder_traits", {})
-    by_reason: dict = {}
-    for b in binders:
-        cap = traits.get(b, {}).get("capacity")
-        if cap:
-            per = cap.get("concepts_per_unit", 1)
-            by_reason.setdefault((cap["reason"], per), []).append(b)
-    parts = [f"{' / '.join(bs)} at most {'' if per == 1 else f'{per} x '}N concepts ({reason})"
-             for (reason, per), bs in by_reason.items()]
-    return "\n".join(textwrap.wrap("Capacity limits by construction: " + "; ".join(parts) + ".", 150)) if parts else ""
 
 
 def _spread(metrics: dict) -> str:
@@ -95,8 +81,8 @@ def _shots(rows, metrics, plt):
                 x, y, c = _mean_ci(rows, "k", experiment="shots", condition=cond, binder=b, metric=metric)
                 if not len(x):
                     continue
-                style = dict(ls="--", lw=1) if b in ("prototype", "chance") else dict(marker="o")
-                label = {"prototype": "prototype ceiling (non-spiking)", "chance": "chance"}.get(b, b)
+                style = dict(ls="--", lw=1) if b in REFERENCE_COLOURS else dict(marker="o")
+                label = _REFERENCE_LABELS.get(b, b)
                 ax.errorbar(x, y, yerr=bounded_yerr(y, c), color=_colour(metrics, b), label=label, capsize=3, **style)
             ax.set_title(f"{cond} concepts: {metric.replace('_recall_at_1', '').replace('_', ' ')}")
             ax.set_xscale("log")
@@ -117,70 +103,27 @@ def _interference(rows, metrics, plt):
     fig, ax = plt.subplots(figsize=(8, 4))
     binders = _binders(rows, "interference")
     width = 0.38
-    for i, cond in enumerate(("fitted", "novel")):
+    for i, (metric, label) in enumerate((("retention", "no replay"), ("retention_with_replay",
+                                                                      "replay of group 1 (backprop baseline)"))):
         means, cis = [], []
         for b in binders:
-            _, y, c = _mean_ci(rows, "k", experiment="interference", condition=cond, binder=b, metric="retention")
+            _, y, c = _mean_ci(rows, "k", experiment="interference", binder=b, metric=metric)
             means.append(y[0] if len(y) else np.nan)
             cis.append(c[0] if len(c) else 0)
         ax.bar(np.arange(len(binders)) + (i - 0.5) * width, means, width, yerr=bounded_yerr(means, cis, hi=None),
-               capsize=3, label=cond, color=["tab:gray", "tab:cyan"][i])
+               capsize=3, label=label, color=["tab:gray", "tab:cyan"][i])
+    for j, b in enumerate(binders):
+        if _select(rows, experiment="interference", binder=b, metric="not_representable", value=1.0):
+            ax.annotate("cannot hold both groups\n(by construction)", (j, 0.02), ha="center", fontsize=7,
+                        rotation=90, va="bottom")
     ax.axhline(1.0, color="k", lw=0.8, ls="--")
     ax.set_xticks(np.arange(len(binders)), binders)
+    ax.tick_params(axis="x", rotation=20)
     ax.set_ylabel(f"retention (recall of group 1\nafter / before group 2)\n{_spread(metrics)}")
-    ax.set_title("Interference: two sequential groups of concepts, no replay")
-    ax.legend()
-    return fig
-
-
-def _capacity(rows, metrics, plt):
-    fig, axes = plt.subplots(1, 2, figsize=(11, 4.2))
-    ax = axes[0]
-    sizes = sorted({r["n_units"] for r in _select(rows, experiment="capacity")})
-    for b in _binders(rows, "capacity"):
-        for s_i, N in enumerate(sizes):
-            x, y, c = _mean_ci(rows, "n_concepts", experiment="capacity", binder=b, n_units=N,
-                               metric="picture_to_name_recall_at_1")
-            if len(x):
-                ax.errorbar(x, y, yerr=bounded_yerr(y, c), color=_colour(metrics, b), marker="os^"[s_i % 3], capsize=3,
-                            ls=["-", "--", ":"][s_i % 3], label=f"{b} N={N}")
-    for s_i, N in enumerate(sizes):
-        ax.axvline(N, color="grey", lw=0.6, ls=["-", "--", ":"][s_i % 3])
-    ax.axhline(0.9, color="k", lw=0.8)
-    ax.set_xscale("log")
-    ns = sorted({r["n_concepts"] for r in _select(rows, experiment="capacity")})
-    ax.set_xticks(ns, [str(n) for n in ns])
-    ax.minorticks_off()
-    ax.set_xlabel("concepts stored (one presentation each)")
-    ax.set_ylabel(f"picture -> name recall@1\n({_spread(metrics)})")
-    ax.set_title("grey lines: the binder size N", fontsize=8)
-    fig.text(0.01, -0.01, _limits_note(metrics, _binders(rows, "capacity")), fontsize=7, va="top", color="0.3")
-    ax.legend(fontsize=7, ncol=2)
-    ax = axes[1]
-    for b in _binders(rows, "capacity"):
-        pts = []
-        for N in sizes:
-            key = f"capacity/synthetic/{b}/n_units={N}"
-            if f"{key}/n_plastic" in metrics:
-                pts.append((metrics[f"{key}/n_plastic"], metrics[f"{key}/bits_per_parameter"]))
-        pos = [(x, y) for x, y in pts if y > 0]
-        if pos:
-            ax.plot(*zip(*pos), marker="o", color=_colour(metrics, b), label=b)
-        for x, y in pts:
-            if y <= 0:  # no tested set reached recall@1 >= 0.9: drawn at the bottom edge
-                ax.plot([x], [1e-5], marker="v", color=_colour(metrics, b), ls="none",
-                        label=f"{b}: capacity below the smallest set")
-    ax.axhline(math.log(2), color="k", ls="--", lw=0.8, label="Willshaw ln 2 bits / synapse")
-    ax.axhline(0.138, color="k", ls=":", lw=0.8, label="Hopfield 0.138 N patterns (0.138 bits / synapse)")
-    ax.set_xscale("log")
-    ax.xaxis.set_minor_formatter(plt.NullFormatter())  # minor labels of a narrow decade overlap
-    ax.set_yscale("log")
-    ax.set_ylim(5e-6, 2)
-    ax.set_xlabel("plastic synapses / parameters")
-    ax.set_ylabel("bits stored per parameter (n log2 n / count)")
-    ax.set_title("information per parameter, with the Willshaw and Hopfield references", fontsize=8)
-    ax.legend(fontsize=7)
-    fig.suptitle("Capacity on synthetic concept sets matched to the real within/between distance ratio")
+    n = {r["n_concepts"] for r in _select(rows, experiment="interference")}
+    ax.set_title(f"Interference: two groups of 0.75 N synthetic concepts ({', '.join(map(str, sorted(n)))} in all) "
+                 "learned in turn", fontsize=9)
+    ax.legend(fontsize=8)
     return fig
 
 
@@ -189,14 +132,17 @@ def _cost(rows, metrics, plt):
     binders = [b for b in _binders(rows, "cost")]
     kmax = max((r["k"] for r in _select(rows, experiment="cost", condition="novel")), default=None)
     for ax, phase in zip(axes[:2], ("learn", "recall")):
-        kinds = ("macs_per_item", "synaptic_events_per_item", "memory_writes_per_item")
+        from neuromem.binding.cost import COST_KINDS
+
+        kinds = [f"{k}_per_item" for k in COST_KINDS]
+        w = 0.8 / len(kinds)
         for i, kind in enumerate(kinds):
             vals = []
             for b in binders:
                 _, y, _ = _mean_ci(rows, "k", experiment="cost", condition="novel", binder=b, phase=phase,
                                    metric=kind, k=kmax)
                 vals.append(y[0] if len(y) else 0)
-            ax.bar(np.arange(len(binders)) + (i - 1) * 0.27, vals, 0.27,
+            ax.bar(np.arange(len(binders)) + (i - (len(kinds) - 1) / 2) * w, vals, w,
                    label=kind.replace("_per_item", "").replace("_", " ").replace("macs", "MACs"))
         ax.set_xticks(np.arange(len(binders)), binders)
         ax.set_yscale("log")
@@ -206,56 +152,71 @@ def _cost(rows, metrics, plt):
         ax.tick_params(axis="x", rotation=30)
         ax.legend(fontsize=7)
     ax = axes[2]
-    lat_b, lat = [], []
+    lat_b, lat, blank = [], [], []
     for b in binders:
-        _, y, c = _mean_ci(rows, "k", experiment="cost", condition="novel", binder=b, phase="recall",
-                           metric="latency_ms_median", k=kmax)
+        sel = dict(experiment="cost", condition="novel", binder=b, phase="recall", k=kmax)
+        _, y, _ = _mean_ci(rows, "k", metric="latency_to_correct_answer_ms_median", **sel)
         if len(y):
             lat_b.append(b)
             lat.append(y[0])
+            _, f, _ = _mean_ci(rows, "k", metric="blank_trial_false_answer_fraction", **sel)
+            blank.append(f[0] if len(f) else np.nan)
     ax.bar(lat_b, lat, color=[_colour(metrics, b) for b in lat_b])
+    for i, f in enumerate(blank):
+        ax.annotate(f"blank trials answered: {f:.2f}", (i, 0), xytext=(0, 3), textcoords="offset points",
+                    ha="center", rotation=90, fontsize=7, va="bottom")
     ax.set_ylabel("ms (biological)")
-    ax.set_title("recall latency: cue onset to first concept spike (median)", fontsize=9)
+    ax.set_title("cue onset to a correct answer (median, 1 ms grid)", fontsize=9)
     fig.suptitle("Cost of binding and matching: counted operations and recall latency "
-                 "(energy estimates: metrics.json)")
+                 "(energy estimates from these counts: metrics.json)")
     fig.tight_layout()
     return fig
 
 
 def _units(rows, metrics, plt):
     from neuromem.analysis import HUMAN_CONCEPTS_PER_NEURON
+    from neuromem.analysis.human import HISTOGRAM_BINS
 
     fig, axes = plt.subplots(1, 2, figsize=(11, 4))
-    binders = _binders(rows, "units")
-    kmax = max((r["k"] for r in _select(rows, experiment="units")), default=None)
+    sel = dict(experiment="units", condition="synthetic-94")
+    binders = [b for b in _binders(rows, "units")
+               if not _select(rows, binder=b, metric="not_representable", value=1.0, **sel)]
+    supervised = {b for b in binders if _select(rows, binder=b, metric="units_assigned_by_label", value=1.0, **sel)}
+
+    def label(b):
+        return f"{b} (units assigned by label: supervised)" if b in supervised else b
+
     ax = axes[0]
     measures = ("population_sparseness", "lifetime_sparseness", "invariance_index")
     width = 0.8 / max(len(binders), 1)
     for i, b in enumerate(binders):
         vals, cis = [], []
         for m in measures:
-            _, y, c = _mean_ci(rows, "k", experiment="units", condition="novel", binder=b, metric=m, k=kmax)
+            _, y, c = _mean_ci(rows, "k", binder=b, metric=m, **sel)
             vals.append(y[0] if len(y) else np.nan)
             cis.append(c[0] if len(c) else 0)
-        ax.bar(np.arange(len(measures)) + i * width, vals, width, yerr=bounded_yerr(vals, cis), capsize=2, label=b,
-               color=_colour(metrics, b))
+        ax.bar(np.arange(len(measures)) + i * width, vals, width, yerr=bounded_yerr(vals, cis), capsize=2,
+               label=label(b), color=_colour(metrics, b), hatch="//" if b in supervised else None)
     ax.set_xticks(np.arange(len(measures)) + 0.4 - width / 2, [m.replace("_", " ") for m in measures], fontsize=8)
-    ax.set_title(f"novel concepts, K={kmax}")
+    ax.set_title("94 synthetic concepts (a human screening session's count)", fontsize=9)
     ax.set_ylabel(f"value (0-1; {_spread(metrics)})")
     ax.legend(fontsize=7)
     ax = axes[1]
-    xs = np.arange(1, 5)
-    ax.plot(xs, HUMAN_CONCEPTS_PER_NEURON[: len(xs)], "k--o", label="human MTL (De Falco et al. 2016; ~94 stimuli)")
+    xs = np.arange(1, len(HISTOGRAM_BINS) + 1)
+    ax.plot(xs, HUMAN_CONCEPTS_PER_NEURON, "k--o", label="human MTL (De Falco et al. 2016; ~94 stimuli)")
     for b in binders:
         ys = []
         for j in xs:
-            _, y, _ = _mean_ci(rows, "k", experiment="units", condition="novel", binder=b,
-                               metric=f"concepts_per_responsive_unit_{j}", k=kmax)
+            _, y, _ = _mean_ci(rows, "k", binder=b, metric=f"concepts_per_responsive_unit_{j}", **sel)
             ys.append(y[0] if len(y) else np.nan)
-        ax.plot(xs, ys, marker="o", color=_colour(metrics, b), label=b)
-    ax.set_xticks(xs)
+        _, tv, _ = _mean_ci(rows, "k", binder=b, metric="human_histogram_total_variation", **sel)
+        tv_txt = f", TV {tv[0]:.2f}" if len(tv) and np.isfinite(tv[0]) else ""
+        ax.plot(xs, ys, marker="o", color=_colour(metrics, b), label=label(b) + tv_txt,
+                ls=":" if b in supervised else "-")
+    ax.set_xticks(xs, HISTOGRAM_BINS)
     ax.set_xlabel("concepts a responsive unit answers")
     ax.set_ylabel("fraction of responsive units")
+    ax.set_title("TV: total variation from the human histogram", fontsize=8)
     ax.legend(fontsize=7)
     fig.suptitle("Concept units")
     return fig
@@ -278,7 +239,9 @@ def draw_figures(rows, metrics) -> dict:
     import matplotlib.pyplot as plt
 
     figs = {}
-    for exp, fn in (("shots", _shots), ("interference", _interference), ("capacity", _capacity),
+    from neuromem.viz.compare_binding_capacity import plot_capacity
+
+    for exp, fn in (("shots", _shots), ("interference", _interference), ("capacity", plot_capacity),
                     ("cost", _cost), ("units", _units)):
         if _select(rows, experiment=exp):
             figs[exp] = fn(rows, metrics, plt)

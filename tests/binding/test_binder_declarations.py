@@ -84,7 +84,9 @@ def _split_space(seed=3):
 def test_every_registered_binder_declares_valid_traits():
     expected = {"stdp": ("hebbian", "concept neurons"), "hopfield": ("hebbian", "pattern slots"),
                 "surrogate": ("backprop", "concept neurons"), "contrastive": ("backprop", "shared dimensions"),
-                "softmax": ("backprop", "concept units")}
+                "softmax": ("backprop", "concept units"), "stdp-human-mtl": ("hebbian", "concept neurons"),
+                "surrogate-matched": ("backprop", "concept neurons"),
+                "surrogate-matched-100": ("backprop", "concept neurons")}
     for name in binder_names():
         t = binder_traits(name)
         assert isinstance(t, BinderTraits), name
@@ -96,6 +98,11 @@ def test_every_registered_binder_declares_valid_traits():
     assert binder_traits("contrastive").capacity is None
     assert binder_traits("softmax").capacity.refuses_more  # one softmax unit per concept
     assert len({binder_traits(n).colour for n in binder_names()}) == len(binder_names())  # distinct colours
+    # the matched BPTT binders run only when named; label-assigned units are declared
+    from neuromem.experiments.compare_binding import default_binders
+
+    assert "surrogate-matched" not in default_binders() and "stdp-human-mtl" in default_binders()
+    assert [n for n in binder_names() if binder_traits(n).units_assigned_by_label] == ["softmax"]
 
 
 def test_traits_are_checked_and_a_binder_without_them_is_refused():
@@ -119,15 +126,18 @@ def test_toy_binder_joins_the_comparison_table_and_figures(toy_binder, tmp_path)
 
     assert TOY in _binders(Namespace(binders=None))  # in the default binders of the command line
     grid = GridConfig(shots=(1, 3), seeds=(3,), n_units=12, interference_k=2, capacity_sizes=(12,),
-                      capacity_concepts=(4, 16), test_per_concept=4, word_repeats=1)
+                      capacity_max_per_unit=2, test_per_concept=4, word_repeats=1)
     m = run_compare_binding({3: _split_space()}, dataset="toy", out_dir=tmp_path, binders=("hopfield", TOY),
                             grid=grid, progress=False)
     with open(tmp_path / "results.csv") as fh:
         rows = [r for r in csv.DictReader(fh) if r["binder"] == TOY]
     assert {r["experiment"] for r in rows} == {"shots", "interference", "capacity", "cost"}  # no units declared
-    # capacity: 16 concepts exceed its 12 declared slots -> recorded as not representable, not run
-    cap16 = {r["metric"]: r["value"] for r in rows if r["experiment"] == "capacity" and r["n_concepts"] == "16"}
-    assert cap16["not_representable"] == "1.0" and cap16["picture_to_name_recall_at_1"] == "nan"
+    # capacity: the search stops at its 12 declared slots (no larger set is run) and says it is at that limit
+    tested = {int(r["n_concepts"]) for r in rows if r["experiment"] == "capacity" and r["phase"] == "recall"}
+    assert max(tested) == 12 and 2 in tested
+    found = {r["metric"]: float(r["value"]) for r in rows if r["experiment"] == "capacity" and r["phase"] == "bisection"}
+    assert found["searched_up_to"] == 12 and found["declared_limit"] == 12
+    assert found["at_declared_limit"] == float(found["capacity"] == 12)
     cap4 = {r["metric"]: float(r["value"]) for r in rows if r["experiment"] == "capacity" and r["n_concepts"] == "4"}
     assert cap4["picture_to_name_recall_at_1"] > 0.5 and cap4["n_plastic"] == 2 * 12 * 8
     # metrics.json: its numbers and what it declared

@@ -96,10 +96,15 @@ def test_stdp_synaptic_events_match_a_hand_count_from_the_spikes():
     (n_in_l, n_c_l, p1), (n_in_r, n_c_r, p2) = seen
     assert p1 and not p2 and n_in_l > 0
     # 40 inputs (2 modalities x 2 dims x 10 neurons), 3 concept neurons:
-    # learning: each input spike reaches 3 neurons and depresses 3 weights; each concept spike inhibits 2,
-    # potentiates 40 weights and updates 40 feedback weights
-    assert b.cost.get("learn", "synaptic_events") == n_in_l * 3 + n_c_l * 2 + n_in_l * 3 + n_c_l * 80
+    # learning: each input spike reaches 3 neurons (events) and depresses 3 weights (updates); each concept
+    # spike inhibits 2 (events), potentiates 40 weights and updates 40 feedback weights (updates)
+    assert b.cost.get("learn", "synaptic_events") == n_in_l * 3 + n_c_l * 2
+    assert b.cost.get("learn", "weight_updates") == n_in_l * 3 + n_c_l * 80
     assert b.cost.get("recall", "synaptic_events") == n_in_r * 3 + n_c_r * 2
+    assert b.cost.get("recall", "weight_updates") == 0
+    # every concept neuron every step of every trial: 2 presentations, then 2 cues
+    steps = b.spec.sim.steps_per_trial
+    assert b.cost.get("learn", "neuron_updates") == b.cost.get("recall", "neuron_updates") == 2 * steps * 3
 
 
 def test_surrogate_step_integrates_the_same_voltages_and_spikes_as_the_norse_engine():

@@ -18,7 +18,7 @@ def _split_space(seed=3):
                        fit_concepts=base.concepts[:3])
 
 
-GRID = dict(shots=(1, 3), seeds=(3,), n_units=12, interference_k=2, capacity_sizes=(12,), capacity_concepts=(4, 8),
+GRID = dict(shots=(1, 3), seeds=(3,), n_units=12, interference_k=2, capacity_sizes=(12,), capacity_max_per_unit=2,
             test_per_concept=4, word_repeats=1)
 
 
@@ -40,9 +40,19 @@ def test_every_binder_gets_identical_presentations_and_cues_and_cells_are_reused
     assert tuple(rows[0].keys()) == COLUMNS
     assert {r["experiment"] for r in rows} == {"shots", "interference", "capacity", "cost", "units"}
     assert {r["engine"] for r in rows if r["binder"] == "stdp"} == {"numba"}
-    assert "shots/novel/prototype/k=1/picture_to_name_recall_at_1" in m
+    assert "shots/novel/nearest_prototype_reference/k=1/picture_to_name_recall_at_1" in m
+    assert "shots/novel/no_binder_lookup/k=1/name_to_picture_recall_at_1" in m
+    assert "shots/novel/hopfield/k=1/name_to_picture_added_over_lookup" in m
     assert "shots/novel/hopfield/k=3/picture_to_name_recall_at_1_ci95" in m
     assert "capacity/synthetic/stdp/n_units=12/capacity" in m
+    # interference: two groups of ceil(0.75 x 12) = 9 synthetic concepts; softmax cannot hold 18 (by construction);
+    # the backprop binders also get the replay baseline, the Hebbian ones not
+    inter = [r for r in rows if r["experiment"] == "interference"]
+    assert {r["n_concepts"] for r in inter} == {"18"} and {r["condition"] for r in inter} == {"synthetic"}
+    assert m["interference/synthetic/softmax/k=2/not_representable"] == 1.0
+    assert "interference/synthetic/contrastive/k=2/retention_with_replay" in m
+    assert "interference/synthetic/hopfield/k=2/retention_with_replay" not in m
+    assert 0 <= m["interference/synthetic/stdp/k=2/recall_second_group_after"] <= 1
     assert json.loads((tmp_path / "metrics.json").read_text())["_meta"]["novel_concepts"]["3"] == ["c3", "c4", "c5"]
     for f in ("binding_shots.png", "binding_interference.png", "binding_capacity.png", "binding_cost.png",
               "binding_units.png"):
@@ -85,7 +95,7 @@ def test_grid_is_frozen_and_checked():
         g.n_units = 3
     for bad, match in (({"shots": (0, 1)}, "GridConfig.shots"), ({"shots": (1, 1)}, "repeats"),
                        ({"seeds": ()}, "GridConfig.seeds is empty"), ({"n_units": True}, "GridConfig.n_units"),
-                       ({"capacity_concepts": (1,)}, "GridConfig.capacity_concepts")):
+                       ({"capacity_max_per_unit": 0}, "GridConfig.capacity_max_per_unit")):
         with pytest.raises(ValueError, match=match):
             GridConfig(**{**GRID, **bad})
     assert GridConfig(**{**GRID, "shots": [1, 3]}).shots == (1, 3)

@@ -17,7 +17,7 @@ def _metrics(seeds, binders=("hopfield",), shots=(1, 5)):
     m = {"_meta": {"seeds": list(seeds)}}
     for cond in ("fitted", "novel"):
         for K in shots:
-            for b in ("prototype", "chance") + tuple(binders):
+            for b in ("no_binder_lookup", "nearest_prototype_reference", "chance") + tuple(binders):
                 for direction, v in (("picture_to_name", 0.8), ("name_to_picture", 0.6)):
                     key = f"shots/{cond}/{b}/k={K}/{direction}_recall_at_1"
                     m[key] = v + 0.01 * K

@@ -60,3 +60,48 @@ def test_scale_page_is_generated_from_the_saved_measurements():
     assert main(["--root", str(root), "--check"]) == 0
     page = scale_page(None, None, None)
     assert "no CUDA machine was available" in page and "tools/gpu_check.sh" in page
+
+
+def test_a_further_scale_run_joins_the_table_with_its_own_conditions():
+    """The brian2 rows, measured in a run of their own, sit in the one table by size, marked with their run."""
+    from neuromem.benchmarks.report import scale_page
+
+    def run(engine, sizes, command, skipped=()):
+        meta = {"command": command, "cpu_count": 2, "engine_threads": 1, "n_inputs": 1280, "started_utc": "T0",
+                "load_average_at_start": [1.0], "free_memory_gb_at_start": 9.0, "max_s_per_run": 300.0}
+        rows = [{"engine": engine, "n_c": n, "n_in": 1280, **({"skipped": "too slow"} if n in skipped else
+                {"wall_s_per_bio_s": n / 1000, "peak_rss_mb": 100.0, "build_s": 1.0, "wall_s_all": [1, 1, 1]})}
+                for n in sizes]
+        return {"meta": meta, "rows": rows}
+
+    page = scale_page(None, run("numba", (1000, 10000), "bench A"), None,
+                      more_scale=[run("brian2-standalone", (1000, 10000), "bench B", skipped=(10000,))])
+    table = [ln for ln in page.splitlines() if ln.startswith("| numba") or ln.startswith("| brian2")]
+    assert [ln.split(" | ")[:2] for ln in table] == [["| numba", "1,000"], ["| brian2-standalone", "1,000"],
+                                                     ["| numba", "10,000"], ["| brian2-standalone", "10,000"]]
+    assert table[1].endswith("median of 3 (run 2) |") and table[3].endswith("skipped: too slow (run 2) |")
+    assert "`bench A`" in page and "Rows marked (run 2), brian2-standalone: `bench B`" in page
+
+
+def test_the_scale_table_skips_a_size_whose_measured_memory_would_not_fit(monkeypatch):
+    """Memory is extrapolated from the previous size's measured peak (Brian2 holds ~160 bytes per synapse, far
+    above the 24-byte weight estimate), so a size that would exhaust the machine is skipped, not started."""
+    import neuromem.benchmarks.batched as batched
+    import neuromem.benchmarks.processes as processes
+
+    for var in ("OMP_NUM_THREADS", "NUMBA_NUM_THREADS"):
+        monkeypatch.setenv(var, "1")
+    started = []
+
+    def run_worker(eng, n_in, n_c, reps, seed, timeout):
+        started.append(n_c)
+        return {"engine": eng, "n_in": n_in, "n_c": n_c, "wall_s_per_bio_s": 1e-3, "bio_s": 1.0,
+                "peak_rss_mb": 160e-6 * n_in * n_c}  # 160 bytes per synapse
+
+    monkeypatch.setattr(processes, "run_worker", run_worker)
+    monkeypatch.setattr(processes, "complete_row", lambda row, *a: row)
+    monkeypatch.setattr(processes, "measure_copy_bandwidth", lambda n: {"copy_bandwidth_gb_s": 1.0})
+    monkeypatch.setattr(batched, "_free_memory_bytes", lambda: 10e9)
+    rows = batched.run_scale_table(engines=("brian2-standalone",), sizes=(1_000, 10_000, 100_000), log=lambda *a: 0)
+    assert started == [1_000, 10_000]  # 1e5 x 1280 at 24 bytes would be 3.1 GB and run; measured: ~20 GB
+    assert rows["rows"][-1]["skipped"].startswith("needs ~20.5 GB; 10.0 GB free")

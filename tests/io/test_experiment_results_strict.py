@@ -44,7 +44,7 @@ def test_compare_binding_with_one_seed_writes_no_nan(tmp_path):
     base = synthetic_concepts(6, 8, 0.4, n_train=6, n_test=4, seed=3)
     space = LatentSpace(concepts=base.concepts, modalities=base.modalities, seed=3, fit_concepts=base.concepts[:3])
     grid = GridConfig(shots=(1,), seeds=(3,), n_units=12, interference_k=1, capacity_sizes=(12,),
-                      capacity_concepts=(4,), test_per_concept=4, word_repeats=1)
+                      capacity_max_per_unit=2, test_per_concept=4, word_repeats=1)
     m = run_compare_binding({3: space}, dataset="toy", out_dir=tmp_path, binders=("hopfield",), grid=grid,
                             progress=False)
     doc = _strict(tmp_path / "metrics.json")  # the reading itself refuses a bare NaN

@@ -132,7 +132,7 @@ def _compare_rows(tmp_path, seeds):
         spaces[s] = LatentSpace(concepts=base.concepts, modalities=base.modalities, seed=s,
                                 fit_concepts=base.concepts[:3])
     grid = GridConfig(shots=(1, 2), seeds=seeds, n_units=12, interference_k=1, capacity_sizes=(12,),
-                      capacity_concepts=(4, 8), test_per_concept=3, word_repeats=1)
+                      capacity_max_per_unit=2, test_per_concept=3, word_repeats=1)
     return run_compare_binding(spaces, dataset="toy", out_dir=tmp_path, binders=("hopfield", "softmax"),
                                grid=grid, progress=False)
 

@@ -180,6 +180,24 @@ def test_threshold_spread_offsets_seeded_and_bounded():
         load_preset("default", latent_dim=4, threshold_spread={"threshold_spread_mv": 13.0})
 
 
+def test_threshold_spread_normal_offsets_have_the_sd_and_a_3_sd_bound():
+    from neuromem.network import ThresholdSpread
+
+    s = ThresholdSpread(threshold_spread_mv=1.0, distribution="normal")
+    d = s.offsets_mv(20000, 5)
+    np.testing.assert_array_equal(d, s.offsets_mv(20000, 5))
+    assert abs(d.std() - 1.0) < 0.03  # a uniform draw of half-width 1 has SD 0.577
+    assert np.abs(d).max() <= 3.0 and np.abs(d).max() > 2.5  # truncated at 3 SD, and the tail is reached
+    uniform = ThresholdSpread(threshold_spread_mv=1.0).offsets_mv(20000, 5)
+    assert np.abs(uniform).max() <= 1.0 and abs(uniform.std() - 1 / np.sqrt(3)) < 0.02
+    with pytest.raises(ValueError, match="distribution='lognormal' is not known"):
+        ThresholdSpread(distribution="lognormal")
+    # the bound is checked on the largest offset: 3 SD of 4.5 mV reaches the 13 mV rheobase
+    with pytest.raises(ValueError, match="largest normal offset of 13.5 mV"):
+        load_preset("default", latent_dim=4, threshold_spread={"threshold_spread_mv": 4.5, "distribution": "normal"})
+    load_preset("default", latent_dim=4, threshold_spread={"threshold_spread_mv": 4.0, "distribution": "normal"})
+
+
 def test_synaptic_events_asked_from_the_mechanisms():
     spec = load_preset("default", latent_dim=4, concept={"n_neurons": 10})  # 80 inputs
     # deliveries 30 x 10; inhibition 5 x 9; learning: depression 30 x 10, potentiation and feedback 5 x 80 each

@@ -74,7 +74,10 @@ def test_stages_add_up_and_a_nested_stage_counts_once():
 
 
 def _stages(out: str) -> dict:
-    line = [ln for ln in out.splitlines() if ln.startswith("time: ") and "included" not in ln][-1]
+    """The one time breakdown a run prints (a second ``time:`` line fails the test)."""
+    lines = [ln for ln in out.splitlines() if ln.startswith("time: ")]
+    assert len(lines) == 1, lines
+    line = lines[0]
     parts = dict(p.rsplit(" ", 2)[:2] for p in line[len("time: "):].split(", "))
     return {k: float(v) for k, v in parts.items()}
 
@@ -106,6 +109,25 @@ def test_compare_binding_counts_its_encoding_under_encoding(monkeypatch, tmp_pat
     assert parts == pytest.approx(st["total"], abs=0.05 * len(st))  # printed to 0.1 s each
 
 
+def test_an_experiment_without_encoding_is_one_stage_of_the_one_breakdown(monkeypatch, tmp_path, capsys):
+    """``neuromem run concept-cells`` (no EncodeRequest): the run is timed under the experiment's name, once."""
+    import time
+
+    import neuromem.experiments.concept_cells.run as cc_run
+    from neuromem.cli import main
+
+    def run(cfg, **kw):  # the experiment's work, 0.3 s
+        time.sleep(0.3)
+        return {"concepts_per_neuron_histogram": [1.0] + [0.0] * 5,
+                "human_concepts_per_neuron_histogram": [0.5] * 2 + [0.0] * 4, "targets": {}}
+
+    monkeypatch.setattr(cc_run, "run_concept_cells", run)
+    assert main(["run", "concept-cells", "--seeds", "3", "--quiet", "--out", str(tmp_path / "out")]) == 0
+    st = _stages(capsys.readouterr().out)
+    assert st["concept-cells"] >= 0.3 - 0.05 and set(st) == {"concept-cells", "other", "total"}
+    assert sum(v for k, v in st.items() if k != "total") == pytest.approx(st["total"], abs=0.15)
+
+
 def test_a_long_stage_reports_progress_in_a_log_file(monkeypatch, tmp_path, capsys):
     """compare-binding's cells, stderr not a terminal: plain progress lines (a bar printed nothing here)."""
     import neuromem._progress
@@ -116,7 +138,7 @@ def test_a_long_stage_reports_progress_in_a_log_file(monkeypatch, tmp_path, caps
     base = synthetic_concepts(4, 8, 0.4, n_train=3, n_test=2, seed=3)
     space = LatentSpace(concepts=base.concepts, modalities=base.modalities, seed=3, fit_concepts=base.concepts[:2])
     grid = GridConfig(shots=(1, 2), seeds=(3,), n_units=8, interference_k=1, capacity_sizes=(8,),
-                      capacity_concepts=(4,), test_per_concept=2, word_repeats=1)
+                      capacity_max_per_unit=2, test_per_concept=2, word_repeats=1)
     run_compare_binding({3: space}, dataset="toy", out_dir=tmp_path, binders=("hopfield",), grid=grid,
                         experiments=("shots",), progress=True)
     err = capsys.readouterr().err

@@ -64,9 +64,14 @@ from neuromem.experiments.binding_window.cli import (
 )
 from neuromem.experiments.binding_window.config import DEFAULT_OFFSETS_MS, BindingWindowConfig
 from neuromem.experiments.binding_window.results import FIGURE_FILE, METRICS_FILE, BindingWindowResults
-from neuromem.experiments.binding_window.run import run_binding_window, run_seed, stimulus_windows
+from neuromem.experiments.binding_window.run import run_binding_window, run_cell, run_seed, stimulus_windows
 
 __all__ = ["DEFAULT_OFFSETS_MS", "DESCRIPTION", "ENCODES", "EXAMPLE", "FIGURE_FILE", "HELP", "METRICS_FILE",
            "PER_OFFSET", "BindingWindowConfig", "BindingWindowResults", "add_arguments", "binding_half_width_ms",
            "binding_measures", "check_args", "config_from_args", "main", "make_figures", "results_exist",
-           "run_binding_window", "run_seed", "stimulus_windows"]
+           "run_binding_window", "run_cell", "run_seed", "stimulus_windows", "CONFIG"]
+
+#: The options' dataclass (the fields ``neuromem sweep --grid`` may set).
+CONFIG = BindingWindowConfig
+#: The metric of a sweep's figure by default (``neuromem sweep --metric`` picks another).
+SWEEP_METRIC = "binding_index"

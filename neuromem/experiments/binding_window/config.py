@@ -45,6 +45,9 @@ class BindingWindowConfig:
     blank_trials : int
         Background-only test trials (response baseline), >= 2.
     criterion : ResponseCriterion
+    spec_overrides : dict
+        Preset section overrides, e.g. ``{"pair_stdp": {"tau_plus_ms": 30.0}}``; not ``sim.trial_period_ms``,
+        which the experiment sets from the offsets.
     engine_options : dict
         Extra keyword arguments for the engine.
 
@@ -65,6 +68,7 @@ class BindingWindowConfig:
     min_word_trials_per_concept: int = 8
     blank_trials: int = 20
     criterion: ResponseCriterion = field(default_factory=ResponseCriterion)
+    spec_overrides: dict = field(default_factory=dict)
     engine_options: dict = field(default_factory=dict)
 
     def __post_init__(self):
@@ -99,6 +103,12 @@ class BindingWindowConfig:
                             f"{type(self.criterion).__name__}")
         if not isinstance(self.engine_options, dict):
             raise TypeError("BindingWindowConfig.engine_options must be a dict")
+        if not isinstance(self.spec_overrides, dict) or not all(isinstance(v, dict)
+                                                                 for v in self.spec_overrides.values()):
+            raise TypeError("BindingWindowConfig.spec_overrides must be a dict of section -> dict of fields")
+        if "trial_period_ms" in self.spec_overrides.get("sim", {}):
+            raise ValueError("BindingWindowConfig.spec_overrides sets sim.trial_period_ms, which the experiment "
+                             "sets from the offsets; change pause_ms instead")
 
     def to_dict(self) -> dict:
         """Plain data (JSON shaped)."""

@@ -17,7 +17,7 @@ from neuromem.protocols import StimulusWindow, choose_training, heldout_trials, 
 from neuromem.seeds import SeedTree
 from neuromem.session import Session
 
-__all__ = ["run_seed", "run_binding_window", "stimulus_windows"]
+__all__ = ["run_seed", "run_binding_window", "run_cell", "stimulus_windows"]
 
 
 def stimulus_windows(offset_ms: float, stimulus_ms: float, modalities) -> dict:
@@ -43,11 +43,13 @@ def run_seed(space: LatentSpace, cfg: BindingWindowConfig, seed: int, *, progres
         if m not in space.modalities:
             raise ValueError(f"the binding window needs a {m!r} modality; the space has {sorted(space.modalities)}")
     modalities = ("picture", "name") + (("spoken",) if cfg.use_spoken and "spoken" in space.modalities else ())
-    base = load_preset(cfg.preset, modalities=modalities, latent_dim=space.latent_dim)
+    base = load_preset(cfg.preset, modalities=modalities, latent_dim=space.latent_dim, **cfg.spec_overrides)
     stim = base.sim.stimulus_ms
     period = trial_period_on_grid(stim + max(abs(x) for x in cfg.offsets_ms) + float(cfg.pause_ms), base.sim.dt_ms)
     seeds = SeedTree(seed)  # every child named in neuromem.seeds
-    session = Session(space, cfg.preset, overrides={"sim": {"trial_period_ms": period}}, modalities=modalities,
+    overrides = {k: dict(v) for k, v in cfg.spec_overrides.items()}
+    overrides.setdefault("sim", {})["trial_period_ms"] = period
+    session = Session(space, cfg.preset, overrides=overrides, modalities=modalities,
                       engine=cfg.engine, engine_options=cfg.engine_options, seeds=seeds)
     plan = choose_training(space, cfg.presentations, seeds.rng("training"), modalities)
     together = training_trials(space, plan, modalities)
@@ -100,7 +102,7 @@ def run_binding_window(spaces, cfg: BindingWindowConfig | None = None, *, out_di
     per_seed = [run_seed(get(seed), cfg, seed, progress=progress) for seed in cfg.seeds]
     summary = summarise_seeds([{k: r[k] for k in PER_OFFSET} for r in per_seed])
     halves = [binding_half_width_ms(cfg.offsets_ms, r["binding_index"]) for r in per_seed]
-    spec = load_preset(cfg.preset, modalities=("picture", "name"), latent_dim=1)
+    spec = load_preset(cfg.preset, modalities=("picture", "name"), latent_dim=1, **cfg.spec_overrides)
     metrics = {
         "dataset": dataset, "engine": cfg.engine, "preset": spec.name, "presentations": cfg.presentations,
         "seeds": list(cfg.seeds), "trial_period_ms": per_seed[0]["trial_period_ms"],
@@ -123,3 +125,30 @@ def run_binding_window(spaces, cfg: BindingWindowConfig | None = None, *, out_di
             metrics["figures"] = [plot_binding_window(metrics, out / FIGURE_FILE).name]
         BindingWindowResults(metrics=metrics).save(out)
     return metrics
+
+
+def _offset_name(offset_ms: float) -> str:
+    return f"at_{offset_ms:+g}ms"
+
+
+def run_cell(config: BindingWindowConfig, space: LatentSpace, *, dataset: str | None = None) -> dict:
+    """One cell of a sweep (:mod:`neuromem.sweep`): the curve of ``config``'s one seed on ``space``, nothing written.
+
+    The per-offset lists become one number per offset (``binding_index.at_+50ms``, ...) and the half
+    widths ``binding_half_width_ms.word_first`` / ``.word_after``, so every number is a row of the sweep's
+    table; the rest are the experiment's metrics.
+
+    Raises
+    ------
+    ValueError
+        If ``config`` holds more than one seed (a cell is one seed).
+    """
+    if len(config.seeds) != 1:
+        raise ValueError(f"a sweep cell runs one seed; the config has seeds {list(config.seeds)}")
+    m = run_binding_window(lambda seed: space, config, out_dir=None, progress=False, figures=False, dataset=dataset)
+    cell = {k: v for k, v in m.items() if k not in ("per_seed", "binding_half_width_ms_per_seed", "config")
+            and not (isinstance(v, list) and k != "binding_half_width_ms")}
+    for k in PER_OFFSET:
+        cell[k] = {_offset_name(off): v for off, v in zip(config.offsets_ms, m[k])}
+    cell["binding_half_width_ms"] = dict(zip(("word_first", "word_after"), m["binding_half_width_ms"]))
+    return cell

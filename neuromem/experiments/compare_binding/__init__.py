@@ -13,8 +13,13 @@ Experiments (the ``experiment`` column of ``results.csv``)
 ----------------------------------------------------------
 ``shots``
     ``picture_to_name_recall_at_1`` and ``name_to_picture_recall_at_1`` on
-    held-out items after K presentations per concept, with the non-spiking
-    K-shot prototype ceiling (binder ``prototype``) and chance (binder ``chance``).
+    held-out items after K presentations per concept, beside the two
+    references of :mod:`neuromem.analysis.references` (binder column
+    ``no_binder_lookup``: the cue's nearest target-modality prototype, what the
+    encoder alone gives; ``nearest_prototype_reference``: the cue's nearest
+    cue-modality prototype, K-shot), both from what was presented only, and
+    chance (``chance``). ``<cue>_to_<target>_added_over_lookup`` is a binder's
+    recall minus the lookup's in the same cell: what the binder is credited with.
 ``interference``
     The bound concepts in two sequential groups (first half, then second
     half, no replay); ``retention`` = picture -> name recall of the first group
@@ -22,23 +27,30 @@ Experiments (the ``experiment`` column of ``results.csv``)
 ``capacity``
     Synthetic concept sets whose within / between concept distance ratio
     matches the fitted concepts' real held-out pictures; one presentation per
-    concept; picture -> name recall@1 per binder size ``n_units`` (what it
-    counts, e.g. concept neurons or pattern slots, is the binder's declared
-    ``n_units_counts``); ``capacity`` = the largest tested number of concepts
-    with recall@1 >= 0.9 (a set beyond a capacity limit the binder declares as
-    refusing more, e.g. one softmax unit per concept, is not representable:
-    recorded as NaN with ``not_representable = 1``), ``bits_per_parameter`` =
-    n log2 n / plastic parameters. Binders run here unless their traits say
-    ``in_capacity_sweep = False``.
+    concept; per binder size ``n_units`` (what it counts is the binder's
+    declared ``n_units_counts``) and seed, ``capacity`` = the largest number
+    of concepts in ``1 .. 16 N`` with picture -> name recall@1 >= 0.9, found by
+    integer bisection (:func:`neuromem.analysis.bisect_capacity`, galloping
+    from 1; ``capacity_is_lower_bound`` when 16 N passes); a binder that
+    declares it refuses more than its limit is searched up to that limit, and
+    ``at_declared_limit`` marks a capacity set by construction;
+    ``bits_per_parameter`` = n log2 n / every stored number (kept latents
+    included), beside the Hopfield and Willshaw references
+    (:mod:`~neuromem.experiments.compare_binding.capacity`). Binders run here
+    unless their traits say ``in_capacity_sweep = False``.
 ``cost``
-    Counted operations per presentation (``learn``) and per cue (``recall``):
-    ``synaptic_events`` (spiking), ``macs`` and ``memory_writes`` (rate),
-    wall seconds, recall latency in biological ms (cue onset to the first
-    concept spike; spiking binders), and ``energy_pj_estimate``: an
-    estimate, as quoted in the design notes from Horowitz (ISSCC 2014, 45 nm):
-    a MAC = fp32 multiply 3.7 pJ + add 0.9 pJ, a synaptic event = one fp32
-    add 0.9 pJ, a memory write = one 64-bit SRAM access 10 pJ; memory traffic
-    is otherwise not counted.
+    Counted operations per presentation (``learn``) and per cue (``recall``)
+    in one convention for every binder, forward and backward alike
+    (:mod:`neuromem.binding.cost`: ``synaptic_events``, ``neuron_updates``,
+    ``macs``, ``weight_updates``, ``memory_writes``), the adds, multiplies and
+    bytes moved they make, wall seconds, and ``energy_pj_estimate`` (with its
+    compute and memory parts): an estimate from Horowitz (ISSCC 2014, 45 nm),
+    fp32 add 0.9 pJ, multiply 3.7 pJ, 64-bit 8 KB SRAM access 10 pJ. Spiking
+    binders: ``latency_to_correct_answer_ms_median`` (cue onset to the first
+    time the binder's readout answers correctly, on one 1 ms grid for every
+    binder), ``correct_within_window_fraction`` and
+    ``blank_trial_false_answer_fraction`` (background-only trials in which the
+    readout answers).
 ``units``
     Population and lifetime sparseness, invariance index (picture vs name),
     concepts per responsive unit, for binders with units.
@@ -46,8 +58,9 @@ Experiments (the ``experiment`` column of ``results.csv``)
 Files (:mod:`~neuromem.experiments.compare_binding.results`): ``results.csv``
 (one tidy row per measurement, columns :data:`COLUMNS`), ``metrics.json``
 (mean and ``_ci95`` per binder, experiment, condition and K, keys
-``<experiment>/<condition>/<binder>/k=<K>/<metric>`` and
-``.../n_units=<N>/n_concepts=<n>/...`` for capacity), one PNG per experiment,
+``<experiment>/<condition>/<binder>/k=<K>/<metric>``, and for capacity
+``.../n_units=<N>/n_concepts=<n>/...`` per tested set and ``.../n_units=<N>/...``
+for the bisection's result), one PNG per experiment,
 and ``cells/``: every finished cell, reused by a second run with the same
 arguments.
 

@@ -16,8 +16,9 @@ from neuromem._io import atomic_write_json
 __all__ = ["CELL_VERSION", "CellCache", "cell_key"]
 
 #: Part of every finished cell's key: bump when a binder's behaviour changes under the same options (v2: the
-#: surrogate binder's subtractive weight normalisation; v3: every seed from the seed tree).
-CELL_VERSION = "compare-binding/v3"
+#: surrogate binder's subtractive weight normalisation; v3: every seed from the seed tree; v4: references and
+#: prototypes from what was presented only, one energy convention, latency to a correct answer).
+CELL_VERSION = "compare-binding/v4"
 
 
 def cell_key(**parts) -> str:

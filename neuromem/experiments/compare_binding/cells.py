@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import hashlib
 import time
-from dataclasses import replace
 
 import numpy as np
 
@@ -17,22 +16,19 @@ from neuromem.binding import hash_presentations, make_binder
 from neuromem.experiments.compare_binding.config import MODALITIES
 from neuromem.experiments.compare_binding.measures import (
     cost_metrics,
-    median_latency_ms,
+    latency_metrics,
     recall_metrics,
-    unit_metrics,
 )
 from neuromem.experiments.compare_binding.protocol import (
     build_presentations,
     choose_test_cues,
     prototypes,
     reference_latents,
-    within_between,
 )
 from neuromem.experiments.compare_binding.results import CellLabels
 from neuromem.experiments.compare_binding.seeds import CellSeeds
-from neuromem.experiments.compare_binding.synthetic import synthetic_concepts
 
-__all__ = ["hash_cues", "make_cell_binder", "reference_rows", "run_capacity_cell", "run_interference_cell",
+__all__ = ["REFERENCES", "hash_cues", "make_cell_binder", "reference_rows",
            "run_shots_cell"]
 
 
@@ -62,7 +58,7 @@ def _cues(space, seeds: CellSeeds, grid) -> dict:
 
 
 def run_shots_cell(name, space, K, seed, *, dataset, condition, grid, binder_options, received=None) -> list[dict]:
-    """Shots (+ cost and units at every K) for one binder: tidy rows.
+    """Shots (+ cost and latency at every K) for one binder: tidy rows.
 
     ``received``, when given, gets ``(name, condition, K, seed) -> (presentations hash, cues hash)``.
     """
@@ -80,9 +76,7 @@ def run_shots_cell(name, space, K, seed, *, dataset, condition, grid, binder_opt
     recall_s = time.perf_counter() - t0
     n_cues = len(cues["picture"]) + len(cues["name"])
     cost = cost_metrics(b, len(pres), n_cues, learn_s, recall_s)  # before any further cue runs
-    if b.spiking:
-        lat = b.recall_latency_ms("picture", space["picture"].latents[cues["picture"]])
-        cost["recall/latency_ms_median"] = median_latency_ms(lat)
+    cost.update({f"recall/{m}": v for m, v in latency_metrics(b, space, cues, protos).items()})
     if received is not None:
         received[(name, condition, K, seed)] = (hash_presentations(pres), hash_cues(space, cues))
     labels = CellLabels(dataset=dataset, binder=name, engine=_engine(b), condition=condition, k=K,
@@ -91,84 +85,35 @@ def run_shots_cell(name, space, K, seed, *, dataset, condition, grid, binder_opt
     for m, v in cost.items():
         phase, metric = m.split("/", 1)
         rows.append(labels.row("cost", phase, metric, v))
-    if b.has_units:
-        rows += labels.rows("units", "recall", unit_metrics(b, space, cues))
     rows.append(labels.row("shots", "learn", "presentations_hash", hash_presentations(pres)))
     return rows
 
 
+#: The rows every shots cell is shown beside (binder column of ``results.csv``), not binders.
+REFERENCES = ("no_binder_lookup", "nearest_prototype_reference", "chance")
+
+
 def reference_rows(space, K, seed, *, dataset, condition, grid) -> list[dict]:
-    """The non-spiking K-shot prototype ceiling and chance on the same presentations and cues."""
-    from neuromem.analysis import nearest_prototype
+    """The two references (:mod:`neuromem.analysis.references`) and chance on the same presentations and cues.
+
+    ``no_binder_lookup``: the cue's nearest TARGET-modality prototype (what the
+    encoder alone gives); ``nearest_prototype_reference``: the cue's nearest
+    CUE-modality prototype (K-shot). Both from what was presented only.
+    """
+    from neuromem.analysis.references import nearest_prototype_reference, no_binder_lookup
 
     seeds = CellSeeds(seed)
     _, chosen = build_presentations(space, K, seeds.presentations("shots", K), MODALITIES)
     cues = _cues(space, seeds, grid)
     protos = prototypes(space, chosen)
     n_c = len(space.concepts)
-    zp, yp = space["picture"].latents[cues["picture"]], space["picture"].labels[cues["picture"]]
-    zn, yn = space["name"].latents[cues["name"]], space["name"].labels[cues["name"]]
-    vals = {
-        ("prototype", "picture_to_name_recall_at_1"): float(np.mean(nearest_prototype(zp, protos["picture"]) == yp)),
-        ("prototype", "name_to_picture_recall_at_1"): float(np.mean(nearest_prototype(zn, protos["name"]) == yn)),
-        ("chance", "picture_to_name_recall_at_1"): 1.0 / n_c,
-        ("chance", "name_to_picture_recall_at_1"): 1.0 / n_c,
-    }
+    vals = {}
+    for cue, target in (("picture", "name"), ("name", "picture")):
+        z, y = space[cue].latents[cues[cue]], space[cue].labels[cues[cue]]
+        metric = f"{cue}_to_{target}_recall_at_1"
+        vals[("no_binder_lookup", metric)] = float(np.mean(no_binder_lookup(z, protos[target]) == y))
+        vals[("nearest_prototype_reference", metric)] = float(np.mean(nearest_prototype_reference(z, protos[cue])
+                                                                      == y))
+        vals[("chance", metric)] = 1.0 / n_c
     return [CellLabels(dataset=dataset, binder=b, condition=condition, k=K, n_units=0, n_concepts=n_c,
                        seed=seed).row("shots", "recall", m, v) for (b, m), v in vals.items()]
-
-
-def run_interference_cell(name, space, seed, *, dataset, condition, grid, binder_options) -> list[dict]:
-    """Two sequential groups (halves of the concepts), no replay: retention of the first group."""
-    K = grid.interference_k
-    n_c = len(space.concepts)
-    half = n_c // 2
-    if half < 1:
-        raise ValueError("interference needs at least two concepts")
-    seeds = CellSeeds(seed)
-    pres, chosen = build_presentations(space, K, seeds.presentations("interference", K), MODALITIES)
-    cues = _cues(space, seeds, grid)
-    protos = prototypes(space, chosen)
-    groups = [[p for p in pres if p.concept < half], [p for p in pres if p.concept >= half]]
-    first = {m: ix[space[m].labels[ix] < half] for m, ix in cues.items()}
-    b = make_cell_binder(name, space, grid.n_units, seeds, binder_options)
-    guesses = seeds.guesses("interference")
-    b.learn(groups[0])
-    before = recall_metrics(b, space, first, protos, guesses)["picture_to_name_recall_at_1"]
-    b.learn(groups[1])
-    after = recall_metrics(b, space, first, protos, guesses)["picture_to_name_recall_at_1"]
-    vals = {"recall_first_group_before": before, "recall_first_group_after": after,
-            "retention": after / before if before > 0 else float("nan")}
-    return CellLabels(dataset=dataset, binder=name, engine=_engine(b), condition=condition, k=K, n_units=grid.n_units,
-                      n_concepts=n_c, seed=seed).rows("interference", "recall", vals)
-
-
-def run_capacity_cell(name, n_units, n_concepts, ratio, latent_dim, seed, *, dataset, grid,
-                      binder_options) -> list[dict]:
-    """One synthetic set of ``n_concepts`` concepts stored one-shot in a binder of size ``n_units``.
-
-    A set beyond a capacity limit the binder declares as refusing more
-    (:class:`~neuromem.binding.traits.CapacityLimit`) is recorded as
-    ``not_representable`` with NaN recall, without learning.
-    """
-    seeds = CellSeeds(seed)
-    labels = CellLabels(dataset=dataset, binder=name, condition="synthetic", k=1, n_units=n_units,
-                        n_concepts=n_concepts, seed=seed)
-    space = synthetic_concepts(n_concepts, latent_dim, ratio, seed=seeds.synthetic(n_concepts))
-    b = make_cell_binder(name, space, n_units, seeds, binder_options)
-    limit = b.traits.capacity
-    if limit is not None and limit.refuses_more and n_concepts > limit.max_concepts(n_units):
-        # not representable by construction (the binder declares it): recorded, not run
-        return replace(labels, engine=_engine(b)).rows("capacity", "recall", {
-            "picture_to_name_recall_at_1": float("nan"), "n_plastic": float(b.n_plastic), "not_representable": 1.0})
-    pres, chosen = build_presentations(space, 1, seeds.capacity_presentations(), MODALITIES)
-    cues = {"picture": np.nonzero(space["picture"].split == "heldout")[0]}
-    protos = prototypes(space, chosen)
-    b.learn(pres)
-    z = space["picture"].latents[cues["picture"]]
-    y = space["picture"].labels[cues["picture"]]
-    pred, _ = b.predict("picture", z, "name", protos["name"], rng=np.random.default_rng(seeds.guesses("capacity")
-                                                                                       ["picture"]))
-    vals = {"picture_to_name_recall_at_1": float(np.mean(pred == y)), "n_plastic": float(b.n_plastic),
-            "within_between_ratio": within_between(space)}
-    return replace(labels, engine=_engine(b)).rows("capacity", "recall", vals)

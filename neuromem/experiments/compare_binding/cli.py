@@ -21,6 +21,7 @@ from neuromem.experiments.compare_binding.config import GridConfig
 from neuromem.experiments.compare_binding.results import read_metrics, read_rows
 from neuromem.experiments.compare_binding.results import results_exist as _results_exist
 from neuromem.experiments.compare_binding.run import default_binders, resolve_binders, run_compare_binding
+from neuromem.experiments.compare_binding.summary import summary_markdown
 from neuromem.experiments.compare_binding.table import recall_lines
 
 __all__ = ["DESCRIPTION", "HELP", "EXAMPLE", "ENCODES", "DEFAULT_FIT_CONCEPTS", "add_arguments", "check_args",
@@ -47,13 +48,13 @@ def add_arguments(parser: argparse.ArgumentParser) -> argparse.ArgumentParser:
                         help="comma-separated binders (default: every registered binder, "
                              f"{','.join(default_binders())})")
     parser.add_argument("--shots", type=list_option(int, what="--shots", example="1,5", minimum=1), default=None,
-                        help="comma-separated K values (default: the reduced grid 1,5 with capacity N=100 x "
-                             "25,100,400 concepts; giving --shots, e.g. the full 1,2,3,5,10,15, also runs the full "
-                             "capacity grid N=50,200 x 25,50,100,200 concepts)")
+                        help="comma-separated K values (default: the reduced grid 1,5 with capacity at N=100; "
+                             "giving --shots, e.g. the full 1,2,3,5,10,15, also runs capacity at N=50,200; capacity "
+                             "is bisected in 1..16N concepts)")
     parser.add_argument("--seeds", type=list_option(int, what="--seeds", example="3,4,5", minimum=0), default=None,
                         help="comma-separated report seeds (default: 3,4,5)")
     parser.add_argument("--quick", action="store_true", help="a small grid for tests (~2 min): K 1,5; seed 3")
-    parser.add_argument("--engine", default="numba", help="engine of the stdp binder (default numba)")
+    parser.add_argument("--engine", default="numba", help="engine of the stdp binders (default numba)")
     parser.add_argument("--fit-fraction", type=_fraction, default=None, metavar="F",
                         help="deprecated: the same as --fit-concepts F")
     return parser
@@ -168,11 +169,14 @@ def main(args, request, out) -> int:
     spaces = {seed: request.encode(seed).space for seed in grid.seeds}
     options = load_tuned()  # backprop hyper-parameters chosen once on the tuning seeds (neuromem/binding/binders.toml)
     options["stdp"] = {"engine": args.engine}
+    options["stdp-human-mtl"] = {"engine": args.engine}
     with clock.stage("binding"):
         m = run_compare_binding(spaces, dataset=request.dataset, out_dir=out, binders=binders, grid=grid,
                                 binder_options=options, progress=request.progress, clock=clock)
     print("\n".join(recall_lines(m, shots=grid.shots, binders=binders)))
-    print(f"results: {Path(out) / 'results.csv'}, metrics.json")
+    print()
+    print(summary_markdown(m))  # the verdict, as written to summary.md
+    print(f"results: {Path(out) / 'results.csv'}, metrics.json, summary.md")
     if clock is not request_clock:
         print(clock.line())
     return 0

@@ -46,14 +46,18 @@ class GridConfig:
         Size of every binder in the shots and interference experiments (what it counts is the binder's
         declaration), >= 1.
     interference_k : int
-        Presentations per concept of the interference experiment, >= 1.
+        Presentations per concept of the interference experiment (two groups of ``ceil(0.75 n_units)``
+        synthetic concepts), >= 1.
     capacity_sizes : tuple of int
         Binder sizes ``n_units`` of the capacity experiment, each >= 1.
-    capacity_concepts : tuple of int
-        Numbers of synthetic concepts stored in the capacity experiment, each >= 2.
+    capacity_max_per_unit : int
+        The capacity is searched by integer bisection in ``1 .. capacity_max_per_unit x N`` concepts
+        (reaching the top is recorded as a lower bound), >= 1.
     capacity_binders : tuple of str or None
-        Binders of the capacity experiment (None: every binder of the comparison whose traits say
-        ``in_capacity_sweep``).
+        Binders of the many-concept experiments: capacity, interference, units (None: every binder of the
+        comparison whose traits say ``in_capacity_sweep``).
+    units_k : int
+        Presentations per concept of the units experiment (94 synthetic concepts), 1 to 5.
     test_per_concept : int
         Held-out test pictures per concept (at most), >= 1.
     word_repeats : int
@@ -70,8 +74,9 @@ class GridConfig:
     n_units: int = 100
     interference_k: int = 5
     capacity_sizes: tuple[int, ...] = (50, 200)
-    capacity_concepts: tuple[int, ...] = (25, 50, 100, 200)
+    capacity_max_per_unit: int = 16
     capacity_binders: tuple[str, ...] | None = None
+    units_k: int = 3
     test_per_concept: int = 40
     word_repeats: int = 6
 
@@ -82,8 +87,10 @@ class GridConfig:
         put("shots", _ints("shots", self.shots, 1))
         put("seeds", _ints("seeds", self.seeds, 0))
         put("capacity_sizes", _ints("capacity_sizes", self.capacity_sizes, 1))
-        put("capacity_concepts", _ints("capacity_concepts", self.capacity_concepts, 2))
-        for name, low in (("n_units", 1), ("interference_k", 1), ("test_per_concept", 1), ("word_repeats", 1)):
+        if not is_int(self.units_k) or not 1 <= self.units_k <= 5:
+            raise ValueError(f"GridConfig.units_k={self.units_k!r} must be an integer in 1..5 (a synthetic concept "
+                             f"has 5 train pictures)")
+        for name, low in (("n_units", 1), ("capacity_max_per_unit", 1), ("interference_k", 1), ("test_per_concept", 1), ("word_repeats", 1)):
             put(name, _int(name, getattr(self, name), low))
         if self.capacity_binders is not None:
             binders = tuple(self.capacity_binders)
@@ -95,16 +102,16 @@ class GridConfig:
     def quick(cls, shots=None, seeds=None) -> "GridConfig":
         """The test grid of ``--quick`` (K 1, 5; seed 3; 50 units; a small capacity grid)."""
         return cls(shots=shots or (1, 5), seeds=seeds or (3,), n_units=50, interference_k=2, capacity_sizes=(50,),
-                   capacity_concepts=(10, 40), test_per_concept=10, word_repeats=2)
+                   test_per_concept=10, word_repeats=2)
 
     @classmethod
     def reduced(cls, shots=None, seeds=None) -> "GridConfig":
         """The documented default of ``neuromem run compare-binding`` (~15 min on digits).
 
-        K 1, 5 and seeds 3, 4, 5 with capacity N = 100 x 25, 100, 400 concepts; an explicit ``shots`` list
-        runs the full capacity grid (N = 50, 200 x 25, 50, 100, 200 concepts).
+        K 1, 5 and seeds 3, 4, 5 with capacity at N = 100 and one-shot interference; an explicit ``shots`` list
+        runs the full capacity grid (N = 50, 200) and interference at K = 5.
         """
-        capacity = {} if shots else dict(capacity_sizes=(100,), capacity_concepts=(25, 100, 400))
+        capacity = {} if shots else dict(capacity_sizes=(100,), interference_k=1)
         return cls(shots=shots or (1, 5), seeds=seeds or (3, 4, 5), test_per_concept=20, **capacity)
 
     def to_dict(self) -> dict:

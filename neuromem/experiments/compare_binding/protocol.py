@@ -86,10 +86,22 @@ def choose_test_cues(space, rng: np.random.Generator, *, per_concept: int, word_
 
 
 def prototypes(space, chosen) -> dict:
-    """Target prototypes per modality: the mean of each concept's presented pictures; name-form centroids."""
+    """Prototypes per modality from what was presented only: each concept's mean presented latent.
+
+    With K presentations a concept's picture prototype is the mean of its K
+    presented pictures and its name prototype the mean of the name forms
+    presented with them (at K = 1 one form, even when the concept has more
+    train forms): no binder and no reference sees an item it was not shown.
+    """
+    from neuromem.analysis.references import presented_prototypes
+
     n_c = len(space.concepts)
-    return {"picture": np.stack([space["picture"].latents[chosen[k]["picture"]].mean(axis=0) for k in range(n_c)]),
-            "name": space.centroids("name", "train")}
+    out = {}
+    for m in MODALITIES:
+        items = np.concatenate([np.asarray(chosen[k][m]) for k in range(n_c)])
+        labels = np.concatenate([np.full(len(chosen[k][m]), k) for k in range(n_c)])
+        out[m] = presented_prototypes(space[m].latents[items], labels, n_c)
+    return out
 
 
 def reference_latents(space) -> dict:

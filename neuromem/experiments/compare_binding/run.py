@@ -7,26 +7,27 @@ import json
 from contextlib import nullcontext
 from pathlib import Path
 
-from neuromem.binding import ALIASES, binder_names, binder_traits, resolve_binder_name
+from neuromem.binding import ALIASES, binder_names, binder_traits, default_binder_names, resolve_binder_name
 from neuromem.experiments.compare_binding.cache import CellCache, cell_key
-from neuromem.experiments.compare_binding.cells import (
-    reference_rows,
-    run_capacity_cell,
-    run_interference_cell,
-    run_shots_cell,
-)
+from neuromem.experiments.compare_binding.capacity import BITS_REFERENCES, run_capacity_cell
+from neuromem.experiments.compare_binding.cells import reference_rows, run_shots_cell
+from neuromem.experiments.compare_binding.interference import run_interference_cell
+from neuromem.experiments.compare_binding.units import run_units_cell
 from neuromem.experiments.compare_binding.config import EXPERIMENTS, GridConfig
 from neuromem.experiments.compare_binding.measures import ENERGY_LABEL
 from neuromem.experiments.compare_binding.protocol import fewest_train_pictures, within_between
 from neuromem.experiments.compare_binding.results import write_metrics, write_rows
-from neuromem.experiments.compare_binding.statistics import summarise
+from neuromem._io import atomic_write_bytes
+from neuromem.experiments.compare_binding.summary import summary_markdown
+from neuromem.experiments.compare_binding.statistics import added_over_lookup_rows, summarise
 
 __all__ = ["check_inputs", "default_binders", "resolve_binders", "run_compare_binding"]
 
 
 def default_binders() -> tuple[str, ...]:
-    """Every registered binder, in registration order (a newly registered binder joins the comparison)."""
-    return tuple(binder_names())
+    """Every registered binder that runs by default, in registration order (a newly registered binder joins the
+    comparison unless it is registered with ``default=False``, as ``surrogate-matched``)."""
+    return tuple(default_binder_names())
 
 
 def resolve_binders(binders) -> tuple[str, ...]:
@@ -83,32 +84,42 @@ def _jobs(spaces, binders, grid, experiments) -> list[tuple]:
     for seed, space in spaces.items():
         for cond, concepts in (("fitted", space.fit_concepts), ("novel", space.novel_concepts)):
             sub = space.subset(concepts)
-            if {"shots", "cost", "units"} & set(experiments):
+            if {"shots", "cost"} & set(experiments):
                 for K in grid.shots:
                     jobs.append(("reference", None, sub, cond, K, seed))
                     for b in binders:
                         jobs.append(("shots", b, sub, cond, K, seed))
-            if "interference" in experiments:
-                for b in binders:
-                    jobs.append(("interference", b, sub, cond, grid.interference_k, seed))
+        # the capacity and interference sets use the fitted concepts' ratio (~0.4 on digits): the novel
+        # concepts' (~0.8 on digits) leaves even 25 concepts below recall 0.9 for every binder, which measures
+        # nothing about capacity or forgetting
+        ratio = within_between(space.subset(space.fit_concepts))
+        many = [b for b in binders if (binder_traits(b).in_capacity_sweep if grid.capacity_binders is None
+                                       else b in grid.capacity_binders)]
+        if "units" in experiments:
+            for b in many:
+                if binder_traits(b).has_units:
+                    jobs.append(("units", b, grid.n_units, "synthetic-94", grid.units_k, seed))
+        if "interference" in experiments:
+            for b in many:
+                jobs.append(("interference", b, (grid.n_units, ratio, space.latent_dim), "synthetic",
+                             grid.interference_k, seed))
         if "capacity" in experiments:
-            # the fitted concepts' ratio (~0.4 on digits): the novel concepts' (~0.8 on digits) leaves even
-            # 25 concepts below recall 0.9 for every binder, which measures nothing about capacity
-            ratio = within_between(space.subset(space.fit_concepts))
-            for b in binders:
-                if not (binder_traits(b).in_capacity_sweep if grid.capacity_binders is None
-                        else b in grid.capacity_binders):
-                    continue
+            for b in many:
                 for N in grid.capacity_sizes:
-                    for n in grid.capacity_concepts:
-                        jobs.append(("capacity", b, (N, n, ratio, space.latent_dim), "synthetic", 1, seed))
+                    jobs.append(("capacity", b, (N, ratio, space.latent_dim), "synthetic", 1, seed))
     return jobs
 
 
 def _key(kind, b, sub, cond, K, seed, *, opts, dataset, grid) -> str:
+    if kind == "units":
+        return cell_key(kind=kind, b=b, N=sub, K=K, seed=seed, opts=opts, dataset=dataset)
+    if kind == "interference":
+        N, ratio, D = sub
+        return cell_key(kind=kind, b=b, N=N, K=K, ratio=round(ratio, 6), D=D, seed=seed, opts=opts, dataset=dataset)
     if kind == "capacity":
-        N, n, ratio, D = sub
-        return cell_key(kind=kind, b=b, N=N, n=n, ratio=round(ratio, 6), D=D, seed=seed, opts=opts, dataset=dataset)
+        N, ratio, D = sub
+        return cell_key(kind=kind, b=b, N=N, top=grid.capacity_max_per_unit, ratio=round(ratio, 6), D=D, seed=seed,
+                        opts=opts, dataset=dataset)
     return cell_key(kind=kind, b=b, cond=cond, K=K, seed=seed, opts=opts, dataset=dataset, grid=grid.to_dict(),
                     concepts=sub.concepts, split=sub.encoder, fit=sub.fit_concepts,
                     data=hashlib.sha256(sub["picture"].latents.tobytes()).hexdigest()[:16])
@@ -121,8 +132,10 @@ def _run_cell(kind, b, sub, cond, K, seed, *, dataset, grid, binder_options, rec
     if kind == "shots":
         return run_shots_cell(b, sub, K, seed, condition=cond, binder_options=binder_options, received=received,
                               **kw)
+    if kind == "units":
+        return run_units_cell(b, sub, seed, binder_options=binder_options, **kw)
     if kind == "interference":
-        return run_interference_cell(b, sub, seed, condition=cond, binder_options=binder_options, **kw)
+        return run_interference_cell(b, *sub, seed, binder_options=binder_options, **kw)
     return run_capacity_cell(b, *sub, seed, binder_options=binder_options, **kw)
 
 
@@ -151,7 +164,8 @@ def run_compare_binding(spaces: dict, *, dataset: str, out_dir, binders=None, gr
 
     Returns
     -------
-    dict : the metrics written to ``metrics.json``.
+    dict : the metrics written to ``metrics.json`` (the verdict also goes to ``summary.md``,
+    :mod:`~neuromem.experiments.compare_binding.summary`).
 
     Raises
     ------
@@ -181,16 +195,20 @@ def run_compare_binding(spaces: dict, *, dataset: str, out_dir, binders=None, gr
             cells.put(key, hit)
         rows += hit
     rows = [r for r in rows if r["experiment"] in experiments]
+    rows += added_over_lookup_rows(rows)
     write_rows(out / "results.csv", rows)
     metrics = summarise(rows)
     metrics["_meta"] = {"dataset": dataset, "binders": list(binders), "grid": grid.to_dict(),
                         "binder_traits": {b: binder_traits(b).to_dict() for b in binders},
                         "seeds": [int(s) for s in spaces], "energy": ENERGY_LABEL,
+                        "bits_per_synapse_references": BITS_REFERENCES,
                         "fit_concepts": {str(s): list(sp.fit_concepts) for s, sp in spaces.items()},
                         "novel_concepts": {str(s): list(sp.novel_concepts) for s, sp in spaces.items()},
                         "binder_options": json.loads(json.dumps(binder_options, default=str))}
     write_metrics(out / "metrics.json", metrics)
     with nullcontext() if clock is None else clock.stage("figures"):
         metrics["_meta"]["figures"] = write_figures(out, rows, metrics)
+    metrics["_meta"]["summary"] = "summary.md"
     write_metrics(out / "metrics.json", metrics)
+    atomic_write_bytes(out / "summary.md", summary_markdown(metrics).encode())
     return metrics

@@ -6,7 +6,10 @@ Columns and verdicts come from what each binder declared
 Hebbian with the best backprop binder; one more column compares each binder
 with the binder whose units it shares (``same_units_as``, e.g. ``surrogate``
 with ``stdp``). A binder of family ``other`` has its column, outside the
-family verdict.
+family verdict. Every recall row shows the two references beside the binders
+(``no_binder_lookup``: what the encoder alone gives; ``nearest_prototype_reference``:
+K-shot, from what was presented), and one row per recall row gives what each
+binder adds over the lookup (paired per seed).
 """
 
 from __future__ import annotations
@@ -19,6 +22,8 @@ from neuromem.binding.traits import FAMILIES
 __all__ = ["recall_lines", "summary_table"]
 
 _FAMILY_LABEL = {"hebbian": "Hebbian", "backprop": "backprop", "other": "other"}
+#: The reference columns of every recall row.
+_REFERENCES = ("no_binder_lookup", "nearest_prototype_reference")
 
 
 def _rows(metrics: dict, shots) -> list[tuple]:
@@ -28,15 +33,22 @@ def _rows(metrics: dict, shots) -> list[tuple]:
         for metric, label in (("picture_to_name_recall_at_1", "picture -> name"),
                               ("name_to_picture_recall_at_1", "name -> picture")):
             for K in shots:
-                rows.append((f"{cond}, {label}, K={K}", f"shots/{cond}/{{b}}/k={K}/{metric}",
-                             f"shots/{cond}/prototype/k={K}/{metric}"))
+                refs = tuple(f"shots/{cond}/{r}/k={K}/{metric}" for r in _REFERENCES)
+                rows.append((f"{cond}, {label}, K={K}", f"shots/{cond}/{{b}}/k={K}/{metric}", refs))
+                added = metric.replace("_recall_at_1", "_added_over_lookup")
+                rows.append((f"{cond}, {label}, K={K}: added over lookup", f"shots/{cond}/{{b}}/k={K}/{added}",
+                             None))
     ik = meta_grid.get("interference_k", 5)
-    for cond in ("novel", "fitted"):
-        rows.append((f"{cond}, retention after a second group (K={ik})", f"interference/{cond}/{{b}}/k={ik}/retention",
-                     None))
+    n = meta_grid.get("n_units", 100)
+    rows.append((f"retention of group 1 after group 2 (2 x 0.75 N = {2 * math.ceil(0.75 * n)} synthetic concepts, "
+                 f"K={ik}), no replay", f"interference/synthetic/{{b}}/k={ik}/retention", None))
+    rows.append(("the same with replay of group 1 (backprop baseline)",
+                 f"interference/synthetic/{{b}}/k={ik}/retention_with_replay", None))
     for N in meta_grid.get("capacity_sizes", []):
-        rows.append((f"capacity (concepts at recall >= 0.9), N={N}", f"capacity/synthetic/{{b}}/n_units={N}/capacity",
-                     None))
+        rows.append((f"capacity (concepts at recall >= 0.9, bisection 1..16N), N={N}",
+                     f"capacity/synthetic/{{b}}/n_units={N}/capacity", None))
+        rows.append((f"bits per parameter at capacity (Hopfield 0.138, Willshaw 0.69), N={N}",
+                     f"capacity/synthetic/{{b}}/n_units={N}/bits_per_parameter", None))
     return rows
 
 
@@ -48,13 +60,19 @@ def _fmt(metrics: dict, key):
     ci = metrics.get(f"{key}_ci95")
     ci = None if ci is None or math.isnan(ci) else ci
     ci_txt = "" if ci is None else f" ± {ci:.2f}"
-    return (f"{v:.2f}{ci_txt}" if abs(v) < 10 else f"{v:.0f}{ci_txt}"), (v, ci or 0.0)
+    if 0 < abs(v) < 0.01:  # e.g. bits per parameter: two decimals would show 0.00
+        ci_txt = "" if ci is None else f" ± {ci:.1e}"
+        return f"{v:.1e}{ci_txt}", (v, ci)
+    return (f"{v:.2f}{ci_txt}" if abs(v) < 10 else f"{v:.0f}{ci_txt}"), (v, ci)
 
 
 def _verdict(a, b, names) -> str:
-    """Which of two ``(value, ci)`` is higher; "tie" when the 95 % CIs overlap; "-" when one is missing."""
+    """Which of two ``(value, ci)`` is higher; "tie" when the 95 % CIs overlap; "-" when one is missing;
+    "no CI (one seed)" when an interval is missing (one seed cannot say which is better)."""
     if a is None or b is None:
         return "-"
+    if a[1] is None or b[1] is None:
+        return "no CI (one seed)"
     if abs(a[0] - b[0]) <= a[1] + b[1]:
         return "tie"
     return names[0] if a[0] > b[0] else names[1]
@@ -72,10 +90,11 @@ def summary_table(metrics: dict, *, shots=(1, 5)) -> str:
     binders = [b for f in FAMILIES for b in run if family[b] == f]
     pairs = [(traits[b]["same_units_as"], b) for b in binders
              if traits.get(b, {}).get("same_units_as") in binders]
-    head = "| measurement | " + " | ".join(binders) + " | prototype ceiling | better (best of each family) |"
+    head = ("| measurement | " + " | ".join(binders) + " | " + " | ".join(_REFERENCES)
+            + " | better (best of each family) |")
     for a, b in pairs:
         head += f" better ({a} vs {b}: same {traits[b]['n_units_counts']}) |"
-    lines = [head, "|" + "---|" * (len(binders) + 3 + len(pairs))]
+    lines = [head, "|" + "---|" * (len(binders) + 2 + len(_REFERENCES) + len(pairs))]
     for label, pattern, ref in _rows(metrics, shots):
         cells, best = [], {}
         for b in binders:
@@ -83,7 +102,8 @@ def summary_table(metrics: dict, *, shots=(1, 5)) -> str:
             cells.append(txt)
             if val is not None and (best.get(family[b]) is None or val[0] > best[family[b]][0]):
                 best[family[b]] = val
-        line = (f"| {label} | " + " | ".join(cells) + f" | {_fmt(metrics, ref)[0] if ref else '-'} | "
+        refs = " | ".join(_fmt(metrics, r)[0] for r in ref) if ref else " | ".join("-" for _ in _REFERENCES)
+        line = (f"| {label} | " + " | ".join(cells) + f" | {refs} | "
                 f"{_verdict(best.get('hebbian'), best.get('backprop'), ('Hebbian', 'backprop'))} |")
         for a, b in pairs:
             names = ((_FAMILY_LABEL[family[a]], _FAMILY_LABEL[family[b]]) if family[a] != family[b] else (a, b))
@@ -105,22 +125,26 @@ def _mean_ci(metrics: dict, key: str) -> str:
 def recall_lines(metrics: dict, *, shots, binders) -> list[str]:
     """The printed recall summary: both directions per condition, K and binder, with 95 % CIs over seeds.
 
-    Rows: every condition (fitted, novel) and K, the prototype ceiling, each binder and chance; columns:
-    picture -> name and name -> picture recall@1 on held-out items. With one seed the heading says
-    :data:`neuromem.analysis.statistics.ONE_SEED` and no interval is printed.
+    Rows: every condition (fitted, novel) and K, the two references (no-binder lookup, nearest-prototype
+    reference), each binder and chance; columns: picture -> name and name -> picture recall@1 on held-out
+    items, then each binder's recall added over the no-binder lookup (paired per seed). With one seed the
+    heading says :data:`neuromem.analysis.statistics.ONE_SEED` and no interval is printed.
     """
     spread = spread_label(len(metrics.get("_meta", {}).get("seeds", ())))
-    names = ("prototype",) + tuple(binders) + ("chance",)
+    names = _REFERENCES + tuple(binders) + ("chance",)
     width = max(len(b) for b in names)
+    dirs = ("picture_to_name", "name_to_picture")
     lines = [f"recall@1 on held-out items ({spread})",
-             f"{'':12s} {'':{width}s}  {'picture -> name':>17s}  {'name -> picture':>17s}"]
+             f"{'':12s} {'':{width}s}  {'picture -> name':>17s}  {'name -> picture':>17s}  "
+             f"{'added over lookup: p -> n':>26s}  {'n -> p':>17s}"]
     for cond in ("fitted", "novel"):
         for K in shots:
             lead = f"{cond} K={K}"
             for b in names:
-                cells = [_mean_ci(metrics, f"shots/{cond}/{b}/k={K}/{m}_recall_at_1")
-                         for m in ("picture_to_name", "name_to_picture")]
+                cells = [_mean_ci(metrics, f"shots/{cond}/{b}/k={K}/{m}_recall_at_1") for m in dirs]
+                added = [_mean_ci(metrics, f"shots/{cond}/{b}/k={K}/{m}_added_over_lookup") for m in dirs]
                 if cells != ["-", "-"]:
-                    lines.append(f"{lead:12s} {b:{width}s}  {cells[0]:>17s}  {cells[1]:>17s}")
+                    tail = "" if added == ["-", "-"] else f"  {added[0]:>26s}  {added[1]:>17s}"
+                    lines.append(f"{lead:12s} {b:{width}s}  {cells[0]:>17s}  {cells[1]:>17s}{tail}")
                     lead = ""
     return lines

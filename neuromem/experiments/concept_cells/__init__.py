@@ -56,6 +56,7 @@ from neuromem.experiments.concept_cells.cli import (
     HELP,
     add_arguments,
     check_args,
+    check_sweep_args,
     config_from_args,
     main,
     make_figures,
@@ -63,7 +64,13 @@ from neuromem.experiments.concept_cells.cli import (
 )
 from neuromem.experiments.concept_cells.config import CAPACITY_BINDERS, CAPACITY_N_NEURONS, ConceptCellsConfig
 from neuromem.experiments.concept_cells.results import FIGURE_FILES, METRICS_FILE, ConceptCellsResults
+from neuromem.experiments.concept_cells.run import run_cell
 
 __all__ = ["CAPACITY_BINDERS", "CAPACITY_N_NEURONS", "DESCRIPTION", "ENCODES", "EXAMPLE", "FIGURE_FILES", "HELP",
            "METRICS_FILE", "ConceptCellsConfig", "ConceptCellsResults", "add_arguments", "check_args",
-           "config_from_args", "main", "make_figures", "results_exist"]
+           "CONFIG", "check_sweep_args", "config_from_args", "main", "make_figures", "results_exist", "run_cell"]
+
+#: The options' dataclass (the fields ``neuromem sweep --grid`` may set).
+CONFIG = ConceptCellsConfig
+#: The metric of a sweep's figure by default (``neuromem sweep --metric`` picks another).
+SWEEP_METRIC = "concepts_per_neuron_tv_to_human"

@@ -8,7 +8,7 @@ pictures' within / between distance ratio
 concept is presented once (picture and name together) and tested with its 4
 held-out pictures. Every learner of one seed sees the same sets, presentations
 and cues (the comparison's cell seeds), and one function runs every learner
-(:func:`neuromem.experiments.compare_binding.run_capacity_cell`): the spiking
+(:func:`neuromem.experiments.compare_binding.capacity.recall_one_set`): the spiking
 layer is the ``stdp`` binder on the experiment's preset with N concept
 neurons, beside the ``hopfield`` and ``softmax`` binders with N units. The
 capacity is found by :func:`neuromem.analysis.bisect_capacity` between N/2 and
@@ -22,7 +22,7 @@ from __future__ import annotations
 import numpy as np
 
 from neuromem.analysis import bisect_capacity, nearest_prototype_reference, recall_at_1
-from neuromem.experiments.compare_binding.cells import run_capacity_cell
+from neuromem.experiments.compare_binding.capacity import recall_one_set
 from neuromem.experiments.compare_binding.config import MODALITIES
 from neuromem.experiments.compare_binding.protocol import build_presentations, prototypes
 from neuromem.experiments.compare_binding.seeds import CellSeeds
@@ -40,11 +40,9 @@ def recall_one_shot(binder: str, n_units: int, n_concepts: int, seed: int, binde
     A set the binder declares it cannot represent (more concepts than its
     units hold, :class:`~neuromem.binding.traits.CapacityLimit`) scores 0.
     """
-    rows = run_capacity_cell(binder, int(n_units), int(n_concepts), PICTURE_RATIO, LATENT_DIM, int(seed),
-                             dataset="synthetic", grid=None, binder_options=binder_options)
-    if any(r["metric"] == "not_representable" for r in rows):
-        return 0.0
-    return float(next(r["value"] for r in rows if r["metric"] == RECALL))
+    recall = recall_one_set(binder, int(n_units), int(n_concepts), PICTURE_RATIO, LATENT_DIM, int(seed),
+                            binder_options)[0]
+    return 0.0 if np.isnan(recall) else recall
 
 
 def capacity_reference(n_concepts: int, seed: int) -> float:

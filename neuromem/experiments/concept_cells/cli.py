@@ -10,8 +10,8 @@ from neuromem.analysis import REPORT_SEEDS
 from neuromem.experiments.concept_cells.config import CAPACITY_BINDERS, CAPACITY_N_NEURONS, ConceptCellsConfig
 from neuromem.experiments.concept_cells.results import FIGURE_FILES, METRICS_FILE, ConceptCellsResults
 
-__all__ = ["DESCRIPTION", "HELP", "EXAMPLE", "ENCODES", "add_arguments", "check_args", "config_from_args", "main",
-           "results_exist", "make_figures"]
+__all__ = ["DESCRIPTION", "HELP", "EXAMPLE", "ENCODES", "add_arguments", "check_args", "check_sweep_args",
+           "config_from_args", "main", "results_exist", "make_figures"]
 
 DESCRIPTION = "many concepts at once: concept cells' code against human MTL statistics, and capacity"
 HELP = ("A layer of N concept neurons learns C synthetic concepts (the real latents' geometry; picture, written and "
@@ -85,6 +85,16 @@ def check_args(args) -> None:
     if cfg.engine not in engine_names():
         raise ValueError(f"unknown engine {cfg.engine!r}; known engines: {engine_names()}")
     _read(cfg.preset)  # FileNotFoundError naming where it looked
+
+
+def check_sweep_args(args) -> None:
+    """The options a sweep cannot use (one seed per cell on dask workers): a one-line ``ValueError`` with the fix."""
+    if len(args.tradeoff):
+        raise ValueError("--tradeoff is a sweep of its own; in neuromem sweep give "
+                         "--grid \"spec.k_winners_take_all.active_fraction=0.01,0.02\" instead")
+    if args.jobs != 1:
+        raise ValueError("--jobs runs seeds in processes; neuromem sweep runs its cells on dask workers "
+                         "(--workers N) instead")
 
 
 def main(args: argparse.Namespace, request, out: Path) -> int:

@@ -101,7 +101,7 @@ def run_code_seed(cfg: ConceptCellsConfig, seed: int, n_neurons: int | None = No
     n = int(n_neurons or cfg.n_neurons)
     space, category = seed_concept_set(cfg, seed)
     seeds = SeedTree(seed)
-    overrides = {k: dict(v) for k, v in cfg.overrides.items()}
+    overrides = {k: dict(v) for k, v in cfg.spec_overrides.items()}
     overrides.setdefault("concept", {})["n_neurons"] = n
     session = Session(space, cfg.preset, overrides=overrides, modalities=MODALITIES, engine=cfg.engine,
                       engine_options=cfg.engine_options, seeds=seeds, progress=progress)

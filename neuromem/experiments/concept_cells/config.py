@@ -55,8 +55,9 @@ class ConceptCellsConfig:
     capacity_binders : tuple of str
         Registered binders whose capacity is measured beside the spiking layer (default hopfield, softmax).
     criterion : ResponseCriterion
-    overrides : dict
-        Preset section overrides (e.g. ``{"k_winners_take_all": {"active_fraction": 0.02}}``).
+    spec_overrides : dict
+        Preset section overrides (e.g. ``{"k_winners_take_all": {"active_fraction": 0.02}}``); not
+        ``concept.n_neurons``, which is ``n_neurons``.
     engine_options : dict
         Extra keyword arguments for the engine.
 
@@ -81,7 +82,7 @@ class ConceptCellsConfig:
     capacity_below_half_n: bool = False
     capacity_binders: tuple = CAPACITY_BINDERS
     criterion: ResponseCriterion = field(default_factory=ResponseCriterion)
-    overrides: dict = field(default_factory=dict)
+    spec_overrides: dict = field(default_factory=dict)
     engine_options: dict = field(default_factory=dict)
 
     def __post_init__(self):
@@ -103,9 +104,12 @@ class ConceptCellsConfig:
         if not isinstance(self.criterion, ResponseCriterion):
             raise TypeError(f"ConceptCellsConfig.criterion must be a ResponseCriterion; got "
                             f"{type(self.criterion).__name__}")
-        for name in ("overrides", "engine_options"):
+        for name in ("spec_overrides", "engine_options"):
             if not isinstance(getattr(self, name), dict):
                 raise TypeError(f"ConceptCellsConfig.{name} must be a dict")
+        if "n_neurons" in self.spec_overrides.get("concept", {}):
+            raise ValueError("ConceptCellsConfig.spec_overrides sets concept.n_neurons; set n_neurons instead "
+                             "(in a sweep: --grid n_neurons=...)")
 
     def to_dict(self) -> dict:
         """Plain data (JSON shaped)."""

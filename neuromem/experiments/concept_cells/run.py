@@ -14,7 +14,8 @@ from neuromem.experiments.concept_cells.code import run_code_seed
 from neuromem.experiments.concept_cells.config import ConceptCellsConfig
 from neuromem.experiments.concept_cells.targets import best_point, check_targets
 
-__all__ = ["SEED_MEANS", "pool_histogram", "run_concept_cells", "run_seed", "run_seeds", "run_tradeoff", "summarise"]
+__all__ = ["SEED_MEANS", "pool_histogram", "run_cell", "run_concept_cells", "run_seed", "run_seeds", "run_tradeoff",
+           "summarise"]
 
 #: Per-seed values summarised as a mean over seeds with ``_ci95`` beside it.
 SEED_MEANS = ("population_sparseness", "population_sparseness_at_2n", "sparseness_ratio_2n_to_n",
@@ -46,7 +47,7 @@ def run_seed(cfg: ConceptCellsConfig, seed: int, *, binders=None, progress: bool
                                             "neurons_per_concept_mean", "n_responsive_neurons", "n_neurons")}
     if cfg.capacity:
         cap = capacity_seed(seed, cfg.capacity_n_neurons, preset=cfg.preset, engine=cfg.engine,
-                            overrides=cfg.overrides, binders=binders, below=cfg.capacity_below_half_n)
+                            overrides=cfg.spec_overrides, binders=binders, below=cfg.capacity_below_half_n)
         out["capacity"] = cap
         out["capacity_concepts"] = cap["spiking"]["capacity_concepts"]
         for b in binders:
@@ -98,7 +99,7 @@ def preset_active_fraction(cfg: ConceptCellsConfig) -> float | None:
     """The k-winners-take-all active fraction of ``cfg``'s network (None without that mechanism)."""
     from neuromem.network import load_preset
 
-    spec = load_preset(cfg.preset, modalities=("picture",), latent_dim=1, **cfg.overrides)
+    spec = load_preset(cfg.preset, modalities=("picture",), latent_dim=1, **cfg.spec_overrides)
     kwta = [m for m in spec.mechanisms if hasattr(m, "active_fraction")]
     return kwta[0].active_fraction if kwta else None
 
@@ -121,7 +122,7 @@ def run_tradeoff(cfg: ConceptCellsConfig, fractions, *, jobs: int = 1, progress:
             per_seed = known[f]
         else:
             sub = ConceptCellsConfig(**{**{k: getattr(cfg, k) for k in cfg.__dataclass_fields__}, "at_2n": False,
-                                        "overrides": _merge(cfg.overrides,
+                                        "spec_overrides": _merge(cfg.spec_overrides,
                                                             {"k_winners_take_all": {"active_fraction": f}})})
             per_seed = run_seeds(sub, binders=(), jobs=jobs, progress=progress)
         rows.append({"active_fraction": float(f), "seeds": list(cfg.seeds), **summarise(per_seed, cfg.seeds)})
@@ -169,3 +170,28 @@ def run_concept_cells(cfg: ConceptCellsConfig | None = None, *, tradeoff_fractio
             metrics["figures"] = [p.name for p in plot_concept_cells(metrics, out)]
         ConceptCellsResults(metrics=metrics).save(out)
     return metrics
+
+
+def run_cell(config: ConceptCellsConfig, space=None, *, dataset: str | None = None) -> dict:
+    """One cell of a sweep (:mod:`neuromem.sweep`): the experiment on ``config``'s one seed, nothing written.
+
+    The experiment makes its own concept set from the config and seed, so ``space`` must be None
+    (``dataset`` is not used). The histogram becomes one number per bin
+    (``concepts_per_neuron_histogram.1`` ... ``.6+``); the per-seed copy, the config and the lists are left
+    out, so every number is a row of the sweep's table.
+
+    Raises
+    ------
+    ValueError
+        If ``config`` holds more than one seed, or a latent space is given.
+    """
+    from neuromem.analysis.human import HISTOGRAM_BINS
+
+    if len(config.seeds) != 1:
+        raise ValueError(f"a sweep cell runs one seed; the config has seeds {list(config.seeds)}")
+    if space is not None:
+        raise ValueError("concept-cells makes its own synthetic concept set; give no latent space")
+    m = run_concept_cells(config, out_dir=None, progress=False, figures=False)
+    cell = {k: v for k, v in m.items() if k != "config" and not k.startswith("seed_") and not isinstance(v, list)}
+    cell["concepts_per_neuron_histogram"] = dict(zip(HISTOGRAM_BINS, m["concepts_per_neuron_histogram"]))
+    return cell

@@ -146,3 +146,5 @@ __all__ = ["CONTROLS", "DESCRIPTION", "ENCODES", "EXAMPLE", "HELP", "METRICS_FIL
 
 #: The options' dataclass (the fields ``neuromem sweep --grid`` may set).
 CONFIG = EngramConfig
+#: The metric of a sweep's figure by default (``neuromem sweep --metric`` picks another).
+SWEEP_METRIC = "picture_to_name_recall_at_1"

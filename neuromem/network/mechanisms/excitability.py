@@ -70,8 +70,10 @@ class ThresholdSpread(Mechanism):
     """Heterogeneous excitability: a fixed threshold offset per concept neuron.
 
     Neuron ``j`` spikes when ``v_j > v_thresh + d_j (+ a theta_j)`` with
-    ``d_j`` uniform in ``[-threshold_spread_mv, +threshold_spread_mv]``,
-    drawn once from the initial-state seed (its child named
+    ``d_j`` drawn from ``distribution``: uniform in ``[-threshold_spread_mv,
+    +threshold_spread_mv]`` (SD ``threshold_spread_mv / sqrt(3)``), or normal
+    with SD ``threshold_spread_mv`` truncated at 3 SD (heavier tails: a few
+    neurons much more excitable than the rest), drawn once from the initial-state seed (its child named
     ``"threshold_spread"``, :func:`~neuromem.network.mechanisms.base.mechanism_seed`),
     so the same seed gives the same offsets on every engine; the offsets do
     not change while learning and are not part of the learned state.
@@ -83,32 +85,57 @@ class ThresholdSpread(Mechanism):
     Parameters
     ----------
     threshold_spread_mv : float
-        Half-width of the uniform offset distribution, mV, [0, 100]; must
+        Half-width of the uniform offset distribution, or SD of the normal
+        one, mV, [0, 100]; the largest offset (the half-width, or 3 SD) must
         stay below the rheobase ``v_thresh - v_rest`` and below ``v_thresh -
         v_reset`` (every threshold above rest and reset).
+    distribution : {"uniform", "normal"}
+        Shape of the offset distribution (default ``"uniform"``).
+
+    Raises
+    ------
+    ValueError
+        ``threshold_spread_mv`` outside [0, 100], an unknown
+        ``distribution``, or (``check``) a largest offset that reaches rest or
+        reset.
     """
 
     section: ClassVar[str] = "threshold_spread"
     role: ClassVar[str] = "excitability"
 
     threshold_spread_mv: float = 1.0
+    distribution: str = "uniform"
+
+    #: Allowed offset distributions and the largest offset of each, in units of ``threshold_spread_mv``.
+    DISTRIBUTIONS: ClassVar[dict[str, float]] = {"uniform": 1.0, "normal": 3.0}
 
     def __post_init__(self):
         _check_range("ThresholdSpread", "threshold_spread_mv", self.threshold_spread_mv, 0, 100)
+        if self.distribution not in self.DISTRIBUTIONS:
+            raise ValueError(f"ThresholdSpread.distribution={self.distribution!r} is not known; use one of "
+                             f"{sorted(self.DISTRIBUTIONS)}")
 
     def check(self, spec) -> None:
         c = spec.concept
         room = min(c.v_thresh_mv - c.v_rest_mv, c.v_thresh_mv - c.v_reset_mv)
-        if not self.threshold_spread_mv < room:
-            raise ValueError(f"ThresholdSpread.threshold_spread_mv={self.threshold_spread_mv} must stay below "
-                             f"{room:g} mV (ConceptLayer.v_thresh_mv minus v_rest_mv and minus v_reset_mv), so "
-                             f"every threshold lies above rest and reset")
+        largest = self.DISTRIBUTIONS[self.distribution] * self.threshold_spread_mv
+        if not largest < room:
+            raise ValueError(f"ThresholdSpread.threshold_spread_mv={self.threshold_spread_mv} gives a largest "
+                             f"{self.distribution} offset of {largest:g} mV, which must stay below {room:g} mV "
+                             f"(ConceptLayer.v_thresh_mv minus v_rest_mv and minus v_reset_mv), so every "
+                             f"threshold lies above rest and reset")
 
     def offsets_mv(self, n_neurons: int, seed) -> np.ndarray:
         """The threshold offsets ``d_j`` (float64, mV) of ``n_neurons`` neurons for an initial-state seed."""
         rng = np.random.default_rng(mechanism_seed(seed, self.section))
         s = self.threshold_spread_mv
-        return rng.uniform(-s, s, size=int(n_neurons))
+        if self.distribution == "uniform":
+            return rng.uniform(-s, s, size=int(n_neurons))
+        # truncated normal by redrawing the few draws beyond 3 SD (keeps the seed's stream deterministic)
+        d = rng.normal(0.0, s, size=int(n_neurons))
+        while np.any(out := np.abs(d) > 3.0 * s):
+            d[out] = rng.normal(0.0, s, size=int(out.sum()))
+        return d
 
 
 #: Older name of the same class (kept for presets, results files and user code).

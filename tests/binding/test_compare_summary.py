@@ -1,0 +1,72 @@
+"""compare-binding's verdict: summary.md is written from metrics.json, which is the summary of results.csv,
+and the README's table is generated from summary.md (and refused when they disagree)."""
+
+from __future__ import annotations
+
+import importlib.util
+import json
+import math
+from pathlib import Path
+
+import pytest
+
+from neuromem.experiments.compare_binding import GridConfig, run_compare_binding, synthetic_concepts
+from neuromem.latents import LatentSpace
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def _tables():
+    spec = importlib.util.spec_from_file_location("docs_tables", ROOT / "tools" / "docs_tables.py")
+    mod = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(mod)
+    return mod
+
+
+@pytest.fixture(scope="module")
+def run(tmp_path_factory):
+    out = tmp_path_factory.mktemp("cmp")
+    spaces = {}
+    for s in (3, 4):
+        base = synthetic_concepts(6, 8, 0.5, n_train=4, n_test=3, seed=s)
+        spaces[s] = LatentSpace(concepts=base.concepts, modalities=base.modalities, seed=s,
+                                fit_concepts=base.concepts[:3])
+    grid = GridConfig(shots=(1, 2), seeds=(3, 4), n_units=8, interference_k=1, capacity_sizes=(8,),
+                      capacity_max_per_unit=2, units_k=1, test_per_concept=3, word_repeats=1)
+    m = run_compare_binding(spaces, dataset="toy", out_dir=out, binders=("hopfield", "softmax"), grid=grid,
+                            progress=False)
+    return out, m
+
+
+def test_every_summary_number_is_the_summary_of_results_csv(run):
+    from neuromem.experiments.compare_binding.results import read_rows
+    from neuromem.experiments.compare_binding.statistics import summarise
+
+    out, m = run
+    again = summarise(read_rows(out / "results.csv"))
+    stored = json.loads((out / "metrics.json").read_text())
+    keys = [k for k in again if not k.startswith("_")]
+    assert len(keys) > 50
+    for k in keys:
+        a, b = again[k], stored.get(k)
+        assert (b is None and math.isnan(a)) or a == pytest.approx(b, nan_ok=True), k
+
+
+def test_summary_md_holds_the_verdict_and_the_readme_table_comes_from_it(run, tmp_path):
+    from neuromem.experiments.compare_binding.summary import headline_table
+
+    out, m = run
+    text = (out / "summary.md").read_text()
+    for part in ("no_binder_lookup", "nearest_prototype_reference", "added over lookup", "## Cost", "## Capacity",
+                 "## Interference", "## Units on 94 synthetic concepts", "Set by construction", "Horowitz",
+                 "softmax`: its units are assigned to concepts by the training label"):
+        assert part in text, part
+    assert "cannot hold 1.5 N concepts (by construction)" in text  # softmax: 12 concepts > 8 units
+    tables = _tables()
+    assert tables.compare_binding_summary_table(out / "summary.md") == headline_table(m).strip()
+    # a summary.md that disagrees with the metrics.json beside it is refused
+    doctored = tmp_path / "summary.md"
+    doctored.write_text(text.replace(headline_table(m).splitlines()[2], "| doctored |"))
+    (tmp_path / "metrics.json").write_text((out / "metrics.json").read_text())
+    with pytest.raises(ValueError, match="disagrees"):
+        tables.compare_binding_summary_table(doctored)
