@@ -16,9 +16,12 @@ answers a concept when it passes the response criterion for the concept's
 pictures or its names. A distributed preset (``human-mtl``) is needed: with
 one neuron per concept no neuron can answer two concepts.
 
-Metrics (``metrics.json``; each list is indexed by pairing count 0 .. ``max_pairings``,
-seed means with ``<key>_ci95`` lists beside them, every seed under ``seed_<S>``)
-------------------------------------------------------------------------------------------
+Metrics (``metrics.json``)
+--------------------------
+Each list is indexed by pairing count 0 .. ``max_pairings``: seed means with
+``<key>_ci95`` lists (95 % t-interval half-widths) beside them, every seed's
+values under ``seed_<S>``.
+
 ``paired_response_fraction``
     Of the neurons answering A and not B before pairing, the fraction answering B
     (0 at count 0 by construction); ``paired_response_fraction_reverse``: B's neurons answering A.
