@@ -35,7 +35,10 @@ path                            used by
                                 binder's i-th learn / cue call), ``cue/<item>`` and
                                 ``one_shot/<item>/{learn,assign}`` (a memory's cues and
                                 one-shot concepts, ``<item>`` the item's hash),
-                                ``benchmark``
+                                ``strengthen/<item>/{learn,assign}`` (a familiar picture
+                                added to a memory), ``novelty_cue`` (the novelty-gate
+                                measurement's cues), ``gate_cue/<i>`` (engram formation's
+                                gated learning), ``benchmark``
 ``shuffle``                     partners of the shuffled-pairing control
 ``pairing``                     which concepts are paired and which are control pairs
                                 (concept-association; its drives: ``input_spikes/pairing/<n>``)
@@ -44,6 +47,10 @@ path                            used by
                                 below it ``weights``, ``input_spikes``, ``training``)
 ``cue_noise``, ``synthetic``    noise added to cues; synthetic concept sets
                                 (compare-binding: ``synthetic/capacity/<n concepts>``)
+``novelty/calibration``,        the novelty gate's calibration pictures; the known vs new
+``novelty/user_split``          concepts of the user-like folder measurement
+``data/photo_folder/<c>``       crops of :func:`neuromem.data.photo_folder.write_photo_folder`
+``thesaurus_route_split``       the thesaurus-route measurement's pictures per concept
 ==============================  ==============================================================
 
 The shuffled-pairing control reuses ``input_spikes/train``: it differs from
@@ -76,13 +83,18 @@ SEED_NAMES = {
     "training": "choice and order of the learning presentations",
     "test_items": "choice of test cues (children: test, control)",
     "input_spikes": "Poisson input spikes (children: the session phase: train, test, control_test, asynchronous, "
-                    "blank_period, pairing/<n>, assign, learn/<i>, cue/<i>, cue/<item>, one_shot/<item>, benchmark)",
+                    "blank_period, pairing/<n>, assign, learn/<i>, cue/<i>, cue/<item>, one_shot/<item>, "
+                    "strengthen/<item>, novelty_cue, gate_cue/<i>, benchmark)",
     "shuffle": "the shuffled-pairing control's partners",
     "pairing": "which concepts are paired and which are control pairs (concept-association)",
     "recall_guess": "the seeded guess when a recall pattern is empty",
     "binder": "a binder's own randomness (child: the binder name; below it weights, input_spikes, training)",
     "cue_noise": "noise added to cues",
     "synthetic": "synthetic concept sets (compare-binding: synthetic/capacity/<n concepts>)",
+    "novelty": "the novelty gate (children: calibration, the calibration pictures; user_split, known vs new concepts)",
+    "data": "generated example data (child photo_folder/<concept>: the crops of a user-like photo folder)",
+    "thesaurus_route_split": "the pictures per concept of the thesaurus-route measurement (neuromem.experiments."
+                             "thesaurus_route)",
 }
 
 

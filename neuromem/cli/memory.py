@@ -10,8 +10,8 @@ from neuromem.cli.common import HelpFormatter
 SUMMARY = "inspect or extend a saved memory"
 DESCRIPTION = ("Work on a memory folder written by `neuromem learn`: `memory show` prints its concepts, items, "
                "engram neurons, hierarchy and association links (with their strength); `memory add` adds one "
-               "picture, linked to the nearest concept by locality or learned one-shot as a new concept, and saves a "
-               "new generation.")
+               "picture: the novelty gate (decoder match error and the concept layer's response) links a familiar "
+               "one to its concept or recruits new neurons (one-shot) for a new one; a new generation is saved.")
 EXAMPLE = "neuromem memory show --memory my_memory"
 
 
@@ -67,9 +67,18 @@ def add(args) -> int:
     check_writable(args.memory)  # before any work: a read-only memory is refused here, not after learning
     ans = mem.add_picture(args.picture, concept=args.concept)
     gen = mem.save(args.memory)
-    how = "learned one-shot as the new concept" if ans["new_concept"] else "linked to"
+    if ans["new_concept"]:
+        how = "new: learned one-shot as the new concept"
+    elif ans["gate_decision"] == "recruit":
+        how = "new: recruited neurons for"
+    else:
+        how = "familiar: linked to"
+    if ans["warning"]:
+        print(f"neuromem: warning: {ans['warning']}", file=sys.stderr)
+    score = "" if ans["novelty_score"] is None else (f", novelty score {ans['novelty_score']:.2f} vs "
+                                                      f"{ans['novelty_threshold']:.2f}")
     print(f"{args.picture}: {how} {ans['added_to']!r} (nearest {ans['concept']!r}, distance {ans['distance']:.3f}, "
-          f"match error {ans['match_error']:.4f}); saved {gen.name}")
+          f"match error {ans['match_error']:.4f}{score}); saved {gen.name}")
     return 0
 
 
@@ -88,14 +97,16 @@ def add_arguments(p) -> None:
     s.set_defaults(memory_func=show)
     a = msub.add_parser("add", help="add one picture (linked by locality, or a new concept learned one-shot)",
                         formatter_class=fmt,
-                        description="Add one picture to a saved memory: without --concept it is linked to the "
-                                    "nearest concept when it lies within the link radius, else learned one-shot as a "
-                                    "new concept; --concept NAME links it to NAME (a new name learns a new concept). "
-                                    "A new generation of the memory is saved.",
+                        description="Add one picture to a saved memory. The novelty gate (decoder match error "
+                                    "and the concept layer's response) decides: a familiar picture is linked to the "
+                                    "concept it matches, whose engram is strengthened (a warning when --concept names "
+                                    "another one); a new picture recruits neurons for --concept NAME (a new name: a "
+                                    "new concept learned one-shot; without --concept it is refused). A new "
+                                    "generation of the memory is saved.",
                         epilog="example:\n  neuromem memory add --memory my_memory --picture another.png --concept ring")
     a.add_argument("--memory", required=True, help="memory folder")
     a.add_argument("--picture", required=True, help="picture file")
-    a.add_argument("--concept", default=None, help="concept name (a new name learns a new concept)")
+    a.add_argument("--concept", default=None, help="concept name for a new picture (a new name learns a new concept)")
     a.set_defaults(memory_func=add)
 
 

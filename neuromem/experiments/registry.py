@@ -49,6 +49,7 @@ EXPERIMENTS: dict[str, str] = {
     "compare-binding": "neuromem.experiments.compare_binding",
     "concept-cells": "neuromem.experiments.concept_cells",
     "concept-association": "neuromem.experiments.concept_association",
+    "novelty-gate": "neuromem.experiments.novelty_gate",
 }
 
 REQUIRED_ATTRIBUTES = ("DESCRIPTION", "HELP", "EXAMPLE", "ENCODES", "add_arguments", "check_args", "main")

@@ -1,4 +1,18 @@
-"""Adding one picture to a memory: linked to a concept by locality, or learned one-shot as a new concept.
+"""Adding one picture to a memory: the novelty gate links it to a known concept or recruits new neurons.
+
+The memory's novelty gate (:mod:`neuromem.store.gate`: the decoder's match
+error and the concept layer's own response) decides what the picture does:
+
+* **familiar** (``gate_decision`` ``"link"``): it is added to the concept the
+  store's locality matched, and that engram is strengthened and extended: the
+  picture is presented once with the concept's written name, STDP on, and
+  the neurons that then fire and belong to no other engram join it. With
+  ``--concept NAME`` naming another concept, the picture still goes to the
+  matched concept and the answer's ``warning`` says so.
+* **new** (``"recruit"``): without ``--concept`` it is refused (a new concept
+  needs a name). With a new name it is learned one-shot as a new concept
+  node with neurons of its own (below); with an existing concept's name that
+  concept recruits the free neurons that fire for it (as above).
 
 A new concept's name follows :func:`neuromem.data.names.clean_concept_name`
 (Unicode NFC, ``_`` as a space) and is compared with the memory's concepts
@@ -24,7 +38,7 @@ import numpy as np
 from neuromem.store.errors import StoreError
 from neuromem.store.recall import answer, cue_seed
 
-__all__ = ["add_picture", "concept_for_name"]
+__all__ = ["add_picture", "concept_for_name", "decide_picture"]
 
 
 def concept_for_name(memory, name: str) -> tuple[str, bool]:
@@ -59,28 +73,97 @@ def concept_for_name(memory, name: str) -> tuple[str, bool]:
     return clean, True
 
 
-def add_picture(memory, path, *, concept: str | None = None) -> dict:
-    """Add one picture file to ``memory`` (see :meth:`neuromem.store.memory.Memory.add_picture`)."""
+def decide_picture(memory, path, *, concept: str | None = None) -> tuple[dict, dict]:
+    """What adding ``path`` would do, without changing the memory: ``(recall answer, plan)``.
+
+    The plan's keys: ``decision`` (``"link"``: the gate found the picture
+    familiar; ``"recruit"``: new), ``target`` (the concept it goes to),
+    ``new_concept`` (a new concept node), ``warning`` (None, or why the
+    picture goes elsewhere than ``concept`` says). See the module docstring.
+
+    Raises
+    ------
+    StoreError
+        A new picture without ``concept``; a new concept name the text encoder cannot tell from an existing one.
+    ValueError
+        ``concept`` is empty after clean-up.
+    """
+    from neuromem.data.names import clean_concept_name, concept_key
+
     pic, z = memory.encode_picture_file(path)
     ans = answer(memory, z, "picture", match_error=float(memory.encoders.match_error(z[None], pic[None])[0]),
                  cue={"modality": "picture", "file": str(path)}, item=pic)
+    plan = {"decision": "recruit" if ans["novel"] else "link", "warning": None, "picture": pic, "latent": z}
+    if not ans["novel"]:
+        plan.update(target=ans["concept"], new_concept=False)
+        if concept is not None:
+            clean = clean_concept_name(concept)
+            if not clean:
+                raise ValueError(f"concept name {concept!r} is empty after clean-up; give the concept's name")
+            if concept_key(clean) != concept_key(ans["concept"]):
+                plan["warning"] = (f"{path} matches the known concept {ans['concept']!r} (novelty score "
+                                   f"{_score_text(ans)}), not {clean!r}: linked to {ans['concept']!r}")
+        return ans, plan
     if concept is None:
-        if ans["novel"]:
-            raise StoreError(f"{path} is novel (distance {ans['distance']:.3g} vs link radius "
-                             f"{ans['link_radius']:.3g}, match error {ans['match_error']:.4g} vs "
-                             f"{ans['match_error_threshold']:.4g}); give it a name with --concept NAME to learn "
-                             "it as a new concept. Nothing was saved")
-        target, new = ans["concept"], False
+        raise StoreError(f"{path} is novel ({_why_novel(ans)}); give it a name with --concept NAME to learn "
+                         "it as a new concept. Nothing was saved")
+    target, new = concept_for_name(memory, concept)
+    plan.update(target=target, new_concept=new)
+    return ans, plan
+
+
+def _score_text(ans: dict) -> str:
+    if ans.get("novelty_score") is None:
+        return "not calibrated"
+    return f"{ans['novelty_score']:.3g} <= threshold {ans['novelty_threshold']:.3g}"
+
+
+def _why_novel(ans: dict) -> str:
+    if ans.get("novelty_rule") == "gate":
+        return (f"novelty score {ans['novelty_score']:.3g} > threshold {ans['novelty_threshold']:.3g} from match "
+                f"error {ans['match_error']:.4g} and network response {ans['network_concept_spikes']} spikes")
+    return (f"distance {ans['distance']:.3g} vs link radius {ans['link_radius']:.3g}, match error "
+            f"{ans['match_error']:.4g} vs {ans['match_error_threshold']:.4g}")
+
+
+def add_picture(memory, path, *, concept: str | None = None) -> dict:
+    """Add one picture file to ``memory`` (see :meth:`neuromem.store.memory.Memory.add_picture`)."""
+    ans, plan = decide_picture(memory, path, concept=concept)
+    target, pic, z = plan["target"], plan["picture"], plan["latent"]
+    if plan["new_concept"]:
+        recruited = _learn_one_shot(memory, target, z, pic, path, ans)
     else:
-        target, new = concept_for_name(memory, concept)
-    if new:
-        _learn_one_shot(memory, target, z, pic, path, ans)
+        recruited = _strengthen(memory, target, z, pic)
     memory.store.add_items(target, "picture", z[None], [Path(path).name])
     memory._add_thumbnail(memory.store.n_items - 1, pic)
-    return {**ans, "added_to": target, "new_concept": new}
+    return {**ans, "added_to": target, "new_concept": plan["new_concept"], "gate_decision": plan["decision"],
+            "warning": plan["warning"], "recruited_neurons": recruited}
 
 
-def _learn_one_shot(memory, name: str, z_pic: np.ndarray, pic: np.ndarray, path, ans: dict) -> None:
+def _strengthen(memory, name: str, z_pic: np.ndarray, pic: np.ndarray) -> list[int]:
+    """Present the picture with the concept's written name, STDP on; its engram gains the free neurons that fire.
+
+    Neurons of another concept's engram are not taken. Returns the neurons added to the engram.
+    """
+    store = memory.store
+    owner = {n: c for c in store.concepts for n in store.node(c).engram_neurons}
+    canonical = memory.meta["dataset"].get("canonical_names", {})
+    z_name = memory.encoders.names([canonical.get(name, name)])[0]
+    stim = {"picture": z_pic[None], "name": z_name[None]}
+    memory.network.present(stim, plastic=True, seed=cue_seed(memory.seed, pic, "strengthen", "learn").rng())
+    counts = memory.network.present(stim, plastic=False, seed=cue_seed(memory.seed, pic, "strengthen", "assign").rng()
+                                    ).counts[0]
+    node = store.node(name)
+    old = list(node.engram_neurons)
+    added = [int(n) for n in np.flatnonzero(counts) if int(n) not in owner]
+    if added:
+        weights = dict(zip(old, node.engram_weights))
+        neurons = old + added
+        store.set_engram(name, np.asarray(neurons), np.asarray([weights.get(n, counts[n]) for n in neurons], float))
+    return added
+
+
+def _learn_one_shot(memory, name: str, z_pic: np.ndarray, pic: np.ndarray, path, ans: dict) -> list[int]:
     store = memory.store
     owner = {n: c for c in store.concepts for n in store.node(c).engram_neurons}
     n_neurons = int(memory.meta["network"]["concept_neurons"])
@@ -112,3 +195,4 @@ def _learn_one_shot(memory, name: str, z_pic: np.ndarray, pic: np.ndarray, path,
     if shared:
         memory.meta["shared_engram_neurons"][name] = shared
     memory.meta["dataset"].setdefault("canonical_names", {})[name] = name
+    return [int(n) for n in fired]

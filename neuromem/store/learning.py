@@ -22,7 +22,8 @@ naming the concepts and the fix. Nothing is shared silently.
 Held-out accuracy
 -----------------
 Every picture is stored, held-out ones included. The held-out accuracy
-printed by ``neuromem learn`` (``meta["heldout_accuracy"]``) recalls each
+printed by ``neuromem learn`` (``meta["heldout_accuracy"]``; the same pictures calibrate the
+novelty gate, :func:`neuromem.store.gate.calibrate`) recalls each
 held-out picture (never used to fit an encoder part) from the store with
 that picture itself left out: the answer a new picture of the concept gets.
 """
@@ -40,10 +41,11 @@ from neuromem.seeds import SeedTree
 from neuromem.store.concepts import ConceptStore
 from neuromem.store.encoders import encoder_fingerprint
 from neuromem.store.errors import StoreError
+from neuromem.store.gate import calibrate as calibrate_gate
 from neuromem.store.memory import MEMORY_FORMAT_VERSION, Memory, thumbnails
 
 __all__ = ["LearnConfig", "MAX_CONCEPT_NEURONS", "MAX_GROWTH_STEPS", "NEURONS_PER_CONCEPT", "concept_layer_size",
-           "concepts_without_own_neuron", "learn"]
+           "concepts_without_own_neuron", "form_engrams", "learn"]
 
 MATCH_ERROR_QUANTILE = 0.99
 #: A concept layer of N neurons holds at most N // NEURONS_PER_CONCEPT concepts.
@@ -158,7 +160,7 @@ def _describe_lacking(lacking: dict) -> str:
     return ", ".join(parts) + (f" and {len(lacking) - 5} more" if len(lacking) > 5 else "")
 
 
-def _form_engrams(space, config, n_neurons, preset_neurons, seeds, *, progress, log):
+def form_engrams(space, config, n_neurons, preset_neurons, seeds, *, progress, log):
     """Train the concept layer on the protocol's presentations, then find each concept's engram (synchrony).
 
     Through the runtime session: every concept's modalities are shown together
@@ -233,7 +235,7 @@ def learn(dataset, *, config: LearnConfig | None = None, encoder_config=None, pr
     mods = tuple(space.modalities)
     seeds = SeedTree(config.seed)  # the same root as the split and the encoder heads
     for step in range(MAX_GROWTH_STEPS + 1):
-        net, overrides, mean_counts = _form_engrams(space, config, n_neurons, preset_neurons, seeds,
+        net, overrides, mean_counts = form_engrams(space, config, n_neurons, preset_neurons, seeds,
                                                     progress=progress, log=log)
         engrams = {c: np.flatnonzero(mean_counts[k] >= 1.0) for k, c in enumerate(dataset.concepts)}
         lacking = concepts_without_own_neuron(engrams)
@@ -296,7 +298,9 @@ def learn(dataset, *, config: LearnConfig | None = None, encoder_config=None, pr
         "shared_engram_neurons": shared,
         "versions": _versions(),
     }
-    return Memory(meta=meta, arrays=arrays, store=store, network=net)
+    memory = Memory(meta=meta, arrays=arrays, store=store, network=net)
+    calibrate_gate(memory, space["picture"].latents[space["picture"].split == "heldout"], err_heldout)  # same order
+    return memory
 
 
 def _build_store(dataset, space, engrams, mean_counts, provenance) -> ConceptStore:

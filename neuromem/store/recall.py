@@ -22,12 +22,17 @@ pictures (each recalled with itself left out of the store) the store answers
 that an answer never seems to come from the neurons when it came from the
 store: when they differ, the human-readable output says so.
 
-Novelty: a picture cue is ``novel`` when its distance to the answer's centroid
-exceeds the store's link radius, or when the decoder's match error (mean
-squared error per pixel between the picture and the decoder's reconstruction
-from its latent) exceeds ``match_error_threshold``, the 99th percentile of the
-match errors of the held-out (never fitted) pictures of the learned concepts.
-Name and sound cues have no match error (``null``). A novel answer still
+Novelty: a picture cue is ``novel`` when the memory's novelty gate says
+"new" (:mod:`neuromem.store.gate`): the decoder's match error (mean squared
+error per pixel between the picture and the decoder's reconstruction from its
+latent) and the concept layer's own response (``network_concept_spikes``),
+each standardised against held-out pictures of the learned concepts, combine
+into ``novelty_score``, compared with ``novelty_threshold``
+(``novelty_rule``: ``"gate"``). A memory saved without a gate keeps the older
+rule (``"radius"``): novel when the distance to the answer's centroid exceeds
+the link radius or the match error exceeds ``match_error_threshold``, the
+99th percentile of the held-out pictures' match errors. Name and sound cues
+have no match error (``null``) and are novel when outside the link radius. A novel answer still
 names the nearest concept in ``concept`` (the command line prints
 ``unknown (nearest: X)``), and its ``confidence`` is the vote share among the
 nearest items, which says nothing about familiarity: the command line does
@@ -114,9 +119,14 @@ def answer(memory, z: np.ndarray, modality: str, *, cue: dict, match_error=None,
     counts = memory.cue_counts(modality, z[None, :], None if item is None else [item])[0]
     fired = np.flatnonzero(counts)
     fired = fired[np.argsort(-counts[fired], kind="stable")]
+    from neuromem.store.gate import picture_novelty
+
     thr = memory.meta["thresholds"]["match_error_threshold"]
-    novel = (not look.linked) or (match_error is not None and match_error > thr)
     net_concept, net_spikes = network_concept(store, counts)
+    if modality == "picture":
+        novelty = picture_novelty(memory, match_error, net_spikes, look.linked)
+    else:
+        novelty = {"novel": not look.linked, "novelty_score": None, "novelty_threshold": None, "novelty_rule": "radius"}
     names = memory.meta["dataset"].get("canonical_names", {})
     return {
         "concept": look.concept,
@@ -130,7 +140,7 @@ def answer(memory, z: np.ndarray, modality: str, *, cue: dict, match_error=None,
         "concept_engram": list(store.node(look.concept).engram_neurons),
         "match_error": None if match_error is None else float(match_error),
         "match_error_threshold": thr,
-        "novel": bool(novel),
+        **novelty,
         "distance": look.distance,
         "link_radius": store.link_radius,
         "linked": look.linked,

@@ -110,10 +110,10 @@ def test_names_are_brought_to_one_form_and_concept_names_compared_ignoring_case(
 
 
 # ---- a neuron of its own ----------------------------------------------------------------------------
-def test_a_new_concept_that_fires_only_another_concepts_neurons_is_refused_and_undone(memory_copy, learned,
+def test_a_new_concept_that_fires_only_another_concepts_neurons_is_refused_and_undone(memory_copy, photo,
                                                                                       monkeypatch):
-    """`memory add --concept trois` with a picture that fires only the neurons of `three` (the ring drawn like the
-    memory's circles): refused, the weights as they were, nothing added."""
+    """`memory add --concept trois` with a new picture (the gate recruits) whose one-shot presentation fires only the
+    neurons of `three`: refused, the weights as they were, nothing added."""
     from neuromem.store import StoreError
     from neuromem.store.memory import load_memory
 
@@ -133,7 +133,7 @@ def test_a_new_concept_that_fires_only_another_concepts_neurons_is_refused_and_u
     monkeypatch.setattr(net, "present", present)
     before = net.get_state()
     with pytest.raises(StoreError, match="would get no neuron of its own"):
-        m.add_picture(learned["held"]["three"][0], concept="trois")
+        m.add_picture(photo, concept="trois")
     assert "trois" not in m.store
     after = net.get_state()
     for mod in before.w_in_mv:

@@ -70,6 +70,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> argparse.ArgumentParser:
                         help="cap on held-out test pictures per concept (default: all)")
     parser.add_argument("--controls", type=_controls, default=None,
                         help=f"comma-separated controls to run (default: {','.join(CONTROLS)}; '' for none)")
+    parser.add_argument("--novelty-gate", action="store_true",
+                        help="learn through the novelty gate: a new presentation recruits free neurons, a familiar "
+                             "one strengthens the engram that answered (off by default)")
     parser.add_argument("--no-figures", action="store_true", help="do not write figures")
     return parser
 
@@ -100,6 +103,8 @@ def config_from_args(args: argparse.Namespace, seed: int | None = None) -> Engra
         base["seed"] = args.seed
     if getattr(args, "controls", None) is not None:
         base["controls"] = _controls(args.controls)
+    if getattr(args, "novelty_gate", False):
+        base["novelty_gate"] = True
     return EngramConfig.from_dict(base)
 
 

@@ -78,6 +78,10 @@ class EngramConfig:
         target modality on the same engine).
     readout : ReadoutLayer
         Parameters of the readout populations.
+    novelty_gate : bool
+        Learn through the novelty gate: presentations one at a time, a new one recruiting free neurons, a
+        familiar one strengthening the engram that answered
+        (:mod:`neuromem.experiments.engram_formation.gated`). Off by default, so results stay comparable.
 
     Raises
     ------
@@ -104,6 +108,7 @@ class EngramConfig:
     asynchronous_offset_ms: float = 300.0
     network_recall: bool = True
     readout: ReadoutLayer = field(default_factory=ReadoutLayer)
+    novelty_gate: bool = False
 
     def __post_init__(self):
         p = self.presentations
@@ -137,6 +142,8 @@ class EngramConfig:
             object.__setattr__(self, "readout", ReadoutLayer(**self.readout))
         if not isinstance(self.readout, ReadoutLayer):
             raise TypeError(f"EngramConfig.readout must be a ReadoutLayer; got {type(self.readout).__name__}")
+        if not isinstance(self.novelty_gate, bool):
+            raise TypeError(f"EngramConfig.novelty_gate={self.novelty_gate!r} must be True or False")
         if self.test_engine is not None and not isinstance(self.test_engine, str):
             raise TypeError(f"EngramConfig.test_engine={self.test_engine!r} must be None or an engine name")
         for f in ("spec_overrides", "engine_options", "test_engine_options"):

@@ -152,7 +152,14 @@ def run(space: LatentSpace, config: EngramConfig | None = None, *, progress: boo
     timings = {}
 
     t0 = time.perf_counter()
-    learned = session.train(train)  # input_spikes/train
+    gate_metrics = {}
+    if cfg.novelty_gate:  # one presentation at a time through the novelty gate (gated.py)
+        from neuromem.experiments.engram_formation.gated import gated_train
+
+        train_counts, train_spikes, gate_metrics = gated_train(session, space, train, seeds)
+    else:
+        learned = session.train(train)  # input_spikes/train
+        train_counts, train_spikes = learned.counts, learned.spikes
     timings["train_s"] = time.perf_counter() - t0
     trained = session.get_state()
     t0 = time.perf_counter()
@@ -217,11 +224,12 @@ def run(space: LatentSpace, config: EngramConfig | None = None, *, progress: boo
         "chance_recall_at_1_interval95": list(chance_interval(int((ctrl_test.kind == "picture").sum()), 1.0 / n_c)),
         "asynchronous_offset_ms": float(cfg.asynchronous_offset_ms),
         "controls": ctrl_out,
-        "training_spikes_per_presentation": float(learned.counts.sum(axis=1).mean()),
+        "training_spikes_per_presentation": float(train_counts.sum(axis=1).mean()),
+        **({"novelty_gate": True, **gate_metrics} if cfg.novelty_gate else {}),
         "timings_s": {**timings, "total_s": time.perf_counter() - t_start},
     }
     return EngramResults(metrics=metrics, spec=spec, concepts=tuple(space.concepts), train_trials=train,
-                         test_trials=test, control_test_trials=ctrl_test, train_spikes=learned.spikes,
+                         test_trials=test, control_test_trials=ctrl_test, train_spikes=train_spikes,
                          test_spikes=tested.spikes, test_counts=tested.counts, initial=init, trained=trained,
                          responsive=resp, control_test_counts=ctrl_counts)
 
