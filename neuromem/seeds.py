@@ -40,6 +40,8 @@ path                            used by
                                 measurement's cues), ``gate_cue/<i>`` (engram formation's
                                 gated learning), ``benchmark``
 ``shuffle``                     partners of the shuffled-pairing control
+``pairing``                     which concepts are paired and which are control pairs
+                                (concept-association; its drives: ``input_spikes/pairing/<n>``)
 ``recall_guess``                the seeded guess when a recall pattern is empty
 ``binder/<name>``               a binder's own tree (given to the binder by its caller;
                                 below it ``weights``, ``input_spikes``, ``training``)
@@ -81,9 +83,10 @@ SEED_NAMES = {
     "training": "choice and order of the learning presentations",
     "test_items": "choice of test cues (children: test, control)",
     "input_spikes": "Poisson input spikes (children: the session phase: train, test, control_test, asynchronous, "
-                    "blank_period, assign, learn/<i>, cue/<i>, cue/<item>, one_shot/<item>, strengthen/<item>, "
-                    "novelty_cue, gate_cue/<i>, benchmark)",
+                    "blank_period, pairing/<n>, assign, learn/<i>, cue/<i>, cue/<item>, one_shot/<item>, "
+                    "strengthen/<item>, novelty_cue, gate_cue/<i>, benchmark)",
     "shuffle": "the shuffled-pairing control's partners",
+    "pairing": "which concepts are paired and which are control pairs (concept-association)",
     "recall_guess": "the seeded guess when a recall pattern is empty",
     "binder": "a binder's own randomness (child: the binder name; below it weights, input_spikes, training)",
     "cue_noise": "noise added to cues",

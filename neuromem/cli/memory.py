@@ -9,9 +9,9 @@ from neuromem.cli.common import HelpFormatter
 
 SUMMARY = "inspect or extend a saved memory"
 DESCRIPTION = ("Work on a memory folder written by `neuromem learn`: `memory show` prints its concepts, items, "
-               "engram neurons and hierarchy; `memory add` adds one picture: the novelty gate (decoder match error "
-               "and the concept layer's response) links a familiar one to its concept or recruits new neurons "
-               "(one-shot) for a new one; a new generation is saved.")
+               "engram neurons, hierarchy and association links (with their strength); `memory add` adds one "
+               "picture: the novelty gate (decoder match error and the concept layer's response) links a familiar "
+               "one to its concept or recruits new neurons (one-shot) for a new one; a new generation is saved.")
 EXAMPLE = "neuromem memory show --memory my_memory"
 
 
@@ -49,6 +49,11 @@ def show(args) -> int:
     roots = [n for n in g.nodes if g.in_degree(n) == 0 and g.out_degree(n) > 0]
     for r in roots:
         print(f"hierarchy: {r} -> " + ", ".join(sorted(mem.store.descendants(r))))
+    from neuromem.store.associations import association_links
+
+    for link in association_links(mem.store):
+        strength = "strength not recorded" if link["strength"] is None else f"strength {link['strength']:.2f}"
+        print(f"association: {link['a']} -- {link['b']} ({strength})")
     return 0
 
 
@@ -80,10 +85,12 @@ def add(args) -> int:
 def add_arguments(p) -> None:
     msub = p.add_subparsers(dest="memory_command", required=True, metavar="{show,add}")
     fmt = HelpFormatter
-    s = msub.add_parser("show", help="concepts, items, engrams and hierarchy as a table", formatter_class=fmt,
+    s = msub.add_parser("show", help="concepts, items, engrams, hierarchy and associations as a table",
+                        formatter_class=fmt,
                         description="Print a saved memory as a table: each concept with its pictures, written and "
                                     "spoken names, engram neurons, parents and children; then the link radius, the "
-                                    "match error threshold and the hierarchy.",
+                                    "match error threshold, the hierarchy and the association links with their "
+                                    "strength.",
                         epilog="example:\n  neuromem memory show --memory my_memory")
     s.add_argument("--memory", default=None, help="memory folder (as for every other command)")
     s.add_argument("dir", nargs="?", default=None, help="memory folder (the same as --memory)")

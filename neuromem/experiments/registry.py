@@ -48,6 +48,7 @@ EXPERIMENTS: dict[str, str] = {
     "binding-window": "neuromem.experiments.binding_window",
     "compare-binding": "neuromem.experiments.compare_binding",
     "concept-cells": "neuromem.experiments.concept_cells",
+    "concept-association": "neuromem.experiments.concept_association",
     "compression": "neuromem.experiments.compression",
     "novelty-gate": "neuromem.experiments.novelty_gate",
 }

@@ -162,12 +162,17 @@ class ConceptStore(Locality):
             raise ValueError(f"linking {parent!r} -> {child!r} would make the hierarchy cyclic")
         self.hierarchy.add_edge(parent, child)
 
-    def associate(self, a: str, b: str) -> None:
-        """Association link between two existing concepts (symmetric, outside the hierarchy)."""
+    def associate(self, a: str, b: str, *, strength: float | None = None) -> None:
+        """Association link between two existing concepts (symmetric, outside the hierarchy).
+
+        ``strength``: in [0, 1] or None (see :mod:`neuromem.store.associations`); a new value replaces the old.
+        """
+        from neuromem.store.associations import check_strength
+
         self._id(a), self._id(b)
         if a == b:
             raise ValueError(f"a concept cannot be associated with itself ({a!r})")
-        self.associations.add_edge(a, b)
+        self.associations.add_edge(a, b, strength=check_strength(strength))
 
     def add_items(self, concept: str, modality: str, latents: np.ndarray, provenance, *,
                   when: str | None = None) -> np.ndarray:

@@ -15,7 +15,9 @@ from the generation folders plus the atomically replaced pointer.
 Tables: ``meta`` (schema version, latent size, SHA-256 of the item latents,
 link radius, index parameters), ``concepts`` (name, engram as JSON, times),
 ``items`` (concept, modality, provenance, latent as little-endian float32)
-and ``edges`` (hierarchy and association links).
+and ``edges`` (hierarchy and association links); from version 2
+``association_strength`` (:mod:`neuromem.store.associations`; a version-1
+database is read without strengths).
 """
 
 from __future__ import annotations
@@ -27,13 +29,14 @@ from pathlib import Path
 
 import numpy as np
 
+from neuromem.store.associations import read_strengths, write_strengths
 from neuromem.store.errors import CorruptStoreError
 from neuromem.store.generations import check_version
 
 __all__ = ["STORE_SCHEMA_VERSION", "read_database", "write_database"]
 
 #: Version of the SQLite schema; a reader refuses anything newer.
-STORE_SCHEMA_VERSION = 1
+STORE_SCHEMA_VERSION = 2
 
 _SCHEMA = """
 CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -83,6 +86,7 @@ def write_database(store, path) -> Path:
             edges = [(store._ids[a], store._ids[b], "hierarchy") for a, b in store.hierarchy.edges]
             edges += [(store._ids[a], store._ids[b], "association") for a, b in store.associations.edges]
             con.executemany("INSERT INTO edges VALUES (?, ?, ?)", edges)
+            write_strengths(con, store)
         con.execute("PRAGMA journal_mode=DELETE")
     finally:
         con.close()
@@ -120,8 +124,8 @@ def read_database(store_class, path, *, index_params=None):
         except (sqlite3.Error, ValueError) as exc:
             raise CorruptStoreError(f"{path} is not a readable concept store ({exc}); restore the memory from a "
                                     "backup or re-run `neuromem learn`") from exc
-        check_version(meta.get("schema_version"), newest=STORE_SCHEMA_VERSION, where=str(path),
-                      what="store schema version")
+        version = check_version(meta.get("schema_version"), newest=STORE_SCHEMA_VERSION, where=str(path),
+                                what="store schema version")
         try:
             store = store_class(int(meta["latent_dim"]), index_params=index_params)
             for cid, name, engram, created, updated in con.execute(
@@ -144,6 +148,7 @@ def read_database(store_class, path, *, index_params=None):
             for s, t, kind in con.execute("SELECT source, target, kind FROM edges"):
                 a, b = store._names[s], store._names[t]
                 (store.hierarchy.add_edge if kind == "hierarchy" else store.associations.add_edge)(a, b)
+            read_strengths(con, store, version)
             store.link_radius = meta.get("link_radius")
         except (sqlite3.Error, ValueError, KeyError, IndexError) as exc:
             raise CorruptStoreError(f"{path} is inconsistent ({exc}); restore the memory from a backup or "

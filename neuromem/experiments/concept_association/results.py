@@ -1,0 +1,26 @@
+"""The concept-association results: metrics only (strict JSON through the io ``Results`` base)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from neuromem.io import METRICS_FILE, Results, SchemaError, read_schema
+from neuromem.viz.concept_association import FILES as FIGURE_FILES
+
+__all__ = ["AssociationResults", "FIGURE_FILES", "METRICS_FILE"]
+
+
+@dataclass(frozen=True, kw_only=True)
+class AssociationResults(Results):
+    """The metrics of a concept-association run (see :mod:`neuromem.experiments.concept_association`)."""
+
+    SCHEMA_NAME = "neuromem.concept-association"
+    SCHEMA_VERSION = 1
+
+    @classmethod
+    def exist(cls, folder) -> bool:
+        """Whether ``folder`` holds concept-association results."""
+        try:
+            return read_schema(folder).name == cls.SCHEMA_NAME
+        except (FileNotFoundError, SchemaError, ValueError, OSError):
+            return False
