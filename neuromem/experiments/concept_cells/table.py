@@ -47,10 +47,10 @@ def markdown_tables(metrics: dict, tradeoff: dict | None = None) -> str:
     t = metrics.get("targets") or check_targets(metrics)
     rows = [("pooled histogram: TV to human (<= 0.10)", _f(metrics["concepts_per_neuron_tv_to_human"]),
              _met(t["histogram_tv"])),
-            ("population sparseness at N (0.1-3 %)", _ci(metrics, "population_sparseness", pct=True),
+            ("population sparseness at N (0.1-3 %; set by the k-WTA)", _ci(metrics, "population_sparseness", pct=True),
              _met(t["population_sparseness"])),
             ("population sparseness at 2N", _ci(metrics, "population_sparseness_at_2n", pct=True), ""),
-            ("ratio 2N / N (within ±20 % on every seed)", _ci(metrics, "sparseness_ratio_2n_to_n"),
+            ("ratio 2N / N (within ±20 % on every seed; set by the k-WTA)", _ci(metrics, "sparseness_ratio_2n_to_n"),
              _met(t["sparseness_at_2n"])),
             ("related co-response ratio (> 1 on every seed)", _ci(metrics, "related_coresponse_ratio", 2),
              _met(t["related_coresponse"]))]
@@ -102,7 +102,7 @@ def tradeoff_table(tradeoff: dict, n_capacity: int | None = None) -> str:
     ``n_capacity``: the capacity condition's N (a capacity below N/2 is shown as ``< N/2``).
     """
     out = ["| active fraction | neurons per concept | invariance | multi-concept fraction | recall@1 | "
-           "TV (pooled) | sparseness | related ratio | capacity (N = 200) |", "|---|" + "---|" * 8]
+           "TV (pooled) | sparseness (set by the k-WTA) | related ratio | capacity (N = 200) |", "|---|" + "---|" * 8]
     for r in tradeoff["rows"]:
         below = n_capacity and "capacity_concepts" in r and all(_below_half(r[f"seed_{s}"]) for s in r["seeds"])
         cap = f"< {n_capacity // 2}" if below else _ci(r, "capacity_concepts", 1)
