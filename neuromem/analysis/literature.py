@@ -150,16 +150,24 @@ def _scalar(key: str, note: str = "") -> Callable[[dict], tuple[float, str, str]
 
 
 def _multi_concept_share(metrics):
-    """Share of responsive neurons answering >= 2 concepts (``concepts_per_responsive_neuron``)."""
+    """Share of responsive neurons answering >= 2 concepts, from the section whose number of concepts shown is
+    nearest the recordings' ~94 (a neuron's count grows with the concepts shown): ``concepts_per_responsive_neuron``
+    (engram formation) or the six-bin ``concepts_per_neuron_histogram`` (concept cells); ties: sorted order."""
+    found = []
     for name, sec in _sections(metrics):
-        dist = sec.get("concepts_per_responsive_neuron")
-        if isinstance(dist, list) and dist and all(_number(x) for x in dist) and sum(dist) > 0:
-            shown = sec.get("n_concepts")
-            note = (f"{int(shown)} concepts shown vs ~{DEFALCO2016_STIMULI_PER_SESSION} in the recordings "
-                    "(counts grow with the concepts shown)" if _number(shown) else "")
-            where = f"{name}.concepts_per_responsive_neuron" if name else "concepts_per_responsive_neuron"
-            return float(sum(dist[1:]) / sum(dist)), where, note
-    return None
+        for key in ("concepts_per_responsive_neuron", "concepts_per_neuron_histogram"):
+            dist = sec.get(key)
+            if isinstance(dist, list) and dist and all(_number(x) for x in dist) and sum(dist) > 0:
+                shown = sec.get("n_concepts")
+                gap = abs(shown - DEFALCO2016_STIMULI_PER_SESSION) if _number(shown) else math.inf
+                found.append((gap, len(found), name, key, dist, shown))
+                break
+    if not found:
+        return None
+    _, _, name, key, dist, shown = min(found)
+    note = (f"{int(shown)} concepts shown vs ~{DEFALCO2016_STIMULI_PER_SESSION} in the recordings "
+            "(counts grow with the concepts shown)" if _number(shown) else "")
+    return float(sum(dist[1:]) / sum(dist)), f"{name}.{key}" if name else key, note
 
 
 def _association(metrics):

@@ -132,3 +132,13 @@ def test_module_entry_point_reports_a_missing_folder_in_one_line(tmp_path, capsy
     assert len(err) == 1 and "does not exist" in err[0]
     folder = _write(tmp_path / "run", _engram_metrics())
     assert main(["--results", str(folder)]) == 0
+
+
+def test_multi_concept_share_taken_where_the_concept_count_matches_the_recordings():
+    # an engram run (10 concepts, one concept per neuron) sorts first; the 94-concept run must be the one compared
+    metrics = {"concept_cells": {"n_concepts": 94, "concepts_per_neuron_histogram": [0.5, 0.2, 0.1, 0.1, 0.05, 0.05]},
+               "a_engram": {"n_concepts": 10, "concepts_per_responsive_neuron": [1.0, 0.0]}}
+    row = {r.key: r for r in check_literature(metrics)}["concepts_per_neuron"]
+    assert row.model == 0.5 and row.status == "pass" and row.model_from == "concept_cells.concepts_per_neuron_histogram"
+    del metrics["concept_cells"]
+    assert {r.key: r for r in check_literature(metrics)}["concepts_per_neuron"].model == 0.0
