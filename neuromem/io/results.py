@@ -207,6 +207,16 @@ class Results:
         return out
 
     @classmethod
+    def exist(cls, folder) -> bool:
+        """Whether ``folder`` holds results of this class's schema (its name stamped in ``metrics.json``).
+
+        Subclasses whose older files carry no stamp override this with their own test."""
+        try:
+            return read_schema(folder).name == cls.SCHEMA_NAME
+        except (FileNotFoundError, SchemaError, ValueError, OSError):
+            return False
+
+    @classmethod
     def load(cls, folder):
         """Read a folder written by :meth:`save` (of this or an older schema version with a converter).
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -26,11 +25,3 @@ class CompressionResults(Results):
         """Write ``metrics.json`` into ``out_dir`` (atomically, strict JSON); returns its path."""
         return super().save(out_dir)["metrics"]
 
-    @staticmethod
-    def exist(folder) -> bool:
-        """Whether ``folder`` holds compression results (its schema stamped in ``metrics.json``)."""
-        p = Path(folder) / METRICS_FILE
-        try:
-            return p.is_file() and json.loads(p.read_text()).get("_schema", {}).get("name") == "neuromem.compression"
-        except (OSError, ValueError, AttributeError):
-            return False

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from neuromem.io import METRICS_FILE, Results, SchemaError, read_schema
+from neuromem.io import METRICS_FILE, Results
 from neuromem.viz.concept_cells import FILES as FIGURE_FILES
 
 __all__ = ["ConceptCellsResults", "FIGURE_FILES", "METRICS_FILE"]
@@ -16,11 +16,3 @@ class ConceptCellsResults(Results):
 
     SCHEMA_NAME = "neuromem.concept-cells"
     SCHEMA_VERSION = 1
-
-    @classmethod
-    def exist(cls, folder) -> bool:
-        """Whether ``folder`` holds concept-cells results."""
-        try:
-            return read_schema(folder).name == cls.SCHEMA_NAME
-        except (FileNotFoundError, SchemaError, ValueError, OSError):
-            return False
