@@ -55,8 +55,9 @@ def draw_compression(m: dict):
         ax.set_xticks(x, [str(int(v)) for v in x])
         ax.set_xlabel("latent size (dimensions)")
         ax.set_ylabel(ylabel)
+    chosen = ",".join(map(str, m.get("choice", {}).get("seeds", m.get("seeds", []))))
     axes[0].axvline(m["knee_head_fitted"], color="k", ls=":", lw=1)
-    axes[0].set_title(f"knee of the head: {m['knee_head_fitted']} dims", fontsize=9)
+    axes[0].set_title(f"knee of the head: {m['knee_head_fitted']} dims (chosen on seeds {chosen})", fontsize=9)
     b = m["best_loss_at_knee"]
     axes[1].axvline(b["size"], color=LOSS_COLOURS.get(m["best_loss"], "0.4"), ls=":", lw=1)
     axes[1].set_title(f"autoencoders' knee {b['size']} dims; best loss there: {m['best_loss']}", fontsize=9)

@@ -6,6 +6,7 @@ import numpy as np
 import pytest
 
 from neuromem.experiments.compression import CompressionConfig, knee, summarise
+from neuromem.experiments.compression.run import choose
 from neuromem.experiments.compression.models import fit_autoencoder, psnr_db, ssim_mean
 
 
@@ -67,3 +68,51 @@ def test_summary_knees_best_loss_and_the_figure_draw_what_was_measured():
     lines = {c.get_label(): c.lines[0].get_ydata() for c in fig.axes[0].containers}
     assert list(lines["head"]) == pytest.approx(m["head_recall_fitted"])
     assert list(lines["autoencoder ssim"]) == pytest.approx(m["autoencoder_recall_fitted"]["ssim"])
+
+
+def test_a_choice_made_on_tuning_seeds_is_reported_on_the_report_seeds():
+    cfg = CompressionConfig(sizes=(8, 16, 32), losses=("pixel_mse", "ssim"), seeds=(3, 4))
+    tuning = {0: _seed_result([0.9, 0.9, 0.9], {"pixel_mse": [0.5, 0.6, 0.6], "ssim": [0.2, 0.3, 0.3]})}
+    report = {3: _seed_result([0.5, 0.7, 0.9], {"pixel_mse": [0.3, 0.4, 0.5], "ssim": [0.3, 0.6, 0.6]}),
+              4: _seed_result([0.5, 0.7, 0.9], {"pixel_mse": [0.3, 0.4, 0.5], "ssim": [0.3, 0.6, 0.6]})}
+    tcfg = CompressionConfig(sizes=(8, 16, 32), losses=("pixel_mse", "ssim"), seeds=(0,))
+    choice = choose(tcfg, summarise(tcfg, tuning), [0])
+    assert choice["knee_head_fitted"] == 8 and choice["knee_autoencoder_any_loss"] == 16
+    assert choice["best_loss"] == "pixel_mse"
+    m = summarise(cfg, report, choice)
+    assert m["choice"]["seeds"] == [0] and m["best_loss"] == "pixel_mse" and m["knee_head_fitted"] == 8
+    assert m["head_at_knee"]["recall_fitted"] == pytest.approx(0.5)  # the report seeds' number at the tuned knee
+    assert m["best_loss_at_knee"]["recall_fitted"] == pytest.approx(0.4)
+    own = m["choice_on_these_seeds"]
+    assert own["knee_head_fitted"] == 32 and own["best_loss"] == "ssim"  # what the report seeds would pick
+    with pytest.raises(ValueError, match="overlap"):
+        summarise(cfg, report, {**choice, "seeds": [3]})
+
+
+def test_runs_of_single_seeds_join_into_the_run_of_all_seeds(tmp_path):
+    import json
+    import sys
+    from pathlib import Path
+
+    from neuromem.experiments.compression import CompressionResults
+
+    sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "tools"))
+    from compression_merge import main as merge
+
+    seeds = {0: _seed_result([0.9, 0.9], {"ssim": [0.5, 0.6]}), 3: _seed_result([0.5, 0.9], {"ssim": [0.3, 0.6]}),
+             4: _seed_result([0.6, 0.8], {"ssim": [0.2, 0.7]})}
+    folders = {}
+    for s, r in seeds.items():
+        cfg = CompressionConfig(sizes=(8, 16), losses=("ssim",), seeds=(s,))
+        folders[s] = tmp_path / f"seed{s}"
+        CompressionResults(metrics={**summarise(cfg, {s: r}), "config": cfg.to_dict()}).save(folders[s])
+    merge(["--report", str(folders[3]), str(folders[4]), "--tuning", str(folders[0]), "--out",
+           str(tmp_path / "joined"), "--no-figures"])
+    got = json.loads((tmp_path / "joined" / "metrics.json").read_text())
+    cfg = CompressionConfig(sizes=(8, 16), losses=("ssim",), seeds=(3, 4))
+    want = summarise(cfg, {3: seeds[3], 4: seeds[4]}, choose(cfg, summarise(cfg, {0: seeds[0]}), [0]))
+    assert got["head_recall_fitted"] == pytest.approx(want["head_recall_fitted"])
+    assert got["choice"]["seeds"] == [0] and got["knee_head_fitted"] == 8 == want["knee_head_fitted"]
+    assert got["head_at_knee"]["recall_fitted"] == pytest.approx(0.55)
+    with pytest.raises(ValueError, match="two of the runs"):
+        merge(["--report", str(folders[3]), str(folders[3]), "--out", str(tmp_path / "x"), "--no-figures"])

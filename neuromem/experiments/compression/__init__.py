@@ -19,14 +19,21 @@ Metrics (``metrics.json``)
     The same recall without a trained latent, and chance.
 ``knee_head_fitted``, ``knee_head_novel``, ``knee_autoencoder``, ``knee_autoencoder_any_loss``
     Smallest size within 0.02 of the best mean recall (autoencoders: the
-    mean of fitted and novel recall).
-``best_loss``, ``best_loss_at_knee``
-    The loss with the best recall at the autoencoders' knee, and its numbers there.
+    mean of fitted and novel recall), as chosen on ``choice.seeds``.
+``best_loss``, ``best_loss_at_knee``, ``head_at_knee``
+    The loss with the best recall at the autoencoders' knee; the numbers of
+    that loss and of the head at their knees, on the reported seeds (with ``_ci95``).
+``choice``, ``choice_on_these_seeds``
+    The knees and the loss used (with the seeds they were chosen on: a
+    ``--choose-on`` run of tuning seeds 0-2, else the run's own seeds), and
+    the choice these seeds would make themselves (a check of the tuning choice).
 ``per_seed``
     Every seed's own numbers.
 
-Nothing is chosen on the report seeds: sizes, losses, epochs and K are fixed
-in advance; the knee and the best loss are reported statistics.
+Sizes, losses, epochs and K are fixed in advance. The knees and the best loss
+are choices: ``--choose-on DIR`` takes them from a run on tuning seeds 0-2 and
+reports their numbers on the report seeds; without it they are chosen on the
+run's own seeds (a warning says so when those are report seeds).
 """
 
 from neuromem.experiments.compression.cli import (

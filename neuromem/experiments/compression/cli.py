@@ -14,7 +14,7 @@ from neuromem.experiments.compression.results import FIGURE_FILE, METRICS_FILE, 
 from neuromem.experiments.compression.run import run_compression
 
 __all__ = ["DESCRIPTION", "HELP", "EXAMPLE", "ENCODES", "add_arguments", "check_args", "config_from_args", "main",
-           "results_exist", "make_figures"]
+           "results_exist", "make_figures", "tuning_choice"]
 
 DESCRIPTION = "latent size and reconstruction loss -> recall, reconstruction quality, novelty (the seed's question)"
 HELP = ("For each latent size, the supervised head and an autoencoder per reconstruction loss (pixel MSE, L1, "
@@ -40,6 +40,10 @@ def add_arguments(parser: argparse.ArgumentParser) -> argparse.ArgumentParser:
     parser.add_argument("--quick", action="store_true",
                         help=f"sizes {','.join(map(str, QUICK_SIZES))}, losses {','.join(QUICK_LOSSES)}, "
                              "20 autoencoder epochs (tests, the quick figure set)")
+    parser.add_argument("--choose-on", default=None, metavar="DIR",
+                        help="a compression run on tuning seeds (0,1,2): the knees and the best loss are taken from "
+                             "it and reported on --seeds (default: chosen on --seeds themselves, a warning on "
+                             "report seeds)")
     parser.add_argument("--no-figures", action="store_true", help="do not write the figure")
     return parser
 
@@ -57,6 +61,10 @@ def check_args(args) -> None:
     """The options, checked before any work (a one-line ``ValueError``)."""
     if args.seed is not None and args.seed < 0:
         raise ValueError(f"--seed {args.seed} must be >= 0")
+    choose_on = getattr(args, "choose_on", None)
+    if choose_on is not None and not CompressionResults.exist(choose_on):
+        raise ValueError(f"--choose-on {choose_on}: no compression results there; run `neuromem run compression "
+                         "--seeds 0,1,2 --out DIR` first and give that DIR")
     try:
         config_from_args(args)
     except ValueError as exc:
@@ -71,8 +79,12 @@ def main(args: argparse.Namespace, request, out: Path) -> int:
         raise ValueError("the compression study encodes a dataset per seed; give it an EncodeRequest")
     if len(cfg.seeds) == 1:
         print("neuromem: warning: one seed: no confidence interval (give two or more --seeds)", file=sys.stderr)
+    choice = tuning_choice(args.choose_on) if getattr(args, "choose_on", None) else None
+    if choice is None and set(cfg.seeds) & set(REPORT_SEEDS):
+        print("neuromem: warning: the knees and the best loss are chosen on the reported seeds themselves; give "
+              "--choose-on a run on tuning seeds 0,1,2", file=sys.stderr)
     log = None if args.quiet else (lambda msg: print(msg, flush=True))
-    m = run_compression(cfg, request.with_options(min_train=cfg.shots), log=log)
+    m = run_compression(cfg, request.with_options(min_train=cfg.shots), log=log, choice=choice)
     m["config"] = cfg.to_dict()
     m["dataset"] = request.dataset
     CompressionResults(metrics=m).save(out)
@@ -83,11 +95,22 @@ def main(args: argparse.Namespace, request, out: Path) -> int:
         print(f"{d:5d} {m['head_recall_fitted'][j]:9.3f} {m['head_recall_novel'][j]:10.3f} "
               + " ".join(f"{m['autoencoder_recall_fitted'][x][j]:10.3f}" for x in cfg.losses))
     b = m["best_loss_at_knee"]
-    print(f"knee (head, fitted): {m['knee_head_fitted']} dims; autoencoder knee {b['size']} dims, best loss "
+    print(f"chosen on seeds {','.join(map(str, m['choice']['seeds']))}: "
+          f"knee (head, fitted): {m['knee_head_fitted']} dims; autoencoder knee {b['size']} dims, best loss "
           f"{m['best_loss']} (recall fitted {b['recall_fitted']:.3f}, novel {b['recall_novel']:.3f}, "
           f"PSNR {b['psnr_db']:.1f} dB, SSIM {b['ssim']:.3f})")
     print(f"results: {Path(out) / METRICS_FILE}")
     return 0
+
+
+def tuning_choice(folder) -> dict:
+    """The knees and the best loss that a compression run in ``folder`` chose on its own seeds."""
+    from neuromem.experiments.compression.run import choose
+
+    m = CompressionResults.load(folder).metrics
+    if "choice_on_these_seeds" in m:
+        return dict(m["choice_on_these_seeds"])
+    return choose(CompressionConfig(sizes=m["sizes"], losses=m["losses"], seeds=m["seeds"]), m, m["seeds"])
 
 
 def results_exist(folder) -> bool:

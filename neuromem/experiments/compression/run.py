@@ -38,9 +38,10 @@ from neuromem.experiments.compression.config import CompressionConfig
 from neuromem.experiments.compression.models import feature_extractor, fit_autoencoder, psnr_db, ssim_mean
 from neuromem.seeds import SeedTree
 
-__all__ = ["run_seed", "run_compression", "knee", "summarise"]
+__all__ = ["run_seed", "run_compression", "knee", "choose", "summarise"]
 
 _MEASURES = ("recall_fitted", "recall_novel", "psnr_db", "ssim", "novelty_auc")
+_CHOICE_KEYS = ("knee_head_fitted", "knee_head_novel", "knee_autoencoder", "knee_autoencoder_any_loss", "best_loss")
 
 
 def knee(sizes, recall, tolerance: float = 0.02):
@@ -163,8 +164,48 @@ def _mean_ci(per_seed: list) -> tuple[list, list]:
     return a.mean(axis=0).tolist(), [t_ci95(a[:, j]) for j in range(a.shape[1])]
 
 
-def summarise(config: CompressionConfig, seeds: dict) -> dict:
-    """Means over seeds (``_ci95`` half-widths), the knees and the loss that makes sense (see the package doc)."""
+def choose(config: CompressionConfig, m: dict, seeds) -> dict:
+    """The knees and the best loss of the mean curves in ``m`` (summarised over ``seeds``).
+
+    Head: smallest size within 0.02 of the best mean recall (fitted; novel).
+    Autoencoders: the same on the mean of fitted and novel recall, per loss
+    and over every loss (``knee_autoencoder_any_loss``); ``best_loss`` is the
+    loss with the best mean recall at that size.
+    """
+    ae_mean = {loss: (np.asarray(m["autoencoder_recall_fitted"][loss]) + m["autoencoder_recall_novel"][loss]) / 2
+               for loss in config.losses}
+    best_all = np.nanmax(np.stack(list(ae_mean.values())))
+    size = int(next(s for j, s in enumerate(config.sizes) if max(r[j] for r in ae_mean.values()) >= best_all - 0.02))
+    j = config.sizes.index(size)
+    return {"seeds": [int(s) for s in seeds], "knee_head_fitted": knee(config.sizes, m["head_recall_fitted"]),
+            "knee_head_novel": knee(config.sizes, m["head_recall_novel"]),
+            "knee_autoencoder": {loss: knee(config.sizes, r) for loss, r in ae_mean.items()},
+            "knee_autoencoder_any_loss": size, "best_loss": max(config.losses, key=lambda loss: ae_mean[loss][j])}
+
+
+def _check_choice(config: CompressionConfig, choice: dict, seeds) -> None:
+    missing = [k for k in ("seeds", *_CHOICE_KEYS) if k not in choice]
+    if missing:
+        raise ValueError(f"the choice lacks {missing}; give the metrics.json of a compression run (--choose-on)")
+    shared = sorted(set(choice["seeds"]) & set(seeds)) if choice["seeds"] != list(seeds) else []
+    if shared:
+        raise ValueError(f"--choose-on: its seeds {choice['seeds']} overlap the reported seeds {list(seeds)}; "
+                         "choose on tuning seeds 0-2 and report on 3-7")
+    for k in ("knee_head_fitted", "knee_head_novel", "knee_autoencoder_any_loss"):
+        if choice[k] not in config.sizes:
+            raise ValueError(f"--choose-on: the chosen {k} {choice[k]} is not among --sizes {list(config.sizes)}")
+    if choice["best_loss"] not in config.losses:
+        raise ValueError(f"--choose-on: the chosen loss {choice['best_loss']} is not among --losses "
+                         f"{list(config.losses)}")
+
+
+def summarise(config: CompressionConfig, seeds: dict, choice: dict | None = None) -> dict:
+    """Means over seeds (``_ci95`` half-widths), the knees and the loss that makes sense (see the package doc).
+
+    ``choice`` (the ``choice`` section of a run on other seeds, see :func:`choose`): the knees and the
+    loss are taken from it, the numbers reported at them are these seeds'; without it they are chosen on
+    these seeds (``choice.seeds`` says which). ``choice_on_these_seeds`` is always these seeds' own choice.
+    """
     order = sorted(seeds)
     m = {"sizes": list(config.sizes), "losses": list(config.losses), "seeds": order, "shots": config.shots,
          "chance_recall_at_1": seeds[order[0]]["chance_recall_at_1"],
@@ -179,26 +220,27 @@ def summarise(config: CompressionConfig, seeds: dict) -> dict:
         for k in ("recall_fitted", "recall_novel"):
             vals = [seeds[s]["references"][ref][k] for s in order]
             m[f"{ref}_{k}"], m[f"{ref}_{k}_ci95"] = float(np.mean(vals)), t_ci95(vals)
-    m["knee_head_fitted"] = knee(config.sizes, m["head_recall_fitted"])
-    m["knee_head_novel"] = knee(config.sizes, m["head_recall_novel"])
-    ae_mean = {loss: (np.asarray(m["autoencoder_recall_fitted"][loss]) + m["autoencoder_recall_novel"][loss]) / 2
-               for loss in config.losses}
-    m["knee_autoencoder"] = {loss: knee(config.sizes, r) for loss, r in ae_mean.items()}
-    best_all = np.nanmax(np.stack(list(ae_mean.values())))
-    m["knee_autoencoder_any_loss"] = int(next(s for j, s in enumerate(config.sizes)
-                                              if max(r[j] for r in ae_mean.values()) >= best_all - 0.02))
-    j = config.sizes.index(m["knee_autoencoder_any_loss"])
-    best = max(config.losses, key=lambda loss: ae_mean[loss][j])
-    m["best_loss"] = best
-    m["best_loss_at_knee"] = {"size": m["knee_autoencoder_any_loss"],
-                              "recall_fitted": m["autoencoder_recall_fitted"][best][j],
-                              "recall_novel": m["autoencoder_recall_novel"][best][j],
-                              "psnr_db": m["autoencoder_psnr_db"][best][j], "ssim": m["autoencoder_ssim"][best][j],
-                              "novelty_auc": m["autoencoder_novelty_auc"][best][j]}
+    own = choose(config, m, order)
+    m["choice_on_these_seeds"] = own
+    choice = dict(choice) if choice is not None else own
+    _check_choice(config, choice, order)
+    m["choice"] = choice
+    for k in _CHOICE_KEYS:
+        m[k] = choice[k]
+    j = config.sizes.index(choice["knee_autoencoder_any_loss"])
+    best = choice["best_loss"]
+    m["best_loss_at_knee"] = {"size": choice["knee_autoencoder_any_loss"], **{
+        k: m[f"autoencoder_{k}"][best][j] for k in _MEASURES}, **{
+        f"{k}_ci95": m[f"autoencoder_{k}_ci95"][best][j] for k in _MEASURES}}
+    jh = config.sizes.index(choice["knee_head_fitted"])
+    m["head_at_knee"] = {"size": choice["knee_head_fitted"], **{k: m[f"head_{k}"][jh] for k in _MEASURES},
+                         **{f"{k}_ci95": m[f"head_{k}_ci95"][jh] for k in _MEASURES}}
     m["per_seed"] = {str(s): seeds[s] for s in order}
     return m
 
 
-def run_compression(config: CompressionConfig, request, *, log=None) -> dict:
-    """Every seed of ``config``, summarised (:func:`summarise`)."""
-    return summarise(config, {s: run_seed(config, request, s, log=log) for s in config.seeds})
+def run_compression(config: CompressionConfig, request, *, log=None, choice: dict | None = None) -> dict:
+    """Every seed of ``config``, summarised (:func:`summarise`; ``choice`` made on other seeds)."""
+    if choice is not None:
+        _check_choice(config, choice, config.seeds)
+    return summarise(config, {s: run_seed(config, request, s, log=log) for s in config.seeds}, choice)

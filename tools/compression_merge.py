@@ -1,0 +1,63 @@
+"""Join compression runs made one seed at a time into the run of all their seeds.
+
+    python tools/compression_merge.py --report R3 R4 R5 R6 R7 [--tuning T0 T1 T2] --out DIR [--no-figures]
+
+Each folder holds a ``neuromem run compression`` result (``metrics.json`` with
+its ``per_seed`` section). A seed's numbers depend on its seed alone (its own
+split, shots, initial weights), so joining runs of single seeds gives the same
+``metrics.json`` as one ``neuromem run compression --seeds ...`` with every
+seed (and, with ``--tuning``, the same as ``--choose-on`` a run of the tuning
+seeds). The runs must share their grid (sizes, losses, shots, epochs).
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from neuromem.experiments.compression import CompressionConfig, CompressionResults, make_figures
+from neuromem.experiments.compression.run import choose, summarise
+
+
+def _joined(folders) -> tuple[CompressionConfig, dict, dict]:
+    """The config, ``{seed: per-seed result}`` and the first run's metrics of ``folders`` (grids checked)."""
+    runs = [CompressionResults.load(f).metrics for f in folders]
+    grid = {k: v for k, v in runs[0]["config"].items() if k != "seeds"}
+    seeds = {}
+    for folder, m in zip(folders, runs):
+        other = {k: v for k, v in m["config"].items() if k != "seeds"}
+        if other != grid:
+            raise ValueError(f"{folder}: its grid {other} differs from {folders[0]}'s {grid}; join runs of one grid")
+        for s, r in m["per_seed"].items():
+            if int(s) in seeds:
+                raise ValueError(f"{folder}: seed {s} is in two of the runs; give each seed once")
+            seeds[int(s)] = r
+    return CompressionConfig(**{**grid, "seeds": tuple(sorted(seeds))}), seeds, runs[0]
+
+
+def main(argv=None) -> int:
+    p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    p.add_argument("--report", nargs="+", required=True, help="runs of the reported seeds")
+    p.add_argument("--tuning", nargs="+", default=None, help="runs of the tuning seeds (the choice is made on them)")
+    p.add_argument("--out", required=True)
+    p.add_argument("--no-figures", action="store_true")
+    a = p.parse_args(argv)
+    cfg, seeds, first = _joined(a.report)
+    choice = None
+    if a.tuning:
+        tcfg, tseeds, _ = _joined(a.tuning)
+        choice = choose(tcfg, summarise(tcfg, tseeds), sorted(tseeds))
+    m = summarise(cfg, seeds, choice)
+    m["config"], m["dataset"] = cfg.to_dict(), first.get("dataset")
+    m["joined_from"] = {"report": [str(f) for f in a.report], "tuning": [str(f) for f in a.tuning or []]}
+    CompressionResults(metrics=m).save(a.out)
+    if not a.no_figures:
+        make_figures(a.out, a.out)
+    print(f"{a.out}: seeds {m['seeds']}, chosen on {m['choice']['seeds']}: head knee {m['knee_head_fitted']}, "
+          f"autoencoder knee {m['knee_autoencoder_any_loss']}, best loss {m['best_loss']}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
