@@ -257,8 +257,13 @@ def measure_throughput(backbone: ImageBackbone, pictures: np.ndarray, **kw) -> t
 
 
 def set_threads() -> None:
-    """Use the cores available (torch defaults can over-subscribe small machines)."""
+    """Use the cores available (torch defaults can over-subscribe small machines), or ``OMP_NUM_THREADS`` if set.
+
+    On a shared machine a job started with ``OMP_NUM_THREADS=1`` stays on one thread: two threads of
+    small matrix products wait on each other whenever one is descheduled.
+    """
     import torch
 
     n = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
-    torch.set_num_threads(max(1, n))
+    env = os.environ.get("OMP_NUM_THREADS", "")
+    torch.set_num_threads(max(1, int(env) if env.isdigit() and int(env) > 0 else n))

@@ -225,3 +225,23 @@ def test_head_fitting_is_reproducible_whatever_the_global_torch_state():
     torch.rand(1000)
     b = fit_picture_head(x, y, n_concepts=4, latent_dim=8, hidden=32, epochs=3, seed=5)(x)
     np.testing.assert_array_equal(a, b)
+
+
+def test_set_threads_honours_omp_num_threads(monkeypatch):
+    import os
+
+    import torch
+
+    from neuromem.encoders.backbones import set_threads
+
+    before = torch.get_num_threads()
+    try:
+        monkeypatch.setenv("OMP_NUM_THREADS", "1")
+        torch.set_num_threads(2)
+        set_threads()
+        assert torch.get_num_threads() == 1
+        monkeypatch.setenv("OMP_NUM_THREADS", "")
+        set_threads()
+        assert torch.get_num_threads() == max(1, len(os.sched_getaffinity(0)))
+    finally:
+        torch.set_num_threads(before)
