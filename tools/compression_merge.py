@@ -7,7 +7,9 @@ its ``per_seed`` section). A seed's numbers depend on its seed alone (its own
 split, shots, initial weights), so joining runs of single seeds gives the same
 ``metrics.json`` as one ``neuromem run compression --seeds ...`` with every
 seed (and, with ``--tuning``, the same as ``--choose-on`` a run of the tuning
-seeds). The runs must share their grid (sizes, losses, shots, epochs).
+seeds). The runs must share their grid (sizes, shots, epochs); runs of one seed
+with different ``--losses`` are joined into one seed with every loss, their
+supervised-head numbers checked to be identical (each run fits the same head).
 """
 
 from __future__ import annotations
@@ -16,24 +18,36 @@ import argparse
 import sys
 from pathlib import Path
 
-from neuromem.experiments.compression import CompressionConfig, CompressionResults, make_figures
+from neuromem.experiments.compression import LOSSES, CompressionConfig, CompressionResults, make_figures
 from neuromem.experiments.compression.run import choose, summarise
 
 
 def _joined(folders) -> tuple[CompressionConfig, dict, dict]:
     """The config, ``{seed: per-seed result}`` and the first run's metrics of ``folders`` (grids checked)."""
     runs = [CompressionResults.load(f).metrics for f in folders]
-    grid = {k: v for k, v in runs[0]["config"].items() if k != "seeds"}
-    seeds = {}
+    grid = {k: v for k, v in runs[0]["config"].items() if k not in ("seeds", "losses")}
+    seeds, losses = {}, []
     for folder, m in zip(folders, runs):
-        other = {k: v for k, v in m["config"].items() if k != "seeds"}
+        other = {k: v for k, v in m["config"].items() if k not in ("seeds", "losses")}
         if other != grid:
             raise ValueError(f"{folder}: its grid {other} differs from {folders[0]}'s {grid}; join runs of one grid")
+        losses += [x for x in m["config"]["losses"] if x not in losses]
         for s, r in m["per_seed"].items():
-            if int(s) in seeds:
-                raise ValueError(f"{folder}: seed {s} is in two of the runs; give each seed once")
-            seeds[int(s)] = r
-    return CompressionConfig(**{**grid, "seeds": tuple(sorted(seeds))}), seeds, runs[0]
+            s = int(s)
+            if s not in seeds:
+                seeds[s] = {**r, "autoencoder": dict(r["autoencoder"])}
+                continue
+            if set(r["autoencoder"]) & set(seeds[s]["autoencoder"]):
+                raise ValueError(f"{folder}: seed {s} with the same loss is in two of the runs; give each once")
+            if r["head"] != seeds[s]["head"]:
+                raise ValueError(f"{folder}: seed {s}'s head numbers differ between runs; they must be identical")
+            seeds[s]["autoencoder"].update(r["autoencoder"])
+    order = [x for x in LOSSES if x in losses]
+    missing = {s: sorted(set(order) - set(r["autoencoder"])) for s, r in seeds.items()
+               if set(order) - set(r["autoencoder"])}
+    if missing:
+        raise ValueError(f"losses missing for some seeds: {missing}; join runs that give every seed every loss")
+    return CompressionConfig(**{**grid, "losses": tuple(order), "seeds": tuple(sorted(seeds))}), seeds, runs[0]
 
 
 def main(argv=None) -> int:

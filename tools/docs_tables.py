@@ -22,7 +22,9 @@ checked against the ``metrics.json`` beside it),
 ``neuromem run concept-cells`` folder: ``neuromem.experiments.concept_cells.table``) and
 ``concept-cells-engram`` (``docs/measurements/concept_cells_engram.json``, written by
 ``tools/concept_cells_engram.py``), ``thesaurus`` (``results-22-thesaurus/metrics.json``, written by
-``simulations/thesaurus_fashion.py``).
+``simulations/thesaurus_fashion.py``), ``compression-recall`` and ``compression-choice`` (a
+``neuromem run compression`` folder: ``neuromem.experiments.compression.table``), ``figure-set`` (a
+``neuromem figures --all`` folder: ``neuromem.cli.figure_set.table``).
 """
 
 from __future__ import annotations
@@ -224,7 +226,30 @@ def novelty_gate_table(source: Path) -> str:
     return "\n".join(lines)
 
 
-GENERATORS = {"gpu-check": gpu_check_table, "compare-binding": compare_binding_table,
+def compression_recall_table(source: Path) -> str:
+    """Recall, PSNR, SSIM and novelty AUC per latent size of a ``neuromem run compression`` folder."""
+    from neuromem.experiments.compression.table import recall_table
+
+    return recall_table(_metrics(source))
+
+
+def compression_choice_table(source: Path) -> str:
+    """The knees and the loss of a compression folder (chosen on its tuning seeds) with their numbers."""
+    from neuromem.experiments.compression.table import choice_table
+
+    return choice_table(_metrics(source))
+
+
+def figure_set_table(source: Path) -> str:
+    """The numbers each figure of a ``neuromem figures --all`` folder shows (its ``metrics.json``)."""
+    from neuromem.cli.figure_set.table import figure_numbers_table
+
+    return figure_numbers_table(_metrics(source))
+
+
+GENERATORS = {"gpu-check": gpu_check_table, "compression-recall": compression_recall_table,
+              "compression-choice": compression_choice_table, "figure-set": figure_set_table,
+              "compare-binding": compare_binding_table,
               "compare-binding-summary": compare_binding_summary_table,
               "literature-check": literature_check_table, "concept-cells": concept_cells_table,
               "concept-cells-tradeoff": concept_cells_tradeoff_table,

@@ -116,3 +116,14 @@ def test_runs_of_single_seeds_join_into_the_run_of_all_seeds(tmp_path):
     assert got["head_at_knee"]["recall_fitted"] == pytest.approx(0.55)
     with pytest.raises(ValueError, match="two of the runs"):
         merge(["--report", str(folders[3]), str(folders[3]), "--out", str(tmp_path / "x"), "--no-figures"])
+    # the same seed run with another loss joins into one seed with both losses (heads must agree)
+    extra = {**seeds[3], "autoencoder": {"pixel_mse": seeds[3]["autoencoder"]["ssim"]}}
+    cfg = CompressionConfig(sizes=(8, 16), losses=("pixel_mse",), seeds=(3,))
+    CompressionResults(metrics={**summarise(cfg, {3: extra}), "config": cfg.to_dict()}).save(tmp_path / "mse3")
+    merge(["--report", str(folders[3]), str(tmp_path / "mse3"), "--out", str(tmp_path / "both"), "--no-figures"])
+    both = json.loads((tmp_path / "both" / "metrics.json").read_text())
+    assert both["losses"] == ["pixel_mse", "ssim"] and both["seeds"] == [3]
+    bad = {**extra, "head": {**extra["head"], "recall_fitted": [0.1, 0.2]}}
+    CompressionResults(metrics={**summarise(cfg, {3: bad}), "config": cfg.to_dict()}).save(tmp_path / "bad3")
+    with pytest.raises(ValueError, match="head numbers differ"):
+        merge(["--report", str(folders[3]), str(tmp_path / "bad3"), "--out", str(tmp_path / "y"), "--no-figures"])
