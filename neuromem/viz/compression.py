@@ -64,7 +64,7 @@ def draw_compression(m: dict):
     axes[2].set_title(f"{m['best_loss']} at {b['size']} dims: PSNR {b['psnr_db']:.1f} dB, SSIM {b['ssim']:.2f}",
                       fontsize=9)
     axes[3].set_ylim(0.4, 1.02)
-    axes[3].legend(fontsize=7, loc="lower right")
+    axes[0].legend(fontsize=7, loc="lower right")  # every curve and reference line of the recall panels
     seeds = m.get("seeds", [])
     fig.suptitle(f"Compression on {m.get('dataset', '?')}: supervised head vs autoencoders trained by reconstruction "
                  f"alone; K = {m.get('shots', '?')} nearest-prototype recall; seeds {','.join(map(str, seeds))}"

@@ -19,6 +19,7 @@ from pathlib import Path
 import numpy as np
 
 from neuromem.viz import bounded_yerr
+from neuromem.viz.compression import LOSS_COLOURS
 from neuromem.viz.palette import MODALITY_COLOURS
 
 __all__ = ["draw_summary", "plot_summary", "ENGRAM_BARS"]
@@ -56,7 +57,8 @@ def _engram(ax, m: dict | None) -> None:
     ax.set_ylim(0, 1.05)
     ax.set_ylabel("picture -> name recall@1", fontsize=8)
     seeds = m.get("seeds", [])
-    ax.set_title(f"Engram formation, fitted digits, K = {m.get('presentations', '?')}\n"
+    k = _num(m.get("presentations"))
+    ax.set_title(f"Engram formation, fitted digits, K = {int(k) if k == k else '?'}\n"
                  f"seeds {','.join(map(str, seeds))}; invariance {_num(m.get('invariance_index')):.2f}", fontsize=9)
 
 
@@ -125,15 +127,18 @@ def _compression(ax, m: dict | None) -> None:
                               ("supervised head, novel", "head_recall_novel", "--o")):
         ax.plot(sizes, [_num(v) for v in m[key]], style, ms=3, color="0.2", label=label)
     for loss, vals in m.get("autoencoder_recall_fitted", {}).items():
-        ax.plot(sizes, [_num(v) for v in vals], "-s", ms=3, label=f"autoencoder, {loss}")
+        ax.plot(sizes, [_num(v) for v in vals], "-s", ms=3, color=LOSS_COLOURS.get(loss), label=f"autoencoder, {loss}")
     knee = m.get("knee_head_fitted")
     if knee is not None:
         ax.axvline(_num(knee), color="0.5", ls=":", lw=1)
     ax.set_xscale("log", base=2)
+    ax.set_xticks(sizes, [str(int(v)) for v in sizes])
     ax.set_xlabel("latent size (dimensions)", fontsize=8)
-    ax.set_ylabel("nearest-prototype recall@1", fontsize=8)
+    ax.set_ylabel("nearest-prototype recall@1 (fitted concepts)", fontsize=8)
     ax.set_ylim(0, 1.05)
-    ax.set_title(f"Compression: knee at {knee} dims (head); best loss: {m.get('best_loss', '?')}", fontsize=9)
+    chosen = ",".join(map(str, m.get("choice", {}).get("seeds", m.get("seeds", []))))
+    ax.set_title(f"Compression: head knee {knee} dims; autoencoders' best loss {m.get('best_loss', '?')}\n"
+                 f"(chosen on seeds {chosen}; dashed: head, novel concepts)", fontsize=9)
     ax.legend(fontsize=6)
 
 
