@@ -73,6 +73,38 @@ def _shots(m):
                                                    for kk, b in found if kk == k)
 
 
+def _per_binder(m, pattern: str, digits: int = 2, scale: float = 1.0) -> str:
+    """``binder value`` for every key of the compare_binding section matching ``pattern`` (binder as group 1)."""
+    c = m.get("compare_binding", {})
+    pat = re.compile(pattern)
+    found = sorted((g.group(1), c[k]) for k, g in ((k, pat.match(k)) for k in c) if g)
+    return ", ".join(f"{b} {_f(float(v) * scale, digits) if v is not None else 'n/a'}" for b, v in found) or "-"
+
+
+def _interference(m):
+    return ("retention of the first group after the second: "
+            + _per_binder(m, r"^interference/synthetic/([^/]+)/k=\d+/retention$")
+            + " (n/a: cannot hold both groups by construction)")
+
+
+def _capacity(m):
+    return ("capacity at N = 50 (concepts): " + _per_binder(m, r"^capacity/synthetic/([^/]+)/n_units=50/capacity$", 0)
+            + "; bits per plastic parameter: "
+            + _per_binder(m, r"^capacity/synthetic/([^/]+)/n_units=50/bits_per_parameter$", 4))
+
+
+def _cost(m):
+    return ("per recall cue, novel K = 5: synaptic events "
+            + _per_binder(m, r"^cost/novel/([^/]+)/k=5/recall/synaptic_events_per_item$", 0)
+            + "; MACs " + _per_binder(m, r"^cost/novel/([^/]+)/k=5/recall/macs_per_item$", 0))
+
+
+def _units(m):
+    return ("94 synthetic concepts: TV to the human histogram "
+            + _per_binder(m, r"^units/synthetic-94/([^/]+)/k=\d+/human_histogram_total_variation$")
+            + "; invariance " + _per_binder(m, r"^units/synthetic-94/([^/]+)/k=\d+/invariance_index$"))
+
+
 def _cells(m):
     c = m.get("concept_cells", {})
     h = c.get("concepts_per_neuron_histogram") or []
@@ -127,6 +159,10 @@ FIGURE_NUMBERS = {
     "concepts_per_neuron_vs_human.png": ("concepts per responsive neuron vs human MTL", _engram_cpn),
     "binding_window.png": ("binding and invariance index vs picture-name onset asynchrony", _window),
     "binding_shots.png": ("picture -> name recall vs shots per binder", _shots),
+    "binding_interference.png": ("retention after a second group is learned without replay", _interference),
+    "binding_capacity.png": ("capacity by bisection and bits per plastic parameter", _capacity),
+    "binding_cost.png": ("counted operations per presentation and per cue, latency", _cost),
+    "binding_units.png": ("sparseness, invariance and concepts per unit of each binder", _units),
     "concepts_per_neuron.png": ("concepts per responsive neuron vs human MTL", _cells),
     "sparseness_vs_n.png": ("population sparseness vs layer size", _sparseness),
     "compression.png": ("recall, PSNR, novelty AUC vs latent size: head vs autoencoders", _compression),
