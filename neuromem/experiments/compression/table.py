@@ -57,6 +57,7 @@ def choice_table(m: dict) -> str:
         return " | ".join(pm(r, k, 1 if k == "psnr_db" else 3)
                           for k in ("recall_fitted", "recall_novel", "psnr_db", "ssim", "novelty_auc"))
 
+    lines = _paired_lines(m, h["size"], b["size"], c["best_loss"])
     return "\n".join([
         f"| latent (chosen on seeds {chosen}) | size | recall fitted | recall novel | PSNR (dB) | SSIM | novelty AUC |",
         "|---|---|---|---|---|---|---|",
@@ -65,4 +66,31 @@ def choice_table(m: dict) -> str:
         "",
         f"Numbers: mean ± 95 % t-interval over seeds {seeds}. The same rule applied to seeds {seeds} themselves "
         f"would pick head {own['knee_head_fitted']}, autoencoder {own['knee_autoencoder_any_loss']} dims with "
-        f"`{own['best_loss']}`."])
+        f"`{own['best_loss']}`.", *lines])
+
+
+def _paired_lines(m: dict, head_size: int, ae_size: int, best: str) -> list[str]:
+    """Paired differences over seeds (mean ± 95 % t-interval): head minus the best loss, the best loss minus each."""
+    import numpy as np
+
+    from neuromem.analysis.statistics import t_ci95
+
+    per = m.get("per_seed", {})
+    if len(per) < 2:
+        return []
+    jh, ja = m["sizes"].index(head_size), m["sizes"].index(ae_size)
+
+    def diff(fn):
+        v = np.array([fn(r) for r in per.values()], dtype=float)
+        return f"{v.mean():+.3f} ± {t_ci95(v):.3f}"
+
+    out = ["", f"Paired over seeds (each seed's own split): head at {head_size} minus `{best}` at {ae_size} dims, "
+               f"fitted {diff(lambda r: r['head']['recall_fitted'][jh] - r['autoencoder'][best]['recall_fitted'][ja])}"
+               f", novel {diff(lambda r: r['head']['recall_novel'][jh] - r['autoencoder'][best]['recall_novel'][ja])}"
+               f"; at {ae_size} dims, `{best}` minus each other loss (mean of fitted and novel recall): "
+               + ", ".join(f"`{x}` " + diff(lambda r, x=x: (r['autoencoder'][best]['recall_fitted'][ja]
+                                                           + r['autoencoder'][best]['recall_novel'][ja]
+                                                           - r['autoencoder'][x]['recall_fitted'][ja]
+                                                           - r['autoencoder'][x]['recall_novel'][ja]) / 2)
+                           for x in m["losses"] if x != best) + "."]
+    return out
