@@ -60,7 +60,8 @@ def draw_compression(m: dict):
     axes[0].set_title(f"knee of the head: {m['knee_head_fitted']} dims (chosen on seeds {chosen})", fontsize=9)
     b = m["best_loss_at_knee"]
     axes[1].axvline(b["size"], color=LOSS_COLOURS.get(m["best_loss"], "0.4"), ls=":", lw=1)
-    axes[1].set_title(f"autoencoders' knee {b['size']} dims; best loss there: {m['best_loss']}", fontsize=9)
+    axes[1].set_title(f"autoencoders' knee {b['size']} dims; best loss there: {m['best_loss']} "
+                      f"(seeds {chosen})", fontsize=9)
     axes[2].set_title(f"{m['best_loss']} at {b['size']} dims: PSNR {b['psnr_db']:.1f} dB, SSIM {b['ssim']:.2f}",
                       fontsize=9)
     axes[3].set_ylim(0.4, 1.02)
