@@ -96,8 +96,16 @@ def test_mean_over_seeds_means_cis_and_lists():
 
 def test_quick_set_is_report_seed_3_and_full_set_report_seeds():
     quick, full = jobs(quick=True), jobs(quick=False)
-    assert {j.seeds for j in quick} == {(3,)} and {j.seeds for j in full} == {(3, 4, 5, 6, 7)}
-    assert [j.name for j in quick] == [j.name for j in full]
+    assert {j.seeds for j in quick} == {(3,)}
+    assert {j.seeds for j in full if j.name != "compression_tuning"} == {(3, 4, 5, 6, 7)}
+    assert [j.name for j in quick] == [j.name for j in full if j.name != "compression_tuning"]
+    # the full set's compression choice is made on the tuning seeds' run, which draws nothing
+    tuning = next(j for j in full if j.name == "compression_tuning")
+    assert tuning.seeds == (0, 1, 2) and not tuning.draws
+    names = [j.name for j in full]
+    assert names.index("compression_tuning") < names.index("compression")
+    argv = next(j for j in full if j.name == "compression").argv
+    assert argv[argv.index("--choose-on") + 1] == "{runs}/compression_tuning/all_seeds"
 
 
 def test_code_version_ignores_figure_code_but_not_model_code(tmp_path):

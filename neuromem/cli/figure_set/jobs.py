@@ -7,8 +7,14 @@ curve with confidence intervals, a histogram pooled over seeds) runs as ONE
 unit with every seed; a job whose figures come from one seed's run runs as one
 unit per seed (each finished unit is kept, so an interrupted set resumes).
 Seeds: report seeds 3-7 for the full set; report seed 3 alone with
-``--quick`` (nothing is tuned here: every option is the experiment's default
-or a smaller grid of it).
+``--quick``. Every option is the experiment's default or a smaller grid of
+it; the one choice a job makes from data, the compression study's knees and
+loss, is made in the full set on a run of the tuning seeds 0-2
+(``compression_tuning``, no figures) and passed with ``--choose-on``; the
+quick set has no tuning run, so its single seed chooses for itself (labelled).
+An argument may name another job's folder as ``{runs}/<job>/<unit>``; the
+runner puts the set's ``DIR/runs`` there (the cell key keeps the placeholder,
+so it does not depend on where the set lives).
 """
 
 from __future__ import annotations
@@ -19,10 +25,14 @@ from pathlib import Path
 from neuromem._hashing import sha256_hex
 from neuromem.analysis import REPORT_SEEDS
 
-__all__ = ["Job", "jobs", "code_version", "CODE_DIRS_SKIPPED", "FIGURE_SEED"]
+__all__ = ["Job", "jobs", "code_version", "CODE_DIRS_SKIPPED", "FIGURE_SEED", "RUNS", "TUNING_SEEDS"]
 
 #: the seed whose run the per-seed jobs' figures are drawn from (the first report seed)
 FIGURE_SEED = REPORT_SEEDS[0]
+#: the seeds that choices are made on (the compression study's knees and loss)
+TUNING_SEEDS = (0, 1, 2)
+#: placeholder for ``DIR/runs`` in a job's arguments
+RUNS = "{runs}"
 #: folders of ``neuromem/`` that cannot change a result (figures, commands, checks, benchmarks, sweeps)
 CODE_DIRS_SKIPPED = ("viz", "cli", "validation", "benchmarks", "sweep")
 
@@ -42,6 +52,8 @@ class Job:
         One unit per seed (True) or one unit with every seed (False).
     seed_option : str
         ``--seed`` (one seed only) or ``--seeds`` (a list) for the pooled units.
+    draws : bool
+        Whether the job's figures are drawn (False for a tuning run that only feeds a choice).
     """
 
     name: str
@@ -49,6 +61,7 @@ class Job:
     seeds: tuple
     per_seed: bool
     seed_option: str = "--seeds"
+    draws: bool = True
 
     def __post_init__(self):
         if not self.seeds:
@@ -81,8 +94,12 @@ def jobs(quick: bool = False) -> list[Job]:
             argv=("run", "concept-cells", "--threads", "1",
                   *(("--n-concepts", "30", "--concept-neurons", "300", "--no-2n") if quick else
                     ("--n-concepts", "94", "--concept-neurons", "1000"))), seeds=seeds, per_seed=False),
+        *(() if quick else (Job(name="compression_tuning", argv=("run", "compression", *data), seeds=TUNING_SEEDS,
+                                per_seed=False, draws=False),)),
         Job(name="compression",
-            argv=("run", "compression", *data, *(("--quick",) if quick else ())), seeds=seeds, per_seed=False),
+            argv=("run", "compression", *data,
+                  *(("--quick",) if quick else ("--choose-on", f"{RUNS}/compression_tuning/all_seeds"))),
+            seeds=seeds, per_seed=False),
     ]
 
 

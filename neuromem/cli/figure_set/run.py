@@ -28,7 +28,7 @@ from pathlib import Path
 
 from neuromem._io import atomic_write_json
 from neuromem.cli.figure_set.collect import mean_over_seeds, read_folder_metrics, write_metrics
-from neuromem.cli.figure_set.jobs import FIGURE_SEED, code_version, jobs, viz_version
+from neuromem.cli.figure_set.jobs import FIGURE_SEED, RUNS, code_version, jobs, viz_version
 from neuromem.sweep.store import cell_key, flatten_metrics, read_cell, write_cell
 
 __all__ = ["UnitConfig", "run_figure_set"]
@@ -127,8 +127,9 @@ def run_figure_set(out, *, quick: bool = False, log=print, only=None) -> dict:
             else:
                 log(f"[{n}/{n_units}] {job.name} {unit}: running `{command}` ...")
                 folder.mkdir(parents=True, exist_ok=True)
-                full = [*argv, "--out", str(folder), "--quiet"] + (["--no-figures"] if job.argv[0] == "encode"
-                                                                    or job.name != "compare_binding" else [])
+                full = [a.replace(RUNS, str(out / "runs")) for a in argv]
+                full += ["--out", str(folder), "--quiet"] + (["--no-figures"] if job.argv[0] == "encode"
+                                                             or job.name != "compare_binding" else [])
                 status = _run_unit(full, folder.with_suffix(".log"))
                 if status != 0:
                     raise RuntimeError(f"{command} ended with status {status}; see {folder.with_suffix('.log')}")
@@ -151,7 +152,8 @@ def run_figure_set(out, *, quick: bool = False, log=print, only=None) -> dict:
             sections[job.name] = {**mean_over_seeds(per_seed),
                                   "command": "neuromem " + " ".join(job.argv) + " --seed S",
                                   "figure_seed": FIGURE_SEED}
-        figures[job.name], _ = _draw(job, fig_source[0], fig_source[1], out / "figures" / job.name, viz, log)
+        if job.draws:
+            figures[job.name], _ = _draw(job, fig_source[0], fig_source[1], out / "figures" / job.name, viz, log)
     figures.update(_set_figures(out, sections, log))
     summary = {"quick": quick, "code_version": code, "viz_version": viz, "units": units, "figures": figures,
                "n_run": sum(u["status"] == "run" for u in units),
