@@ -201,3 +201,17 @@ def test_quick_figure_set_end_to_end(tmp_path):
     again = run_mod.run_figure_set(tmp_path, quick=True)
     assert again["n_run"] == 0
     json.loads((tmp_path / "metrics.json").read_text())
+
+
+def test_a_job_that_names_another_jobs_folder_gets_this_sets_path_and_a_tuning_job_draws_nothing(
+        tmp_path, monkeypatch):
+    calls = []
+    _fake_world(monkeypatch, calls)
+    monkeypatch.setattr(run_mod, "jobs", lambda quick=False: [
+        Job(name="tuning", argv=("run", "binding-window"), seeds=(0,), per_seed=False, draws=False),
+        Job(name="binding_window", argv=("run", "binding-window", "--choose-on", "{runs}/tuning/all_seeds"),
+            seeds=(3, 4), per_seed=False)])
+    report = run_mod.run_figure_set(tmp_path, log=lambda _: None)
+    assert calls[1][calls[1].index("--choose-on") + 1] == str(tmp_path / "runs" / "tuning" / "all_seeds")
+    assert "tuning" not in report["figures"] and "binding_window" in report["figures"]
+    assert report["units"][1]["command"].endswith("--choose-on {runs}/tuning/all_seeds --seeds 3,4")
