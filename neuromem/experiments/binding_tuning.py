@@ -30,8 +30,8 @@ from neuromem.experiments.compare_binding.config import MODALITIES
 from neuromem.experiments.compare_binding.protocol import build_presentations, prototypes
 from neuromem.experiments.compare_binding.seeds import CellSeeds
 
-__all__ = ["BUDGET", "CANDIDATES_PER_BINDER", "SEARCH", "TUNED_FILE", "candidate_options", "choose", "tune",
-           "validation_score", "write_tuned"]
+__all__ = ["BUDGET", "CANDIDATES_PER_BINDER", "SEARCH", "TUNED_FILE", "candidate_options", "choose", "merge_parts",
+           "tune", "validation_score", "write_tuned"]
 
 #: Candidates per binder (every grid of :data:`SEARCH` has exactly this many).
 CANDIDATES_PER_BINDER = 8
@@ -100,7 +100,7 @@ def _grid_rows(grid: dict) -> list[dict]:
 
 
 def tune(spaces: dict, binders=tuple(SEARCH), shots=(1, 5), *, search=SEARCH, score=validation_score,
-         max_cues_per_concept=20, engine="numba", out=TUNED_FILE, log=print) -> dict:
+         max_cues_per_concept=20, engine="numba", part=(0, 1), out=TUNED_FILE, log=print) -> dict:
     """Grid search on the tuning seeds' novel concepts; writes ``out`` (TOML) and returns the table.
 
     Parameters
@@ -115,6 +115,9 @@ def tune(spaces: dict, binders=tuple(SEARCH), shots=(1, 5), *, search=SEARCH, sc
         ``score(name, space, K, seed, options, max_cues_per_concept=...) -> recall`` (the validation score).
     engine : str
         Engine of the spiking STDP binders.
+    part : (int, int)
+        ``(i, n)``: score every n-th candidate from the i-th only (a share of the grid for one of n processes;
+        :func:`merge_parts` joins the shares' files into one).
     """
     counts = {name: len(_grid_rows(search[name])) for name in binders}
     if len(set(counts.values())) > 1:
@@ -122,7 +125,7 @@ def tune(spaces: dict, binders=tuple(SEARCH), shots=(1, 5), *, search=SEARCH, sc
     table = {}
     for name in binders:
         rows = []
-        for cand in _grid_rows(search[name]):
+        for cand in _grid_rows(search[name])[part[0]::part[1]]:
             opts = candidate_options(cand)
             if name.startswith("stdp"):
                 opts["engine"] = engine
@@ -134,10 +137,27 @@ def tune(spaces: dict, binders=tuple(SEARCH), shots=(1, 5), *, search=SEARCH, sc
                                               for K in shots])))
             rows.append({"params": cand, "by_seed": by_seed, "validation_recall_at_1": float(np.mean(by_seed)),
                          "seconds": time.perf_counter() - t0})
-            log(f"{name} {cand} -> {rows[-1]['validation_recall_at_1']:.3f} {np.round(by_seed, 3).tolist()}")
+            log(f"{name} {cand} -> {rows[-1]['validation_recall_at_1']:.3f} {np.round(by_seed, 3).tolist()} "
+                f"({rows[-1]['seconds']:.0f} s)")
         table[name] = {"grid": {k: list(v) for k, v in search[name].items()}, "chosen": choose(name, rows)["params"],
                        "candidates": rows, "seeds": sorted(int(s) for s in spaces), "shots": list(shots),
                        "condition": "novel", "validation_cues_per_concept": int(max_cues_per_concept)}
+    write_tuned(table, out)
+    return table
+
+
+def merge_parts(paths, out=TUNED_FILE) -> dict:
+    """Join the files of grid shares (``tune(..., part=...)``) into one record, choose again, write ``out``."""
+    recs = [read_tuning(p) for p in paths]
+    table = {}
+    for name in dict.fromkeys(n for r in recs for n in r):
+        parts = [r[name] for r in recs if name in r]
+        rows = [c for p in parts for c in p["candidates"]]
+        order = [dict(zip(parts[0]["grid"], v)) for v in itertools.product(*parts[0]["grid"].values())]
+        if sorted(map(json.dumps, (c["params"] for c in rows))) != sorted(map(json.dumps, order)):
+            raise ValueError(f"the shares of {name} do not cover its grid once; tune every part before merging")
+        rows.sort(key=lambda c: order.index(c["params"]))
+        table[name] = {**parts[0], "candidates": rows, "chosen": choose(name, rows)["params"]}
     write_tuned(table, out)
     return table
 

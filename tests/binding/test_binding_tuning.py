@@ -116,3 +116,21 @@ def test_a_shots_cell_key_does_not_depend_on_the_other_seeds_of_the_run():
                        grid=replace(g, seeds=(3, 4, 5, 6, 7)))
     assert key != _key("shots", "stdp", _Sub(), "novel", 5, 3, opts={}, dataset="digits",
                        grid=replace(g, test_per_concept=7))
+
+
+def test_grid_shares_of_two_processes_merge_into_the_full_search(tmp_path):
+    from neuromem.experiments.binding_tuning import merge_parts, tune
+
+    search = {"toy": {"x": (0, 1, 2, 3), "y": ("a", "b")}}
+    kw = dict(binders=("toy",), search=search, score=_toy_score, log=lambda s: None)
+    full = tune({0: _ToySpace()}, out=tmp_path / "full.toml", **kw)
+    for i in (0, 1):
+        tune({0: _ToySpace()}, part=(i, 2), out=tmp_path / f"part{i}.toml", **kw)
+    with pytest.raises(ValueError, match="do not cover its grid once"):
+        merge_parts([tmp_path / "part0.toml"], out=tmp_path / "half.toml")
+    merged = merge_parts([tmp_path / "part1.toml", tmp_path / "part0.toml"], out=tmp_path / "merged.toml")
+    assert merged["toy"]["chosen"] == full["toy"]["chosen"] == {"x": 2, "y": "b"}
+    rows = read_tuning(tmp_path / "merged.toml")["toy"]["candidates"]
+    assert [c["params"] for c in rows] == [c["params"] for c in full["toy"]["candidates"]]  # grid order
+    assert np.allclose([c["by_seed"] for c in rows], [c["by_seed"] for c in full["toy"]["candidates"]])
+    assert load_tuned(tmp_path / "merged.toml") == load_tuned(tmp_path / "full.toml")
