@@ -67,6 +67,11 @@ def add(args) -> int:
     check_writable(args.memory)  # before any work: a read-only memory is refused here, not after learning
     ans = mem.add_picture(args.picture, concept=args.concept)
     gen = mem.save(args.memory)
+    if args.json:
+        import json
+
+        print(json.dumps({**ans, "saved": gen.name}))
+        return 0
     if ans["new_concept"]:
         how = "new: learned one-shot as the new concept"
     elif ans["gate_decision"] == "recruit":
@@ -79,6 +84,10 @@ def add(args) -> int:
                                                       f"{ans['novelty_threshold']:.2f}")
     print(f"{args.picture}: {how} {ans['added_to']!r} (nearest {ans['concept']!r}, distance {ans['distance']:.3f}, "
           f"match error {ans['match_error']:.4f}{score}); saved {gen.name}")
+    if ans["thesaurus_nodes"] is not None:
+        parents = f"; WordNet parents: {' -> '.join(ans['thesaurus_parents'])}" if ans["thesaurus_parents"] else ""
+        print(f"linked by: {ans['link_route']} (thesaurus nodes: {', '.join(ans['thesaurus_nodes']) or 'none'}"
+              f"{parents})")
     return 0
 
 
@@ -107,6 +116,8 @@ def add_arguments(p) -> None:
     a.add_argument("--memory", required=True, help="memory folder")
     a.add_argument("--picture", required=True, help="picture file")
     a.add_argument("--concept", default=None, help="concept name for a new picture (a new name learns a new concept)")
+    a.add_argument("--json", action="store_true",
+                   help="print only one JSON object (with link_route: locality, thesaurus, both or none)")
     a.set_defaults(memory_func=add)
 
 

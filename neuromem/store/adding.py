@@ -77,7 +77,8 @@ def decide_picture(memory, path, *, concept: str | None = None) -> tuple[dict, d
     """What adding ``path`` would do, without changing the memory: ``(recall answer, plan)``.
 
     The plan's keys: ``decision`` (``"link"``: the gate found the picture
-    familiar; ``"recruit"``: new), ``target`` (the concept it goes to),
+    familiar; ``"recruit"``: new), ``target`` (the concept it goes to), ``thesaurus`` (the picture's thesaurus
+    set, :func:`neuromem.store.thesaurus.cue_thesaurus`, or None without one),
     ``new_concept`` (a new concept node), ``warning`` (None, or why the
     picture goes elsewhere than ``concept`` says). See the module docstring.
 
@@ -90,10 +91,14 @@ def decide_picture(memory, path, *, concept: str | None = None) -> tuple[dict, d
     """
     from neuromem.data.names import clean_concept_name, concept_key
 
+    from neuromem.store.thesaurus import cue_thesaurus
+
     pic, z = memory.encode_picture_file(path)
+    thes = cue_thesaurus(memory, pictures=pic[None])  # None without an attached thesaurus
     ans = answer(memory, z, "picture", match_error=float(memory.encoders.match_error(z[None], pic[None])[0]),
-                 cue={"modality": "picture", "file": str(path)}, item=pic)
-    plan = {"decision": "recruit" if ans["novel"] else "link", "warning": None, "picture": pic, "latent": z}
+                 cue={"modality": "picture", "file": str(path)}, item=pic, thesaurus=thes[0] if thes else None)
+    plan = {"decision": "recruit" if ans["novel"] else "link", "warning": None, "picture": pic, "latent": z,
+            "thesaurus": thes[0] if thes else None}
     if not ans["novel"]:
         plan.update(target=ans["concept"], new_concept=False)
         if concept is not None:
@@ -128,16 +133,29 @@ def _why_novel(ans: dict) -> str:
 
 def add_picture(memory, path, *, concept: str | None = None) -> dict:
     """Add one picture file to ``memory`` (see :meth:`neuromem.store.memory.Memory.add_picture`)."""
+    from neuromem.store.thesaurus import attach_new_concept, link_route, route_answer
+
     ans, plan = decide_picture(memory, path, concept=concept)
+    thes = plan["thesaurus"]
     target, pic, z = plan["target"], plan["picture"], plan["latent"]
+    parents = {"synset": None, "parents": [], "existing_parents": []}
     if plan["new_concept"]:
         recruited = _learn_one_shot(memory, target, z, pic, path, ans)
+        parents = attach_new_concept(memory, target)
     else:
         recruited = _strengthen(memory, target, z, pic)
     memory.store.add_items(target, "picture", z[None], [Path(path).name])
     memory._add_thumbnail(memory.store.n_items - 1, pic)
-    return {**ans, "added_to": target, "new_concept": plan["new_concept"], "gate_decision": plan["decision"],
-            "warning": plan["warning"], "recruited_neurons": recruited}
+    if plan["new_concept"]:  # linked to existing nodes by locality (the nearest concept within the link radius)
+        # and by the thesaurus (its name's WordNet parents that were nodes, or nodes sharing the picture's synsets)
+        route = {"link_route": link_route(ans["linked"], bool(parents["existing_parents"] or ans["thesaurus_nodes"]))}
+    elif target != ans["concept"]:  # recruited for another known concept than the nearest: locality did not link it
+        route = route_answer(memory.store, memory.meta, target, False, thes)
+    else:
+        route = {}
+    return {**ans, **route, "added_to": target, "new_concept": plan["new_concept"], "gate_decision": plan["decision"],
+            "warning": plan["warning"], "recruited_neurons": recruited, "thesaurus_synset": parents["synset"],
+            "thesaurus_parents": parents["parents"]}
 
 
 def _strengthen(memory, name: str, z_pic: np.ndarray, pic: np.ndarray) -> list[int]:

@@ -36,8 +36,9 @@ import functools
 
 import numpy as np
 
-__all__ = ["DEFAULT_CLASSIFY_SIZE_PX", "DEFAULT_DEPTH", "DEFAULT_TOP_K", "MAX_IMAGENET_SHARE", "LINK_ROUTES", "attach_thesaurus", "cue_thesaurus", "link_route", "route_answer",
-           "thesaurus_nodes"]
+__all__ = ["DEFAULT_CLASSIFY_SIZE_PX", "DEFAULT_DEPTH", "DEFAULT_TOP_K", "MAX_IMAGENET_SHARE", "LINK_ROUTES",
+           "THESAURUS_MODES", "attach_if_available", "attach_new_concept", "attach_thesaurus", "cue_thesaurus",
+           "link_route", "route_answer", "thesaurus_nodes"]
 
 DEFAULT_DEPTH = 2
 MAX_IMAGENET_SHARE = 0.05
@@ -45,6 +46,8 @@ MAX_IMAGENET_SHARE = 0.05
 DEFAULT_TOP_K = 5
 DEFAULT_CLASSIFY_SIZE_PX = 224
 LINK_ROUTES = ("locality", "thesaurus", "both", "none")
+#: ``neuromem learn --thesaurus``: attach when WordNet is installed, require it, or skip it.
+THESAURUS_MODES = ("auto", "on", "off")
 
 
 def link_route(locality: bool, thesaurus: bool) -> str:
@@ -84,40 +87,113 @@ def attach_thesaurus(memory, wordnet, *, top_k: int, classify_size_px: int, inve
             raise ValueError(f"{name}={v!r} is out of range; allowed integers {lo}..{hi}")
     if not 0.001 <= max_imagenet_share <= 1.0:
         raise ValueError(f"max_imagenet_share={max_imagenet_share} is out of range; allowed 0.001..1")
-    under: dict[str, int] = {}
-    for c in wordnet.imagenet_synsets:
-        for s in wordnet.hypernym_closure(c):
-            under[s] = under.get(s, 0) + 1
     limit = max_imagenet_share * len(wordnet.imagenet_synsets)
-    store = memory.store
+    under = _imagenet_counts(wordnet)
     canonical = memory.meta["dataset"].get("canonical_names", {})
     node_synsets: dict[str, set] = {}
     added = {}
-    for concept in store.concepts:
-        if not store.node(concept).n_items:
-            continue
-        synset = wordnet.concept_synset([concept, canonical.get(concept, concept)])
-        added[concept] = {"synset": synset, "parents": []}
-        if synset is None:
-            continue
-        node_synsets.setdefault(concept, set()).add(synset)
-        child = concept
-        for parent_synset in wordnet.hypernym_chain(synset)[1:1 + depth]:
-            if under.get(parent_synset, 0) > limit:
-                break
-            parent = wordnet.lemma(parent_synset)
-            node_synsets.setdefault(parent, set()).add(parent_synset)
-            try:
-                store.link_hierarchy(parent, child)
-            except ValueError:  # the folder's hierarchy already says the opposite
-                break
-            added[concept]["parents"].append(parent)
-            child = parent
+    for concept in memory.store.concepts:
+        if memory.store.node(concept).n_items:
+            added[concept] = _parents_of(memory.store, wordnet, concept, canonical, node_synsets, under=under,
+                                         limit=limit, depth=depth)
     memory.meta["thesaurus"] = {"top_k": top_k, "classify_size_px": classify_size_px, "invert": bool(invert),
                                 "depth": depth, "max_imagenet_share": max_imagenet_share,
                                 "wordnet": "3.0 (Debian wordnet-base)",
                                 "node_synsets": {n: sorted(s) for n, s in sorted(node_synsets.items())}}
     return added
+
+
+@functools.lru_cache(maxsize=2)
+def _imagenet_counts(wordnet) -> dict:
+    """How many of the 1,000 ImageNet classes lie under each synset."""
+    under: dict[str, int] = {}
+    for c in wordnet.imagenet_synsets:
+        for s in wordnet.hypernym_closure(c):
+            under[s] = under.get(s, 0) + 1
+    return under
+
+
+def _parents_of(store, wordnet, concept: str, canonical: dict, node_synsets: dict, *, under: dict, limit: float,
+                depth: int) -> dict:
+    """Give one concept its WordNet synset and up to ``depth`` parents (module docstring); updates ``node_synsets``."""
+    synset = wordnet.concept_synset([concept, canonical.get(concept, concept)])
+    out = {"synset": synset, "parents": []}
+    if synset is None:
+        return out
+    node_synsets.setdefault(concept, set()).add(synset)
+    child = concept
+    for parent_synset in wordnet.hypernym_chain(synset)[1:1 + depth]:
+        if under.get(parent_synset, 0) > limit:
+            break
+        parent = wordnet.lemma(parent_synset)
+        node_synsets.setdefault(parent, set()).add(parent_synset)
+        try:
+            store.link_hierarchy(parent, child)
+        except ValueError:  # the folder's hierarchy already says the opposite
+            break
+        out["parents"].append(parent)
+        child = parent
+    return out
+
+
+def attach_new_concept(memory, concept: str) -> dict:
+    """Give a concept added after the thesaurus was attached its WordNet synset and parents (``memory add``).
+
+    Uses the memory's recorded thesaurus settings; a parent named like an existing node *is* that node, so a
+    new ``sandal`` joins an existing ``footwear``. Returns ``{"synset", "parents", "existing_parents"}``
+    (``existing_parents``: the parents that were nodes of the memory before, i.e. the existing nodes the new
+    concept is now linked to through shared synsets); empty lists when the memory has no thesaurus or the
+    name has no WordNet synset.
+
+    Raises
+    ------
+    WordNetMissingError
+        The memory has a thesaurus but WordNet is no longer installed.
+    """
+    from neuromem.data.wordnet import load_wordnet
+
+    cfg = memory.meta.get("thesaurus")
+    if cfg is None:
+        return {"synset": None, "parents": [], "existing_parents": []}
+    wn = load_wordnet()
+    before = set(memory.store.concepts)
+    node_synsets = {n: set(v) for n, v in cfg["node_synsets"].items()}
+    out = _parents_of(memory.store, wn, concept, memory.meta["dataset"].get("canonical_names", {}), node_synsets,
+                      under=_imagenet_counts(wn), limit=cfg["max_imagenet_share"] * len(wn.imagenet_synsets),
+                      depth=cfg["depth"])
+    cfg["node_synsets"] = {n: sorted(s) for n, s in sorted(node_synsets.items())}
+    return {**out, "existing_parents": [p for p in out["parents"] if p in before]}
+
+
+def attach_if_available(memory, mode: str, **options) -> str:
+    """``neuromem learn``'s thesaurus step; returns a one-line account of what was done.
+
+    ``mode`` ``"auto"``: attach WordNet (:func:`attach_thesaurus`, default settings) when it is installed
+    and at least one concept's name has a synset (otherwise nothing could be linked through it, and recall
+    would run the ImageNet head for nothing); ``"on"``: attach it whatever the names (raises
+    :class:`~neuromem.data.wordnet.WordNetMissingError`, naming the Debian package, when it is missing);
+    ``"off"``: skip it.
+    """
+    from neuromem.data.wordnet import WordNetMissingError, load_wordnet
+
+    if mode not in THESAURUS_MODES:
+        raise ValueError(f"thesaurus mode {mode!r} is unknown; use one of {list(THESAURUS_MODES)}")
+    if mode == "off":
+        return "thesaurus: off (--thesaurus off); locality only"
+    try:
+        wn = load_wordnet()
+    except WordNetMissingError as exc:
+        if mode == "on":
+            raise
+        return f"thesaurus: not attached ({exc}); locality only"
+    canonical = memory.meta["dataset"].get("canonical_names", {})
+    named = [c for c in memory.store.concepts if memory.store.node(c).n_items
+             and wn.concept_synset([c, canonical.get(c, c)]) is not None]
+    if not named and mode == "auto":  # nothing the thesaurus could link: recall need not run the ImageNet head
+        return "thesaurus: no concept name has a WordNet synset; not attached (locality only)"
+    options = {"top_k": DEFAULT_TOP_K, "classify_size_px": DEFAULT_CLASSIFY_SIZE_PX, **options}
+    added = attach_thesaurus(memory, wn, **options)
+    return f"thesaurus: {len(named)} of {len(added)} concepts have a WordNet synset (their parents were added)"
 
 
 @functools.lru_cache(maxsize=2)

@@ -22,28 +22,45 @@ def test_unknown_or_missing_engine_rejected(tmp_path):
         run_benchmark(engines="nest", out_dir=tmp_path, quick=True, log=lambda *a: None)
 
 
-def test_quick_benchmark_runs_and_writes_bench_json(tmp_path, capsys):
+def _quick_bench(tmp_path, capsys, engines, repeats, size=(512, 1000)):
     from neuromem.cli import main
 
-    assert main(["bench", "--quick", "--repeats", "3", "--out", str(tmp_path)]) == 0
+    args = ["bench", "--sizes", "%dx%d" % size, "--repeats", str(repeats), "--out", str(tmp_path)]
+    assert main(args + (["--engines", ",".join(engines)] if engines else [])) == 0
     printed = capsys.readouterr().out
-    assert "s/bio-s" in printed and "x brian2-sa" in printed
+    assert "s/bio-s" in printed
     data = json.loads((tmp_path / "bench.json").read_text())
     rows = data["rows"]
-    installed = [e for e in ("brian2-standalone", "brian2-runtime", "numba", "norse")
-                 if available_engines().get(e) == "ok"]
-    assert sorted(r["engine"] for r in rows) == sorted(installed)
+    expected = engines or [e for e in ("brian2-standalone", "brian2-runtime", "numba", "norse")
+                           if available_engines().get(e) == "ok"]
+    assert sorted(r["engine"] for r in rows) == sorted(expected)
     assert data["meta"]["copy_bandwidth_gb_s"] > 0.5
     for r in rows:
         assert set(REQUIRED_KEYS) <= set(r)
-        assert (r["n_in"], r["n_c"]) == (512, 1000)
+        assert (r["n_in"], r["n_c"]) == size
         assert r["wall_s_per_bio_s"] > 0 and r["syn_updates_per_s"] > 0 and r["peak_rss_mb"] > 10
-        assert r["build_s"] > 0 and r["time_over_bandwidth_bound"] > 0 and len(r["wall_s_all"]) == 3
+        assert r["build_s"] > 0 and r["time_over_bandwidth_bound"] > 0 and len(r["wall_s_all"]) == repeats
         # the inhibition keeps 1-5 % of the concept neurons active per stimulus
         assert 0.01 <= r["active_fraction"] <= 0.05
     # every engine simulated the same input spikes
     assert len({r["input_spikes"] for r in rows}) == 1
-    if "brian2-standalone" in installed:
+    return printed, rows
+
+
+def test_small_benchmark_writes_bench_json(tmp_path, capsys):
+    """The default suite's check of the command and its file: numba at 64 x 100, two repeats (every installed
+    engine at the quick size is the slow test below; norse alone costs ~40 s per biological second)."""
+    if available_engines().get("numba") != "ok":
+        pytest.skip("numba is not installed")
+    _quick_bench(tmp_path, capsys, ["numba"], repeats=2, size=(64, 100))
+
+
+@pytest.mark.slow
+def test_quick_benchmark_runs_and_writes_bench_json(tmp_path, capsys):
+    """Every installed engine at the quick size (512 x 1000), three repeats, speed-ups against Brian2 standalone."""
+    printed, rows = _quick_bench(tmp_path, capsys, None, repeats=3)
+    assert "x brian2-sa" in printed
+    if any(r["engine"] == "brian2-standalone" for r in rows):
         sa = next(r for r in rows if r["engine"] == "brian2-standalone")
         assert sa["speedup_vs_brian2_standalone"] == pytest.approx(1.0)
         assert all(r["speedup_vs_brian2_standalone"] is not None for r in rows)

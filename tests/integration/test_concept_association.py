@@ -55,3 +55,25 @@ def test_one_seed_reports_every_count_and_the_band(runs):
     assert band["chance"] == pytest.approx(r["gamma"]) and band["chance"] < band["min"] < band["max"]
     assert set(r["raster"]["before"]) == {"A", "B", "control"}
     assert set(r["pair_strengths"]) == {"|".join(p) for p in r["pairs"]}
+
+
+def test_a_recovering_threshold_keeps_the_own_response_through_ten_pairings():
+    """The measured cause of the own response's decline: the pairing trials' threshold never recovers (theta grows
+    on A's neurons in every pairing). Synthetic seed 1, ten pairings: with the preset's non-decaying threshold
+    the own response falls below the target; with the default 2 s recovery it stays."""
+    import math
+
+    def own_at_10(tau):
+        cfg = AssociationConfig(seeds=(1,), overrides=SMALL, max_pairings=10, pairing_tau_theta_ms=tau,
+                                test_pictures_per_concept=3, test_names_per_concept=3, blank_trials=10)
+        r = run_seed(cfg, _space(1), 1)
+        return r["own_response_retained"][-1], r["paired_response_fraction"]
+
+    target = dict((n, t) for n, _, t in TARGETS)["own_response_retained_10"]
+    assert AssociationConfig().pairing_tau_theta_ms == 2000.0
+    never, _ = own_at_10(math.inf)
+    recovering, paired = own_at_10(AssociationConfig().pairing_tau_theta_ms)
+    assert never < target <= recovering, (never, recovering)
+    assert max(paired) >= 0.9  # and the association still forms
+    with pytest.raises(ValueError, match="pairing_tau_theta_ms=0"):
+        AssociationConfig(pairing_tau_theta_ms=0)

@@ -237,7 +237,7 @@ def test_learn_with_fit_concepts_records_the_split_and_refuses_bad_values_first(
     from neuromem.data.concept_split import novel_concepts, resolve_fit_concepts
 
     args = ("learn", "--dataset", f"folder:{learned['base'] / 'digits'}", "--no-spoken", "--quiet", "--seed", SEED,
-            "--input-size", 32)
+            "--input-size", 32, "--thesaurus", "off")
     code, _, err = neuromem_here(capsys, *args, "--memory", tmp_path / "split", "--fit-concepts", "0.5")
     assert code == 0, err
     m = memory_module.load_memory(tmp_path / "split")

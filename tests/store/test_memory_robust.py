@@ -302,7 +302,7 @@ def test_spoken_names_followed_by_room_noise_are_recalled_like_the_clean_words(t
     write_digit_folder(tmp_path / "digits", per_concept=PER_CONCEPT, heldout_per_concept=HELDOUT, seed=0,
                        concepts=SMALL_CONCEPTS)
     neuromem("learn", "--dataset", f"folder:{tmp_path / 'digits'}", "--memory", tmp_path / "memory", "--quiet",
-             "--seed", SEED, "--input-size", 32)  # with spoken names
+             "--seed", SEED, "--input-size", 32, "--thesaurus", "off")  # with spoken names
     m = load_memory(tmp_path / "memory")
     utts = [Utterance(form, voice, HELDOUT_RATE_WPM) for c in SMALL_CONCEPTS
             for form in default_name_forms(c).train + default_name_forms(c).heldout for voice in HELDOUT_VOICES]

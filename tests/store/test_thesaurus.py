@@ -8,7 +8,7 @@ import pytest
 
 from neuromem.data.wordnet import DEBIAN_WORDNET_DIR, WordNetMissingError, load_wordnet
 from neuromem.store.concepts import ConceptStore
-from neuromem.store.thesaurus import attach_thesaurus, link_route, route_answer, thesaurus_nodes
+from neuromem.store.thesaurus import LINK_ROUTES, attach_thesaurus, link_route, route_answer, thesaurus_nodes
 
 needs_wordnet = pytest.mark.skipif(not (DEBIAN_WORDNET_DIR / "data.noun").is_file(),
                                    reason="Debian's wordnet-base is not installed (tools/setup.sh installs it)")
@@ -119,3 +119,67 @@ def test_thesaurus_command_then_recall_json_reports_the_route(learned, tmp_path,
     assert again["thesaurus_nodes"] == ["seven"]
     assert again["concept"] == "seven"
     assert again["link_route"] == {"locality": "both", "none": "thesaurus"}[ans["link_route"]]
+    # memory add reports the route that linked the added picture, as recall --json does
+    code, out, err = neuromem_here(capsys, "memory", "add", "--memory", mem_dir, "--picture", seven, "--concept",
+                                   "seven", "--json")
+    added = json.loads(out)
+    assert code == 0, err
+    assert added["added_to"] == "seven" and added["link_route"] in LINK_ROUTES
+    assert added["thesaurus_nodes"] == [] and len(added["thesaurus_classes"]) == 3
+
+
+def test_learn_refuses_a_required_missing_wordnet_before_any_work(tmp_path, monkeypatch, capsys):
+    import neuromem.store.learning as learning_module
+    from neuromem.cli import main
+
+    monkeypatch.setenv("NEUROMEM_WORDNET_DIR", str(tmp_path / "gone"))
+    monkeypatch.setattr(learning_module, "learn", lambda *a, **k: pytest.fail("learned despite a missing WordNet"))
+    code = main(["learn", "--dataset", f"folder:{tmp_path}", "--memory", str(tmp_path / "m"), "--thesaurus", "on"])
+    err = capsys.readouterr().err.strip()
+    assert code == 2 and len(err.splitlines()) == 1 and "wordnet-base" in err
+    assert not (tmp_path / "m").exists()
+
+
+@needs_wordnet
+def test_learn_attaches_the_thesaurus_when_available_unless_off(tmp_path, monkeypatch):
+    from neuromem.store.thesaurus import attach_if_available
+
+    def mem(store):
+        return types.SimpleNamespace(store=store, meta={"dataset": {"canonical_names": {}}})
+
+    m = mem(_tiny_store())
+    assert "off" in attach_if_available(m, "off") and "thesaurus" not in m.meta
+    monkeypatch.setenv("NEUROMEM_WORDNET_DIR", str(tmp_path / "gone"))
+    assert "not attached" in attach_if_available(m, "auto") and "thesaurus" not in m.meta  # auto: locality only
+    with pytest.raises(WordNetMissingError, match="wordnet-base"):
+        attach_if_available(m, "on")
+    monkeypatch.delenv("NEUROMEM_WORDNET_DIR")
+    assert attach_if_available(m, "auto").startswith("thesaurus: 2 of 2 concepts")
+    assert m.meta["thesaurus"]["node_synsets"]["footwear"] == ["footwear.n.02"] and "shoe" in m.store.ancestors(
+        "sneaker")
+    unnamed = ConceptStore(2)  # names with no WordNet synset: nothing to link, auto leaves recall alone
+    unnamed.add_concept("seven")
+    unnamed.add_items("seven", "picture", np.zeros((2, 2)), ["", ""])
+    m = mem(unnamed)
+    assert "not attached" in attach_if_available(m, "auto") and "thesaurus" not in m.meta
+    with pytest.raises(ValueError, match="thesaurus mode 'maybe'"):
+        attach_if_available(m, "maybe")
+
+
+@needs_wordnet
+def test_a_concept_added_later_is_linked_to_existing_nodes_through_shared_synsets():
+    from neuromem.store.thesaurus import attach_new_concept
+
+    store = _tiny_store()
+    mem = types.SimpleNamespace(store=store, meta={"dataset": {"canonical_names": {}}})
+    assert attach_new_concept(mem, "sneaker")["parents"] == []  # no thesaurus attached: locality only
+    attach_thesaurus(mem, load_wordnet(), top_k=5, classify_size_px=224)
+    for name in ("sandal", "qwzx"):
+        store.add_concept(name)
+        store.add_items(name, "picture", np.full((2, 2), 50.0), ["", ""])
+    got = attach_new_concept(mem, "sandal")
+    assert got == {"synset": "sandal.n.01", "parents": ["shoe", "footwear"], "existing_parents": ["shoe", "footwear"]}
+    assert {"shoe", "footwear"} <= store.ancestors("sandal")
+    assert mem.meta["thesaurus"]["node_synsets"]["sandal"] == ["sandal.n.01"]
+    assert attach_new_concept(mem, "qwzx") == {"synset": None, "parents": [], "existing_parents": []}
+    assert not store.ancestors("qwzx")

@@ -8,7 +8,8 @@ session (picture and written name together, K presentations); then, for
 1, 2, ... ``max_pairings`` rounds, each pair (A, B) is shown as A's picture
 with B's written name in one stimulus window (B's name ``name_onset_ms``
 later), while each control pair (C, D) is shown apart (C's picture alone, D's
-name alone: the same exposure, no co-occurrence); every concept is tested
+name alone: the same exposure, no co-occurrence), the adaptive threshold
+recovering with ``pairing_tau_theta_ms`` during these trials; every concept is tested
 alone (held-out pictures and written names, blank trials as baseline, one
 fixed test drive) before pairing and after each round
 (:mod:`~neuromem.experiments.concept_association.protocol`). A neuron

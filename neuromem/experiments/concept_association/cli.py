@@ -42,6 +42,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> argparse.ArgumentParser:
                         help=f"pairing trials per pair (default {d.max_pairings})")
     parser.add_argument("--name-onset-ms", type=float, default=d.name_onset_ms,
                         help=f"B's name onset after A's picture in a pairing trial, ms (default {d.name_onset_ms:g})")
+    parser.add_argument("--pairing-tau-theta-ms", type=float, default=d.pairing_tau_theta_ms,
+                        help="decay time constant of the adaptive threshold during the pairing trials, ms ('inf': the "
+                             f"preset's own; default {d.pairing_tau_theta_ms:g}, chosen on tuning seeds 0-2)")
     parser.add_argument("--no-plasticity-during-pairing", action="store_true",
                         help="pairing trials with learning off (the control that must fail the pairing test)")
     parser.add_argument("--memory", default=None,
@@ -56,7 +59,8 @@ def config_from_args(args: argparse.Namespace, seed=None) -> AssociationConfig:
     seeds = (seed,) if seed is not None else ((args.seed,) if args.seed is not None else args.seeds)
     return AssociationConfig(seeds=seeds, preset=args.preset, engine=args.engine, n_pairs=args.pairs,
                              presentations=args.presentations, max_pairings=args.pairings,
-                             name_onset_ms=args.name_onset_ms, pairing_plastic=not args.no_plasticity_during_pairing)
+                             name_onset_ms=args.name_onset_ms, pairing_plastic=not args.no_plasticity_during_pairing,
+                             pairing_tau_theta_ms=args.pairing_tau_theta_ms)
 
 
 def check_args(args) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import math
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -41,6 +42,14 @@ class AssociationConfig:
         one stimulus window, the name a little later so that A's neurons fire while B's name arrives.
     pairing_plastic : bool
         Learning on during the pairing trials (off: the control that must fail the pairing test).
+    pairing_tau_theta_ms : float
+        Decay time constant of the adaptive threshold during the pairing trials, ms, in (0, inf] (``inf``:
+        the preset's own; ``human-mtl`` never lets it decay). Each spike of a pairing trial raises the
+        threshold of the neurons that fire; without recovery A's neurons, which fire in every pairing, climb
+        (seed 0: 14.5 -> 45.8 mV over 10 pairings), stop winning the pairing trials, and the fresh neurons
+        that win instead come to out-compete them for A's own cues. Default 2000 ms (a recovery over about
+        one pairing round), chosen on tuning seeds 0-2 (``docs/results/concept-association.md``). The
+        learning phase before pairing keeps the preset's threshold, so the engrams paired are the preset's.
     test_pictures_per_concept : int
         Held-out pictures per concept in every test, 2 to 20.
     test_names_per_concept : int
@@ -67,6 +76,7 @@ class AssociationConfig:
     max_pairings: int = 10
     name_onset_ms: float = 20.0
     pairing_plastic: bool = True
+    pairing_tau_theta_ms: float = 2000.0
     test_pictures_per_concept: int = 4
     test_names_per_concept: int = 4
     blank_trials: int = 20
@@ -90,6 +100,10 @@ class AssociationConfig:
         if isinstance(onset, bool) or not isinstance(onset, (int, float, np.floating)) or not 0 <= onset < 1000:
             raise ValueError(f"AssociationConfig.name_onset_ms={onset!r} must be a number of ms in [0, 1000)")
         object.__setattr__(self, "name_onset_ms", float(onset))
+        tau = self.pairing_tau_theta_ms
+        if isinstance(tau, bool) or not isinstance(tau, (int, float, np.floating)) or not 0 < tau <= math.inf:
+            raise ValueError(f"AssociationConfig.pairing_tau_theta_ms={tau!r} must be a number of ms in (0, inf]")
+        object.__setattr__(self, "pairing_tau_theta_ms", float(tau))
         if not isinstance(self.pairing_plastic, (bool, np.bool_)):
             raise TypeError("AssociationConfig.pairing_plastic must be True or False")
         if not isinstance(self.criterion, ResponseCriterion):
@@ -109,4 +123,5 @@ class AssociationConfig:
         d = dataclasses.asdict(self)
         d["seeds"] = list(self.seeds)
         d["criterion"] = self.criterion.to_dict()
+        d["pairing_tau_theta_ms"] = None if math.isinf(self.pairing_tau_theta_ms) else self.pairing_tau_theta_ms
         return d

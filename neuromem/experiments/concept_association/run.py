@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import time
 
 import numpy as np
@@ -83,6 +84,10 @@ def run_seed(cfg: AssociationConfig, space: LatentSpace, seed: int, *, progress:
                           max_pictures_per_concept=cfg.test_pictures_per_concept,
                           min_word_trials_per_concept=cfg.test_names_per_concept, blank_trials=cfg.blank_trials)
     drive = session.drive(test, phase="test")  # one drive: every test sees the same input noise
+    if not math.isinf(cfg.pairing_tau_theta_ms) and spec.homeostasis is not None:  # the pairing trials' threshold recovers (config docstring)
+        learned = session.get_state()
+        session = session.variant(adaptive_threshold={"tau_theta_ms": cfg.pairing_tau_theta_ms})
+        session.set_state(learned)
     proto = plan.prototypes(sub, MODALITIES)
     n_c = len(names)
     per_count = {k: [] for k in PER_COUNT_KEYS}

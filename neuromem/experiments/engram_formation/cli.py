@@ -71,8 +71,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> argparse.ArgumentParser:
     parser.add_argument("--controls", type=_controls, default=None,
                         help=f"comma-separated controls to run (default: {','.join(CONTROLS)}; '' for none)")
     parser.add_argument("--novelty-gate", action="store_true",
-                        help="learn through the novelty gate: a new presentation recruits free neurons, a familiar "
-                             "one strengthens the engram that answered (off by default)")
+                        help="learn through the novelty gate: a new presentation (no engram answers, or the "
+                             "network's feedback reconstruction does not match the picture) recruits free neurons, a "
+                             "familiar one strengthens the engram that answered (off by default)")
     parser.add_argument("--no-figures", action="store_true", help="do not write figures")
     return parser
 
