@@ -78,3 +78,15 @@ def test_bisection_finds_the_planted_limit_and_counts_the_parameters_there(toys)
 def test_a_capacity_at_the_top_of_the_search_is_a_lower_bound(toys):
     found, tested = _rows("unlimited", 2)
     assert found["capacity"] == 32 and found["capacity_is_lower_bound"] == 1.0 and max(tested) == 32
+
+
+def test_a_two_concept_capacity_set_is_recalled_with_independent_reference_statistics():
+    """Seed 4's two-concept set: with its own two train items as reference statistics the rate binders
+    recalled it at 0.0-0.25 (capacity 1); with the independent reference set every one recalls it."""
+    pytest.importorskip("torch")
+    from neuromem.binding.tuned import comparison_options
+    from neuromem.experiments.compare_binding.capacity import recall_one_set
+
+    opts = comparison_options("numba")
+    for name in ("hopfield", "softmax", "contrastive"):
+        assert recall_one_set(name, 100, 2, 0.35, 64, 4, opts)[0] >= 0.9, name

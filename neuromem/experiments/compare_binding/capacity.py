@@ -30,10 +30,17 @@ from neuromem.experiments.compare_binding.results import CellLabels
 from neuromem.experiments.compare_binding.seeds import CellSeeds
 from neuromem.experiments.compare_binding.synthetic import synthetic_concepts
 
-__all__ = ["BITS_REFERENCES", "CAPACITY_RECALL", "bits_per_parameter", "recall_one_set", "run_capacity_cell"]
+__all__ = ["BITS_REFERENCES", "CAPACITY_RECALL", "CAPACITY_VERSION", "REFERENCE_CONCEPTS", "bits_per_parameter",
+           "recall_one_set", "run_capacity_cell"]
 
 #: Recall@1 a stored set must reach to count towards capacity.
 CAPACITY_RECALL = 0.9
+#: Concepts of the independent synthetic set whose train latents are every capacity binder's reference
+#: statistics (the stored set's own train items are too few at small n: two points give a per-dimension
+#: standard deviation near zero in some dimensions, which then dominate a standardised cue).
+REFERENCE_CONCEPTS = 100
+#: Part of a capacity cell's key: 2 = reference statistics from the independent set.
+CAPACITY_VERSION = 2
 #: Bits per plastic synapse of the classic associative memories.
 BITS_REFERENCES = {"hopfield_0.138": 0.138, "willshaw_ln2": math.log(2)}
 
@@ -47,7 +54,10 @@ def recall_one_set(name, n_units, n_concepts, ratio, latent_dim, seed, binder_op
     """(recall@1, n_plastic, engine, within/between ratio) of one synthetic set stored one-shot.
 
     The set, presentations, cues and the binder's seeds come from the cell
-    seeds of ``seed`` (every learner of one seed sees the same set). A set
+    seeds of ``seed`` (every learner of one seed sees the same set); the
+    binder's reference statistics come from an independent synthetic set of
+    :data:`REFERENCE_CONCEPTS` concepts of the same distribution, the same
+    for every size. A set
     larger than a limit the binder declares it refuses
     (:class:`~neuromem.binding.traits.CapacityLimit` ``refuses_more``) is not
     run: recall NaN.
@@ -56,7 +66,8 @@ def recall_one_set(name, n_units, n_concepts, ratio, latent_dim, seed, binder_op
 
     seeds = CellSeeds(seed)
     space = synthetic_concepts(n_concepts, latent_dim, ratio, seed=seeds.synthetic(n_concepts))
-    b = make_cell_binder(name, space, n_units, seeds, binder_options)
+    reference = synthetic_concepts(REFERENCE_CONCEPTS, latent_dim, ratio, seed=seeds.synthetic_reference())
+    b = make_cell_binder(name, space, n_units, seeds, binder_options, reference_space=reference)
     limit = b.traits.capacity
     if limit is not None and limit.refuses_more and n_concepts > limit.max_concepts(n_units):
         return float("nan"), float(b.n_plastic), getattr(b, "engine_name", "") or "", float("nan")

@@ -32,10 +32,14 @@ __all__ = ["REFERENCES", "hash_cues", "make_cell_binder", "reference_rows",
            "run_shots_cell"]
 
 
-def make_cell_binder(name, space, n_units, seeds: CellSeeds, binder_options: dict):
-    """The binder ``name`` of one cell: bound modalities, size, seed, the space's reference latents, options."""
+def make_cell_binder(name, space, n_units, seeds: CellSeeds, binder_options: dict, *, reference_space=None):
+    """The binder ``name`` of one cell: bound modalities, size, seed, reference latents, options.
+
+    The reference latents (the binder's input statistics) are ``reference_space``'s train latents, by default
+    ``space``'s own.
+    """
     return make_binder(name, modalities=MODALITIES, latent_dim=space.latent_dim, n_units=int(n_units),
-                       seed=seeds.binder(name), reference=reference_latents(space),
+                       seed=seeds.binder(name), reference=reference_latents(reference_space or space),
                        **(binder_options.get(name, {})))
 
 

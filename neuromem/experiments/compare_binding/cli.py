@@ -154,7 +154,7 @@ def main(args, request, out) -> int:
     out : path
         Output folder.
     """
-    from neuromem.binding.tuned import load_tuned
+    from neuromem.binding.tuned import comparison_options
 
     grid = _grid(args)
     binders = _binders(args)
@@ -167,9 +167,7 @@ def main(args, request, out) -> int:
     if len(grid.seeds) == 1:
         _warn(f"{ONE_SEED} (give two or more --seeds, e.g. 3,4,5, for 95 % t-intervals)")
     spaces = {seed: request.encode(seed).space for seed in grid.seeds}
-    options = load_tuned()  # backprop hyper-parameters chosen once on the tuning seeds (neuromem/binding/binders.toml)
-    options["stdp"] = {"engine": args.engine}
-    options["stdp-human-mtl"] = {"engine": args.engine}
+    options = comparison_options(args.engine)  # chosen once on the tuning seeds (neuromem/binding/binders.toml)
     with clock.stage("binding"):
         m = run_compare_binding(spaces, dataset=request.dataset, out_dir=out, binders=binders, grid=grid,
                                 binder_options=options, progress=request.progress, clock=clock)

@@ -118,9 +118,13 @@ def _key(kind, b, sub, cond, K, seed, *, opts, dataset, grid) -> str:
         return cell_key(kind=kind, b=b, N=N, K=K, ratio=round(ratio, 6), D=D, seed=seed, opts=opts, dataset=dataset)
     if kind == "capacity":
         N, ratio, D = sub
+        from neuromem.experiments.compare_binding.capacity import CAPACITY_VERSION
+
         return cell_key(kind=kind, b=b, N=N, top=grid.capacity_max_per_unit, ratio=round(ratio, 6), D=D, seed=seed,
-                        opts=opts, dataset=dataset)
-    return cell_key(kind=kind, b=b, cond=cond, K=K, seed=seed, opts=opts, dataset=dataset, grid=grid.to_dict(),
+                        opts=opts, dataset=dataset, capacity_version=CAPACITY_VERSION)
+    # the grid without its seed list: a seed's cell is the same in a run of more seeds (runs can add seeds)
+    grid_parts = {k: v for k, v in grid.to_dict().items() if k != "seeds"}
+    return cell_key(kind=kind, b=b, cond=cond, K=K, seed=seed, opts=opts, dataset=dataset, grid=grid_parts,
                     concepts=sub.concepts, split=sub.encoder, fit=sub.fit_concepts,
                     data=hashlib.sha256(sub["picture"].latents.tobytes()).hexdigest()[:16])
 

@@ -67,3 +67,7 @@ class CellSeeds:
     def synthetic(self, n_concepts: int) -> np.random.SeedSequence:
         """Seed of a synthetic concept set of ``n_concepts`` concepts."""
         return self.tree.child("synthetic", "capacity", int(n_concepts)).seed_sequence
+
+    def synthetic_reference(self) -> np.random.SeedSequence:
+        """Seed of the synthetic set whose latents are the capacity binders' reference statistics."""
+        return self.tree.child("synthetic", "capacity-reference").seed_sequence
