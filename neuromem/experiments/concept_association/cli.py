@@ -18,7 +18,8 @@ HELP = ("Single concepts are learned first (picture and written name together, K
         "is shown with B's written name in one stimulus window for 1, 2, ... --pairings trials while control pairs "
         "are shown apart, and every concept is tested alone after each pairing count: the fraction of A's neurons "
         "that come to answer B (Ison, Quian Quiroga & Fried 2015) against the control pairs, A's own response "
-        "retained, the two engrams' shared fraction against the band of Gastaldi et al. 2021, A -> B cued recall "
+        "retained, the two engrams' shared fraction against a band (chance + 2 SD to 0.5: this layer's rules; "
+        "Gastaldi et al. 2021's fit c ~ 0.04 beside it), A -> B cued recall "
         "and whether A and B stay distinguishable. --memory adds the pairs that formed as association links, with "
         f"strength, to a memory learned on the same concepts. Results: {METRICS_FILE} and "
         f"{', '.join(FIGURE_FILES.values())}.")
