@@ -29,8 +29,9 @@ values under ``seed_<S>``.
 ``control_response_fraction``
     The same for the control pairs; ``paired_minus_control`` the per-seed difference.
 ``own_response_retained``
-    Of the paired concepts' neurons before pairing, the fraction still answering
-    their own concept (``own_response_retained_control`` for the control concepts).
+    Of A's neurons before pairing (A: the concept whose picture is paired), the
+    fraction still answering A; ``own_response_retained_b`` the same for B's
+    neurons, ``own_response_retained_control`` for both control concepts.
 ``shared_fraction``
     Gastaldi et al.'s ``c`` of the two engrams (``|A & B| / |A|``, both orders
     averaged; ``control_shared_fraction`` for the control pairs), next to

@@ -13,7 +13,8 @@ __all__ = ["count_measures", "responses", "PER_COUNT_KEYS"]
 
 #: Per pairing count, one value each (lists indexed by pairing count in metrics.json).
 PER_COUNT_KEYS = ("paired_response_fraction", "paired_response_fraction_reverse", "control_response_fraction",
-                  "own_response_retained", "own_response_retained_control", "shared_fraction",
+                  "own_response_retained", "own_response_retained_b", "own_response_retained_control",
+                  "shared_fraction",
                   "control_shared_fraction", "cued_recall_a_to_b", "cued_recall_control", "ab_distinguishable",
                   "control_distinguishable")
 
@@ -70,7 +71,8 @@ def count_measures(r0, rn, counts, test, pairs, controls, *, w_fb_name, name_pro
         "paired_response_fraction": _mean([paired_response_fraction(r0, rn, a, b) for a, b in pairs]),
         "paired_response_fraction_reverse": _mean([paired_response_fraction(r0, rn, b, a) for a, b in pairs]),
         "control_response_fraction": _mean([paired_response_fraction(r0, rn, c, d) for c, d in controls]),
-        "own_response_retained": _mean([own_response_retained(r0, rn, k) for p in pairs for k in p]),
+        "own_response_retained": _mean([own_response_retained(r0, rn, a) for a, _ in pairs]),  # A's neurons
+        "own_response_retained_b": _mean([own_response_retained(r0, rn, b) for _, b in pairs]),
         "own_response_retained_control": _mean([own_response_retained(r0, rn, k) for p in controls for k in p]),
         "shared_fraction": _mean([shared_fraction(rn, a, b) for a, b in pairs]),
         "control_shared_fraction": _mean([shared_fraction(rn, c, d) for c, d in controls]),
