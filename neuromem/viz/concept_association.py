@@ -66,7 +66,7 @@ def plot_fractions(metrics: dict, path) -> Path:
     fig, (ax, bx) = plt.subplots(1, 2, figsize=(10, 4))
     for key, colour, label in (("paired_response_fraction", "tab:red", "A's neurons answering B (paired)"),
                                ("control_response_fraction", "0.4", "C's neurons answering D (never paired)"),
-                               ("own_response_retained", "tab:blue", "own response retained")):
+                               ("own_response_retained", "tab:blue", "A's neurons still answering A")):
         y, ci = np.asarray(metrics[key], float), np.asarray(metrics[f"{key}_ci95"], float)
         ax.errorbar(n, y, yerr=bounded_yerr(y, ci), color=colour, marker="o", ms=4, capsize=2, label=label)
     ax.set_xlabel("pairing trials")
