@@ -32,7 +32,7 @@ from __future__ import annotations
 import numpy as np
 
 from neuromem.binding.base import Binder, RecallResult
-from neuromem.binding.traits import BinderTraits, CapacityLimit
+from neuromem.binding.traits import BinderTraits
 
 __all__ = ["HumanMTLBinder", "STDPBinder"]
 
@@ -55,9 +55,11 @@ class STDPBinder(Binder):
     """
 
     name = "stdp"
+    # No capacity limit by construction: winner-take-all here is lateral inhibition (``w_inh_mv``; 25 mV as
+    # tuned in binders.toml), so several neurons may fire per presentation and one neuron may answer several
+    # concepts; the comparison measures the capacity instead of declaring it.
     traits = BinderTraits(family="hebbian", n_units_counts="concept neurons", colour="tab:red", spiking=True,
-                          has_units=True,
-                          capacity=CapacityLimit(reason="hard winner-take-all: one concept neuron per concept"))
+                          has_units=True, capacity=None)
 
     def __init__(self, *, engine: str = "numba", preset: str = "default", spec_overrides: dict | None = None,
                  **kwargs):

@@ -92,8 +92,10 @@ def test_every_registered_binder_declares_valid_traits():
         assert isinstance(t, BinderTraits), name
         if name in expected:
             assert (t.family, t.n_units_counts) == expected[name], name
-    # limits by construction: hard winner-take-all, FIFO slots; the surrogate shares stdp's neurons
-    assert binder_traits("stdp").capacity.max_concepts(50) == 50 and not binder_traits("stdp").capacity.refuses_more
+    # limits by construction: FIFO slots, one softmax unit per concept; stdp's winner-take-all is lateral
+    # inhibition (soft at the tuned 25 mV), so it declares none; the surrogate shares stdp's neurons
+    assert binder_traits("stdp").capacity is None and binder_traits("stdp-human-mtl").capacity is None
+    assert binder_traits("hopfield").capacity.max_concepts(50) == 50
     assert binder_traits("surrogate").same_units_as == "stdp" and not binder_traits("surrogate").in_capacity_sweep
     assert binder_traits("contrastive").capacity is None
     assert binder_traits("softmax").capacity.refuses_more  # one softmax unit per concept
