@@ -16,7 +16,8 @@ Generators: ``gpu-check`` (``tools/gpu_check.py``'s JSON), ``compare-binding``
 (a ``neuromem run compare-binding`` folder or its ``metrics.json``:
 ``neuromem.experiments.compare_binding.table.summary_table``),
 ``compare-binding-summary`` (a comparison's ``summary.md``: its headline table,
-checked against the ``metrics.json`` beside it),
+checked against the ``metrics.json`` beside it), ``compare-binding-novel`` (the same without its
+fitted-concept rows),
 ``literature-check`` (a results folder checked by ``neuromem check``:
 ``neuromem.analysis.literature.format_check_table``), ``concept-cells`` and ``concept-cells-tradeoff`` (a
 ``neuromem run concept-cells`` folder: ``neuromem.experiments.concept_cells.table``) and
@@ -89,6 +90,16 @@ def compare_binding_summary_table(source: Path) -> str:
     if metrics.is_file() and headline_table(_metrics(metrics)).strip() != table:
         raise ValueError(f"{source} disagrees with {metrics}; re-run the comparison or neuromem figures on it")
     return table
+
+
+def compare_binding_novel_table(source: Path) -> str:
+    """The headline table of a comparison's ``summary.md`` without its fitted-concept rows (the README's view).
+
+    On fitted concepts the no-binder lookup already answers (the rows measure the
+    encoder); the novel-concept, retention, capacity and bits rows stay, unchanged.
+    """
+    lines = compare_binding_summary_table(source).splitlines()
+    return "\n".join(line for line in lines if not line.startswith("| fitted,"))
 
 
 def literature_check_table(source: Path) -> str:
@@ -251,6 +262,7 @@ GENERATORS = {"gpu-check": gpu_check_table, "compression-recall": compression_re
               "compression-choice": compression_choice_table, "figure-set": figure_set_table,
               "compare-binding": compare_binding_table,
               "compare-binding-summary": compare_binding_summary_table,
+              "compare-binding-novel": compare_binding_novel_table,
               "literature-check": literature_check_table, "concept-cells": concept_cells_table,
               "concept-cells-tradeoff": concept_cells_tradeoff_table,
               "concept-cells-engram": concept_cells_engram_table,

@@ -64,6 +64,10 @@ def test_summary_md_holds_the_verdict_and_the_readme_table_comes_from_it(run, tm
     assert "cannot hold 1.5 N concepts (by construction)" in text  # softmax: 12 concepts > 8 units
     tables = _tables()
     assert tables.compare_binding_summary_table(out / "summary.md") == headline_table(m).strip()
+    # the README's view: the same rows less the fitted-concept ones, every other row unchanged
+    full, novel = headline_table(m).strip().splitlines(), tables.compare_binding_novel_table(out / "summary.md")
+    assert novel.splitlines() == [r for r in full if not r.startswith("| fitted,")]
+    assert any(r.startswith("| fitted,") for r in full) and any(r.startswith("| novel,") for r in novel.splitlines())
     # a summary.md that disagrees with the metrics.json beside it is refused
     doctored = tmp_path / "summary.md"
     doctored.write_text(text.replace(headline_table(m).splitlines()[2], "| doctored |"))

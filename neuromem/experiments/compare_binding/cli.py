@@ -186,11 +186,18 @@ def results_exist(folder) -> bool:
 
 
 def make_figures(folder, out=None) -> list[Path]:
-    """Redraw the comparison's figures from ``folder``'s ``results.csv`` into ``out`` (default: ``folder``)."""
+    """Redraw the comparison's figures from ``folder``'s ``results.csv`` into ``out`` (default: ``folder``).
+
+    ``summary.md`` is rewritten there too, from ``folder``'s ``metrics.json`` (it is derived from it
+    alone), so a stored run's verdict follows the current table layout without re-running anything.
+    """
+    from neuromem._io import atomic_write_bytes
     from neuromem.viz.compare_binding import write_figures
 
     folder = Path(folder)
     out = Path(out) if out is not None else folder
     out.mkdir(parents=True, exist_ok=True)
-    names = write_figures(out, read_rows(folder / "results.csv"), read_metrics(folder / "metrics.json"))
+    metrics = read_metrics(folder / "metrics.json")
+    names = write_figures(out, read_rows(folder / "results.csv"), metrics)
+    atomic_write_bytes(out / "summary.md", summary_markdown(metrics).encode())
     return [out / n for n in names]
