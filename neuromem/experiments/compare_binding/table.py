@@ -44,8 +44,8 @@ def _rows(metrics: dict, shots) -> list[tuple]:
     # cannot look better at keeping it
     rows.append((f"recall of group 1 before group 2 is learned (2 x 0.75 N = {2 * math.ceil(0.75 * n)} synthetic "
                  f"concepts, K={ik})", f"interference/synthetic/{{b}}/k={ik}/recall_first_group_before", None))
-    rows.append(("recall of group 2 after it is learned", f"interference/synthetic/{{b}}/k={ik}/recall_second_group_after",
-                 None))
+    rows.append(("recall of group 2 after it is learned",
+                 f"interference/synthetic/{{b}}/k={ik}/recall_second_group_after", None))
     rows.append((f"retention of group 1 after group 2 (2 x 0.75 N = {2 * math.ceil(0.75 * n)} synthetic concepts, "
                  f"K={ik}), no replay", f"interference/synthetic/{{b}}/k={ik}/retention", None))
     rows.append(("the same with replay of group 1 (backprop baseline)",
