@@ -74,3 +74,42 @@ def test_summary_md_holds_the_verdict_and_the_readme_table_comes_from_it(run, tm
     (tmp_path / "metrics.json").write_text((out / "metrics.json").read_text())
     with pytest.raises(ValueError, match="disagrees"):
         tables.compare_binding_summary_table(doctored)
+
+
+def _hand_metrics():
+    """Two binders, three seeds' worth of means and CIs, written by hand (no run)."""
+    meta = {"binders": ["stdp", "contrastive"], "dataset": "toy", "seeds": [3, 4, 5],
+            "grid": {"shots": [1], "n_units": 100, "interference_k": 1, "capacity_sizes": [], "units_k": 3},
+            "binder_traits": {"stdp": {"family": "hebbian"}, "contrastive": {"family": "backprop"}}}
+    m = {"_meta": meta}
+    k = "interference/synthetic/{b}/k=1/"
+    for b, before, second, retention in (("stdp", 0.3, 0.02, 1.0), ("contrastive", 1.0, 0.99, 0.6)):
+        for key, v in (("recall_first_group_before", before), ("recall_second_group_after", second),
+                       ("retention", retention)):
+            m[k.format(b=b) + key], m[k.format(b=b) + key + "_ci95"] = v, 0.05
+    for b, n_resp, one in (("stdp", 40.0, 0.1), ("contrastive", 0.0, 0.0)):
+        u = f"units/synthetic-94/{b}/k=3/"
+        m.update({u + "population_sparseness": 0.05, u + "n_responsive_units": n_resp,
+                  u + "concepts_per_responsive_unit_1": one})
+    return m
+
+
+def test_retention_is_not_judged_the_recalls_it_divides_are():
+    """A binder that hardly learned group 1 keeps all of it (retention 1.0): it must not win on retention."""
+    from neuromem.experiments.compare_binding.table import RATIO, summary_table
+
+    rows = {r.split(" | ")[0].lstrip("| "): r for r in summary_table(_hand_metrics(), shots=(1,)).splitlines()}
+    retention = next(v for k, v in rows.items() if k.startswith("retention of group 1"))
+    assert retention.rstrip(" |").endswith(RATIO) and "Hebbian" not in retention
+    before = next(v for k, v in rows.items() if k.startswith("recall of group 1 before"))
+    assert before.rstrip(" |").endswith("backprop")  # 1.00 vs 0.30, CIs apart
+    assert rows["recall of group 2 after it is learned"].rstrip(" |").endswith("backprop")
+
+
+def test_a_binder_without_responsive_units_has_no_concepts_per_unit_share():
+    from neuromem.experiments.compare_binding.summary import _many_lines
+
+    lines = {ln.split(" | ")[0].lstrip("| "): ln.split(" | ") for ln in
+             _many_lines(_hand_metrics(), ["stdp", "contrastive"], _hand_metrics()["_meta"]["grid"])
+             if ln.startswith("| stdp |") or ln.startswith("| contrastive |")}
+    assert lines["stdp"][4] == "0.90" and lines["contrastive"][4] == "-"

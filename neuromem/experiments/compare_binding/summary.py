@@ -99,8 +99,9 @@ def _many_lines(m: dict, binders, grid: dict) -> list[str]:
     for b in binders:
         k = f"units/synthetic-94/{b}/k={uk}"
         if f"{k}/population_sparseness" in m:
-            one = m.get(f"{k}/concepts_per_responsive_unit_1")
-            multi = "-" if not isinstance(one, float) or math.isnan(one) else f"{1 - one:.2f}"
+            one, n_resp = m.get(f"{k}/concepts_per_responsive_unit_1"), m.get(f"{k}/n_responsive_units")
+            multi = ("-" if not isinstance(one, float) or math.isnan(one) or n_resp == 0.0  # no responsive unit
+                     else f"{1 - one:.2f}")
             lines.append(f"| {b} | {_v(m, f'{k}/population_sparseness', 3)} | {_v(m, f'{k}/lifetime_sparseness', 3)}"
                          f" | {_v(m, f'{k}/invariance_index')} | {multi} | "
                          f"{_v(m, f'{k}/human_histogram_total_variation')} | "

@@ -22,6 +22,9 @@ from neuromem.binding.traits import FAMILIES
 __all__ = ["recall_lines", "summary_table"]
 
 _FAMILY_LABEL = {"hebbian": "Hebbian", "backprop": "backprop", "other": "other"}
+#: Verdict of a row that is a ratio of two rows shown above it (retention): the ratio is not judged.
+RATIO = "not judged (a ratio: see the recalls above)"
+
 #: The reference columns of every recall row.
 _REFERENCES = ("no_binder_lookup", "nearest_prototype_reference")
 
@@ -40,16 +43,16 @@ def _rows(metrics: dict, shots) -> list[tuple]:
                              None))
     ik = meta_grid.get("interference_k", 5)
     n = meta_grid.get("n_units", 100)
-    # retention is a ratio: the recalls it divides are shown first, so a binder that never learned a group
-    # cannot look better at keeping it
+    # retention is a ratio: the recalls it divides are shown first and judged; the ratio itself is not, so a
+    # binder that hardly learned a group cannot win by keeping it
     rows.append((f"recall of group 1 before group 2 is learned (2 x 0.75 N = {2 * math.ceil(0.75 * n)} synthetic "
                  f"concepts, K={ik})", f"interference/synthetic/{{b}}/k={ik}/recall_first_group_before", None))
     rows.append(("recall of group 2 after it is learned",
                  f"interference/synthetic/{{b}}/k={ik}/recall_second_group_after", None))
     rows.append((f"retention of group 1 after group 2 (2 x 0.75 N = {2 * math.ceil(0.75 * n)} synthetic concepts, "
-                 f"K={ik}), no replay", f"interference/synthetic/{{b}}/k={ik}/retention", None))
+                 f"K={ik}), no replay", f"interference/synthetic/{{b}}/k={ik}/retention", None, RATIO))
     rows.append(("the same with replay of group 1 (backprop baseline)",
-                 f"interference/synthetic/{{b}}/k={ik}/retention_with_replay", None))
+                 f"interference/synthetic/{{b}}/k={ik}/retention_with_replay", None, RATIO))
     for N in meta_grid.get("capacity_sizes", []):
         rows.append((f"capacity (concepts at recall >= 0.9, bisection 1..16N), N={N}",
                      f"capacity/synthetic/{{b}}/n_units={N}/capacity", None))
@@ -101,7 +104,7 @@ def summary_table(metrics: dict, *, shots=(1, 5)) -> str:
     for a, b in pairs:
         head += f" better ({a} vs {b}: same {traits[b]['n_units_counts']}) |"
     lines = [head, "|" + "---|" * (len(binders) + 2 + len(_REFERENCES) + len(pairs))]
-    for label, pattern, ref in _rows(metrics, shots):
+    for label, pattern, ref, *judged in _rows(metrics, shots):
         cells, best = [], {}
         for b in binders:
             txt, val = _fmt(metrics, pattern.format(b=b))
@@ -109,12 +112,13 @@ def summary_table(metrics: dict, *, shots=(1, 5)) -> str:
             if val is not None and (best.get(family[b]) is None or val[0] > best[family[b]][0]):
                 best[family[b]] = val
         refs = " | ".join(_fmt(metrics, r)[0] for r in ref) if ref else " | ".join("-" for _ in _REFERENCES)
-        line = (f"| {label} | " + " | ".join(cells) + f" | {refs} | "
-                f"{_verdict(best.get('hebbian'), best.get('backprop'), ('Hebbian', 'backprop'))} |")
+        family_verdict = judged[0] if judged else _verdict(best.get("hebbian"), best.get("backprop"),
+                                                           ("Hebbian", "backprop"))
+        line = f"| {label} | " + " | ".join(cells) + f" | {refs} | {family_verdict} |"
         for a, b in pairs:
             names = ((_FAMILY_LABEL[family[a]], _FAMILY_LABEL[family[b]]) if family[a] != family[b] else (a, b))
             pair = (_fmt(metrics, pattern.format(b=a))[1], _fmt(metrics, pattern.format(b=b))[1])
-            line += f" {_verdict(*pair, names)} |"
+            line += f" {judged[0] if judged else _verdict(*pair, names)} |"
         lines.append(line)
     return "\n".join(lines)
 
