@@ -88,9 +88,13 @@ def _interference(m):
 
 
 def _capacity(m):
-    return ("capacity at N = 50 (concepts): " + _per_binder(m, r"^capacity/synthetic/([^/]+)/n_units=50/capacity$", 0)
-            + "; bits per plastic parameter: "
-            + _per_binder(m, r"^capacity/synthetic/([^/]+)/n_units=50/bits_per_parameter$", 4))
+    """Capacity and bits at every binder size N the run tested (50 in the quick grid, 100 in the full one)."""
+    sizes = sorted({int(g.group(1)) for k in m.get("compare_binding", {})
+                    for g in [re.match(r"^capacity/synthetic/[^/]+/n_units=(\d+)/capacity$", k)] if g})
+    return "; ".join(
+        f"capacity at N = {n} (concepts): " + _per_binder(m, rf"^capacity/synthetic/([^/]+)/n_units={n}/capacity$", 0)
+        + "; bits per plastic parameter: "
+        + _per_binder(m, rf"^capacity/synthetic/([^/]+)/n_units={n}/bits_per_parameter$", 4) for n in sizes) or "-"
 
 
 def _cost(m):
