@@ -23,22 +23,30 @@ def _f(x, digits: int = 3) -> str:
     return "-" if math.isnan(v) else f"{v:.{digits}f}"
 
 
+def _drawn(m, job: str) -> dict:
+    """The numbers of the run a job's figures are drawn from: the figure seed's own for a per-seed job
+    (its section also holds the mean over seeds, which no figure of the job shows), else the section."""
+    e = m.get(job, {})
+    seed = e.get("figure_seed")
+    return e.get(f"seed_{seed}", e) if seed is not None else e
+
+
 def _encoding(m):
-    e = m.get("encoding", {})
+    e = _drawn(m, "encoding")
     return (f"held-out picture accuracy {_f(e.get('heldout_picture_accuracy'))}; written names "
             f"{_f(e.get('name_to_picture_centroid_fraction'))} and spoken names "
             f"{_f(e.get('spoken_to_picture_centroid_fraction'))} nearest their own picture centroid")
 
 
 def _recon(m):
-    e = m.get("encoding", {})
+    e = _drawn(m, "encoding")
     return (f"reconstruction error {_f(e.get('recon_error_heldout'))} (held-out digits) vs "
             f"{_f(e.get('recon_error_novel'))} (photograph crops) per pixel; novelty AUC "
             f"{_f(e.get('recon_novelty_auc'))}; compression x{_f(e.get('compression_factor'), 0)}")
 
 
-def _engram(m):
-    e = m.get("engram_formation", {})
+def _engram(m, mean: bool = False):
+    e = m.get("engram_formation", {}) if mean else _drawn(m, "engram_formation")
     return (f"picture -> name recall {_f(e.get('picture_to_name_network_recall_at_1'))} (readout spikes) vs "
             f"nearest-prototype reference {_f(e.get('nearest_prototype_reference_recall_at_1'))}, no-binder lookup "
             f"{_f(e.get('no_binder_lookup_recall_at_1'))}, chance {_f(e.get('chance_recall_at_1'), 2)}; "
@@ -46,7 +54,7 @@ def _engram(m):
 
 
 def _engram_cpn(m):
-    e = m.get("engram_formation", {})
+    e = _drawn(m, "engram_formation")
     h = e.get("concepts_per_neuron_histogram") or [float("nan")]
     return (f"share of responsive neurons answering one concept {_f(h[0], 2)} (model) vs "
             f"{_f((e.get('human_concepts_per_responsive_neuron') or [float('nan')])[0], 2)} (human)")
@@ -149,7 +157,8 @@ def _figure1(m):
 
 
 def _summary(m):
-    return "; ".join(s for s in (_engram(m), _window(m), _shots(m), _cells(m), _check(m)) if s != "-")
+    # summary.png draws the engram panel from the mean over seeds
+    return "; ".join(s for s in (_engram(m, mean=True), _window(m), _shots(m), _cells(m), _check(m)) if s != "-")
 
 
 #: figure file name -> (what it shows, the numbers it shows from ``metrics.json``)
