@@ -183,7 +183,15 @@ def _units(rows, metrics, plt):
                if not _select(rows, binder=b, metric="not_representable", value=1.0, **sel)]
     supervised = {b for b in binders if _select(rows, binder=b, metric="units_assigned_by_label", value=1.0, **sel)}
 
+    def n_responsive(b):
+        _, y, _ = _mean_ci(rows, "k", binder=b, metric="n_responsive_units", **sel)
+        return y[0] if len(y) else np.nan
+
+    silent = {b for b in binders if n_responsive(b) == 0}  # no unit answers any concept: no histogram
+
     def label(b):
+        if b in silent:
+            return f"{b} (no responsive unit)"
         return f"{b} (units assigned by label: supervised)" if b in supervised else b
 
     ax = axes[0]
@@ -204,7 +212,7 @@ def _units(rows, metrics, plt):
     ax = axes[1]
     xs = np.arange(1, len(HISTOGRAM_BINS) + 1)
     ax.plot(xs, HUMAN_CONCEPTS_PER_NEURON, "k--o", label="human MTL (De Falco et al. 2016; ~94 stimuli)")
-    for b in binders:
+    for b in (b for b in binders if b not in silent):
         ys = []
         for j in xs:
             _, y, _ = _mean_ci(rows, "k", binder=b, metric=f"concepts_per_responsive_unit_{j}", **sel)

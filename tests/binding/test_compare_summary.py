@@ -113,3 +113,30 @@ def test_a_binder_without_responsive_units_has_no_concepts_per_unit_share():
              _many_lines(_hand_metrics(), ["stdp", "contrastive"], _hand_metrics()["_meta"]["grid"])
              if ln.startswith("| stdp |") or ln.startswith("| contrastive |")}
     assert lines["stdp"][4] == "0.90" and lines["contrastive"][4] == "-"
+
+
+def test_units_figure_draws_no_histogram_for_a_binder_without_responsive_units():
+    """hopfield at beta 4 has no responsive unit: its all-zero 'histogram' must not be drawn as a measured line."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    from neuromem.viz.compare_binding import _units
+
+    rows = []
+    for b, n_resp, one in (("stdp", 40.0, 0.1), ("hopfield", 0.0, 0.0)):
+        for seed in (3, 4):
+            vals = {"n_responsive_units": n_resp, "population_sparseness": 0.05, "lifetime_sparseness": 0.05,
+                    "invariance_index": 0.5, "not_representable": 0.0, "units_assigned_by_label": 0.0,
+                    "human_histogram_total_variation": 0.4 if n_resp else math.nan,
+                    **{f"concepts_per_responsive_unit_{j}": (one if j == 1 else 0.0) for j in range(1, 7)}}
+            rows += [{"experiment": "units", "condition": "synthetic-94", "binder": b, "k": 3, "seed": seed,
+                      "metric": k, "value": v} for k, v in vals.items()]
+    fig = _units(rows, {"_meta": {"binder_traits": {"stdp": {"colour": "tab:red"},
+                                                     "hopfield": {"colour": "tab:purple"}}}}, plt)
+    left, right = fig.axes[:2]
+    assert any("hopfield (no responsive unit)" in t.get_text() for t in left.get_legend().get_texts())
+    labels = [ln.get_label() for ln in right.get_lines()]
+    assert any(lab.startswith("stdp") for lab in labels) and not any(lab.startswith("hopfield") for lab in labels)
+    plt.close(fig)
