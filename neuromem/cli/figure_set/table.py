@@ -96,7 +96,7 @@ def _interference(m):
 
 
 def _capacity(m):
-    """Capacity and bits at every binder size N the run tested (50 in the quick grid, 100 in the full one)."""
+    """Capacity and bits at every binder size N the run tested (50 quick, 100 default, 50 and 200 with --shots)."""
     sizes = sorted({int(g.group(1)) for k in m.get("compare_binding", {})
                     for g in [re.match(r"^capacity/synthetic/[^/]+/n_units=(\d+)/capacity$", k)] if g})
     return "; ".join(
