@@ -140,3 +140,56 @@ def test_units_figure_draws_no_histogram_for_a_binder_without_responsive_units()
     labels = [ln.get_label() for ln in right.get_lines()]
     assert any(lab.startswith("stdp") for lab in labels) and not any(lab.startswith("hopfield") for lab in labels)
     plt.close(fig)
+
+
+def test_paired_verdict_finds_a_consistent_difference_that_overlapping_intervals_hide():
+    """Seeds differ a lot, the two binders by +0.05 on every seed: paired says which is better, overlap cannot."""
+    from neuromem.analysis.statistics import t_ci95
+    from neuromem.experiments.compare_binding.table import overlap_verdict, paired_verdict
+
+    base = {"3": 0.40, "4": 0.70, "5": 0.55, "6": 0.90, "7": 0.60}
+    better = {s: v + 0.05 + 0.01 * (i % 2) for i, (s, v) in enumerate(base.items())}
+    names = ("Hebbian", "backprop")
+    assert paired_verdict(better, base, names) == "Hebbian"
+    assert paired_verdict(base, better, names) == "backprop"
+    as_mean_ci = [(sum(d.values()) / 5, t_ci95(list(d.values()))) for d in (better, base)]
+    assert overlap_verdict(*as_mean_ci, names) == "tie"
+    # no consistent sign: a tie; identical values: a tie; one shared seed: no interval
+    noisy = {s: v + (0.05 if i % 2 else -0.05) for i, (s, v) in enumerate(base.items())}
+    assert paired_verdict(noisy, base, names) == "tie"
+    assert paired_verdict(base, dict(base), names) == "tie"
+    assert paired_verdict({"3": 0.9}, {"3": 0.1, "4": 0.2}, names) == "no CI (one seed)"
+
+
+def test_summary_table_judges_per_seed_values_when_stored_and_says_which_rule():
+    from neuromem.experiments.compare_binding.statistics import PER_SEED
+    from neuromem.experiments.compare_binding.summary import summary_markdown
+    from neuromem.experiments.compare_binding.table import OVERLAP_RULE, PAIRED_RULE, summary_table
+
+    m = _hand_metrics()
+    k = "interference/synthetic/{b}/k=1/recall_first_group_before"
+    # the means and CIs say backprop (1.00 vs 0.30); per seed the Hebbian binder is ahead on every seed
+    m[PER_SEED] = {k.format(b="stdp"): {"3": 0.9, "4": 0.5, "5": 0.7},
+                   k.format(b="contrastive"): {"3": 0.8, "4": 0.4, "5": 0.6}}
+    rows = {r.split(" | ")[0].lstrip("| "): r for r in summary_table(m, shots=(1,)).splitlines()}
+    before = next(v for kk, v in rows.items() if kk.startswith("recall of group 1 before"))
+    assert before.rstrip(" |").endswith("Hebbian")
+    # a row without per-seed values for a binder gets no verdict rather than the unpaired one
+    assert rows["recall of group 2 after it is learned"].rstrip(" |").endswith("-")
+    assert PAIRED_RULE in summary_markdown(m)
+    del m[PER_SEED]
+    assert OVERLAP_RULE in summary_markdown(m)
+
+
+def test_stored_per_seed_values_are_the_rows_of_results_csv(run):
+    from neuromem.experiments.compare_binding.results import read_rows
+    from neuromem.experiments.compare_binding.statistics import PER_SEED
+
+    out, m = run
+    stored = json.loads((out / "metrics.json").read_text())[PER_SEED]
+    rows = [r for r in read_rows(out / "results.csv") if r["experiment"] == "shots" and r["binder"] == "softmax"
+            and r["metric"] == "picture_to_name_recall_at_1" and r["condition"] == "novel" and int(r["k"]) == 2]
+    assert len(rows) == 2
+    assert stored["shots/novel/softmax/k=2/picture_to_name_recall_at_1"] == {
+        str(int(r["seed"])): pytest.approx(r["value"]) for r in rows}
+    assert m[PER_SEED] == stored

@@ -18,9 +18,10 @@ from neuromem._checks import list_option
 from neuromem._timing import StageClock
 from neuromem.analysis.statistics import ONE_SEED
 from neuromem.experiments.compare_binding.config import GridConfig
-from neuromem.experiments.compare_binding.results import read_metrics, read_rows
+from neuromem.experiments.compare_binding.results import read_metrics, read_rows, write_metrics
 from neuromem.experiments.compare_binding.results import results_exist as _results_exist
 from neuromem.experiments.compare_binding.run import default_binders, resolve_binders, run_compare_binding
+from neuromem.experiments.compare_binding.statistics import PER_SEED, per_seed
 from neuromem.experiments.compare_binding.summary import summary_markdown
 from neuromem.experiments.compare_binding.table import recall_lines
 
@@ -189,7 +190,9 @@ def make_figures(folder, out=None) -> list[Path]:
     """Redraw the comparison's figures from ``folder``'s ``results.csv`` into ``out`` (default: ``folder``).
 
     ``summary.md`` is rewritten there too, from ``folder``'s ``metrics.json`` (it is derived from it
-    alone), so a stored run's verdict follows the current table layout without re-running anything.
+    alone), so a stored run's verdict follows the current table layout without re-running anything; a
+    ``metrics.json`` written before per-seed values were stored gets them from ``results.csv`` (rewritten
+    in ``out``), so its verdicts are paired too.
     """
     from neuromem._io import atomic_write_bytes
     from neuromem.viz.compare_binding import write_figures
@@ -198,6 +201,10 @@ def make_figures(folder, out=None) -> list[Path]:
     out = Path(out) if out is not None else folder
     out.mkdir(parents=True, exist_ok=True)
     metrics = read_metrics(folder / "metrics.json")
-    names = write_figures(out, read_rows(folder / "results.csv"), metrics)
+    rows = read_rows(folder / "results.csv")
+    if PER_SEED not in metrics:
+        metrics[PER_SEED] = per_seed(rows)
+        write_metrics(out / "metrics.json", metrics)
+    names = write_figures(out, rows, metrics)
     atomic_write_bytes(out / "summary.md", summary_markdown(metrics).encode())
     return [out / n for n in names]

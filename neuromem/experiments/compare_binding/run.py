@@ -19,7 +19,7 @@ from neuromem.experiments.compare_binding.protocol import fewest_train_pictures,
 from neuromem.experiments.compare_binding.results import write_metrics, write_rows
 from neuromem._io import atomic_write_bytes
 from neuromem.experiments.compare_binding.summary import summary_markdown
-from neuromem.experiments.compare_binding.statistics import added_over_lookup_rows, summarise
+from neuromem.experiments.compare_binding.statistics import PER_SEED, added_over_lookup_rows, per_seed, summarise
 
 __all__ = ["check_inputs", "default_binders", "resolve_binders", "run_compare_binding"]
 
@@ -202,6 +202,7 @@ def run_compare_binding(spaces: dict, *, dataset: str, out_dir, binders=None, gr
     rows += added_over_lookup_rows(rows)
     write_rows(out / "results.csv", rows)
     metrics = summarise(rows)
+    metrics[PER_SEED] = per_seed(rows)  # for the paired verdicts of summary.md
     metrics["_meta"] = {"dataset": dataset, "binders": list(binders), "grid": grid.to_dict(),
                         "binder_traits": {b: binder_traits(b).to_dict() for b in binders},
                         "seeds": [int(s) for s in spaces], "energy": ENERGY_LABEL,

@@ -15,7 +15,7 @@ import numpy as np
 
 from neuromem.analysis.statistics import t_ci95
 
-__all__ = ["LOOKUP", "added_over_lookup_rows", "summarise"]
+__all__ = ["LOOKUP", "PER_SEED", "added_over_lookup_rows", "per_seed", "summarise"]
 
 #: The reference a binder is credited over: what the encoder alone gives.
 LOOKUP = "no_binder_lookup"
@@ -49,21 +49,54 @@ def added_over_lookup_rows(rows) -> list[dict]:
     return out
 
 
+#: Key of ``metrics.json`` holding the per-seed values of the judged measurements (see :func:`per_seed`).
+PER_SEED = "_per_seed"
+
+
+def _key(r: dict) -> str:
+    """The ``metrics.json`` key of one tidy row (see the module docstring)."""
+    if r["experiment"] == "capacity" and r["phase"] == "bisection":
+        key = f"capacity/{r['condition']}/{r['binder']}/n_units={r['n_units']}"
+    elif r["experiment"] == "capacity":
+        key = f"capacity/{r['condition']}/{r['binder']}/n_units={r['n_units']}/n_concepts={r['n_concepts']}"
+    else:
+        key = f"{r['experiment']}/{r['condition']}/{r['binder']}/k={r['k']}"
+    if r["experiment"] == "cost":
+        key += f"/{r['phase']}"
+    return f"{key}/{r['metric']}"
+
+
+def _judged(r: dict) -> bool:
+    """Whether a row is one of the summary table's judged measurements (recall, interference, capacity)."""
+    if r["experiment"] in ("shots", "interference"):
+        return True
+    return r["experiment"] == "capacity" and r["phase"] == "bisection" and r["metric"] in (
+        "capacity", "bits_per_parameter")
+
+
+def per_seed(rows) -> dict:
+    """``{key: {seed: value}}`` of the judged measurements, for paired verdicts over seeds.
+
+    Every binder of a comparison sees the same presentations and cues on one
+    seed, so two binders are compared by the per-seed difference
+    (:func:`neuromem.experiments.compare_binding.table.paired_verdict`), not by
+    whether their intervals overlap. Keys as in :func:`summarise` (recall,
+    added over lookup, interference, capacity and bits per parameter); seeds
+    as strings (JSON keys); non-finite values left out.
+    """
+    out: dict = {}
+    for r in rows:
+        if _judged(r) and _is_number(r["value"]) and np.isfinite(float(r["value"])):
+            out.setdefault(_key(r), {})[str(int(r["seed"]))] = float(r["value"])
+    return out
+
+
 def summarise(rows) -> dict:
     """Mean and ``_ci95`` over seeds of every numeric measurement in ``rows`` (see the module docstring)."""
     groups: dict = {}
     for r in rows:
-        if not _is_number(r["value"]):
-            continue
-        if r["experiment"] == "capacity" and r["phase"] == "bisection":
-            key = f"capacity/{r['condition']}/{r['binder']}/n_units={r['n_units']}"
-        elif r["experiment"] == "capacity":
-            key = f"capacity/{r['condition']}/{r['binder']}/n_units={r['n_units']}/n_concepts={r['n_concepts']}"
-        else:
-            key = f"{r['experiment']}/{r['condition']}/{r['binder']}/k={r['k']}"
-        if r["experiment"] == "cost":
-            key += f"/{r['phase']}"
-        groups.setdefault(f"{key}/{r['metric']}", []).append(float(r["value"]))
+        if _is_number(r["value"]):
+            groups.setdefault(_key(r), []).append(float(r["value"]))
     out = {}
     for k, v in sorted(groups.items()):
         arr = np.asarray(v)

@@ -19,7 +19,7 @@ from __future__ import annotations
 import math
 
 from neuromem.analysis.statistics import spread_label
-from neuromem.experiments.compare_binding.table import summary_table
+from neuromem.experiments.compare_binding.table import summary_table, verdict_rule
 
 __all__ = ["TABLE_END", "TABLE_START", "headline_table", "summary_markdown"]
 
@@ -141,7 +141,7 @@ def summary_markdown(metrics: dict) -> str:
     lines = [f"# Hebbian vs backprop binding: {meta.get('dataset', '?')}", "",
              f"Seeds {', '.join(map(str, seeds))} ({kind}); "
              f"{spread_label(len(seeds))}; binders {', '.join(run)}; N = {grid.get('n_units')} units. "
-             "\"better\": the higher of the two values where their 95 % CIs do not overlap, else \"tie\".", "",
+             f"{verdict_rule(metrics)}.", "",
              TABLE_START, headline_table(metrics), TABLE_END, ""]
     lines += _cost_lines(metrics, run, max(shots)) + [""] + _many_lines(metrics, run, grid) + [""]
     lines += _construction_lines(metrics, run)

@@ -10,16 +10,34 @@ family verdict. Every recall row shows the two references beside the binders
 (``no_binder_lookup``: what the encoder alone gives; ``nearest_prototype_reference``:
 K-shot, from what was presented), and one row per recall row gives what each
 binder adds over the lookup (paired per seed).
+
+A verdict is paired over seeds (:func:`paired_verdict`): on one seed every
+binder sees the same presentations and cues, so the two binders' per-seed
+difference is tested (95 % t-interval excluding 0). A ``metrics.json``
+without per-seed values (written before they were stored) falls back to
+"the 95 % CIs do not overlap" (:func:`overlap_verdict`), a more conservative
+rule; the table's caption (:data:`PAIRED_RULE`, :data:`OVERLAP_RULE`) says
+which was used.
 """
 
 from __future__ import annotations
 
 import math
 
-from neuromem.analysis.statistics import spread_label
+from neuromem.analysis.statistics import spread_label, t_ci95
 from neuromem.binding.traits import FAMILIES
+from neuromem.experiments.compare_binding.statistics import PER_SEED
 
-__all__ = ["recall_lines", "summary_table"]
+__all__ = ["OVERLAP_RULE", "PAIRED_RULE", "overlap_verdict", "paired_verdict", "recall_lines", "summary_table",
+           "verdict_rule"]
+
+#: How "better" is decided when per-seed values are stored.
+PAIRED_RULE = ("\"better\": paired over seeds (every binder sees the same presentations and cues on a seed): "
+               "the higher of the two where the 95 % t-interval of their per-seed difference excludes 0, "
+               "else \"tie\"")
+#: How "better" is decided for a ``metrics.json`` without per-seed values.
+OVERLAP_RULE = ("\"better\": the higher of the two values where their 95 % CIs do not overlap, else \"tie\" "
+                "(no per-seed values stored: not paired)")
 
 _FAMILY_LABEL = {"hebbian": "Hebbian", "backprop": "backprop", "other": "other"}
 #: Verdict of a row that is a ratio of two rows shown above it (retention): the ratio is not judged.
@@ -75,7 +93,7 @@ def _fmt(metrics: dict, key):
     return (f"{v:.2f}{ci_txt}" if abs(v) < 10 else f"{v:.0f}{ci_txt}"), (v, ci)
 
 
-def _verdict(a, b, names) -> str:
+def overlap_verdict(a, b, names) -> str:
     """Which of two ``(value, ci)`` is higher; "tie" when the 95 % CIs overlap; "-" when one is missing;
     "no CI (one seed)" when an interval is missing (one seed cannot say which is better)."""
     if a is None or b is None:
@@ -87,10 +105,54 @@ def _verdict(a, b, names) -> str:
     return names[0] if a[0] > b[0] else names[1]
 
 
+def paired_verdict(a: dict, b: dict, names) -> str:
+    """Which of two measurements is higher, paired over seeds.
+
+    Parameters
+    ----------
+    a, b : dict
+        ``{seed: value}`` of the two binders (one measurement).
+    names : (str, str)
+        What to call the winner when ``a`` / ``b`` is higher.
+
+    Returns
+    -------
+    str
+        The winner's name where the 95 % t-interval of the mean per-seed
+        difference ``a - b`` (over the seeds both have) excludes 0; "tie"
+        where it does not (identical values on every seed included);
+        "no CI (one seed)" with fewer than two shared seeds.
+    """
+    seeds = sorted(set(a) & set(b))
+    if len(seeds) < 2:
+        return "no CI (one seed)"
+    diff = [a[s] - b[s] for s in seeds]
+    mean = sum(diff) / len(diff)
+    if abs(mean) <= t_ci95(diff) or mean == 0:
+        return "tie"
+    return names[0] if mean > 0 else names[1]
+
+
+def verdict_rule(metrics: dict) -> str:
+    """The caption saying how "better" was decided for ``metrics`` (:data:`PAIRED_RULE` or :data:`OVERLAP_RULE`)."""
+    return PAIRED_RULE if PER_SEED in metrics else OVERLAP_RULE
+
+
+def _verdict(metrics: dict, keys, names) -> str:
+    """Paired verdict of two metric keys when per-seed values are stored, else the CI-overlap rule."""
+    if PER_SEED in metrics:
+        values = [metrics[PER_SEED].get(k) if k else None for k in keys]
+        if any(v is None for v in values):
+            return "-"
+        return paired_verdict(*values, names)
+    return overlap_verdict(*(_fmt(metrics, k)[1] if k else None for k in keys), names)
+
+
 def summary_table(metrics: dict, *, shots=(1, 5)) -> str:
     """Markdown table of the headline measurements (mean +- 95 % CI over seeds), binders grouped by family.
 
-    Higher recall, retention and capacity win; "tie" when the two values' 95 % CIs overlap.
+    Higher recall, retention and capacity win; "tie" unless the paired difference over seeds excludes 0
+    (see the module docstring and :func:`verdict_rule`).
     """
     meta = metrics.get("_meta", {})
     traits = meta.get("binder_traits", {})
@@ -110,15 +172,15 @@ def summary_table(metrics: dict, *, shots=(1, 5)) -> str:
             txt, val = _fmt(metrics, pattern.format(b=b))
             cells.append(txt)
             if val is not None and (best.get(family[b]) is None or val[0] > best[family[b]][0]):
-                best[family[b]] = val
+                best[family[b]] = (val[0], pattern.format(b=b))
         refs = " | ".join(_fmt(metrics, r)[0] for r in ref) if ref else " | ".join("-" for _ in _REFERENCES)
-        family_verdict = judged[0] if judged else _verdict(best.get("hebbian"), best.get("backprop"),
-                                                           ("Hebbian", "backprop"))
+        best_keys = [best[f][1] if f in best else None for f in ("hebbian", "backprop")]
+        family_verdict = judged[0] if judged else _verdict(metrics, best_keys, ("Hebbian", "backprop"))
         line = f"| {label} | " + " | ".join(cells) + f" | {refs} | {family_verdict} |"
         for a, b in pairs:
             names = ((_FAMILY_LABEL[family[a]], _FAMILY_LABEL[family[b]]) if family[a] != family[b] else (a, b))
-            pair = (_fmt(metrics, pattern.format(b=a))[1], _fmt(metrics, pattern.format(b=b))[1])
-            line += f" {judged[0] if judged else _verdict(*pair, names)} |"
+            keys = (pattern.format(b=a), pattern.format(b=b))
+            line += f" {judged[0] if judged else _verdict(metrics, keys, names)} |"
         lines.append(line)
     return "\n".join(lines)
 
