@@ -6,7 +6,9 @@ the recall of every set the search tested, the right one the bits stored per
 parameter at the capacity found, against the Hopfield and Willshaw
 references. A capacity that reaches the binder's declared limit is drawn
 hollow (set by construction), one that reached the top of the search as an
-upward triangle (a lower bound).
+upward triangle (a lower bound). The two references (no-binder lookup,
+nearest-prototype reference) run the same search and are drawn in their grey
+and black.
 """
 
 from __future__ import annotations
@@ -37,6 +39,10 @@ def limits_note(metrics: dict, binders) -> str:
 
 
 def _colour(metrics, b):
+    from neuromem.viz.compare_binding import REFERENCE_COLOURS
+
+    if b in REFERENCE_COLOURS:
+        return REFERENCE_COLOURS[b]
     return metrics.get("_meta", {}).get("binder_traits", {}).get(b, {}).get("colour", "0.35")
 
 

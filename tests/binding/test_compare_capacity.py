@@ -90,3 +90,39 @@ def test_a_two_concept_capacity_set_is_recalled_with_independent_reference_stati
     opts = comparison_options("numba")
     for name in ("hopfield", "softmax", "contrastive"):
         assert recall_one_set(name, 100, 2, 0.35, 64, 4, opts)[0] >= 0.9, name
+
+
+def test_the_references_run_the_same_search_lookup_at_chance_prototypes_far_above_it():
+    """On synthetic concepts the modalities are independent: the no-binder lookup cannot pass two concepts
+    (capacity 1); the nearest-prototype reference stores every presented item and holds many more."""
+    from neuromem.experiments.compare_binding.capacity import recall_one_set
+
+    grid = GridConfig(shots=(1,), seeds=(3,), n_units=4, capacity_sizes=(4,))
+    found = {}
+    for name in ("no_binder_lookup", "nearest_prototype_reference"):
+        rows = run_capacity_cell(name, 4, 0.3, 16, 3, dataset="toy", grid=grid, binder_options={})
+        found[name] = {r["metric"]: r["value"] for r in rows if r["phase"] == "bisection"}
+    assert found["no_binder_lookup"]["capacity"] < 4
+    assert found["nearest_prototype_reference"]["capacity"] == 64  # the top of the search: a lower bound
+    assert found["nearest_prototype_reference"]["capacity_is_lower_bound"] == 1.0
+    # it stores one mean latent per concept and modality: 2 x 16 numbers per concept
+    assert found["nearest_prototype_reference"]["n_plastic"] == 64 * 2 * 16
+    # the lookup's recall of a large set is near chance, the reference's near 1 (ratio 0.3 in 16 dimensions)
+    assert recall_one_set("no_binder_lookup", 4, 200, 0.3, 16, 3, {})[0] < 0.05
+    assert recall_one_set("nearest_prototype_reference", 4, 200, 0.3, 16, 3, {})[0] > 0.9
+
+
+def test_the_prototype_reference_answers_only_with_concepts_it_has_learned():
+    from neuromem.binding import BindingPresentation
+    from neuromem.experiments.compare_binding.reference_learners import ReferenceLearner
+
+    ref = ReferenceLearner("nearest_prototype_reference", ("picture", "name"), 2)
+    pred, empty = ref.predict("picture", np.zeros((3, 2)), "name", np.zeros((5, 2)))
+    assert empty.all() and (pred == -1).all()
+    far = np.array([10.0, 10.0])
+    ref.learn([BindingPresentation(concept=4, latents={"picture": far, "name": -far}),
+               BindingPresentation(concept=1, latents={"picture": -far, "name": far})])
+    pred, empty = ref.predict("picture", np.array([[9.0, 9.0], [-9.0, -8.0]]), "name", np.zeros((5, 2)))
+    assert pred.tolist() == [4, 1] and not empty.any()
+    with pytest.raises(ValueError, match="unknown reference"):
+        ReferenceLearner("ceiling", ("picture",), 2)

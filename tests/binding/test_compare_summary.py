@@ -193,3 +193,20 @@ def test_stored_per_seed_values_are_the_rows_of_results_csv(run):
     assert stored["shots/novel/softmax/k=2/picture_to_name_recall_at_1"] == {
         str(int(r["seed"])): pytest.approx(r["value"]) for r in rows}
     assert m[PER_SEED] == stored
+
+
+def test_capacity_and_interference_rows_show_both_references(run):
+    from neuromem.experiments.compare_binding.summary import headline_table
+
+    out, m = run
+    rows = {r.split(" | ")[0].lstrip("| "): r.split(" | ") for r in headline_table(m).splitlines()}
+    cap = next(v for k, v in rows.items() if k.startswith("capacity"))
+    before = next(v for k, v in rows.items() if k.startswith("recall of group 1 before"))
+    for row in (cap, before):  # columns: label, 2 binders, then the two references
+        assert row[3] != "-" and row[4] != "-", row
+    assert m["capacity/synthetic/no_binder_lookup/n_units=8/capacity"] < \
+        m["capacity/synthetic/nearest_prototype_reference/n_units=8/capacity"]
+    text = (out / "summary.md").read_text()
+    assert "nearest_prototype_reference (reference; overwrites nothing) | 8 |" in text
+    # the lookup overwrites nothing and learns nothing: no replay baseline is run for a reference
+    assert "interference/synthetic/nearest_prototype_reference/k=1/retention_with_replay" not in m

@@ -15,7 +15,9 @@ every stored number of the binder holding ``capacity`` concepts (a binder that
 keeps what it was shown, e.g. ``contrastive``, grows with ``n``) and
 ``bits_per_parameter = n log2 n / n_plastic``, to be read against the
 Hopfield (0.138 bits per synapse) and Willshaw (ln 2) references
-(:data:`BITS_REFERENCES`).
+(:data:`BITS_REFERENCES`). The two references (``no_binder_lookup``,
+``nearest_prototype_reference``) run the same search as learners
+(:mod:`~neuromem.experiments.compare_binding.reference_learners`).
 """
 
 from __future__ import annotations
@@ -62,13 +64,13 @@ def recall_one_set(name, n_units, n_concepts, ratio, latent_dim, seed, binder_op
     (:class:`~neuromem.binding.traits.CapacityLimit` ``refuses_more``) is not
     run: recall NaN.
     """
-    from neuromem.experiments.compare_binding.cells import make_cell_binder
+    from neuromem.experiments.compare_binding.cells import capacity_limit, make_cell_learner
 
     seeds = CellSeeds(seed)
     space = synthetic_concepts(n_concepts, latent_dim, ratio, seed=seeds.synthetic(n_concepts))
     reference = synthetic_concepts(REFERENCE_CONCEPTS, latent_dim, ratio, seed=seeds.synthetic_reference())
-    b = make_cell_binder(name, space, n_units, seeds, binder_options, reference_space=reference)
-    limit = b.traits.capacity
+    b = make_cell_learner(name, space, n_units, seeds, binder_options, reference_space=reference)
+    limit = capacity_limit(name)
     if limit is not None and limit.refuses_more and n_concepts > limit.max_concepts(n_units):
         return float("nan"), float(b.n_plastic), getattr(b, "engine_name", "") or "", float("nan")
     pres, chosen = build_presentations(space, 1, seeds.capacity_presentations(), MODALITIES)
@@ -91,9 +93,9 @@ def run_capacity_cell(name, n_units, ratio, latent_dim, seed, *, dataset, grid, 
     without one), ``at_declared_limit``, ``n_plastic`` and ``bits_per_parameter``.
     """
     from neuromem.analysis import bisect_capacity
-    from neuromem.binding import binder_traits
+    from neuromem.experiments.compare_binding.cells import capacity_limit
 
-    limit = binder_traits(name).capacity
+    limit = capacity_limit(name)
     declared = limit.max_concepts(n_units) if limit is not None else None
     top = grid.capacity_max_per_unit * int(n_units)
     hi = min(top, declared) if limit is not None and limit.refuses_more else top

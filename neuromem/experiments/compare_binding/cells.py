@@ -28,7 +28,7 @@ from neuromem.experiments.compare_binding.protocol import (
 from neuromem.experiments.compare_binding.results import CellLabels
 from neuromem.experiments.compare_binding.seeds import CellSeeds
 
-__all__ = ["REFERENCES", "hash_cues", "make_cell_binder", "reference_rows",
+__all__ = ["REFERENCES", "capacity_limit", "hash_cues", "make_cell_binder", "make_cell_learner", "reference_rows",
            "run_shots_cell"]
 
 
@@ -41,6 +41,25 @@ def make_cell_binder(name, space, n_units, seeds: CellSeeds, binder_options: dic
     return make_binder(name, modalities=MODALITIES, latent_dim=space.latent_dim, n_units=int(n_units),
                        seed=seeds.binder(name), reference=reference_latents(reference_space or space),
                        **(binder_options.get(name, {})))
+
+
+def make_cell_learner(name, space, n_units, seeds: CellSeeds, binder_options: dict, *, reference_space=None):
+    """:func:`make_cell_binder`, or a :class:`~neuromem.experiments.compare_binding.reference_learners.ReferenceLearner`
+    for a reference name (:data:`~neuromem.experiments.compare_binding.reference_learners.REFERENCE_LEARNERS`)."""
+    from neuromem.experiments.compare_binding.reference_learners import REFERENCE_LEARNERS, ReferenceLearner
+
+    if name in REFERENCE_LEARNERS:
+        return ReferenceLearner(name, MODALITIES, space.latent_dim)
+    return make_cell_binder(name, space, n_units, seeds, binder_options, reference_space=reference_space)
+
+
+def capacity_limit(name):
+    """The capacity limit a binder declares (:class:`~neuromem.binding.traits.CapacityLimit`); None for a
+    reference or a binder without one."""
+    from neuromem.binding import binder_traits
+    from neuromem.experiments.compare_binding.reference_learners import REFERENCE_LEARNERS
+
+    return None if name in REFERENCE_LEARNERS else binder_traits(name).capacity
 
 
 def _engine(b) -> str:

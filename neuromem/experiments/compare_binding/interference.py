@@ -12,6 +12,10 @@ group 1, then group 2 interleaved with every group-1 presentation again):
 ``retention_with_replay`` and its recalls. A binder that declares it refuses
 more concepts than its units (one softmax unit per concept) cannot hold both
 groups: recorded as ``not_representable`` (by construction, not measured).
+The two references run the same protocol as learners
+(:mod:`~neuromem.experiments.compare_binding.reference_learners`): the
+nearest-prototype reference overwrites nothing, so what it loses of group 1
+is competition from group 2's prototypes, not forgetting.
 """
 
 from __future__ import annotations
@@ -46,14 +50,13 @@ def _recalls(b, space, cues, protos, guesses, groups) -> list[float]:
 
 def run_interference_cell(name, n_units, ratio, latent_dim, seed, *, dataset, grid, binder_options) -> list[dict]:
     """Retention of group 1 after group 2, without and (backprop binders) with replay: tidy rows."""
-    from neuromem.binding import binder_traits
-    from neuromem.experiments.compare_binding.cells import make_cell_binder
+    from neuromem.experiments.compare_binding.cells import capacity_limit, make_cell_learner
 
     K, n = grid.interference_k, group_size(n_units)
     seeds = CellSeeds(seed)
     labels = CellLabels(dataset=dataset, binder=name, condition="synthetic", k=K, n_units=int(n_units),
                         n_concepts=2 * n, seed=seed)
-    limit = binder_traits(name).capacity
+    limit = capacity_limit(name)
     if limit is not None and limit.refuses_more and 2 * n > limit.max_concepts(n_units):
         return labels.rows("interference", "recall", {"retention": float("nan"), "not_representable": 1.0})
     space = synthetic_concepts(2 * n, latent_dim, ratio, n_train=K, n_test=4,
@@ -65,7 +68,7 @@ def run_interference_cell(name, n_units, ratio, latent_dim, seed, *, dataset, gr
     ids = (np.arange(n), np.arange(n, 2 * n))
     first = [p for p in pres if p.concept < n]
     second = [p for p in pres if p.concept >= n]
-    b = make_cell_binder(name, space, n_units, seeds, binder_options)
+    b = make_cell_learner(name, space, n_units, seeds, binder_options)
     b.learn(first)
     before = _recalls(b, space, cues, protos, guesses, ids[:1])[0]
     b.learn(second)
@@ -74,7 +77,7 @@ def run_interference_cell(name, n_units, ratio, latent_dim, seed, *, dataset, gr
             "recall_second_group_after": second_after, "not_representable": 0.0,
             "retention": after / before if before > 0 else float("nan")}
     if b.family == "backprop":  # the replay baseline: group 1 presented again, interleaved with group 2
-        r = make_cell_binder(name, space, n_units, seeds, binder_options)
+        r = make_cell_learner(name, space, n_units, seeds, binder_options)
         r.learn(first)
         order = seeds.tree.rng("training", "interference", "replay").permutation(len(first) + len(second))
         r.learn([(first + second)[i] for i in order])

@@ -16,6 +16,7 @@ from neuromem.experiments.compare_binding.units import run_units_cell
 from neuromem.experiments.compare_binding.config import EXPERIMENTS, GridConfig
 from neuromem.experiments.compare_binding.measures import ENERGY_LABEL
 from neuromem.experiments.compare_binding.protocol import fewest_train_pictures, within_between
+from neuromem.experiments.compare_binding.reference_learners import REFERENCE_LEARNERS
 from neuromem.experiments.compare_binding.results import write_metrics, write_rows
 from neuromem._io import atomic_write_bytes
 from neuromem.experiments.compare_binding.summary import summary_markdown
@@ -99,6 +100,7 @@ def _jobs(spaces, binders, grid, experiments) -> list[tuple]:
             for b in many:
                 if binder_traits(b).has_units:
                     jobs.append(("units", b, grid.n_units, "synthetic-94", grid.units_k, seed))
+        many = many + list(REFERENCE_LEARNERS)  # the references run the synthetic experiments beside the binders
         if "interference" in experiments:
             for b in many:
                 jobs.append(("interference", b, (grid.n_units, ratio, space.latent_dim), "synthetic",

@@ -19,6 +19,7 @@ from __future__ import annotations
 import math
 
 from neuromem.analysis.statistics import spread_label
+from neuromem.experiments.compare_binding.reference_learners import REFERENCE_LEARNERS
 from neuromem.experiments.compare_binding.table import summary_table, verdict_rule
 
 __all__ = ["TABLE_END", "TABLE_START", "headline_table", "summary_markdown"]
@@ -65,17 +66,24 @@ def _cost_lines(m: dict, binders, K) -> list[str]:
     return lines
 
 
+def _named(b: str) -> str:
+    """A binder's name; a reference's with what it is (no network; see
+    :mod:`~neuromem.experiments.compare_binding.reference_learners`)."""
+    return {"no_binder_lookup": "no_binder_lookup (reference; at chance on synthetic concepts by construction)",
+            "nearest_prototype_reference": "nearest_prototype_reference (reference; overwrites nothing)"}.get(b, b)
+
+
 def _many_lines(m: dict, binders, grid: dict) -> list[str]:
     ik = grid.get("interference_k", 5)
     lines = ["## Interference (two groups of 0.75 N synthetic concepts, learned in turn)", "",
              "| binder | recall of group 1 before | after, no replay | retention | retention with replay "
              "(backprop baseline) | recall of group 2 after |", "|---|---|---|---|---|---|"]
-    for b in binders:
+    for b in list(binders) + list(REFERENCE_LEARNERS):
         k = f"interference/synthetic/{b}/k={ik}"
         if m.get(f"{k}/not_representable") == 1.0:
             lines.append(f"| {b} | cannot hold 1.5 N concepts (by construction) | | | | |")
         elif f"{k}/retention" in m:
-            lines.append(f"| {b} | {_v(m, f'{k}/recall_first_group_before')} | {_v(m, f'{k}/recall_first_group_after')}"
+            lines.append(f"| {_named(b)} | {_v(m, f'{k}/recall_first_group_before')} | {_v(m, f'{k}/recall_first_group_after')}"
                          f" | {_v(m, f'{k}/retention')} | {_v(m, f'{k}/retention_with_replay')} | "
                          f"{_v(m, f'{k}/recall_second_group_after')} |")
     refs = m.get("_meta", {}).get("bits_per_synapse_references", {})
@@ -84,11 +92,11 @@ def _many_lines(m: dict, binders, grid: dict) -> list[str]:
               f"{refs.get('hopfield_0.138', 0.138)}, Willshaw {refs.get('willshaw_ln2', math.log(2)):.3f} bits per synapse.", "",
               "| binder | N | capacity | reached 16 N (lower bound), share of seeds | at its declared limit (by "
               "construction), share of seeds | stored numbers | bits per parameter |", "|---|---|---|---|---|---|---|"]
-    for b in binders:
+    for b in list(binders) + list(REFERENCE_LEARNERS):
         for N in grid.get("capacity_sizes", []):
             k = f"capacity/synthetic/{b}/n_units={N}"
             if f"{k}/capacity" in m:
-                lines.append(f"| {b} | {N} | {_v(m, f'{k}/capacity', 1)} | {_v(m, f'{k}/capacity_is_lower_bound')} | "
+                lines.append(f"| {_named(b)} | {N} | {_v(m, f'{k}/capacity', 1)} | {_v(m, f'{k}/capacity_is_lower_bound')} | "
                              f"{_v(m, f'{k}/at_declared_limit')} | {_v(m, f'{k}/n_plastic', 0)} | "
                              f"{_v(m, f'{k}/bits_per_parameter', 4)} |")
     uk = grid.get("units_k", 3)

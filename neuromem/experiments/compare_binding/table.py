@@ -6,7 +6,7 @@ Columns and verdicts come from what each binder declared
 Hebbian with the best backprop binder; one more column compares each binder
 with the binder whose units it shares (``same_units_as``, e.g. ``surrogate``
 with ``stdp``). A binder of family ``other`` has its column, outside the
-family verdict. Every recall row shows the two references beside the binders
+family verdict. Every recall and capacity row shows the two references beside the binders
 (``no_binder_lookup``: what the encoder alone gives; ``nearest_prototype_reference``:
 K-shot, from what was presented), and one row per recall row gives what each
 binder adds over the lookup (paired per seed).
@@ -63,19 +63,22 @@ def _rows(metrics: dict, shots) -> list[tuple]:
     n = meta_grid.get("n_units", 100)
     # retention is a ratio: the recalls it divides are shown first and judged; the ratio itself is not, so a
     # binder that hardly learned a group cannot win by keeping it
+    def ref_keys(pattern: str) -> tuple:
+        return tuple(pattern.format(b=r) for r in _REFERENCES)
+
+    first, second = (f"interference/synthetic/{{b}}/k={ik}/recall_{g}" for g in ("first_group_before",
+                                                                                "second_group_after"))
     rows.append((f"recall of group 1 before group 2 is learned (2 x 0.75 N = {2 * math.ceil(0.75 * n)} synthetic "
-                 f"concepts, K={ik})", f"interference/synthetic/{{b}}/k={ik}/recall_first_group_before", None))
-    rows.append(("recall of group 2 after it is learned",
-                 f"interference/synthetic/{{b}}/k={ik}/recall_second_group_after", None))
+                 f"concepts, K={ik})", first, ref_keys(first)))
+    rows.append(("recall of group 2 after it is learned", second, ref_keys(second)))
     rows.append((f"retention of group 1 after group 2 (2 x 0.75 N = {2 * math.ceil(0.75 * n)} synthetic concepts, "
                  f"K={ik}), no replay", f"interference/synthetic/{{b}}/k={ik}/retention", None, RATIO))
     rows.append(("the same with replay of group 1 (backprop baseline)",
                  f"interference/synthetic/{{b}}/k={ik}/retention_with_replay", None, RATIO))
     for N in meta_grid.get("capacity_sizes", []):
-        rows.append((f"capacity (concepts at recall >= 0.9, bisection 1..16N), N={N}",
-                     f"capacity/synthetic/{{b}}/n_units={N}/capacity", None))
-        rows.append((f"bits per parameter at capacity (Hopfield 0.138, Willshaw 0.69), N={N}",
-                     f"capacity/synthetic/{{b}}/n_units={N}/bits_per_parameter", None))
+        cap, bits = (f"capacity/synthetic/{{b}}/n_units={N}/{m}" for m in ("capacity", "bits_per_parameter"))
+        rows.append((f"capacity (concepts at recall >= 0.9, bisection 1..16N), N={N}", cap, ref_keys(cap)))
+        rows.append((f"bits per parameter at capacity (Hopfield 0.138, Willshaw 0.69), N={N}", bits, ref_keys(bits)))
     return rows
 
 
