@@ -99,31 +99,45 @@ def _shots(rows, metrics, plt):
     return fig
 
 
+#: The interference figure's bars: metric, label, colour (the recalls; retention is their ratio, not drawn).
+_INTERFERENCE_BARS = (("recall_first_group_before", "group 1, before group 2 is learned", "tab:blue"),
+                      ("recall_first_group_after", "group 1, after group 2 (no replay)", "tab:gray"),
+                      ("recall_first_group_after_with_replay", "group 1, after group 2 with replay of group 1 "
+                                                               "(backprop baseline)", "tab:cyan"),
+                      ("recall_second_group_after", "group 2, after it is learned", "tab:olive"))
+
+
 def _interference(rows, metrics, plt):
-    fig, ax = plt.subplots(figsize=(8, 4))
+    """Grouped bars per binder and reference: the recalls that retention divides, with and without replay."""
+    fig, ax = plt.subplots(figsize=(10, 4.2))
     binders = _binders(rows, "interference")
-    width = 0.38
-    for i, (metric, label) in enumerate((("retention", "no replay"), ("retention_with_replay",
-                                                                      "replay of group 1 (backprop baseline)"))):
+    width = 0.8 / len(_INTERFERENCE_BARS)
+    for i, (metric, label, colour) in enumerate(_INTERFERENCE_BARS):
         means, cis = [], []
         for b in binders:
             _, y, c = _mean_ci(rows, "k", experiment="interference", binder=b, metric=metric)
             means.append(y[0] if len(y) else np.nan)
             cis.append(c[0] if len(c) else 0)
-        ax.bar(np.arange(len(binders)) + (i - 0.5) * width, means, width, yerr=bounded_yerr(means, cis, hi=None),
-               capsize=3, label=label, color=["tab:gray", "tab:cyan"][i])
+        ax.bar(np.arange(len(binders)) + (i - (len(_INTERFERENCE_BARS) - 1) / 2) * width, means, width,
+               yerr=bounded_yerr(means, cis, hi=1.0), capsize=2, label=label, color=colour)
     for j, b in enumerate(binders):
         if _select(rows, experiment="interference", binder=b, metric="not_representable", value=1.0):
             ax.annotate("cannot hold both groups\n(by construction)", (j, 0.02), ha="center", fontsize=7,
                         rotation=90, va="bottom")
-    ax.axhline(1.0, color="k", lw=0.8, ls="--")
-    ax.set_xticks(np.arange(len(binders)), binders)
-    ax.tick_params(axis="x", rotation=20)
-    ax.set_ylabel(f"retention (recall of group 1\nafter / before group 2)\n{_spread(metrics)}")
-    n = {r["n_concepts"] for r in _select(rows, experiment="interference")}
-    ax.set_title(f"Interference: two groups of 0.75 N synthetic concepts ({', '.join(map(str, sorted(n)))} in all) "
-                 "learned in turn", fontsize=9)
-    ax.legend(fontsize=8)
+    n = sorted({r["n_concepts"] for r in _select(rows, experiment="interference")})
+    chance = 1.0 / n[0] if n else None
+    if chance:
+        ax.axhline(chance, color="k", lw=0.8, ls=":", label=f"chance (1 / {n[0]})")
+    short = {"no_binder_lookup": "no-binder\nlookup\n(reference)",
+             "nearest_prototype_reference": "nearest-\nprototype\n(reference)"}
+    ax.set_xticks(np.arange(len(binders)), [short.get(b, b) for b in binders])
+    ax.tick_params(axis="x", labelsize=8)
+    ax.set_ylim(0, 1.05)
+    ax.set_ylabel(f"picture -> name recall@1\n{_spread(metrics)}")
+    ax.set_title(f"Interference: two groups of 0.75 N synthetic concepts ({', '.join(map(str, n))} in all) learned "
+                 "in turn; retention = the grey bar / the blue bar", fontsize=9)
+    ax.legend(fontsize=7, loc="upper left", bbox_to_anchor=(1.01, 1.0))
+    fig.subplots_adjust(right=0.72)
     return fig
 
 

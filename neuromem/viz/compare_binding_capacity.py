@@ -52,7 +52,7 @@ def plot_capacity(rows, metrics, plt):
     binders = list(dict.fromkeys(r["binder"] for r in cap_rows))
     sizes = sorted({r["n_units"] for r in cap_rows})
     spread = spread_label(len(metrics.get("_meta", {}).get("seeds", ())))
-    fig, axes = plt.subplots(1, 2, figsize=(11, 4.2))
+    fig, axes = plt.subplots(1, 2, figsize=(13, 6.2))
     ax = axes[0]
     for b in binders:
         for s_i, N in enumerate(sizes):
@@ -72,8 +72,8 @@ def plot_capacity(rows, metrics, plt):
     ax.set_xlabel("concepts stored (one presentation each; the sizes the bisection tested)")
     ax.set_ylabel("picture -> name recall@1\n(mean over the seeds that tested a size)")
     ax.set_title("grey lines: the binder size N; black: recall 0.9", fontsize=8)
-    fig.text(0.01, -0.01, limits_note(metrics, binders), fontsize=7, va="top", color="0.3")
-    ax.legend(fontsize=7, ncol=2)
+    fig.text(0.01, 0.01, limits_note(metrics, binders), fontsize=7, va="bottom", color="0.3")
+    ax.legend(fontsize=6.5, ncol=3, loc="upper center", bbox_to_anchor=(0.5, -0.16))
     ax = axes[1]
     for b in binders:
         for N in sizes:
@@ -83,6 +83,10 @@ def plot_capacity(rows, metrics, plt):
             x, y = metrics[f"{key}/n_plastic"], metrics[f"{key}/bits_per_parameter"]
             limited = metrics.get(f"{key}/at_declared_limit", 0) >= 0.5
             lower = metrics.get(f"{key}/capacity_is_lower_bound", 0) >= 0.5
+            if not y > 0:  # capacity 1 (e.g. the no-binder lookup at chance): 0 bits, nothing on a log axis
+                ax.plot([], [], ls="none", label=f"{b} N={N}: capacity {metrics.get(f'{key}/capacity', 1):.0f}, "
+                                                 "0 bits (not drawn)")
+                continue
             ax.plot([x], [max(y, 1e-5)], marker="^" if lower else "o", ls="none", color=_colour(metrics, b),
                     mfc="none" if limited else _colour(metrics, b),
                     label=f"{b} N={N}" + (" (at its limit by construction)" if limited else "")
@@ -96,8 +100,8 @@ def plot_capacity(rows, metrics, plt):
     ax.set_xlabel("stored numbers (every parameter, kept latents included)")
     ax.set_ylabel(f"bits per parameter at capacity\n(n log2 n / count; {spread})")
     ax.set_title("information per parameter, with the Willshaw and Hopfield references", fontsize=8)
-    ax.legend(fontsize=6)
-    fig.subplots_adjust(wspace=0.35)
+    ax.legend(fontsize=6.5, ncol=2, loc="upper center", bbox_to_anchor=(0.5, -0.16))
+    fig.subplots_adjust(wspace=0.3, bottom=0.36, top=0.9, left=0.07, right=0.98)
     fig.suptitle("Capacity by integer bisection (1 to 16 N) on synthetic concepts matched to the real "
                  "within/between distance ratio", fontsize=10)
     return fig

@@ -210,3 +210,33 @@ def test_capacity_and_interference_rows_show_both_references(run):
     assert "nearest_prototype_reference (reference; overwrites nothing) | 8 |" in text
     # the lookup overwrites nothing and learns nothing: no replay baseline is run for a reference
     assert "interference/synthetic/nearest_prototype_reference/k=1/retention_with_replay" not in m
+
+
+def test_adding_the_references_to_a_stored_run_gives_what_a_full_run_gives(run, tmp_path):
+    """A comparison stored before the references ran the synthetic experiments gets exactly their rows."""
+    from neuromem.experiments.compare_binding.reference_learners import REFERENCE_LEARNERS
+    from neuromem.experiments.compare_binding.results import read_rows, write_metrics, write_rows
+    from neuromem.experiments.compare_binding.run import add_reference_learners
+    from neuromem.experiments.compare_binding.statistics import summarise
+
+    out, m = run
+    old = [r for r in read_rows(out / "results.csv")
+           if not (r["binder"] in REFERENCE_LEARNERS and r["experiment"] in ("capacity", "interference"))]
+    assert len(old) < len(read_rows(out / "results.csv"))
+    write_rows(tmp_path / "results.csv", old)
+    write_metrics(tmp_path / "metrics.json", {**summarise(old), "_meta": dict(m["_meta"])})
+    spaces = {}
+    for s in (3, 4):  # the fixture's spaces
+        base = synthetic_concepts(6, 8, 0.5, n_train=4, n_test=3, seed=s)
+        spaces[s] = LatentSpace(concepts=base.concepts, modalities=base.modalities, seed=s,
+                                fit_concepts=base.concepts[:3])
+    with pytest.raises(ValueError, match="exactly those seeds"):
+        add_reference_learners(tmp_path, {3: spaces[3]}, progress=False)
+    again = add_reference_learners(tmp_path, spaces, progress=False)
+    for k, v in m.items():
+        if not k.startswith("_"):
+            assert again[k] == pytest.approx(v, nan_ok=True), k
+    assert set(again) - {"_meta"} == set(m) - {"_meta"}
+    assert (tmp_path / "summary.md").read_text() == (out / "summary.md").read_text()
+    with pytest.raises(ValueError, match="already holds"):
+        add_reference_learners(tmp_path, spaces, progress=False)

@@ -22,7 +22,7 @@ from neuromem._io import atomic_write_bytes
 from neuromem.experiments.compare_binding.summary import summary_markdown
 from neuromem.experiments.compare_binding.statistics import PER_SEED, added_over_lookup_rows, per_seed, summarise
 
-__all__ = ["check_inputs", "default_binders", "resolve_binders", "run_compare_binding"]
+__all__ = ["add_reference_learners", "check_inputs", "default_binders", "resolve_binders", "run_compare_binding"]
 
 
 def default_binders() -> tuple[str, ...]:
@@ -178,18 +178,33 @@ def run_compare_binding(spaces: dict, *, dataset: str, out_dir, binders=None, gr
     KeyError, ValueError
         See :func:`check_inputs`; before any work.
     """
-    from neuromem._progress import progress as reported
-    from neuromem.viz.compare_binding import write_figures
-
     grid = grid or GridConfig()
     binders = resolve_binders(default_binders() if binders is None else binders)
     binder_options = binder_options or {}
     check_inputs(binders, grid, spaces, experiments)
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
+    rows = _run_jobs(_jobs(spaces, binders, grid, experiments), out, dataset=dataset, grid=grid,
+                     binder_options=binder_options, progress=progress, received=received)
+    rows = [r for r in rows if r["experiment"] in experiments]
+    rows += added_over_lookup_rows(rows)
+    meta = {"dataset": dataset, "binders": list(binders), "grid": grid.to_dict(),
+            "binder_traits": {b: binder_traits(b).to_dict() for b in binders},
+            "seeds": [int(s) for s in spaces], "energy": ENERGY_LABEL,
+            "bits_per_synapse_references": BITS_REFERENCES,
+            "fit_concepts": {str(s): list(sp.fit_concepts) for s, sp in spaces.items()},
+            "novel_concepts": {str(s): list(sp.novel_concepts) for s, sp in spaces.items()},
+            "binder_options": json.loads(json.dumps(binder_options, default=str))}
+    return _write_outputs(out, rows, meta, clock)
+
+
+def _run_jobs(jobs, out: Path, *, dataset, grid, binder_options, progress, received=None) -> list[dict]:
+    """The rows of every job, each cell read from ``out``'s cell cache or run and stored there."""
+    from neuromem._progress import progress as reported
+
     cells = CellCache(out)
     rows = []
-    bar = reported(_jobs(spaces, binders, grid, experiments), desc="compare-binding", unit="cell", enabled=progress)
+    bar = reported(jobs, desc="compare-binding", unit="cell", enabled=progress)
     for kind, b, sub, cond, K, seed in bar:
         opts = binder_options.get(b, {}) if b else {}
         key = _key(kind, b, sub, cond, K, seed, opts=opts, dataset=dataset, grid=grid)
@@ -200,18 +215,17 @@ def run_compare_binding(spaces: dict, *, dataset: str, out_dir, binders=None, gr
                             received=received)
             cells.put(key, hit)
         rows += hit
-    rows = [r for r in rows if r["experiment"] in experiments]
-    rows += added_over_lookup_rows(rows)
+    return rows
+
+
+def _write_outputs(out: Path, rows, meta: dict, clock=None) -> dict:
+    """``results.csv``, ``metrics.json`` (summary, per-seed values, ``meta``), the figures and ``summary.md``."""
+    from neuromem.viz.compare_binding import write_figures
+
     write_rows(out / "results.csv", rows)
     metrics = summarise(rows)
     metrics[PER_SEED] = per_seed(rows)  # for the paired verdicts of summary.md
-    metrics["_meta"] = {"dataset": dataset, "binders": list(binders), "grid": grid.to_dict(),
-                        "binder_traits": {b: binder_traits(b).to_dict() for b in binders},
-                        "seeds": [int(s) for s in spaces], "energy": ENERGY_LABEL,
-                        "bits_per_synapse_references": BITS_REFERENCES,
-                        "fit_concepts": {str(s): list(sp.fit_concepts) for s, sp in spaces.items()},
-                        "novel_concepts": {str(s): list(sp.novel_concepts) for s, sp in spaces.items()},
-                        "binder_options": json.loads(json.dumps(binder_options, default=str))}
+    metrics["_meta"] = meta
     write_metrics(out / "metrics.json", metrics)
     with nullcontext() if clock is None else clock.stage("figures"):
         metrics["_meta"]["figures"] = write_figures(out, rows, metrics)
@@ -219,3 +233,49 @@ def run_compare_binding(spaces: dict, *, dataset: str, out_dir, binders=None, gr
     write_metrics(out / "metrics.json", metrics)
     atomic_write_bytes(out / "summary.md", summary_markdown(metrics).encode())
     return metrics
+
+
+def add_reference_learners(folder, spaces: dict, *, progress: bool = True) -> dict:
+    """Add the references' capacity and interference rows to a stored comparison; the binders' rows untouched.
+
+    For a comparison stored before the two references ran the synthetic
+    experiments (:mod:`~neuromem.experiments.compare_binding.reference_learners`).
+    Only the references' cells run (with the grid and seeds of the stored
+    ``metrics.json``); every stored row is kept as it is, so the binders'
+    numbers do not move (re-running their cells on latents re-encoded on
+    another machine can change a spiking binder's recall by a few hundredths:
+    the encoder heads are not bit-reproducible across machines). Rewrites
+    ``results.csv``, ``metrics.json``, the figures and ``summary.md`` in ``folder``.
+
+    Parameters
+    ----------
+    folder : path
+        A comparison's output folder (``results.csv`` + ``metrics.json``).
+    spaces : dict seed -> LatentSpace
+        The latent spaces of the stored seeds (for each seed's within / between ratio and latent size).
+
+    Returns
+    -------
+    dict : the rewritten metrics.
+
+    Raises
+    ------
+    ValueError
+        If ``spaces`` does not hold exactly the stored seeds, or the folder already has the references' rows.
+    """
+    from neuromem.experiments.compare_binding.results import read_metrics, read_rows
+
+    folder = Path(folder)
+    metrics, rows = read_metrics(folder / "metrics.json"), read_rows(folder / "results.csv")
+    meta = metrics["_meta"]
+    if sorted(int(s) for s in spaces) != sorted(int(s) for s in meta["seeds"]):
+        raise ValueError(f"{folder} holds seeds {meta['seeds']}; give the latent spaces of exactly those seeds "
+                         f"(got {sorted(spaces)})")
+    synthetic = [e for e in ("interference", "capacity") if any(r["experiment"] == e for r in rows)]
+    if any(r["binder"] in REFERENCE_LEARNERS and r["experiment"] in synthetic for r in rows):
+        raise ValueError(f"{folder} already holds the references' capacity / interference rows")
+    grid = GridConfig(**meta["grid"])
+    jobs = [j for j in _jobs(spaces, (), grid, synthetic) if j[1] in REFERENCE_LEARNERS]
+    rows += _run_jobs(jobs, folder, dataset=meta["dataset"], grid=grid, binder_options={}, progress=progress)
+    meta = {k: v for k, v in meta.items() if k not in ("figures", "summary", "schema")}
+    return _write_outputs(folder, rows, meta)
