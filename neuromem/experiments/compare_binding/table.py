@@ -34,7 +34,8 @@ __all__ = ["OVERLAP_RULE", "PAIRED_RULE", "overlap_verdict", "paired_verdict", "
 #: How "better" is decided when per-seed values are stored.
 PAIRED_RULE = ("\"better\": paired over seeds (every binder sees the same presentations and cues on a seed): "
                "the higher of the two where the 95 % t-interval of their per-seed difference excludes 0, "
-               "else \"tie\"")
+               "else \"tie\"; one test per row, not corrected for the number of rows (about 1 in 20 ties "
+               "would read as a difference by chance), and the best of each family is picked by its mean")
 #: How "better" is decided for a ``metrics.json`` without per-seed values.
 OVERLAP_RULE = ("\"better\": the higher of the two values where their 95 % CIs do not overlap, else \"tie\" "
                 "(no per-seed values stored: not paired)")
