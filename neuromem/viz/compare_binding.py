@@ -134,55 +134,72 @@ def _interference(rows, metrics, plt):
     ax.tick_params(axis="x", labelsize=8)
     ax.set_ylim(0, 1.05)
     ax.set_ylabel(f"picture -> name recall@1\n{_spread(metrics)}")
-    ax.set_title(f"Interference: two groups of 0.75 N synthetic concepts ({', '.join(map(str, n))} in all) learned "
-                 "in turn; retention = the grey bar / the blue bar", fontsize=9)
+    ks = sorted({r["k"] for r in _select(rows, experiment="interference")})
+    ax.set_title(f"Interference: two groups of 0.75 N synthetic concepts ({', '.join(map(str, n))} in all, "
+                 f"K = {', '.join(map(str, ks))}) learned in turn; retention: grey over blue, per seed", fontsize=9)
     ax.legend(fontsize=7, loc="upper left", bbox_to_anchor=(1.01, 1.0))
     fig.subplots_adjust(right=0.72)
     return fig
 
 
 def _cost(rows, metrics, plt):
-    fig, axes = plt.subplots(1, 3, figsize=(13, 4))
+    """Counted operations per presentation and per cue, their energy estimate, and latency to a correct answer."""
+    from neuromem.binding.cost import COST_KINDS
+
+    fig, axes = plt.subplots(2, 2, figsize=(13, 8.5))
+    axes = axes.ravel()
     binders = [b for b in _binders(rows, "cost")]
     kmax = max((r["k"] for r in _select(rows, experiment="cost", condition="novel")), default=None)
-    for ax, phase in zip(axes[:2], ("learn", "recall")):
-        from neuromem.binding.cost import COST_KINDS
+    x = np.arange(len(binders))
 
-        kinds = [f"{k}_per_item" for k in COST_KINDS]
+    def mean_ci(b, phase, metric):
+        _, y, c = _mean_ci(rows, "k", experiment="cost", condition="novel", binder=b, phase=phase, metric=metric,
+                           k=kmax)
+        return (y[0], c[0]) if len(y) else (np.nan, np.nan)
+
+    kinds = [f"{k}_per_item" for k in COST_KINDS]
+    for ax, phase in zip(axes[:2], ("learn", "recall")):
         w = 0.8 / len(kinds)
         for i, kind in enumerate(kinds):
-            vals = []
-            for b in binders:
-                _, y, _ = _mean_ci(rows, "k", experiment="cost", condition="novel", binder=b, phase=phase,
-                                   metric=kind, k=kmax)
-                vals.append(y[0] if len(y) else 0)
-            ax.bar(np.arange(len(binders)) + (i - (len(kinds) - 1) / 2) * w, vals, w,
+            vals = [mean_ci(b, phase, kind)[0] for b in binders]
+            ax.bar(x + (i - (len(kinds) - 1) / 2) * w, np.nan_to_num(vals), w,
                    label=kind.replace("_per_item", "").replace("_", " ").replace("macs", "MACs"))
-        ax.set_xticks(np.arange(len(binders)), binders)
+        ax.set_xticks(x, binders)
         ax.set_yscale("log")
         ax.set_ylabel(f"operations per {'presentation' if phase == 'learn' else 'cue'} (log scale)")
         ax.set_title(f"{phase}: operations per {'presentation' if phase == 'learn' else 'cue'} (K={kmax})",
                      fontsize=9)
         ax.tick_params(axis="x", rotation=30)
-        ax.legend(fontsize=7)
+    axes[1].legend(fontsize=7, loc="upper right")  # the recall panel's upper right is empty in every run
     ax = axes[2]
-    lat_b, lat, blank = [], [], []
+    for i, (phase, colour) in enumerate((("learn", "tab:gray"), ("recall", "tab:olive"))):
+        y, c = zip(*(mean_ci(b, phase, "energy_pj_estimate_per_item") for b in binders))
+        ax.bar(x + (i - 0.5) * 0.38, y, 0.38, yerr=np.nan_to_num(c), capsize=2, color=colour,
+               label=f"per {'presentation' if phase == 'learn' else 'cue'}")
+    ax.set_xticks(x, binders)
+    ax.tick_params(axis="x", rotation=30)
+    ax.set_yscale("log")
+    ax.set_ylabel("energy (pJ, estimate; log scale)")
+    ax.set_title("energy estimate from the counts (Horowitz 2014, 45 nm)", fontsize=9)
+    ax.legend(fontsize=7)
+    ax = axes[3]
+    lat_b, lat, lat_ci, blank = [], [], [], []
     for b in binders:
-        sel = dict(experiment="cost", condition="novel", binder=b, phase="recall", k=kmax)
-        _, y, _ = _mean_ci(rows, "k", metric="latency_to_correct_answer_ms_median", **sel)
-        if len(y):
+        y, c = mean_ci(b, "recall", "latency_to_correct_answer_ms_median")
+        if not np.isnan(y):
             lat_b.append(b)
-            lat.append(y[0])
-            _, f, _ = _mean_ci(rows, "k", metric="blank_trial_false_answer_fraction", **sel)
-            blank.append(f[0] if len(f) else np.nan)
-    ax.bar(lat_b, lat, color=[_colour(metrics, b) for b in lat_b])
+            lat.append(y)
+            lat_ci.append(c)
+            blank.append(mean_ci(b, "recall", "blank_trial_false_answer_fraction")[0])
+    ax.bar(lat_b, lat, yerr=np.nan_to_num(lat_ci), capsize=3, color=[_colour(metrics, b) for b in lat_b])
     for i, f in enumerate(blank):
         ax.annotate(f"blank trials answered: {f:.2f}", (i, 0), xytext=(0, 3), textcoords="offset points",
                     ha="center", rotation=90, fontsize=7, va="bottom")
-    ax.set_ylabel("ms (biological)")
-    ax.set_title("cue onset to a correct answer (median, 1 ms grid)", fontsize=9)
-    fig.suptitle("Cost of binding and matching: counted operations and recall latency "
-                 "(energy estimates from these counts: metrics.json)")
+    ax.tick_params(axis="x", rotation=30)
+    ax.set_ylabel(f"ms (biological)\n{_spread(metrics)}")
+    ax.set_title("cue onset to a correct answer\n(median per seed, 1 ms grid)", fontsize=9)
+    fig.suptitle(f"Cost of binding and matching, novel concepts at K = {kmax}: counted operations, their energy "
+                 "estimate and recall latency")
     fig.tight_layout()
     return fig
 

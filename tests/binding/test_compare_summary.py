@@ -240,3 +240,20 @@ def test_adding_the_references_to_a_stored_run_gives_what_a_full_run_gives(run, 
     assert (tmp_path / "summary.md").read_text() == (out / "summary.md").read_text()
     with pytest.raises(ValueError, match="already holds"):
         add_reference_learners(tmp_path, spaces, progress=False)
+
+
+def test_paired_verdict_uses_the_t_interval_of_the_mean_difference_over_seeds():
+    """Pins the interval: Student t with n - 1 degrees of freedom on the standard error of the mean difference.
+
+    Differences with t = 2.83 (> t_0.975,4 = 2.776) are a difference; with t = 2.0 (> 1.96, a normal interval
+    would call it) a tie; the first set has SD 0.079 > mean / 2.776, so an interval on the SD would tie it.
+    """
+    from neuromem.experiments.compare_binding.table import paired_verdict
+
+    zero = {str(s): 0.5 for s in range(3, 8)}
+    names = ("Hebbian", "backprop")
+    clear = dict(zip(zero, (0.6, 0.7, 0.5, 0.65, 0.55)))  # differences 0.1, 0.2, 0.0, 0.15, 0.05: t = 2.83
+    borderline = dict(zip(zero, (0.6, 0.75, 0.45, 0.65, 0.55)))  # 0.1, 0.25, -0.05, 0.15, 0.05: t = 2.0
+    assert paired_verdict(clear, zero, names) == "Hebbian"
+    assert paired_verdict(zero, clear, names) == "backprop"
+    assert paired_verdict(borderline, zero, names) == "tie"

@@ -19,6 +19,7 @@ from __future__ import annotations
 import math
 
 from neuromem.analysis.statistics import spread_label
+from neuromem.experiments.compare_binding.capacity import CAPACITY_RECALL
 from neuromem.experiments.compare_binding.reference_learners import REFERENCE_LEARNERS
 from neuromem.experiments.compare_binding.table import summary_table, verdict_rule
 
@@ -126,8 +127,12 @@ def _construction_lines(m: dict, binders) -> list[str]:
         t = traits.get(b, {})
         cap = t.get("capacity")
         if cap:
-            lines.append(f"- `{b}`: at most {cap.get('concepts_per_unit', 1)} x N concepts ({cap['reason']})"
-                         + ("; larger sets are refused, not measured" if cap.get("refuses_more") else ""))
+            per = cap.get("concepts_per_unit", 1)
+            lines.append(f"- `{b}`: at most {per} x N concepts held ({cap['reason']})" + (
+                "; larger sets are refused, not measured" if cap.get("refuses_more") else
+                f"; a larger set keeps at most {per} x N of them, so recall >= {CAPACITY_RECALL} allows up to "
+                f"{per} x N / {CAPACITY_RECALL} concepts, and once more is presented than it holds (interference "
+                f"at K presentations per concept) what it forgets is forced by the limit"))
         if t.get("units_assigned_by_label"):
             lines.append(f"- `{b}`: its units are assigned to concepts by the training label (supervised selectivity)")
     return lines
