@@ -39,7 +39,7 @@ def check_supported(k) -> None:
 
 
 def simulate_concept_layer(spikes, W, k, *, method: str = "heaviside", alpha: float = 2.0,
-                           record_v: bool = False, theta_mv=None):
+                           record_v: bool = False, theta_mv=None, detach_reset: bool = False):
     """Concept-layer spikes of one trial per batch row (the norse engine's neuron step and order, frozen weights).
 
     The step is :func:`neuromem.engines.norse.step.lif_step`, the one the
@@ -67,6 +67,11 @@ def simulate_concept_layer(spikes, W, k, *, method: str = "heaviside", alpha: fl
     theta_mv : torch.Tensor (n_c,), optional
         Per-neuron threshold increase of an adaptive threshold (mV; not differentiated), as the STDP
         network's homeostasis holds it during learning.
+    detach_reset : bool
+        No gradient through the spike in the reset (:func:`~neuromem.engines.norse.step.lif_step`; the same
+        spikes and voltages). Needed for long trials: with it attached the gradient of the spike count with
+        respect to the weights grows ~1e6-fold per 250 steps of 0.1 ms (0.55 at 250 steps, 1e6 at 500,
+        5e27 at 1,000, overflow at 1,500; ``tests/binding``).
 
     Returns
     -------
@@ -110,7 +115,7 @@ def simulate_concept_layer(spikes, W, k, *, method: str = "heaviside", alpha: fl
     for t in range(T):
         p = LIFParameters(tau_syn_inv=k_e, tau_mem_inv=k_m, v_leak=-gi, v_th=u_th, v_reset=u_reset,
                           rho_reset=rho_reset)
-        z, state = lif_step(jump, state, p, spike_fn)
+        z, state = lif_step(jump, state, p, spike_fn, detach_reset=detach_reset)
         state = state._replace(rho=state.rho.detach())
         gi = gi * k.decay_i
         jump = spikes[t] @ Wu

@@ -113,6 +113,9 @@ class SurrogateBinder(Binder):
     """
 
     name = "surrogate"
+    #: Whether BPTT passes a gradient through the reset (see :func:`~neuromem.engines.norse.step.lif_step`);
+    #: ``surrogate``'s 200-step trials do not need the cut, ``surrogate-matched``'s 2,000-step ones do.
+    detach_reset = False
     traits = BinderTraits(family="backprop", n_units_counts="concept neurons", colour="tab:orange", spiking=True,
                           has_units=True, same_units_as="stdp", in_capacity_sweep=False,
                           capacity=CapacityLimit(reason="hard winner-take-all: one concept neuron per concept"))
@@ -197,7 +200,8 @@ class SurrogateBinder(Binder):
 
     def _forward(self, stimuli: dict, n_trials: int, *, method: str, theta_mv=None):
         x = self._spikes(stimuli, n_trials)
-        spikes, _ = simulate_concept_layer(x, self.W, self.k, method=method, alpha=self.alpha, theta_mv=theta_mv)
+        spikes, _ = simulate_concept_layer(x, self.W, self.k, method=method, alpha=self.alpha, theta_mv=theta_mv,
+                                           detach_reset=self.detach_reset)
         n_in_spk = int(x.sum().item())
         n_c_spk = int(spikes.detach().sum().item())
         return spikes, n_in_spk, n_c_spk

@@ -20,6 +20,14 @@ those differences:
   ``stdp``'s normalised pattern completion), so a one-modality cue with fewer
   input spikes is read as a joint trial would be.
 
+* **reset without gradient**: BPTT through 2,000 steps of 0.1 ms explodes
+  through the reset (every spike multiplies the voltage's gradient by up to
+  ``|v_reset - v| z'``; measured: the weight gradient of the spike count is
+  0.55 after 250 steps, 1e6 after 500, 5e27 after 1,000 and overflows to NaN
+  from 1,500, so the first Adam step made every weight NaN and the layer
+  silent), so the reset passes no gradient (Zenke & Vogels 2021, Neural
+  Comput. 33:899); the spikes and voltages are unchanged.
+
 Everything else (neurons, inhibition, weight clipping and normalisation,
 SuperSpike gradient, Adam with a half-cosine decay, cost convention) is
 ``surrogate``'s. BPTT through 2,000 steps per trial is costly on a CPU: the
@@ -49,6 +57,7 @@ class MatchedSurrogateBinder(SurrogateBinder):
     """
 
     name = "surrogate-matched"
+    detach_reset = True
     traits = BinderTraits(family="backprop", n_units_counts="concept neurons", colour="tab:olive", spiking=True,
                           has_units=True, same_units_as="stdp", in_capacity_sweep=False,
                           capacity=CapacityLimit(reason="hard winner-take-all: one concept neuron per concept"))

@@ -298,3 +298,28 @@ def test_surrogate_refuses_mechanisms_its_layer_does_not_model():
         k = step_constants(base.with_mechanisms(mech), seed=0)
         with pytest.raises(MechanismUnsupported, match=rf"does not model \[{section}\]"):
             simulate_concept_layer(x, W, k)
+
+
+def test_surrogate_matched_learns_through_2000_steps_with_the_reset_detached():
+    """BPTT through 2,000 steps of 0.1 ms: with a gradient through the reset the weight gradient overflows
+    (NaN), which made the matched binder's first Adam step turn every weight NaN and the layer silent."""
+    torch = pytest.importorskip("torch")
+    pytest.importorskip("norse")
+    from neuromem.binding.concept_layer import simulate_concept_layer
+
+    pres, ref, _, _ = _toy(n_concepts=2, per=1)
+    b = make_binder("surrogate-matched", modalities=MODS, latent_dim=6, n_units=6, seed=3, reference=ref, epochs=1)
+    assert b.spec.sim.stimulus_steps == 2000 and b.detach_reset
+    x = b._spikes({m: np.stack([p.latents[m] for p in pres]) for m in MODS}, len(pres))
+    grads = {}
+    for detach in (False, True):
+        W = b.W.detach().clone().requires_grad_()
+        z, _ = simulate_concept_layer(x, W, b.k, method="super", alpha=b.alpha, detach_reset=detach)
+        z.sum().backward()
+        grads[detach] = W.grad
+        assert z.sum() > 0  # the layer fires: a silent layer would pass no gradient either way
+    assert not torch.isfinite(grads[False]).all()
+    assert torch.isfinite(grads[True]).all() and grads[True].abs().max() > 0
+    b.learn(pres)
+    assert torch.isfinite(b.W).all()
+    assert b.unit_activations("picture", ref["picture"][:3]).sum() > 0

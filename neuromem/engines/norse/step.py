@@ -101,7 +101,7 @@ def superspike(alpha: float = 100.0) -> Callable[[torch.Tensor], torch.Tensor]:
 
 
 def lif_step(x: torch.Tensor, state: LIFState, p: LIFParameters, spike_fn=heaviside,
-             dt: float = 1.0) -> tuple[torch.Tensor, LIFState]:
+             dt: float = 1.0, detach_reset: bool = False) -> tuple[torch.Tensor, LIFState]:
     """One step of LIF concept neurons (see the module docstring).
 
     Parameters
@@ -115,6 +115,11 @@ def lif_step(x: torch.Tensor, state: LIFState, p: LIFParameters, spike_fn=heavis
         (default) or a surrogate such as :func:`superspike`.
     dt : float
         Step in the units of the rates' inverse (the engine passes per-step rates and ``dt = 1``).
+    detach_reset : bool
+        Pass no gradient through the spike in the reset ``v' = (1 - z) v~ + z v_reset`` (same forward
+        values). Through it every spike multiplies the voltage's gradient by up to ``|v_reset - v~| z'``,
+        so backprop through long trials explodes; detaching it is Zenke & Vogels (2021), Neural Comput.
+        33:899 ("the remarkable robustness of surrogate gradient learning").
 
     Returns
     -------
@@ -128,7 +133,8 @@ def lif_step(x: torch.Tensor, state: LIFState, p: LIFParameters, spike_fn=heavis
     di = -dt * p.tau_syn_inv * i_new
     i_decayed = i_new + di
     z = spike_fn(v_decayed - p.v_th)
-    v_new = (1 - z) * v_decayed + z * p.v_reset
+    z_reset = z.detach() if detach_reset else z
+    v_new = (1 - z_reset) * v_decayed + z_reset * p.v_reset
     refrac = heaviside(state.rho)
     v_new = (1 - refrac) * v_new + refrac * state.v
     z = (1 - refrac) * z
