@@ -71,9 +71,21 @@ def read_tuning(path=TUNED_FILE) -> dict:
     return dict(_read(path).get(TUNING_TABLE, {}))
 
 
+#: Binders without a search of their own that take another binder's tuned values (their own epochs kept).
+BORROWED = {"surrogate-matched": "surrogate", "surrogate-matched-100": "surrogate"}
+
+
 def comparison_options(engine: str = "numba", path=TUNED_FILE) -> dict:
-    """Every binder's options in the comparison: the tuned values, and ``engine`` for the spiking STDP binders."""
+    """Every binder's options in the comparison: the tuned values, and ``engine`` for the spiking STDP binders.
+
+    ``surrogate-matched`` and ``surrogate-matched-100`` (:data:`BORROWED`) take ``surrogate``'s tuned values
+    (loss, learning rates, batch size), each with its own epochs (30, 100): a search of their own (8
+    candidates, BPTT through 2,000 steps per trial, 3 tuning seeds) does not fit two cores.
+    """
     options = load_tuned(path)
     for name in ("stdp", "stdp-human-mtl"):
         options[name] = {**options.get(name, {}), "engine": engine}
+    for name, source in BORROWED.items():
+        if name not in options and source in options:
+            options[name] = dict(options[source])  # its config's epochs are replaced by the binder's own
     return options

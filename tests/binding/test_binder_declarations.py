@@ -168,7 +168,7 @@ def test_toy_binder_joins_the_comparison_table_and_figures(toy_binder, tmp_path)
     cap_labels = figs["capacity"].axes[0].get_legend_handles_labels()[1]
     assert f"{TOY} N=12" in cap_labels
     note = " ".join(" ".join(t.get_text().split()) for t in figs["capacity"].texts)
-    assert f"{TOY} at most N concepts (one prototype slot per concept)" in note
+    assert f"{TOY}: at most N concepts held (one prototype slot per concept)" in note
     assert "units" not in figs or TOY not in figs["units"].axes[0].get_legend_handles_labels()[1]
     assert (tmp_path / "binding_shots.png").stat().st_size > 1000
     import matplotlib.pyplot as plt

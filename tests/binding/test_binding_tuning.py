@@ -134,3 +134,19 @@ def test_grid_shares_of_two_processes_merge_into_the_full_search(tmp_path):
     assert [c["params"] for c in rows] == [c["params"] for c in full["toy"]["candidates"]]  # grid order
     assert np.allclose([c["by_seed"] for c in rows], [c["by_seed"] for c in full["toy"]["candidates"]])
     assert load_tuned(tmp_path / "merged.toml") == load_tuned(tmp_path / "full.toml")
+
+
+def test_the_matched_surrogates_take_surrogates_tuned_values_with_their_own_epochs(tmp_path):
+    pytest.importorskip("torch")
+    from neuromem.binding import make_binder
+    from neuromem.binding.tuned import comparison_options
+
+    toml = tmp_path / "binders.toml"
+    toml.write_text('[surrogate]\nepochs = 7\nlearning_rate = 0.03\nlr_w_mv = 0.04\nbatch_size = 2\n'
+                    'loss = "prototype_ce"\n')
+    opts = comparison_options(path=toml)
+    ref = {m: np.random.default_rng(0).standard_normal((10, 4)) for m in ("picture", "name")}
+    for name, epochs in (("surrogate", 7), ("surrogate-matched", 30), ("surrogate-matched-100", 100)):
+        b = make_binder(name, modalities=("picture", "name"), latent_dim=4, n_units=3, reference=ref, **opts[name])
+        assert (b.config.epochs, b.config.learning_rate, b.lr_w_mv, b.batch_size, b.loss) == (
+            epochs, 0.03, 0.04, 2, "prototype_ce"), name
