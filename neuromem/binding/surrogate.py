@@ -30,11 +30,9 @@ over the concepts of the ``learn`` call with logits ``-d^2 / tau``, ``d^2``
 the mean squared distance of the completed latent to each concept's target
 prototype (the mean of its presented target latents), which trains for what
 recall asks: the completed latent nearest its own concept's prototype.
-No adaptive threshold; time grid ``dt_ms`` 0.25 ms (the largest step at
-which the spec keeps winner-take-all) and ``stimulus_ms`` 50 ms, since BPTT
-over the preset's 2,000 steps of 0.1 ms is beyond a two-core budget
-(``surrogate-matched``, :mod:`neuromem.binding.surrogate_matched`, removes
-these differences). The neuron step is the engine's (``tests/binding``
+No adaptive threshold; dt 0.25 ms (the largest step at which the spec keeps
+winner-take-all) and 50 ms stimuli: BPTT over the preset's 2,000 steps of 0.1 ms
+is beyond two cores (``surrogate-matched`` removes these differences). The neuron step is the engine's (``tests/binding``
 checks identical voltages and spikes against the norse engine).
 
 Cost (:mod:`neuromem.binding.cost`, the same convention as ``stdp``'s):
@@ -113,9 +111,7 @@ class SurrogateBinder(Binder):
     """
 
     name = "surrogate"
-    #: Whether BPTT passes a gradient through the reset (see :func:`~neuromem.engines.norse.step.lif_step`);
-    #: ``surrogate``'s 200-step trials do not need the cut, ``surrogate-matched``'s 2,000-step ones do.
-    detach_reset = False
+    detach_reset = False  #: no BPTT gradient through the reset (lif_step): not needed for 200-step trials
     traits = BinderTraits(family="backprop", n_units_counts="concept neurons", colour="tab:orange", spiking=True,
                           has_units=True, same_units_as="stdp", in_capacity_sweep=False,
                           capacity=CapacityLimit(reason="hard winner-take-all: one concept neuron per concept"))
@@ -200,8 +196,8 @@ class SurrogateBinder(Binder):
 
     def _forward(self, stimuli: dict, n_trials: int, *, method: str, theta_mv=None):
         x = self._spikes(stimuli, n_trials)
-        spikes, _ = simulate_concept_layer(x, self.W, self.k, method=method, alpha=self.alpha, theta_mv=theta_mv,
-                                           detach_reset=self.detach_reset)
+        spikes, _ = simulate_concept_layer(x, self.W, self.k, method=method, alpha=self.alpha,
+                                           theta_mv=theta_mv, detach_reset=self.detach_reset)
         n_in_spk = int(x.sum().item())
         n_c_spk = int(spikes.detach().sum().item())
         return spikes, n_in_spk, n_c_spk

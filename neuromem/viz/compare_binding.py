@@ -15,13 +15,12 @@ import numpy as np
 from neuromem._io import atomic_write_bytes
 from neuromem.analysis.statistics import spread_label, t_ci95
 from neuromem.viz import bounded_yerr
+from neuromem.viz.compare_binding_capacity import REFERENCE_COLOURS
 
 __all__ = ["FIGURES", "REFERENCE_COLOURS", "draw_figures", "write_figures"]
 
 FIGURES = {"shots": "binding_shots.png", "interference": "binding_interference.png",
            "capacity": "binding_capacity.png", "cost": "binding_cost.png", "units": "binding_units.png"}
-#: Colours of the references drawn beside the binders.
-REFERENCE_COLOURS = {"no_binder_lookup": "0.55", "nearest_prototype_reference": "black", "chance": "grey"}
 _REFERENCE_LABELS = {"no_binder_lookup": "no-binder lookup (encoder alone)",
                      "nearest_prototype_reference": "nearest-prototype reference (K-shot)", "chance": "chance"}
 

@@ -19,7 +19,10 @@ import numpy as np
 
 from neuromem.analysis.statistics import spread_label
 
-__all__ = ["limits_note", "plot_capacity"]
+__all__ = ["REFERENCE_COLOURS", "limits_note", "plot_capacity"]
+
+#: Colours of the references drawn beside the binders (every comparison figure).
+REFERENCE_COLOURS = {"no_binder_lookup": "0.55", "nearest_prototype_reference": "black", "chance": "grey"}
 
 
 def limits_note(metrics: dict, binders) -> str:
@@ -41,8 +44,6 @@ def limits_note(metrics: dict, binders) -> str:
 
 
 def _colour(metrics, b):
-    from neuromem.viz.compare_binding import REFERENCE_COLOURS
-
     if b in REFERENCE_COLOURS:
         return REFERENCE_COLOURS[b]
     return metrics.get("_meta", {}).get("binder_traits", {}).get(b, {}).get("colour", "0.35")
