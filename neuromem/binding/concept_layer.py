@@ -71,7 +71,7 @@ def simulate_concept_layer(spikes, W, k, *, method: str = "heaviside", alpha: fl
         No gradient through the spike in the reset (:func:`~neuromem.engines.norse.step.lif_step`; the same
         spikes and voltages). Needed for long trials: with it attached the gradient of the spike count with
         respect to the weights grows ~1e6-fold per 250 steps of 0.1 ms (0.55 at 250 steps, 1e6 at 500,
-        5e27 at 1,000, overflow at 1,500; ``tests/binding``).
+        5e27 at 1,000, overflow at 1,500, measured; ``tests/binding`` checks overflow without, finite with).
 
     Returns
     -------

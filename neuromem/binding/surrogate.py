@@ -111,7 +111,7 @@ class SurrogateBinder(Binder):
     """
 
     name = "surrogate"
-    detach_reset = False  #: no BPTT gradient through the reset (lif_step): not needed for 200-step trials
+    detach_reset = False  #: True: no gradient through the reset (lif_step); 200-step trials pass it
     traits = BinderTraits(family="backprop", n_units_counts="concept neurons", colour="tab:orange", spiking=True,
                           has_units=True, same_units_as="stdp", in_capacity_sweep=False,
                           capacity=CapacityLimit(reason="hard winner-take-all: one concept neuron per concept"))

@@ -11,6 +11,7 @@ binder and is not read as options.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 __all__ = ["TUNED_FILE", "TUNING_TABLE", "binder_options", "comparison_options", "load_tuned", "read_tuning"]
@@ -71,8 +72,8 @@ def read_tuning(path=TUNED_FILE) -> dict:
     return dict(_read(path).get(TUNING_TABLE, {}))
 
 
-#: Binders without a search of their own that take another binder's tuned values (their own epochs kept).
-BORROWED = {"surrogate-matched": "surrogate", "surrogate-matched-100": "surrogate"}
+#: Binders without a search of their own: the binder whose tuned values they take, and their own epochs.
+BORROWED = {"surrogate-matched": ("surrogate", 30), "surrogate-matched-100": ("surrogate", 100)}
 
 
 def comparison_options(engine: str = "numba", path=TUNED_FILE) -> dict:
@@ -85,7 +86,9 @@ def comparison_options(engine: str = "numba", path=TUNED_FILE) -> dict:
     options = load_tuned(path)
     for name in ("stdp", "stdp-human-mtl"):
         options[name] = {**options.get(name, {}), "engine": engine}
-    for name, source in BORROWED.items():
+    for name, (source, epochs) in BORROWED.items():
         if name not in options and source in options:
-            options[name] = dict(options[source])  # its config's epochs are replaced by the binder's own
+            options[name] = dict(options[source])
+            if "config" in options[name]:  # recorded with the epochs the binder runs
+                options[name]["config"] = replace(options[name]["config"], epochs=epochs)
     return options
