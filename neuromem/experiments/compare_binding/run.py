@@ -242,9 +242,9 @@ def add_reference_learners(folder, spaces: dict, *, progress: bool = True) -> di
     experiments (:mod:`~neuromem.experiments.compare_binding.reference_learners`).
     Only the references' cells run (with the grid and seeds of the stored
     ``metrics.json``); every stored row is kept as it is, so the binders'
-    numbers do not move (re-running their cells on latents re-encoded on
-    another machine can change a spiking binder's recall by a few hundredths:
-    the encoder heads are not bit-reproducible across machines). Rewrites
+    numbers do not move (latents encoded again, e.g. in a fresh clone with an
+    empty cache, can differ in their last bits, and a spiking binder's recall
+    then by a few hundredths on a seed; cause not established). Rewrites
     ``results.csv``, ``metrics.json``, the figures and ``summary.md`` in ``folder``.
 
     Parameters
