@@ -27,7 +27,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from neuromem.analysis.recall import nearest_prototype
+from neuromem.analysis.references import nearest_prototype_reference, no_binder_lookup
 
 __all__ = ["REFERENCE_LEARNERS", "ReferenceLearner"]
 
@@ -83,11 +83,11 @@ class ReferenceLearner:
         """
         z = np.asarray(latents, dtype=np.float64)
         if self.kind == "no_binder_lookup":
-            return nearest_prototype(z, np.asarray(prototypes, dtype=np.float64)), np.zeros(len(z), dtype=bool)
+            return no_binder_lookup(z, prototypes), np.zeros(len(z), dtype=bool)
         concepts, protos = self._prototypes(cue_modality)
         if not len(concepts):
             return np.full(len(z), -1), np.ones(len(z), dtype=bool)
-        return concepts[nearest_prototype(z, protos)], np.zeros(len(z), dtype=bool)
+        return concepts[nearest_prototype_reference(z, protos)], np.zeros(len(z), dtype=bool)
 
     @property
     def n_plastic(self) -> int:
