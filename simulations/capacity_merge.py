@@ -18,30 +18,15 @@ import numpy as np
 from neuromem._checks import list_option
 from neuromem.binding.tuned import comparison_options
 from neuromem.encoders import EncodeRequest, EncoderConfig
-from neuromem.experiments.compare_binding.capacity import REFERENCE_CONCEPTS
-from neuromem.experiments.compare_binding.cells import make_cell_binder
+from neuromem.experiments.compare_binding.capacity import store_one_set
 from neuromem.experiments.compare_binding.cli import DEFAULT_FIT_CONCEPTS
-from neuromem.experiments.compare_binding.config import MODALITIES
-from neuromem.experiments.compare_binding.protocol import build_presentations, prototypes, within_between
-from neuromem.experiments.compare_binding.seeds import CellSeeds
-from neuromem.experiments.compare_binding.synthetic import synthetic_concepts
+from neuromem.experiments.compare_binding.protocol import within_between
 
 
 def score_set(binder: str, n_units: int, n: int, ratio: float, latent_dim: int, seed: int, opts: dict):
-    """(recall@1, concepts sharing their neurons with another concept, unit sets) of the seed's n-concept set.
-
-    The set, presentations, cues and binder seeds are those of
-    :func:`neuromem.experiments.compare_binding.capacity.recall_one_set` (same seed tree nodes).
-    """
-    seeds = CellSeeds(seed)
-    space = synthetic_concepts(n, latent_dim, ratio, seed=seeds.synthetic(n))
-    reference = synthetic_concepts(REFERENCE_CONCEPTS, latent_dim, ratio, seed=seeds.synthetic_reference())
-    b = make_cell_binder(binder, space, n_units, seeds, opts, reference_space=reference)
-    pres, chosen = build_presentations(space, 1, seeds.capacity_presentations(), MODALITIES)
-    b.learn(pres)
-    ix = np.nonzero(space["picture"].split == "heldout")[0]
-    rng = np.random.default_rng(seeds.guesses("capacity")["picture"])
-    pred, _ = b.predict("picture", space["picture"].latents[ix], "name", prototypes(space, chosen)["name"], rng=rng)
+    """(recall@1, concepts sharing their neurons with another concept, unit sets) of the seed's n-concept set
+    (the capacity experiment's own set, learner and answers: :func:`store_one_set`)."""
+    b, space, ix, pred = store_one_set(binder, n_units, n, ratio, latent_dim, seed, opts)
     labels = space["picture"].labels[ix]
     counts = b.unit_activations("picture", space["picture"].latents[ix])
     units = {int(c): frozenset(np.nonzero((counts[labels == c] > 0).mean(axis=0) > 0.5)[0].tolist())

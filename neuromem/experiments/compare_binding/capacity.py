@@ -33,7 +33,7 @@ from neuromem.experiments.compare_binding.seeds import CellSeeds
 from neuromem.experiments.compare_binding.synthetic import synthetic_concepts
 
 __all__ = ["BITS_REFERENCES", "CAPACITY_RECALL", "CAPACITY_VERSION", "REFERENCE_CONCEPTS", "bits_per_parameter",
-           "recall_one_set", "run_capacity_cell"]
+           "recall_one_set", "run_capacity_cell", "store_one_set"]
 
 #: Recall@1 a stored set must reach to count towards capacity.
 CAPACITY_RECALL = 0.9
@@ -52,17 +52,16 @@ def bits_per_parameter(capacity: float, n_plastic: float) -> float:
     return capacity * math.log2(capacity) / n_plastic if capacity > 1 else 0.0
 
 
-def recall_one_set(name, n_units, n_concepts, ratio, latent_dim, seed, binder_options) -> tuple:
-    """(recall@1, n_plastic, engine, within/between ratio) of one synthetic set stored one-shot.
+def store_one_set(name, n_units, n_concepts, ratio, latent_dim, seed, binder_options) -> tuple:
+    """``(learner, space, held-out picture indices, their picture -> name answers)`` of one synthetic set.
 
     The set, presentations, cues and the binder's seeds come from the cell
     seeds of ``seed`` (every learner of one seed sees the same set); the
     binder's reference statistics come from an independent synthetic set of
     :data:`REFERENCE_CONCEPTS` concepts of the same distribution, the same
-    for every size. A set
-    larger than a limit the binder declares it refuses
+    for every size. A set larger than a limit the binder declares it refuses
     (:class:`~neuromem.binding.traits.CapacityLimit` ``refuses_more``) is not
-    run: recall NaN.
+    learned: indices and answers ``None``.
     """
     from neuromem.experiments.compare_binding.cells import capacity_limit, make_cell_learner
 
@@ -72,15 +71,24 @@ def recall_one_set(name, n_units, n_concepts, ratio, latent_dim, seed, binder_op
     b = make_cell_learner(name, space, n_units, seeds, binder_options, reference_space=reference)
     limit = capacity_limit(name)
     if limit is not None and limit.refuses_more and n_concepts > limit.max_concepts(n_units):
-        return float("nan"), float(b.n_plastic), getattr(b, "engine_name", "") or "", float("nan")
+        return b, space, None, None
     pres, chosen = build_presentations(space, 1, seeds.capacity_presentations(), MODALITIES)
     b.learn(pres)
     ix = np.nonzero(space["picture"].split == "heldout")[0]
     rng = np.random.default_rng(seeds.guesses("capacity")["picture"])
     pred, _ = b.predict("picture", space["picture"].latents[ix], "name", prototypes(space, chosen)["name"], rng=rng)
+    return b, space, ix, pred
+
+
+def recall_one_set(name, n_units, n_concepts, ratio, latent_dim, seed, binder_options) -> tuple:
+    """(recall@1, n_plastic, engine, within/between ratio) of one synthetic set stored one-shot
+    (:func:`store_one_set`; a refused set: recall NaN)."""
+    b, space, ix, pred = store_one_set(name, n_units, n_concepts, ratio, latent_dim, seed, binder_options)
+    engine = getattr(b, "engine_name", "") or ""
+    if ix is None:
+        return float("nan"), float(b.n_plastic), engine, float("nan")
     ratio_seen = within_between(space) if n_concepts > 1 else float("nan")
-    return float(np.mean(pred == space["picture"].labels[ix])), float(b.n_plastic), \
-        getattr(b, "engine_name", "") or "", ratio_seen
+    return float(np.mean(pred == space["picture"].labels[ix])), float(b.n_plastic), engine, ratio_seen
 
 
 def run_capacity_cell(name, n_units, ratio, latent_dim, seed, *, dataset, grid, binder_options) -> list[dict]:
